@@ -1,0 +1,330 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { Agent, type Dispatcher, request } from "undici";
+import { USER_AGENT } from "../version.js";
+import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES } from "./backoff.js";
+import { AnthropicApiError, type AnthropicErrorKind } from "./errors.js";
+import { apiErrorBodySchema, parseRecords, type UsagePage, usagePageSchema } from "./schema.js";
+
+export const DEFAULT_BASE_URL = "https://api.anthropic.com";
+export const ANTHROPIC_VERSION = "2023-06-01";
+export const USAGE_REPORT_PATH = "v1/organizations/usage_report/claude_code";
+/** The API's maximum page size: fewer round trips per day. */
+export const MAX_PAGE_SIZE = 1000;
+
+/** Anything that yields the usage pages of one UTC day: the HTTP client, or the demo organisation. */
+export interface UsageSource {
+  pages(day: string, signal?: AbortSignal): AsyncIterable<UsagePage>;
+}
+
+export interface AdminClientOptions {
+  adminKey: string;
+  baseUrl?: string | undefined;
+  userAgent?: string | undefined;
+  /** 1..1000; defaults to 1000. Tests use small pages to exercise pagination. */
+  pageSize?: number | undefined;
+  /** Attempts per page, the first one included. */
+  maxAttempts?: number | undefined;
+  /** Per HTTP request. */
+  requestTimeoutMs?: number | undefined;
+  /** Per page, across all its attempts and waits. */
+  deadlineMs?: number | undefined;
+  backoffBaseMs?: number | undefined;
+  backoffMaxMs?: number | undefined;
+  /** Keep-alive connections to the API. Defaults to 16. */
+  connections?: number | undefined;
+  /** Bring your own undici dispatcher (the client then does not close it). */
+  dispatcher?: Dispatcher | undefined;
+  random?: (() => number) | undefined;
+}
+
+export interface AdminClient extends UsageSource {
+  fetchPage(day: string, cursor?: string, signal?: AbortSignal): Promise<UsagePage>;
+  /** Requests sent so far, retries included (benchmarks and tests read it). */
+  readonly requestCount: number;
+  close(): Promise<void>;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export function createAdminClient(options: AdminClientOptions): AdminClient {
+  const adminKey = options.adminKey;
+  const base = new URL(withTrailingSlash(options.baseUrl ?? DEFAULT_BASE_URL));
+  const endpoint = new URL(USAGE_REPORT_PATH, base);
+  const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+    throw new RangeError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  }
+  const maxAttempts = options.maxAttempts ?? 6;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const deadlineMs = options.deadlineMs ?? 120_000;
+  const backoff = { baseMs: options.backoffBaseMs ?? 500, maxMs: options.backoffMaxMs ?? 30_000 };
+  const random = options.random ?? Math.random;
+  const ownDispatcher = options.dispatcher === undefined;
+  const dispatcher =
+    options.dispatcher ??
+    new Agent({
+      connections: options.connections ?? 16,
+      keepAliveTimeout: 30_000,
+      connect: { timeout: 10_000 },
+    });
+  const headers = {
+    "x-api-key": adminKey,
+    "anthropic-version": ANTHROPIC_VERSION,
+    "user-agent": options.userAgent ?? USER_AGENT,
+    accept: "application/json",
+  };
+
+  let requestCount = 0;
+  // One 429 pauses every worker of this client, not just the one that saw it.
+  let pausedUntil = 0;
+
+  /** Scrub the key from anything the API echoes back, before it can reach a log or a person. */
+  const redact = (text: string) => (adminKey ? text.split(adminKey).join("[redacted]") : text);
+
+  async function fetchPage(day: string, cursor?: string, signal?: AbortSignal): Promise<UsagePage> {
+    if (!DAY.test(day)) throw new RangeError(`day must be YYYY-MM-DD, got ${JSON.stringify(day)}`);
+    const url = new URL(endpoint);
+    url.searchParams.set("starting_at", day);
+    url.searchParams.set("limit", String(pageSize));
+    if (cursor) url.searchParams.set("page", cursor);
+
+    const deadline = Date.now() + deadlineMs;
+    let last: AnthropicApiError | undefined;
+    let attempts = 0;
+
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const wait = pausedUntil - Date.now();
+      if (wait > 0) {
+        if (Date.now() + wait > deadline) break;
+        await sleep(wait, undefined, { signal });
+      }
+
+      attempts = attempt;
+      const outcome = await attemptOnce(url, day, signal);
+      if (outcome.ok) return outcome.page;
+      last = outcome.error;
+      if (!outcome.retry || attempt === maxAttempts) break;
+
+      const delay = backoffDelay(attempt, outcome.retryAfterMs, backoff, random);
+      if (Date.now() + delay > deadline) break;
+      if (outcome.retryAfterMs !== undefined && last.status === 429) {
+        pausedUntil = Math.max(pausedUntil, Date.now() + delay);
+      }
+      await sleep(delay, undefined, { signal });
+    }
+    throw withAttempts(last, attempts, day);
+  }
+
+  type Attempt =
+    | { ok: true; page: UsagePage }
+    | { ok: false; retry: boolean; retryAfterMs?: number | undefined; error: AnthropicApiError };
+
+  async function attemptOnce(url: URL, day: string, signal?: AbortSignal): Promise<Attempt> {
+    const timeout = AbortSignal.timeout(requestTimeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    requestCount++;
+    let response: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      response = await request(url, { method: "GET", headers, dispatcher, signal: combined });
+      text = await response.body.text();
+    } catch (cause) {
+      if (signal?.aborted) throw signal.reason;
+      const timedOut = timeout.aborted;
+      return {
+        ok: false,
+        retry: true,
+        error: new AnthropicApiError(
+          timedOut ? "timeout" : "unreachable",
+          timedOut
+            ? `Anthropic API did not answer within ${requestTimeoutMs} ms`
+            : `Anthropic API unreachable at ${endpoint.origin}: ${networkReason(cause)}`,
+          { day, cause: timedOut ? undefined : sanitizeCause(cause) },
+        ),
+      };
+    }
+
+    const status = response.statusCode;
+    const requestId = header(response.headers, "request-id");
+    if (status === 200) {
+      const page = parsePage(text, day, requestId);
+      return page instanceof AnthropicApiError
+        ? { ok: false, retry: false, error: page }
+        : { ok: true, page };
+    }
+
+    const apiError = readApiError(text);
+    const context = {
+      status,
+      day,
+      requestId,
+      apiErrorType: apiError.type,
+      apiMessage: apiError.message === undefined ? undefined : redact(apiError.message),
+    };
+    if (status === 401 || status === 403) {
+      return {
+        ok: false,
+        retry: false,
+        error: new AnthropicApiError(
+          "auth",
+          `Anthropic rejected the admin key (${status}${apiError.type ? ` ${apiError.type}` : ""}). Use an Admin API key (sk-ant-admin…) of an organisation; individual accounts cannot use the usage report API.`,
+          context,
+        ),
+      };
+    }
+    if (RETRYABLE_STATUSES.has(status)) {
+      const retryAfterMs = parseRetryAfter(
+        {
+          "retry-after": header(response.headers, "retry-after"),
+          "retry-after-ms": header(response.headers, "retry-after-ms"),
+        },
+        Date.now(),
+      );
+      const kind: AnthropicErrorKind = status === 429 ? "rate_limited" : "unavailable";
+      return {
+        ok: false,
+        retry: true,
+        retryAfterMs,
+        error: new AnthropicApiError(
+          kind,
+          `Anthropic API answered ${status}${context.apiMessage ? `: ${context.apiMessage}` : ""}`,
+          context,
+        ),
+      };
+    }
+    if (status >= 500) {
+      return {
+        ok: false,
+        retry: false,
+        error: new AnthropicApiError("unavailable", `Anthropic API answered ${status}`, context),
+      };
+    }
+    return {
+      ok: false,
+      retry: false,
+      error: new AnthropicApiError(
+        "bad_request",
+        `Anthropic API refused the request (${status}): ${context.apiMessage ?? "no message"}`,
+        context,
+      ),
+    };
+  }
+
+  async function* pages(day: string, signal?: AbortSignal): AsyncGenerator<UsagePage> {
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await fetchPage(day, cursor, signal);
+      yield page;
+      if (!page.hasMore) return;
+      if (!page.nextPage) {
+        throw new AnthropicApiError("invalid_response", "has_more is true but next_page is empty", {
+          day,
+        });
+      }
+      if (seen.has(page.nextPage)) {
+        throw new AnthropicApiError("invalid_response", "the API returned the same page twice", {
+          day,
+        });
+      }
+      seen.add(page.nextPage);
+      cursor = page.nextPage;
+    }
+  }
+
+  return {
+    fetchPage,
+    pages,
+    get requestCount() {
+      return requestCount;
+    },
+    async close() {
+      if (ownDispatcher) await dispatcher.close();
+    },
+  };
+}
+
+function parsePage(text: string, day: string, requestId?: string): UsagePage | AnthropicApiError {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return new AnthropicApiError("invalid_response", "Anthropic API answered with invalid JSON", {
+      day,
+      requestId,
+      status: 200,
+    });
+  }
+  const envelope = usagePageSchema.safeParse(json);
+  if (!envelope.success) {
+    return new AnthropicApiError(
+      "invalid_response",
+      `Anthropic API answer is not a usage page: ${envelope.error.issues[0]?.message ?? "unknown shape"}`,
+      { day, requestId, status: 200 },
+    );
+  }
+  const { records, invalid } = parseRecords(envelope.data.data);
+  return {
+    records,
+    invalid,
+    hasMore: envelope.data.has_more,
+    nextPage: envelope.data.next_page ?? null,
+  };
+}
+
+function readApiError(text: string): { type?: string | undefined; message?: string | undefined } {
+  try {
+    const parsed = apiErrorBodySchema.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data.error;
+  } catch {
+    // Not JSON (a proxy's HTML page, say): fall through to no details.
+  }
+  return {};
+}
+
+function header(headers: Dispatcher.ResponseData["headers"], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}
+
+function networkReason(cause: unknown): string {
+  if (cause instanceof Error) {
+    const code = (cause as Error & { code?: unknown }).code;
+    return typeof code === "string" ? code : cause.message;
+  }
+  return String(cause);
+}
+
+/** undici errors can carry request options (and so headers); keep only name, code and message. */
+function sanitizeCause(cause: unknown): Error | undefined {
+  if (!(cause instanceof Error)) return undefined;
+  const clean = new Error(cause.message);
+  clean.name = cause.name;
+  const code = (cause as Error & { code?: unknown }).code;
+  if (typeof code === "string") Object.assign(clean, { code });
+  return clean;
+}
+
+function withAttempts(
+  error: AnthropicApiError | undefined,
+  attempts: number,
+  day: string,
+): AnthropicApiError {
+  if (!error) {
+    return new AnthropicApiError("timeout", "gave up before the first attempt (deadline)", { day });
+  }
+  if (!error.transient) return error;
+  return new AnthropicApiError(error.kind, `${error.message} (gave up after retrying)`, {
+    status: error.status,
+    day: error.day,
+    requestId: error.requestId,
+    apiErrorType: error.apiErrorType,
+    apiMessage: error.apiMessage,
+    attempts,
+    cause: error,
+  });
+}

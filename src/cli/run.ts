@@ -1,0 +1,185 @@
+import { parseArgs } from "node:util";
+import { type AdminClient, createAdminClient } from "../anthropic/client.js";
+import { AnthropicApiError, describeAnthropicError } from "../anthropic/errors.js";
+import { ConfigError, loadConfig, requireAdminKey } from "../config.js";
+import { createSyntheticOrg } from "../demo/synthetic-org.js";
+import { createSyntheticSource } from "../demo/synthetic-source.js";
+import { renderCsv } from "../render/csv.js";
+import { renderJson } from "../render/json.js";
+import { renderText } from "../render/text.js";
+import { createUsageLoader } from "../service/usage-loader.js";
+import { createMemoryDayCache } from "../store/day-cache.js";
+import { PERIOD_FORMS, PeriodError, parsePeriod } from "../usage/periods.js";
+import { APP_NAME, APP_VERSION } from "../version.js";
+
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  now?: () => Date;
+}
+
+/** Exit codes: 0 ok, 1 the job failed (API, network), 2 bad usage or configuration. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+const FORMATS = ["text", "json", "csv"] as const;
+type Format = (typeof FORMATS)[number];
+
+export const USAGE = `Usage:
+  ${APP_NAME} report [period] [--format text|json|csv] [--top N] [--no-compare] [--demo]
+  ${APP_NAME} help
+  ${APP_NAME} --version
+
+Reports Claude Code usage of your Anthropic organisation (Claude Code Analytics Admin API).
+
+Options:
+  --format F     text (default), json (the full report), csv (one row per actor)
+  --top N        people in the text leaderboard (default 10)
+  --no-compare   skip the comparison with the previous period (half the API calls)
+  --demo         use a built-in synthetic organisation instead of the API (no key needed)
+
+Periods:
+${periodHelp()}
+
+Environment: ANTHROPIC_ADMIN_KEY (required without --demo), ANTHROPIC_BASE_URL, REPORT_TIMEZONE,
+FETCH_CONCURRENCY, MAX_PERIOD_DAYS, API_MAX_ATTEMPTS, API_TIMEOUT_MS (see README).
+`;
+
+export function periodHelp(): string {
+  return PERIOD_FORMS.map((f) => `  ${f.form.padEnd(52)} e.g. ${f.example}`).join("\n");
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "report":
+      return report(rest, io);
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      io.stdout(USAGE);
+      return command === undefined ? EXIT_USAGE : EXIT_OK;
+    case "--version":
+    case "-v":
+      io.stdout(`${APP_VERSION}\n`);
+      return EXIT_OK;
+    default:
+      io.stderr(`${APP_NAME}: unknown command "${command}"\n\n${USAGE}`);
+      return EXIT_USAGE;
+  }
+}
+
+async function report(args: readonly string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parseReportArgs>;
+  try {
+    parsed = parseReportArgs(args);
+  } catch (error) {
+    io.stderr(`${APP_NAME}: ${(error as Error).message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+
+  let client: AdminClient | undefined;
+  try {
+    const config = loadConfig(io.env);
+    const now = io.now ?? (() => new Date());
+    const period = parsePeriod(parsed.period, {
+      now: now(),
+      timeZone: config.REPORT_TIMEZONE,
+      maxDays: config.MAX_PERIOD_DAYS,
+    });
+
+    let source: Parameters<typeof createUsageLoader>[0]["source"];
+    if (parsed.demo) {
+      source = createSyntheticSource(createSyntheticOrg());
+    } else {
+      client = createAdminClient({
+        adminKey: requireAdminKey(config),
+        baseUrl: config.ANTHROPIC_BASE_URL,
+        maxAttempts: config.API_MAX_ATTEMPTS,
+        requestTimeoutMs: config.API_TIMEOUT_MS,
+        connections: config.FETCH_CONCURRENCY,
+      });
+      source = client;
+    }
+    const loader = createUsageLoader({
+      source,
+      cache: createMemoryDayCache(),
+      concurrency: config.FETCH_CONCURRENCY,
+      now,
+    });
+    const result = await loader.loadReport(period, { compare: parsed.compare });
+    io.stdout(render(result, parsed.format, parsed.top, now()));
+    return EXIT_OK;
+  } catch (error) {
+    return reportError(error, io);
+  } finally {
+    await client?.close();
+  }
+}
+
+function render(
+  result: Parameters<typeof renderText>[0],
+  format: Format,
+  top: number,
+  now: Date,
+): string {
+  switch (format) {
+    case "json":
+      return renderJson(result);
+    case "csv":
+      return renderCsv(result);
+    case "text":
+      return renderText(result, { top, now });
+  }
+}
+
+function parseReportArgs(args: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: "string", short: "f", default: "text" },
+      top: { type: "string", default: "10" },
+      demo: { type: "boolean", default: false },
+      "no-compare": { type: "boolean", default: false },
+    },
+  });
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) {
+    throw new Error(`--format must be one of ${FORMATS.join(", ")}, not "${values.format}"`);
+  }
+  const top = Number(values.top);
+  if (!Number.isInteger(top) || top < 1 || top > 1000) {
+    throw new Error(`--top must be a whole number from 1 to 1000, not "${values.top}"`);
+  }
+  return {
+    // "last 7 days" arrives as three words when not quoted.
+    period: positionals.join(" "),
+    format,
+    top,
+    demo: values.demo,
+    compare: !values["no-compare"],
+  };
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof PeriodError) {
+    io.stderr(`${APP_NAME}: ${error.message}\n\nAccepted periods:\n${periodHelp()}\n`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof ConfigError) {
+    io.stderr(`${APP_NAME}: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof AnthropicApiError) {
+    const ref = error.requestId ? ` (Anthropic request-id ${error.requestId})` : "";
+    io.stderr(`${APP_NAME}: couldn't read usage: ${describeAnthropicError(error)}${ref}\n`);
+    return EXIT_FAILURE;
+  }
+  io.stderr(`${APP_NAME}: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
+  return EXIT_FAILURE;
+}

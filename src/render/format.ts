@@ -1,0 +1,120 @@
+import { tz } from "@date-fns/tz";
+import { format } from "date-fns";
+import type { Period } from "../usage/periods.js";
+import type { Change } from "../usage/report.js";
+
+/* Number, money, change and date formatting shared by every renderer. English, en-US digits. */
+
+const usd = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
+const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
+/** Cents (possibly fractional) as dollars: 128455 → "$1,284.55". */
+export function formatUsd(cents: number): string {
+  if (cents > 0 && cents < 1) return "<$0.01";
+  return usd.format(cents / 100);
+}
+
+/** Dollars without cents for tight spaces: 81234 → "$812". */
+export function formatUsdShort(cents: number): string {
+  if (cents > 0 && cents < 100) return formatUsd(cents);
+  return `$${integer.format(Math.round(cents / 100))}`;
+}
+
+export function formatInt(n: number): string {
+  return integer.format(n);
+}
+
+/** 38200 → "38.2k", 1250000 → "1.3M", 412 → "412". */
+export function formatCompact(n: number): string {
+  const abs = Math.abs(n);
+  if (abs < 1000) return integer.format(n);
+  for (const [size, suffix] of [
+    [1e12, "T"],
+    [1e9, "B"],
+    [1e6, "M"],
+    [1e3, "k"],
+  ] as const) {
+    if (abs >= size) {
+      const value = n / size;
+      return `${Math.abs(value) >= 100 ? Math.round(value) : Number(value.toFixed(1))}${suffix}`;
+    }
+  }
+  return integer.format(n);
+}
+
+/** 0.912 → "91%". Null (nothing to rate) → "–". */
+export function formatPercent(ratio: number | null, digits = 0): string {
+  if (ratio === null || !Number.isFinite(ratio)) return "–";
+  return `${(ratio * 100).toFixed(digits)}%`;
+}
+
+/** Relative change: "▲ 12%", "▼ 3%", "(=)", "new" (from zero). */
+export function formatPctChange(c: Change | undefined | null): string {
+  if (!c) return "";
+  if (c.abs === 0) return "(=)";
+  if (c.pct === null) return "new";
+  const rounded = Math.round(Math.abs(c.pct));
+  if (rounded === 0) return c.abs > 0 ? "▲ <1%" : "▼ <1%";
+  return `${c.abs > 0 ? "▲" : "▼"} ${formatInt(rounded)}%`;
+}
+
+/** Absolute change for small counts (people, PRs): "▲ 3", "▼ 2", "(=)". */
+export function formatAbsChange(c: Change | undefined | null): string {
+  if (!c) return "";
+  if (c.abs === 0) return "(=)";
+  return `${c.abs > 0 ? "▲" : "▼"} ${formatInt(Math.abs(c.abs))}`;
+}
+
+const UTC = tz("UTC");
+
+/** "2026-11-24" → "Tue 24 Nov" (with the year when it is not the year of `now`). */
+export function formatDay(day: string, now: Date = new Date()): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  const sameYear = date.getUTCFullYear() === now.getUTCFullYear();
+  return format(date, sameYear ? "EEE d MMM" : "EEE d MMM yyyy", { in: UTC });
+}
+
+/** A period in words: "Tue 24 Nov", "Mon 16 – Sun 22 Nov", "Mon 26 Oct – Sun 1 Nov". */
+export function formatPeriodDates(period: Pick<Period, "from" | "to">, now = new Date()): string {
+  if (period.from === period.to) return formatDay(period.from, now);
+  const from = new Date(`${period.from}T00:00:00Z`);
+  const to = new Date(`${period.to}T00:00:00Z`);
+  const sameYear = from.getUTCFullYear() === to.getUTCFullYear();
+  const sameMonth = sameYear && from.getUTCMonth() === to.getUTCMonth();
+  const showYear = !sameYear || to.getUTCFullYear() !== now.getUTCFullYear();
+  const left = format(from, sameMonth ? "EEE d" : sameYear ? "EEE d MMM" : "EEE d MMM yyyy", {
+    in: UTC,
+  });
+  const right = format(to, showYear ? "EEE d MMM yyyy" : "EEE d MMM", { in: UTC });
+  return `${left} – ${right}`;
+}
+
+/** "UTC day 2026-11-24" or "UTC days 2026-11-18 to 2026-11-24". */
+export function formatUtcCoverage(period: Pick<Period, "from" | "to">): string {
+  return period.from === period.to
+    ? `UTC day ${period.from}`
+    : `UTC days ${period.from} to ${period.to}`;
+}
+
+/** Shorten a model id for display: "claude-opus-4-1-20250805" → "opus-4-1". */
+export function shortModel(model: string): string {
+  return model.replace(/^claude-/, "").replace(/-\d{8}$/, "");
+}
+
+const SPARKS = "▁▂▃▄▅▆▇█";
+
+/** A sparkline of a series: [1, 5, 3] → "▁█▄". Empty or all-zero series give flat lines. */
+export function sparkline(values: readonly number[]): string {
+  if (values.length === 0) return "";
+  const max = Math.max(...values);
+  const min = Math.min(0, ...values);
+  if (max <= min) return SPARKS[0]?.repeat(values.length) ?? "";
+  return values
+    .map((v) => SPARKS[Math.round(((v - min) / (max - min)) * (SPARKS.length - 1))] ?? "▁")
+    .join("");
+}

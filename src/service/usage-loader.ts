@@ -1,0 +1,125 @@
+import pLimit from "p-limit";
+import type { UsageSource } from "../anthropic/client.js";
+import type { DayCache } from "../store/day-cache.js";
+import {
+  addPage,
+  emptyAggregate,
+  mergeAggregates,
+  sealDay,
+  type UsageAggregate,
+} from "../usage/aggregate.js";
+import { type Period, previousPeriod } from "../usage/periods.js";
+import { buildReport, type UsageReport } from "../usage/report.js";
+
+/*
+ * The imperative shell around the pure core: fetch days (concurrently, each day's pages in order),
+ * fold each page into that day's aggregate as it arrives, cache finished days, merge.
+ */
+
+export const DEFAULT_FETCH_CONCURRENCY = 12;
+/** The API's numbers for a day keep filling in for a while; after this a day is final. */
+export const DEFAULT_FINAL_AFTER_MS = 26 * 3600_000;
+
+export interface DayLoadEvent {
+  day: string;
+  source: "api" | "cache";
+  pages: number;
+  records: number;
+  invalidRecords: number;
+  ms: number;
+}
+
+export interface UsageLoaderOptions {
+  source: UsageSource;
+  cache?: DayCache | undefined;
+  /** Days fetched at once, across every report this loader serves. */
+  concurrency?: number | undefined;
+  finalAfterMs?: number | undefined;
+  now?: (() => Date) | undefined;
+  onDay?: ((event: DayLoadEvent) => void) | undefined;
+}
+
+export interface LoadReportOptions {
+  /** Also load the previous period of equal length, for changes. Default true. */
+  compare?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface UsageLoader {
+  loadDays(days: readonly string[], signal?: AbortSignal): Promise<UsageAggregate>;
+  loadReport(period: Period, options?: LoadReportOptions): Promise<UsageReport>;
+  /** Is this UTC day settled, so that its cached aggregate is kept for good? */
+  isFinal(day: string): boolean;
+}
+
+export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
+  const { source, cache, onDay } = options;
+  const limit = pLimit(options.concurrency ?? DEFAULT_FETCH_CONCURRENCY);
+  const finalAfterMs = options.finalAfterMs ?? DEFAULT_FINAL_AFTER_MS;
+  const now = options.now ?? (() => new Date());
+  // Two reports asking for the same day at once share one fetch.
+  const inFlight = new Map<string, Promise<UsageAggregate>>();
+
+  const isFinal = (day: string) =>
+    Date.parse(`${day}T00:00:00Z`) + 86_400_000 + finalAfterMs <= now().getTime();
+
+  async function fetchDay(day: string, signal?: AbortSignal): Promise<UsageAggregate> {
+    const started = performance.now();
+    const agg = emptyAggregate();
+    let pages = 0;
+    for await (const page of source.pages(day, signal)) {
+      addPage(agg, page);
+      pages++;
+    }
+    sealDay(agg, day);
+    await cache?.set(day, agg, { final: isFinal(day) });
+    onDay?.({
+      day,
+      source: "api",
+      pages,
+      records: agg.totals.records,
+      invalidRecords: agg.invalidRecords,
+      ms: performance.now() - started,
+    });
+    return agg;
+  }
+
+  async function loadDay(day: string, signal?: AbortSignal): Promise<UsageAggregate> {
+    const started = performance.now();
+    const cached = await cache?.get(day);
+    if (cached) {
+      onDay?.({
+        day,
+        source: "cache",
+        pages: 0,
+        records: cached.totals.records,
+        invalidRecords: cached.invalidRecords,
+        ms: performance.now() - started,
+      });
+      return cached;
+    }
+    const pending = inFlight.get(day);
+    if (pending) return pending;
+    const promise = limit(() => fetchDay(day, signal)).finally(() => inFlight.delete(day));
+    inFlight.set(day, promise);
+    return promise;
+  }
+
+  async function loadDays(days: readonly string[], signal?: AbortSignal) {
+    const parts = await Promise.all(days.map((day) => loadDay(day, signal)));
+    return mergeAggregates(parts);
+  }
+
+  async function loadReport(period: Period, opts: LoadReportOptions = {}): Promise<UsageReport> {
+    const compare = opts.compare ?? true;
+    const before = compare ? previousPeriod(period) : null;
+    // Both periods' days go into one pool, so the comparison costs no extra wall time.
+    const [current, previous] = await Promise.all([
+      loadDays(period.days, opts.signal),
+      before ? loadDays(before.days, opts.signal) : Promise.resolve(null),
+    ]);
+    return buildReport({ period, current, previousPeriod: before, previous, generatedAt: now() });
+  }
+
+  return { loadDays, loadReport, isFinal };
+}

@@ -1,0 +1,197 @@
+import { TZDate, tz } from "@date-fns/tz";
+import {
+  addDays,
+  differenceInCalendarDays,
+  endOfMonth,
+  format,
+  isValid,
+  startOfISOWeek,
+  startOfMonth,
+  subMonths,
+} from "date-fns";
+
+/**
+ * A report period: an inclusive range of UTC days, which is how the Admin API slices data.
+ * "today" and "yesterday" are read on the calendar of the report timezone, then mapped to the
+ * UTC day of the same date.
+ */
+export interface Period {
+  from: string;
+  to: string;
+  /** Every UTC day from `from` to `to`, ascending. */
+  days: string[];
+  /** How the period was asked for, normalised ("yesterday", "last 7 days", "2026-11-01..2026-11-07"). */
+  name: string;
+}
+
+export interface PeriodOptions {
+  now: Date;
+  /** IANA zone that decides what "today" is. */
+  timeZone: string;
+  /** Longest period accepted, in days. */
+  maxDays?: number;
+}
+
+export const DEFAULT_MAX_PERIOD_DAYS = 92;
+export const DEFAULT_PERIOD = "yesterday";
+
+/** Accepted forms, shown with every period error and in help texts. */
+export const PERIOD_FORMS: readonly { form: string; example: string }[] = [
+  { form: "today", example: "today" },
+  { form: "yesterday (the default)", example: "yesterday" },
+  { form: "YYYY-MM-DD", example: "2026-11-02" },
+  { form: "YYYY-MM-DD..YYYY-MM-DD", example: "2026-11-01..2026-11-07" },
+  { form: "YYYY-MM (a calendar month)", example: "2026-10" },
+  { form: "last N days, or Nd (N full days ending yesterday)", example: "last 7 days, 30d" },
+  { form: "this week / last week (Monday to Sunday)", example: "last week" },
+  { form: "this month / last month", example: "this month" },
+];
+
+export class PeriodError extends Error {
+  override readonly name = "PeriodError";
+  readonly input: string;
+  constructor(input: string, reason: string) {
+    super(reason);
+    this.input = input;
+  }
+}
+
+const UTC = "UTC";
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_MONTH = /^(\d{4})-(\d{2})$/;
+
+/** Parse a period as people type it. Throws PeriodError with a reason; callers add PERIOD_FORMS. */
+export function parsePeriod(input: string | undefined, options: PeriodOptions): Period {
+  const raw = (input ?? "").trim();
+  const text = raw.toLowerCase().replace(/\s+/g, " ");
+  const maxDays = options.maxDays ?? DEFAULT_MAX_PERIOD_DAYS;
+  const today = todayIn(options.now, options.timeZone);
+
+  const range = resolve(text || DEFAULT_PERIOD, today, raw);
+  if (!range) throw new PeriodError(raw, `I don't understand the period "${clip(raw)}".`);
+  const [from, to, name] = range;
+
+  if (from > to) {
+    throw new PeriodError(raw, `The period starts (${iso(from)}) after it ends (${iso(to)}).`);
+  }
+  if (to > today) {
+    throw new PeriodError(raw, `${iso(to)} is in the future (today is ${iso(today)}).`);
+  }
+  const length = differenceInCalendarDays(to, from) + 1;
+  if (length > maxDays) {
+    throw new PeriodError(
+      raw,
+      `That is ${length} days; the longest period I report on is ${maxDays} days.`,
+    );
+  }
+  return makePeriod(from, to, name);
+}
+
+/** The period of equal length that ends the day before `period` starts. */
+export function previousPeriod(period: Period): Period {
+  const from = utcDay(period.from);
+  const length = period.days.length;
+  return makePeriod(addDays(from, -length), addDays(from, -1), `previous ${length}d`);
+}
+
+/** Build a period from two ISO days (inclusive). */
+export function periodBetween(from: string, to: string, name = `${from}..${to}`): Period {
+  return makePeriod(utcDay(from), utcDay(to), name);
+}
+
+/** The calendar date in `timeZone` at `now`, as a UTC midnight. */
+export function todayIn(now: Date, timeZone: string): TZDate {
+  return utcDay(format(now, "yyyy-MM-dd", { in: tz(timeZone) }));
+}
+
+/** Is `timeZone` an IANA zone this runtime knows? */
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Range = [from: Date, to: Date, name: string];
+
+function resolve(text: string, today: Date, raw: string): Range | undefined {
+  switch (text) {
+    case "today":
+      return [today, today, "today"];
+    case "yesterday": {
+      const y = addDays(today, -1);
+      return [y, y, "yesterday"];
+    }
+    case "this week":
+      return [startOfISOWeek(today), today, "this week"];
+    case "last week": {
+      const start = addDays(startOfISOWeek(today), -7);
+      return [start, addDays(start, 6), "last week"];
+    }
+    case "this month":
+      return [startOfMonth(today), today, "this month"];
+    case "last month": {
+      const start = startOfMonth(subMonths(today, 1));
+      return [start, endOfMonth(start), "last month"];
+    }
+  }
+
+  const lastN = /^(?:(?:last|past) )?(\d{1,4}) ?(?:d|days?)$/.exec(text);
+  if (lastN) {
+    const n = Number(lastN[1]);
+    if (n < 1) throw new PeriodError(raw, "A period needs at least one day.");
+    return [addDays(today, -n), addDays(today, -1), `last ${n} days`];
+  }
+
+  const between = /^(\S+?) ?(?:\.\.|to) ?(\S+)$/.exec(text);
+  if (between?.[1] && between[2] && ISO_DAY.test(between[1]) && ISO_DAY.test(between[2])) {
+    const from = parseDay(between[1], raw);
+    const to = parseDay(between[2], raw);
+    return [from, to, `${between[1]}..${between[2]}`];
+  }
+
+  if (ISO_DAY.test(text)) {
+    const day = parseDay(text, raw);
+    return [day, day, text];
+  }
+
+  const month = ISO_MONTH.exec(text);
+  if (month) {
+    const start = parseDay(`${text}-01`, raw);
+    const end = endOfMonth(start);
+    // The current month runs to today: a month-to-date report rather than a future-date error.
+    return [start, end > today && start <= today ? today : end, text];
+  }
+  return undefined;
+}
+
+function parseDay(text: string, raw: string): TZDate {
+  const day = utcDay(text);
+  // Rejects 2026-02-30, which Date would roll over into March.
+  if (!isValid(day) || iso(day) !== text) {
+    throw new PeriodError(raw, `${text} is not a valid date.`);
+  }
+  return day;
+}
+
+function makePeriod(from: Date, to: Date, name: string): Period {
+  const days: string[] = [];
+  for (let d = new TZDate(from, UTC); d <= to; d = addDays(d, 1)) days.push(iso(d));
+  return { from: iso(from), to: iso(to), days, name };
+}
+
+function utcDay(isoDay: string): TZDate {
+  const m = ISO_DAY.exec(isoDay);
+  if (!m) return new TZDate(Number.NaN, UTC);
+  return new TZDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]), UTC);
+}
+
+function iso(day: Date): string {
+  return format(day, "yyyy-MM-dd", { in: tz(UTC) });
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}

@@ -1,0 +1,334 @@
+import {
+  type ActorStats,
+  type ActorType,
+  type DailyPoint,
+  type Metrics,
+  type Micros,
+  microsToCents,
+  type TokenCounts,
+  type UsageAggregate,
+} from "./aggregate.js";
+import type { Period } from "./periods.js";
+
+/*
+ * A report: the aggregate of a period, put in order for people — totals, changes against the
+ * previous period, leaderboards, models. Pure: renderers for Slack, text, JSON and CSV read it.
+ */
+
+export interface ReportTotals {
+  costCents: number;
+  sessions: number;
+  linesAdded: number;
+  linesRemoved: number;
+  commits: number;
+  pullRequests: number;
+  /** Distinct people (user actors). */
+  activeUsers: number;
+  /** Distinct API keys used as actors. */
+  activeApiKeys: number;
+  tokens: TokenCounts;
+  toolAccepted: number;
+  toolRejected: number;
+  /** accepted / (accepted + rejected) over the editing tools; null when there were none. */
+  acceptanceRate: number | null;
+}
+
+export interface Change {
+  current: number;
+  previous: number;
+  /** current − previous */
+  abs: number;
+  /** Relative change in percent; null when the previous value was 0. */
+  pct: number | null;
+}
+
+export const CHANGE_METRICS = [
+  "costCents",
+  "sessions",
+  "linesAdded",
+  "linesRemoved",
+  "commits",
+  "pullRequests",
+  "activeUsers",
+  "activeApiKeys",
+  "toolAccepted",
+  "toolRejected",
+] as const;
+export type ChangeMetric = (typeof CHANGE_METRICS)[number];
+
+export interface ActorRow {
+  key: string;
+  type: ActorType;
+  name: string;
+  costCents: number;
+  sessions: number;
+  linesAdded: number;
+  linesRemoved: number;
+  commits: number;
+  pullRequests: number;
+  toolAccepted: number;
+  toolRejected: number;
+  acceptanceRate: number | null;
+  tokens: TokenCounts;
+  activeDays: number;
+  terminals: string[];
+  /** The model with the highest cost for this actor, if any. */
+  topModel: string | null;
+  /** The same actor in the previous period, when known and active there. */
+  previous: ActorTotals | null;
+}
+
+export type ActorTotals = Pick<
+  ActorRow,
+  "costCents" | "sessions" | "linesAdded" | "linesRemoved" | "commits" | "pullRequests"
+>;
+
+export interface ModelRow {
+  model: string;
+  costCents: number;
+  /** Share of the period's cost, 0..1. */
+  share: number;
+  tokens: TokenCounts;
+}
+
+export interface TerminalRow {
+  terminal: string;
+  records: number;
+  sessions: number;
+  costCents: number;
+}
+
+export interface ToolRow {
+  tool: string;
+  accepted: number;
+  rejected: number;
+  acceptanceRate: number | null;
+}
+
+export interface DailyRow {
+  day: string;
+  costCents: number;
+  sessions: number;
+  linesAdded: number;
+  commits: number;
+  pullRequests: number;
+  activeUsers: number;
+  activeApiKeys: number;
+}
+
+export interface UsageReport {
+  period: Period;
+  previousPeriod: Period | null;
+  totals: ReportTotals;
+  previous: ReportTotals | null;
+  changes: Record<ChangeMetric, Change> | null;
+  /** Every actor (people and API keys), by cost, then sessions, then name. */
+  actors: ActorRow[];
+  models: ModelRow[];
+  terminals: TerminalRow[];
+  tools: ToolRow[];
+  /** One row per day of the period, zeros where the API had nothing. */
+  daily: DailyRow[];
+  invalidRecords: number;
+  invalidSamples: string[];
+  nonUsdCostItems: number;
+  generatedAt: string;
+}
+
+export const LEADERBOARD_METRICS = ["cost", "sessions", "lines", "commits", "prs"] as const;
+export type LeaderboardMetric = (typeof LEADERBOARD_METRICS)[number];
+
+const LEADERBOARD_FIELD: Record<LeaderboardMetric, keyof ActorTotals> = {
+  cost: "costCents",
+  sessions: "sessions",
+  lines: "linesAdded",
+  commits: "commits",
+  prs: "pullRequests",
+};
+
+export function buildReport(input: {
+  period: Period;
+  current: UsageAggregate;
+  previousPeriod?: Period | null | undefined;
+  previous?: UsageAggregate | null | undefined;
+  generatedAt?: Date | undefined;
+}): UsageReport {
+  const { period, current } = input;
+  const previous = input.previous ?? null;
+  const totals = reportTotals(current);
+  const previousTotals = previous ? reportTotals(previous) : null;
+
+  const actors = [...current.actors.values()]
+    .map((actor) => actorRow(actor, previous?.actors.get(actor.key)))
+    .sort(byCostThenSessions);
+
+  const costTotal = current.totals.costMicros;
+  const models = [...current.models.values()]
+    .map((m) => ({
+      model: m.model,
+      costCents: microsToCents(m.costMicros),
+      share: costTotal > 0 ? m.costMicros / costTotal : 0,
+      tokens: { ...m.tokens },
+    }))
+    .sort((a, b) => b.costCents - a.costCents || a.model.localeCompare(b.model));
+
+  const terminals = [...current.terminals.values()]
+    .map((t) => ({
+      terminal: t.terminal,
+      records: t.records,
+      sessions: t.sessions,
+      costCents: microsToCents(t.costMicros),
+    }))
+    .sort((a, b) => b.sessions - a.sessions || a.terminal.localeCompare(b.terminal));
+
+  const tools = [...current.tools.values()]
+    .map((t) => ({ ...t, acceptanceRate: rate(t.accepted, t.rejected) }))
+    .sort((a, b) => b.accepted + b.rejected - (a.accepted + a.rejected));
+
+  return {
+    period,
+    previousPeriod: input.previousPeriod ?? null,
+    totals,
+    previous: previousTotals,
+    changes: previousTotals ? changesBetween(totals, previousTotals) : null,
+    actors,
+    models,
+    terminals,
+    tools,
+    daily: dailyRows(period.days, current.daily),
+    invalidRecords: current.invalidRecords,
+    invalidSamples: [...current.invalidSamples],
+    nonUsdCostItems: current.nonUsdCostItems,
+    generatedAt: (input.generatedAt ?? new Date()).toISOString(),
+  };
+}
+
+/** The top `n` actors by a metric; ties broken by cost, then name. Zero values are left out. */
+export function leaderboard(
+  actors: readonly ActorRow[],
+  metric: LeaderboardMetric,
+  n = Number.POSITIVE_INFINITY,
+): ActorRow[] {
+  const field = LEADERBOARD_FIELD[metric];
+  return actors
+    .filter((a) => a[field] > 0)
+    .sort(
+      (a, b) => b[field] - a[field] || b.costCents - a.costCents || a.name.localeCompare(b.name),
+    )
+    .slice(0, n);
+}
+
+export function change(current: number, previous: number): Change {
+  return {
+    current,
+    previous,
+    abs: current - previous,
+    pct: previous === 0 ? null : ((current - previous) / previous) * 100,
+  };
+}
+
+export function rate(accepted: number, rejected: number): number | null {
+  const all = accepted + rejected;
+  return all === 0 ? null : accepted / all;
+}
+
+/** An actor's rank (1-based) by cost among people and keys, and the count ranked. */
+export function rankOf(
+  actors: readonly ActorRow[],
+  key: string,
+): { rank: number; of: number } | null {
+  const index = actors.findIndex((a) => a.key === key);
+  return index < 0 ? null : { rank: index + 1, of: actors.length };
+}
+
+function reportTotals(agg: UsageAggregate): ReportTotals {
+  const t = agg.totals;
+  let activeUsers = 0;
+  let activeApiKeys = 0;
+  for (const actor of agg.actors.values()) {
+    if (actor.type === "user") activeUsers++;
+    else if (actor.type === "api_key") activeApiKeys++;
+  }
+  return {
+    costCents: microsToCents(t.costMicros),
+    sessions: t.sessions,
+    linesAdded: t.linesAdded,
+    linesRemoved: t.linesRemoved,
+    commits: t.commits,
+    pullRequests: t.pullRequests,
+    activeUsers,
+    activeApiKeys,
+    tokens: { ...t.tokens },
+    toolAccepted: t.toolAccepted,
+    toolRejected: t.toolRejected,
+    acceptanceRate: rate(t.toolAccepted, t.toolRejected),
+  };
+}
+
+function changesBetween(now: ReportTotals, before: ReportTotals): Record<ChangeMetric, Change> {
+  const out = {} as Record<ChangeMetric, Change>;
+  for (const metric of CHANGE_METRICS) out[metric] = change(now[metric], before[metric]);
+  return out;
+}
+
+function actorRow(actor: ActorStats, before: ActorStats | undefined): ActorRow {
+  return {
+    key: actor.key,
+    type: actor.type,
+    name: actor.name,
+    ...actorTotals(actor),
+    toolAccepted: actor.toolAccepted,
+    toolRejected: actor.toolRejected,
+    acceptanceRate: rate(actor.toolAccepted, actor.toolRejected),
+    tokens: { ...actor.tokens },
+    activeDays: actor.activeDays,
+    terminals: [...actor.terminals].sort(),
+    topModel: topKey(actor.modelCosts),
+    previous: before ? actorTotals(before) : null,
+  };
+}
+
+function actorTotals(m: Metrics): ActorTotals {
+  return {
+    costCents: microsToCents(m.costMicros),
+    sessions: m.sessions,
+    linesAdded: m.linesAdded,
+    linesRemoved: m.linesRemoved,
+    commits: m.commits,
+    pullRequests: m.pullRequests,
+  };
+}
+
+function dailyRows(days: readonly string[], points: readonly DailyPoint[]): DailyRow[] {
+  const byDay = new Map(points.map((p) => [p.day, p]));
+  return days.map((day) => {
+    const p = byDay.get(day);
+    return {
+      day,
+      costCents: p ? microsToCents(p.costMicros) : 0,
+      sessions: p?.sessions ?? 0,
+      linesAdded: p?.linesAdded ?? 0,
+      commits: p?.commits ?? 0,
+      pullRequests: p?.pullRequests ?? 0,
+      activeUsers: p?.activeUsers ?? 0,
+      activeApiKeys: p?.activeApiKeys ?? 0,
+    };
+  });
+}
+
+function byCostThenSessions(a: ActorRow, b: ActorRow): number {
+  return b.costCents - a.costCents || b.sessions - a.sessions || a.name.localeCompare(b.name);
+}
+
+function topKey(costs: Record<string, Micros>): string | null {
+  let best: string | null = null;
+  let bestCost = Number.NEGATIVE_INFINITY;
+  for (const key in costs) {
+    const cost = costs[key] ?? 0;
+    if (cost > bestCost || (cost === bestCost && best !== null && key < best)) {
+      best = key;
+      bestCost = cost;
+    }
+  }
+  return best;
+}

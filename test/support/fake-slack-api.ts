@@ -1,0 +1,303 @@
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/*
+ * A fake Slack Web API on 127.0.0.1. Point @slack/web-api (or Bolt's `clientOptions.slackApiUrl`)
+ * at `${fake.url}/api/`. It records every call, knows a small directory of users, channels and
+ * user groups, keeps posted messages (with their metadata) so that conversations.history can find
+ * them, and can inject faults (429 with Retry-After, ok:false errors, HTTP 500).
+ * It also serves response_url endpoints: `${fake.url}/response/<id>` records what is posted there.
+ */
+
+export interface FakeSlackUser {
+  id: string;
+  email?: string;
+  name?: string;
+  tz?: string;
+  deleted?: boolean;
+  is_bot?: boolean;
+}
+
+export interface SlackCall {
+  n: number;
+  method: string;
+  /** Form or JSON arguments, with JSON-in-form values (blocks, metadata) parsed. */
+  args: Record<string, unknown>;
+  token: string | undefined;
+  at: number;
+}
+
+export interface ResponseUrlPost {
+  id: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  text?: unknown;
+  blocks?: unknown;
+  metadata?: unknown;
+  user?: string;
+}
+
+export interface SlackFault {
+  /** HTTP status; 429 gets `retry-after` (seconds) from `retryAfter`, default 1. */
+  status?: number;
+  retryAfter?: number;
+  /** An ok:false answer with this error (HTTP 200). */
+  error?: string;
+}
+
+export interface FakeSlackApiOptions {
+  users?: FakeSlackUser[];
+  /** Channel ids the bot is a member of (others answer not_in_channel / channel_not_found). */
+  channels?: { id: string; name?: string; isMember?: boolean }[];
+  /** User group id → member user ids. */
+  usergroups?: Record<string, string[]>;
+  botToken?: string;
+  /** Called before the normal answer; a fault replaces it. */
+  fault?: (call: SlackCall) => SlackFault | undefined;
+  /** Scopes reported by auth.test in x-oauth-scopes. */
+  scopes?: string[];
+}
+
+export interface FakeSlackApi {
+  url: string;
+  /** Base URL for @slack/web-api: `${url}/api/`. */
+  apiUrl: string;
+  calls: SlackCall[];
+  responses: ResponseUrlPost[];
+  messages: PostedMessage[];
+  callsTo(method: string): SlackCall[];
+  /** A fresh response_url served by this fake. */
+  responseUrl(id?: string): string;
+  /** Resolve when `count` posts have reached response_urls (or reject after `timeoutMs`). */
+  waitForResponses(count: number, timeoutMs?: number): Promise<ResponseUrlPost[]>;
+  close(): Promise<void>;
+}
+
+export const FAKE_BOT_TOKEN = "xoxb-0000000000-fake-bot-token";
+
+export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Promise<FakeSlackApi> {
+  const users = options.users ?? [];
+  const channels = options.channels ?? [];
+  const calls: SlackCall[] = [];
+  const responses: ResponseUrlPost[] = [];
+  const messages: PostedMessage[] = [];
+  const waiters: (() => void)[] = [];
+  let n = 0;
+  let tsCounter = 0;
+  let responseCounter = 0;
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const raw = await readBody(req);
+    if (url.pathname.startsWith("/response/")) {
+      responses.push({ id: url.pathname.slice(10), body: parseJson(raw), at: Date.now() });
+      for (const wake of waiters.splice(0)) wake();
+      return send(res, 200, { ok: true });
+    }
+    if (!url.pathname.startsWith("/api/")) return send(res, 404, { ok: false, error: "not_found" });
+
+    const method = url.pathname.slice(5);
+    const args = parseArgs(raw, req.headers["content-type"]);
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith("Bearer ") ? auth.slice(7) : (args.token as string | undefined);
+    const call: SlackCall = { n: ++n, method, args, token, at: Date.now() };
+    calls.push(call);
+
+    if (options.botToken && token !== options.botToken) {
+      return send(res, 200, { ok: false, error: "invalid_auth" });
+    }
+    const fault = options.fault?.(call);
+    if (fault) {
+      if (fault.status === 429) {
+        res.setHeader("retry-after", String(fault.retryAfter ?? 1));
+        return send(res, 429, { ok: false, error: "ratelimited" });
+      }
+      if (fault.status) return send(res, fault.status, { ok: false, error: "internal_error" });
+      return send(res, 200, { ok: false, error: fault.error ?? "fatal_error" });
+    }
+    send(res, 200, answer(method, args));
+  });
+
+  function answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case "auth.test":
+        return {
+          ok: true,
+          url: "https://fake.slack.com/",
+          team: "Fake",
+          team_id: "T0FAKE",
+          user: "claude-usage",
+          user_id: "UBOT",
+          bot_id: "BBOT",
+        };
+      case "users.info": {
+        const user = users.find((u) => u.id === args.user);
+        return user ? { ok: true, user: slackUser(user) } : { ok: false, error: "user_not_found" };
+      }
+      case "users.lookupByEmail": {
+        const email = String(args.email ?? "").toLowerCase();
+        const user = users.find((u) => u.email?.toLowerCase() === email && !u.deleted);
+        return user ? { ok: true, user: slackUser(user) } : { ok: false, error: "users_not_found" };
+      }
+      case "usergroups.users.list": {
+        const members = options.usergroups?.[String(args.usergroup)];
+        return members ? { ok: true, users: members } : { ok: false, error: "no_such_subteam" };
+      }
+      case "conversations.open":
+        return {
+          ok: true,
+          channel: { id: `D${String(args.users ?? args.user ?? "").replace(/^U/, "")}` },
+        };
+      case "conversations.info": {
+        const channel = channels.find((c) => c.id === args.channel);
+        return channel
+          ? {
+              ok: true,
+              channel: {
+                id: channel.id,
+                name: channel.name ?? channel.id,
+                is_member: channel.isMember ?? true,
+              },
+            }
+          : { ok: false, error: "channel_not_found" };
+      }
+      case "conversations.history": {
+        const list = messages
+          .filter((m) => m.channel === args.channel)
+          .reverse()
+          .map((m) => ({
+            type: "message",
+            ts: m.ts,
+            text: m.text,
+            metadata: m.metadata,
+            bot_id: "BBOT",
+          }));
+        return { ok: true, messages: list, has_more: false };
+      }
+      case "chat.postMessage": {
+        const channel = String(args.channel ?? "");
+        const known = channels.find((c) => c.id === channel);
+        if (channels.length > 0 && channel.startsWith("C") && !known)
+          return { ok: false, error: "channel_not_found" };
+        if (known && known.isMember === false && channel.startsWith("C"))
+          return { ok: false, error: "not_in_channel" };
+        const ts = `${1_700_000_000 + ++tsCounter}.000100`;
+        const message: PostedMessage = {
+          channel,
+          ts,
+          text: args.text,
+          blocks: args.blocks,
+          metadata: args.metadata,
+        };
+        messages.push(message);
+        return { ok: true, channel, ts, message: { ts, text: args.text } };
+      }
+      case "chat.postEphemeral":
+        return { ok: true, message_ts: `${1_700_000_000 + ++tsCounter}.000200` };
+      case "views.publish":
+        return { ok: true, view: { id: "VFAKE", type: "home" } };
+      case "files.getUploadURLExternal":
+        return {
+          ok: true,
+          upload_url: `${baseUrl}/upload/${++tsCounter}`,
+          file_id: `F${tsCounter}`,
+        };
+      case "files.completeUploadExternal":
+        return { ok: true, files: [{ id: "F1" }] };
+      default:
+        return { ok: true };
+    }
+  }
+
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    url: baseUrl,
+    apiUrl: `${baseUrl}/api/`,
+    calls,
+    responses,
+    messages,
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    responseUrl: (id) => `${baseUrl}/response/${id ?? `r${++responseCounter}`}`,
+    async waitForResponses(count, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (responses.length < count) {
+        const left = deadline - Date.now();
+        if (left <= 0)
+          throw new Error(`expected ${count} response_url posts, got ${responses.length}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      return responses;
+    },
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      await once(server, "close").catch(() => undefined);
+    },
+  };
+}
+
+function slackUser(u: FakeSlackUser) {
+  return {
+    id: u.id,
+    name: u.name ?? u.id.toLowerCase(),
+    real_name: u.name ?? u.id,
+    deleted: u.deleted ?? false,
+    is_bot: u.is_bot ?? false,
+    tz: u.tz ?? "UTC",
+    profile: { email: u.email, display_name: u.name ?? u.id, real_name: u.name ?? u.id },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJson(raw: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(raw);
+    return value && typeof value === "object" ? (value as Record<string, unknown>) : {};
+  } catch {
+    return { raw };
+  }
+}
+
+/** @slack/web-api sends form bodies with JSON-encoded values for arrays and objects. */
+function parseArgs(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (contentType?.includes("application/json")) return parseJson(raw);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    out[key] = /^[[{]/.test(value) ? (parseJsonValue(value) ?? value) : value;
+  }
+  return out;
+}
+
+function parseJsonValue(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
