@@ -96,7 +96,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       const wait = pausedUntil - Date.now();
       if (wait > 0) {
         if (Date.now() + wait > deadline) break;
-        await sleep(wait, undefined, { signal });
+        await pause(wait, signal);
       }
 
       attempts = attempt;
@@ -110,7 +110,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       if (outcome.retryAfterMs !== undefined && last.status === 429) {
         pausedUntil = Math.max(pausedUntil, Date.now() + delay);
       }
-      await sleep(delay, undefined, { signal });
+      await pause(delay, signal);
     }
     throw withAttempts(last, attempts, day);
   }
@@ -280,6 +280,15 @@ function readApiError(text: string): { type?: string | undefined; message?: stri
     // Not JSON (a proxy's HTML page, say): fall through to no details.
   }
   return {};
+}
+
+/** Sleep, but stop early with the caller's own abort reason. */
+async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch (error) {
+    throw signal?.aborted ? signal.reason : error;
+  }
 }
 
 function header(headers: Dispatcher.ResponseData["headers"], name: string): string | undefined {

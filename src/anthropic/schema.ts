@@ -66,7 +66,15 @@ export const usageRecordSchema = z.looseObject({
     .string()
     .nullish()
     .transform((t) => t || "unknown"),
-  core_metrics: coreMetricsSchema,
+  core_metrics: coreMetricsSchema.nullish().transform(
+    (c) =>
+      c ?? {
+        num_sessions: 0,
+        lines_of_code: { added: 0, removed: 0 },
+        commits_by_claude_code: 0,
+        pull_requests_by_claude_code: 0,
+      },
+  ),
   tool_actions: z
     .record(z.string(), toolActionSchema)
     .nullish()

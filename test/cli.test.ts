@@ -1,0 +1,238 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli } from "../src/cli/run.js";
+import { APP_VERSION } from "../src/version.js";
+import {
+  apiErrorBody,
+  FAKE_ADMIN_KEY,
+  type FakeAdminApi,
+  startFakeAdminApi,
+} from "./support/fake-admin-api.js";
+import { apiRecord } from "./support/records.js";
+
+const now = new Date("2026-11-25T10:00:00Z");
+let api: FakeAdminApi | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, {
+    env,
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    now: () => now,
+  });
+  return { code, stdout, stderr };
+}
+
+const OPUS = "claude-opus-4-1-20250805";
+const SONNET = "claude-sonnet-4-5-20250929";
+const days = {
+  "2026-11-24": [
+    apiRecord({
+      email: "ada@example.com",
+      terminal: "vscode",
+      sessions: 3,
+      added: 412,
+      removed: 97,
+      commits: 4,
+      prs: 1,
+      edit: [31, 3],
+      models: [[SONNET, 388.41, 48210, 12877]],
+    }),
+    apiRecord({
+      email: "ADA@example.com",
+      terminal: "iTerm.app",
+      sessions: 1,
+      added: 10,
+      models: [[OPUS, 100.2, 100, 50]],
+    }),
+    apiRecord({
+      apiKey: "deploy-bot",
+      terminal: "non-interactive",
+      sessions: 2,
+      commits: 1,
+      models: [[OPUS, 1000]],
+    }),
+  ],
+  "2026-11-23": [apiRecord({ email: "ada@example.com", sessions: 1, models: [[SONNET, 244.3]] })],
+};
+
+async function withApi(options: Parameters<typeof startFakeAdminApi>[0] = { days }) {
+  api = await startFakeAdminApi(options);
+  return {
+    ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY,
+    ANTHROPIC_BASE_URL: api.url,
+    API_MAX_ATTEMPTS: "2",
+  };
+}
+
+describe("claude-usage report", () => {
+  it("--format json prints exactly the report and nothing else", async () => {
+    const { code, stdout, stderr } = await cli(
+      ["report", "yesterday", "--format", "json"],
+      await withApi(),
+    );
+    expect(code).toBe(EXIT_OK);
+    expect(stderr).toBe("");
+    const json = JSON.parse(stdout);
+    expect(json.period).toMatchObject({ from: "2026-11-24", to: "2026-11-24", days: 1 });
+    expect(json.totals).toMatchObject({
+      cost_cents: 1488.61,
+      sessions: 6,
+      lines_added: 422,
+      lines_removed: 97,
+      commits: 5,
+      pull_requests: 1,
+      active_users: 1,
+      tokens: { input: 48310, output: 12927, cache_read: 0, cache_creation: 0 },
+      tool_accepted: 31,
+      tool_rejected: 3,
+    });
+    expect(
+      json.users.map((u: { actor: string; actor_type: string; cost_cents: number }) => [
+        u.actor,
+        u.actor_type,
+        u.cost_cents,
+      ]),
+    ).toEqual([
+      ["deploy-bot", "api_key", 1000],
+      ["ada@example.com", "user", 488.61],
+    ]);
+    expect(
+      json.models.map((m: { model: string; cost_cents: number }) => [m.model, m.cost_cents]),
+    ).toEqual([
+      [OPUS, 1100.2],
+      [SONNET, 388.41],
+    ]);
+    expect(json.previous.totals.cost_cents).toBe(244.3);
+  });
+
+  it("accepts a multi-word period without quotes", async () => {
+    const { code, stdout } = await cli(
+      ["report", "last", "7", "days", "--format", "json", "--no-compare"],
+      await withApi(),
+    );
+    expect(code).toBe(EXIT_OK);
+    const json = JSON.parse(stdout);
+    expect(json.period).toMatchObject({ from: "2026-11-18", to: "2026-11-24", days: 7 });
+    expect(json.previous).toBeNull();
+    expect(api?.requestCount).toBe(7);
+  });
+
+  it("--format csv prints one row per actor", async () => {
+    const { code, stdout } = await cli(["report", "--format", "csv"], await withApi());
+    expect(code).toBe(EXIT_OK);
+    const rows = stdout.trimEnd().split("\r\n");
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toMatch(/^deploy-bot,api_key,10\.0000,1000,/);
+  });
+
+  it("text is the default format", async () => {
+    const { code, stdout } = await cli(["report", "yesterday", "--top", "1"], await withApi());
+    expect(code).toBe(EXIT_OK);
+    expect(stdout).toContain("Claude Code usage · yesterday · Tue 24 Nov");
+    expect(stdout).toContain("…and 1 more");
+  });
+
+  it("--demo works without any key", async () => {
+    const { code, stdout } = await cli(["report", "last week", "--demo", "--format", "json"]);
+    expect(code).toBe(EXIT_OK);
+    const json = JSON.parse(stdout);
+    expect(json.totals.active_users).toBeGreaterThan(10);
+    expect(json.totals.cost_cents).toBeGreaterThan(0);
+  });
+});
+
+describe("errors", () => {
+  it("a missing admin key names the variable (exit 2)", async () => {
+    const { code, stdout, stderr } = await cli(["report", "yesterday"]);
+    expect(code).toBe(EXIT_USAGE);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("ANTHROPIC_ADMIN_KEY: is not set");
+  });
+
+  it("an invalid variable is named, and its value is not echoed", async () => {
+    const { code, stderr } = await cli(["report"], {
+      ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY,
+      REPORT_TIMEZONE: "Mars/Olympus",
+      FETCH_CONCURRENCY: "0",
+    });
+    expect(code).toBe(EXIT_USAGE);
+    expect(stderr).toContain("REPORT_TIMEZONE: must be an IANA time zone");
+    expect(stderr).toContain("FETCH_CONCURRENCY");
+    expect(stderr).not.toContain(FAKE_ADMIN_KEY);
+  });
+
+  it("a bad period shows the accepted forms (exit 2) without calling the API", async () => {
+    const env = await withApi();
+    const { code, stderr } = await cli(["report", "last", "fortnight"], env);
+    expect(code).toBe(EXIT_USAGE);
+    expect(stderr).toContain(`I don't understand the period "last fortnight"`);
+    expect(stderr).toContain("Accepted periods:");
+    expect(stderr).toContain("2026-11-01..2026-11-07");
+    expect(api?.requestCount).toBe(0);
+  });
+
+  it("a rejected key says so (exit 1) and never prints the key", async () => {
+    const env = await withApi({
+      days,
+      fault: () => ({
+        status: 401,
+        body: apiErrorBody("authentication_error", "invalid x-api-key"),
+      }),
+    });
+    const { code, stdout, stderr } = await cli(["report"], env);
+    expect(code).toBe(EXIT_FAILURE);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("couldn't read usage: the Anthropic admin key was rejected (401)");
+    expect(stderr).not.toContain(FAKE_ADMIN_KEY);
+  });
+
+  it("an unreachable API says so (exit 1)", async () => {
+    const env = await withApi();
+    await api?.close();
+    const { code, stderr } = await cli(["report"], { ...env, API_MAX_ATTEMPTS: "1" });
+    expect(code).toBe(EXIT_FAILURE);
+    expect(stderr).toContain("could not be reached");
+  });
+
+  it.each([
+    [["report", "--format", "xml"], /--format must be one of text, json, csv/],
+    [["report", "--top", "0"], /--top must be a whole number/],
+    [["report", "--bogus"], /Unknown option '--bogus'/],
+    [["frobnicate"], /unknown command "frobnicate"/],
+  ])("bad usage %j exits 2 with help", async (argv, message) => {
+    const { code, stderr } = await cli(argv);
+    expect(code).toBe(EXIT_USAGE);
+    expect(stderr).toMatch(message);
+    expect(stderr).toContain("Usage:");
+  });
+
+  it("help and --version", async () => {
+    expect((await cli(["help"])).stdout).toContain("claude-usage report [period]");
+    expect(await cli(["--version"])).toMatchObject({ code: EXIT_OK, stdout: `${APP_VERSION}\n` });
+  });
+});
+
+describe("the real entry point", () => {
+  it("`npm run --silent cli -- report --demo --format json` prints pure JSON", async () => {
+    const { stdout } = await promisify(execFile)(
+      "npm",
+      ["run", "--silent", "cli", "--", "report", "yesterday", "--demo", "--format", "json"],
+      { env: { ...process.env, ANTHROPIC_ADMIN_KEY: "" } },
+    );
+    const json = JSON.parse(stdout);
+    expect(json.period.days).toBe(1);
+    expect(json.users.length).toBeGreaterThan(0);
+  });
+});

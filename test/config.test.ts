@@ -1,0 +1,57 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { ConfigError, configSchema, loadConfig, requireAdminKey } from "../src/config.js";
+import { APP_VERSION } from "../src/version.js";
+
+describe("loadConfig", () => {
+  it("applies defaults when nothing is set", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      ANTHROPIC_BASE_URL: "https://api.anthropic.com",
+      REPORT_TIMEZONE: "UTC",
+      FETCH_CONCURRENCY: 12,
+      MAX_PERIOD_DAYS: 92,
+    });
+    expect(config.ANTHROPIC_ADMIN_KEY).toBeUndefined();
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(loadConfig({ REPORT_TIMEZONE: "", FETCH_CONCURRENCY: "  " }).REPORT_TIMEZONE).toBe(
+      "UTC",
+    );
+  });
+
+  it("names every invalid variable at once", () => {
+    try {
+      loadConfig({
+        ANTHROPIC_BASE_URL: "ftp://x",
+        FETCH_CONCURRENCY: "many",
+        REPORT_TIMEZONE: "Nowhere/Land",
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const names = (error as ConfigError).problems.map((p) => p.split(":")[0]);
+      expect(names.sort()).toEqual(["ANTHROPIC_BASE_URL", "FETCH_CONCURRENCY", "REPORT_TIMEZONE"]);
+    }
+  });
+
+  it("requireAdminKey names the variable when missing, and returns it when set", () => {
+    expect(() => requireAdminKey(loadConfig({}))).toThrow(/ANTHROPIC_ADMIN_KEY: is not set/);
+    expect(requireAdminKey(loadConfig({ ANTHROPIC_ADMIN_KEY: "sk-ant-admin01-x" }))).toBe(
+      "sk-ant-admin01-x",
+    );
+  });
+
+  it("every variable of the schema is documented in the README", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    for (const name of Object.keys(configSchema.shape)) expect(readme).toContain(`| \`${name}\``);
+  });
+});
+
+describe("version", () => {
+  it("src/version.ts matches package.json", () => {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    expect(APP_VERSION).toBe(pkg.version);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import {
+  formatAbsChange,
+  formatCompact,
+  formatDay,
+  formatPctChange,
+  formatPercent,
+  formatPeriodDates,
+  formatUsd,
+  formatUsdShort,
+  shortModel,
+  sparkline,
+} from "../../src/render/format.js";
+import { change } from "../../src/usage/report.js";
+
+const now = new Date("2026-11-25T10:00:00Z");
+
+describe("money", () => {
+  it("shows cents as dollars with two decimals and thousands separators", () => {
+    expect(formatUsd(128455)).toBe("$1,284.55");
+    expect(formatUsd(388.41)).toBe("$3.88");
+    expect(formatUsd(0)).toBe("$0.00");
+    expect(formatUsd(0.4)).toBe("<$0.01");
+    expect(formatUsdShort(81234)).toBe("$812");
+    expect(formatUsdShort(42)).toBe("$0.42");
+  });
+});
+
+describe("numbers and changes", () => {
+  it("compacts large numbers", () => {
+    expect(formatCompact(412)).toBe("412");
+    expect(formatCompact(38200)).toBe("38.2k");
+    expect(formatCompact(1_250_000)).toBe("1.3M");
+    expect(formatCompact(152_000_000)).toBe("152M");
+    expect(formatCompact(4_000)).toBe("4k");
+  });
+
+  it("shows percentages and relative changes with arrows", () => {
+    expect(formatPercent(0.912)).toBe("91%");
+    expect(formatPercent(null)).toBe("–");
+    expect(formatPctChange(change(112, 100))).toBe("▲ 12%");
+    expect(formatPctChange(change(97, 100))).toBe("▼ 3%");
+    expect(formatPctChange(change(100, 100))).toBe("(=)");
+    expect(formatPctChange(change(5, 0))).toBe("new");
+    expect(formatPctChange(change(1001, 1000))).toBe("▲ <1%");
+    expect(formatPctChange(null)).toBe("");
+  });
+
+  it("shows absolute changes for small counts", () => {
+    expect(formatAbsChange(change(87, 90))).toBe("▼ 3");
+    expect(formatAbsChange(change(23, 21))).toBe("▲ 2");
+    expect(formatAbsChange(change(1, 1))).toBe("(=)");
+  });
+});
+
+describe("dates in words", () => {
+  it("names a day, with the year only when it is not this year", () => {
+    expect(formatDay("2026-11-24", now)).toBe("Tue 24 Nov");
+    expect(formatDay("2025-12-31", now)).toBe("Wed 31 Dec 2025");
+  });
+
+  it("names ranges compactly", () => {
+    expect(formatPeriodDates({ from: "2026-11-16", to: "2026-11-22" }, now)).toBe(
+      "Mon 16 – Sun 22 Nov",
+    );
+    expect(formatPeriodDates({ from: "2026-10-26", to: "2026-11-01" }, now)).toBe(
+      "Mon 26 Oct – Sun 1 Nov",
+    );
+    expect(formatPeriodDates({ from: "2025-12-29", to: "2026-01-04" }, now)).toBe(
+      "Mon 29 Dec 2025 – Sun 4 Jan 2026",
+    );
+  });
+});
+
+describe("models and sparklines", () => {
+  it("shortens model ids", () => {
+    expect(shortModel("claude-opus-4-1-20250805")).toBe("opus-4-1");
+    expect(shortModel("some-new-model")).toBe("some-new-model");
+  });
+
+  it("draws a sparkline scaled from zero to the maximum", () => {
+    expect(sparkline([0, 7, 3.5])).toBe("▁█▅");
+    expect(sparkline([0, 0])).toBe("▁▁");
+    expect(sparkline([])).toBe("");
+  });
+});

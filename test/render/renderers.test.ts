@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import { parseRecords } from "../../src/anthropic/schema.js";
+import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
+import { csvCell, renderCsv } from "../../src/render/csv.js";
+import { renderJson, reportToJson } from "../../src/render/json.js";
+import { renderText } from "../../src/render/text.js";
+import { aggregateDay } from "../../src/usage/aggregate.js";
+import { parsePeriod, previousPeriod } from "../../src/usage/periods.js";
+import { buildReport } from "../../src/usage/report.js";
+import { apiRecord } from "../support/records.js";
+
+const now = new Date("2026-11-25T10:00:00Z");
+const period = parsePeriod("yesterday", { now, timeZone: "UTC" });
+
+function report(
+  specs: Parameters<typeof apiRecord>[0][],
+  previousSpecs?: Parameters<typeof apiRecord>[0][],
+) {
+  const agg = (d: string, s: Parameters<typeof apiRecord>[0][]) =>
+    aggregateDay(d, parseRecords(s.map(apiRecord)).records);
+  return buildReport({
+    period,
+    current: agg("2026-11-24", specs),
+    previousPeriod: previousSpecs ? previousPeriod(period) : null,
+    previous: previousSpecs ? agg("2026-11-23", previousSpecs) : null,
+    generatedAt: now,
+  });
+}
+
+const sample = () =>
+  report(
+    [
+      {
+        email: "ada@example.com",
+        sessions: 4,
+        added: 4100,
+        commits: 2,
+        edit: [9, 1],
+        models: [["claude-opus-4-1-20250805", 14210]],
+      },
+      {
+        apiKey: "=cmd|' /C calc'!A0",
+        sessions: 1,
+        models: [["claude-sonnet-4-5-20250929", 12033]],
+      },
+    ],
+    [{ email: "ada@example.com", sessions: 2, models: [["claude-opus-4-1-20250805", 10000]] }],
+  );
+
+describe("renderText", () => {
+  it("shows totals with changes, top spenders and models", () => {
+    const text = renderText(sample(), { now });
+    expect(text).toContain("Claude Code usage · yesterday · Tue 24 Nov");
+    expect(text).toContain("UTC day 2026-11-24 · compared with Mon 23 Nov");
+    expect(text).toMatch(/Estimated spend\s+\$262\.43\s+▲ 162%/);
+    expect(text).toMatch(/Active people\s+1\s+\(=\)/);
+    expect(text).toMatch(/API keys\s+1\s+▲ 1/);
+    expect(text).toMatch(/1\. ada@example\.com\s+\$142\.10\s+4 sessions\s+4\.1k lines/);
+    expect(text).toMatch(/2\. =cmd\|' \/C calc'!A0 \(API key\)\s+\$120\.33/);
+    expect(text).toMatch(/opus-4-1\s+\$142\.10\s+54%/);
+    expect(text).toContain("Costs are estimates from Anthropic.");
+    for (const line of text.split("\n")) expect(line.length).toBeLessThanOrEqual(100);
+  });
+
+  it("says so plainly when a period has no activity", () => {
+    const text = renderText(report([]), { now });
+    expect(text).toContain("No Claude Code activity in this period.");
+    expect(text).not.toContain("Top spenders");
+  });
+
+  it("truncates the leaderboard with 'and N more'", () => {
+    const org = createSyntheticOrg({ users: 200 });
+    const records = parseRecords(org.records("2026-11-24", 0, 1000)).records;
+    const r = buildReport({
+      period,
+      current: aggregateDay("2026-11-24", records),
+      generatedAt: now,
+    });
+    const text = renderText(r, { top: 5, now });
+    expect(text).toContain(`…and ${r.actors.length - 5} more`);
+    expect(text.match(/^\s+\d+\. /gm)).toHaveLength(5);
+  });
+
+  it("warns about records it could not read", () => {
+    const r = sample();
+    r.invalidRecords = 2;
+    r.invalidSamples = ["actor: Invalid input"];
+    expect(renderText(r, { now })).toContain("2 record(s) from the API could not be read");
+  });
+});
+
+describe("renderJson", () => {
+  it("has exactly the documented shape", () => {
+    const json = JSON.parse(renderJson(sample()));
+    expect(json.period).toEqual({
+      from: "2026-11-24",
+      to: "2026-11-24",
+      days: 1,
+      name: "yesterday",
+    });
+    expect(json.totals).toMatchObject({
+      cost_cents: 26243,
+      sessions: 5,
+      lines_added: 4100,
+      lines_removed: 0,
+      commits: 2,
+      pull_requests: 0,
+      active_users: 1,
+      tokens: { input: 0, output: 0, cache_read: 0, cache_creation: 0 },
+      tool_accepted: 9,
+      tool_rejected: 1,
+    });
+    expect(json.users).toHaveLength(2);
+    expect(json.users[0]).toMatchObject({
+      actor: "ada@example.com",
+      actor_type: "user",
+      cost_cents: 14210,
+      sessions: 4,
+      lines_added: 4100,
+      lines_removed: 0,
+      commits: 2,
+      pull_requests: 0,
+    });
+    expect(json.users[1]).toMatchObject({ actor_type: "api_key", cost_cents: 12033 });
+    expect(json.models.map((m: { model: string }) => m.model)).toEqual([
+      "claude-opus-4-1-20250805",
+      "claude-sonnet-4-5-20250929",
+    ]);
+    expect(json.models[0]).toHaveProperty("tokens.cache_read");
+    expect(json.previous.totals.cost_cents).toBe(10000);
+    expect(reportToJson(report([])).previous).toBeNull();
+  });
+});
+
+describe("renderCsv", () => {
+  it("writes one row per actor with a header, CRLF line ends", () => {
+    const csv = renderCsv(sample());
+    const rows = csv.trimEnd().split("\r\n");
+    expect(rows).toHaveLength(3);
+    expect(rows[0]?.startsWith("actor,actor_type,cost_usd,cost_cents,sessions")).toBe(true);
+    expect(rows[1]).toMatch(/^ada@example\.com,user,142\.1000,14210,4,4100,0,2,0,9,1,0\.9000,/);
+  });
+
+  it("defuses spreadsheet formulas and quotes what needs quoting", () => {
+    const csv = renderCsv(sample());
+    expect(csv).toContain(`'=cmd|' /C calc'!A0,api_key`);
+    expect(csvCell('say "hi", ok')).toBe('"say ""hi"", ok"');
+    expect(csvCell("-1+1")).toBe("'-1+1");
+    expect(csvCell(-5)).toBe("-5");
+    expect(csvCell("plain")).toBe("plain");
+  });
+});

@@ -1,0 +1,145 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createAdminClient } from "../../src/anthropic/client.js";
+import { AnthropicApiError } from "../../src/anthropic/errors.js";
+import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
+import { createSyntheticSource } from "../../src/demo/synthetic-source.js";
+import { reportToJson } from "../../src/render/json.js";
+import { createUsageLoader, type DayLoadEvent } from "../../src/service/usage-loader.js";
+import { createMemoryDayCache } from "../../src/store/day-cache.js";
+import { parsePeriod } from "../../src/usage/periods.js";
+import {
+  apiErrorBody,
+  FAKE_ADMIN_KEY,
+  type FakeAdminApi,
+  startFakeAdminApi,
+} from "../support/fake-admin-api.js";
+
+const now = new Date("2026-11-25T10:00:00Z");
+const period = (text: string) => parsePeriod(text, { now, timeZone: "UTC" });
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function apiWithOrg(options: Parameters<typeof startFakeAdminApi>[0] = {}) {
+  const org = createSyntheticOrg({ users: 120, seed: 7 });
+  const api: FakeAdminApi = await startFakeAdminApi({ org, ...options });
+  const client = createAdminClient({
+    adminKey: FAKE_ADMIN_KEY,
+    baseUrl: api.url,
+    pageSize: 50,
+    backoffBaseMs: 5,
+  });
+  cleanups.push(
+    () => client.close(),
+    () => api.close(),
+  );
+  return { org, api, client };
+}
+
+describe("createUsageLoader", () => {
+  it("loads every page of every day of the period and of the previous period", async () => {
+    const { org, api, client } = await apiWithOrg();
+    const loader = createUsageLoader({ source: client, now: () => now });
+    const report = await loader.loadReport(period("last 7 days"));
+    const days = [
+      ...period("last 7 days").days,
+      ...parsePeriod("2026-11-11..2026-11-17", { now, timeZone: "UTC" }).days,
+    ];
+    const expectedPages = days.reduce(
+      (sum, d) => sum + Math.max(1, Math.ceil(org.recordCount(d) / 50)),
+      0,
+    );
+    expect(api.requestCount).toBe(expectedPages);
+    expect(new Set(api.requests.map((r) => r.query.starting_at))).toEqual(new Set(days));
+    const records = period("last 7 days").days.reduce((sum, d) => sum + org.recordCount(d), 0);
+    expect(report.actors.reduce((sum, a) => sum + a.sessions, 0)).toBe(report.totals.sessions);
+    expect(report.daily).toHaveLength(7);
+    expect(report.previous).not.toBeNull();
+    expect(records).toBeGreaterThan(0);
+  });
+
+  it("gives the same report over HTTP as from the synthetic source directly", async () => {
+    const { org, client } = await apiWithOrg();
+    const overHttp = await createUsageLoader({ source: client, now: () => now }).loadReport(
+      period("last 7 days"),
+    );
+    const direct = await createUsageLoader({
+      source: createSyntheticSource(org),
+      now: () => now,
+    }).loadReport(period("last 7 days"));
+    expect(reportToJson(overHttp)).toEqual(reportToJson(direct));
+  });
+
+  it("fetches days concurrently, never more than the configured bound", async () => {
+    const { api, client } = await apiWithOrg({ latencyMs: 15 });
+    const loader = createUsageLoader({ source: client, concurrency: 3, now: () => now });
+    await loader.loadReport(period("last 10 days"), { compare: false });
+    expect(api.maxInFlight).toBe(3);
+  });
+
+  it("never refetches a finished day; refetches a recent one after its TTL", async () => {
+    const { api, client } = await apiWithOrg();
+    let clock = now.getTime();
+    const cache = createMemoryDayCache({ recentTtlMs: 60_000, now: () => clock });
+    const loader = createUsageLoader({ source: client, cache, now: () => new Date(clock) });
+    // 2026-11-24 ended 10 h ago: not final (26 h margin). 2026-11-23 ended 34 h ago: final.
+    expect(loader.isFinal("2026-11-25")).toBe(false);
+    expect(loader.isFinal("2026-11-24")).toBe(false);
+    expect(loader.isFinal("2026-11-23")).toBe(true);
+
+    const first = await loader.loadReport(period("last 7 days"), { compare: false });
+    const cold = api.requestCount;
+    const warm = await loader.loadReport(period("last 7 days"), { compare: false });
+    expect(api.requestCount).toBe(cold);
+    expect(reportToJson(warm).totals).toEqual(reportToJson(first).totals);
+
+    clock += 61_000; // recent days expire, finished ones stay
+    await loader.loadReport(period("last 7 days"), { compare: false });
+    const refetched = new Set(api.requests.slice(cold).map((r) => r.query.starting_at));
+    expect(refetched).toEqual(new Set(["2026-11-24"]));
+  });
+
+  it("two reports asking for the same days at once share one fetch per day", async () => {
+    const { api, client } = await apiWithOrg({ latencyMs: 10 });
+    const loader = createUsageLoader({ source: client, now: () => now });
+    await Promise.all([
+      loader.loadReport(period("last 7 days"), { compare: false }),
+      loader.loadReport(period("last 7 days"), { compare: false }),
+    ]);
+    const firstPages = api.requests.filter((r) => !r.query.page).map((r) => r.query.starting_at);
+    expect(firstPages.sort()).toEqual(period("last 7 days").days);
+  });
+
+  it("reports each day's load, from the API then from the cache", async () => {
+    const { client } = await apiWithOrg();
+    const events: DayLoadEvent[] = [];
+    const loader = createUsageLoader({
+      source: client,
+      cache: createMemoryDayCache(),
+      now: () => now,
+      onDay: (e) => events.push(e),
+    });
+    await loader.loadDays(["2026-11-20"]);
+    await loader.loadDays(["2026-11-20"]);
+    expect(events.map((e) => [e.day, e.source])).toEqual([
+      ["2026-11-20", "api"],
+      ["2026-11-20", "cache"],
+    ]);
+    expect(events[0]?.pages).toBeGreaterThan(1);
+    expect(events[1]?.records).toBe(events[0]?.records);
+  });
+
+  it("a failing day fails the report with the API's typed error", async () => {
+    const { client } = await apiWithOrg({
+      fault: (r) =>
+        r.query.starting_at === "2026-11-20"
+          ? { status: 400, body: apiErrorBody("invalid_request_error", "nope") }
+          : undefined,
+    });
+    const loader = createUsageLoader({ source: client, now: () => now });
+    const error = await loader.loadReport(period("last 7 days")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AnthropicApiError);
+    expect((error as AnthropicApiError).day).toBe("2026-11-20");
+  });
+});

@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { PeriodError, parsePeriod, previousPeriod, todayIn } from "../../src/usage/periods.js";
+
+// Wednesday 25 Nov 2026, 10:00 UTC.
+const now = new Date("2026-11-25T10:00:00Z");
+const utc = { now, timeZone: "UTC" };
+const range = (input: string, options = utc) => {
+  const p = parsePeriod(input, options);
+  return [p.from, p.to, p.days.length];
+};
+
+describe("parsePeriod", () => {
+  it("defaults to yesterday when empty", () => {
+    expect(range("")).toEqual(["2026-11-24", "2026-11-24", 1]);
+    expect(parsePeriod(undefined, utc).name).toBe("yesterday");
+  });
+
+  it("reads today and yesterday, ignoring case and spaces", () => {
+    expect(range("today")).toEqual(["2026-11-25", "2026-11-25", 1]);
+    expect(range("  YESTERDAY ")).toEqual(["2026-11-24", "2026-11-24", 1]);
+  });
+
+  it("takes today in the report timezone: late evening in New York is still the 24th", () => {
+    const late = new Date("2026-11-25T03:00:00Z"); // 22:00 on the 24th in New York
+    expect(range("today", { now: late, timeZone: "America/New_York" })).toEqual([
+      "2026-11-24",
+      "2026-11-24",
+      1,
+    ]);
+    expect(range("today", { now: late, timeZone: "Asia/Tokyo" })).toEqual([
+      "2026-11-25",
+      "2026-11-25",
+      1,
+    ]);
+  });
+
+  it("reads a single ISO day and an inclusive range", () => {
+    expect(range("2026-11-02")).toEqual(["2026-11-02", "2026-11-02", 1]);
+    const p = parsePeriod("2026-10-30..2026-11-02", utc);
+    expect(p.days).toEqual(["2026-10-30", "2026-10-31", "2026-11-01", "2026-11-02"]);
+    expect(range("2026-11-01 to 2026-11-07")).toEqual(["2026-11-01", "2026-11-07", 7]);
+  });
+
+  it("reads last N days and Nd as full days ending yesterday", () => {
+    expect(range("last 7 days")).toEqual(["2026-11-18", "2026-11-24", 7]);
+    expect(range("30d")).toEqual(["2026-10-26", "2026-11-24", 30]);
+    expect(range("past 1 day")).toEqual(["2026-11-24", "2026-11-24", 1]);
+    expect(range("7 days")).toEqual(["2026-11-18", "2026-11-24", 7]);
+  });
+
+  it("reads ISO weeks (Monday to Sunday) and calendar months", () => {
+    expect(range("this week")).toEqual(["2026-11-23", "2026-11-25", 3]);
+    expect(range("last week")).toEqual(["2026-11-16", "2026-11-22", 7]);
+    expect(range("this month")).toEqual(["2026-11-01", "2026-11-25", 25]);
+    expect(range("last month")).toEqual(["2026-10-01", "2026-10-31", 31]);
+    expect(range("2026-02")).toEqual(["2026-02-01", "2026-02-28", 28]);
+    expect(range("2026-11")).toEqual(["2026-11-01", "2026-11-25", 25]);
+  });
+
+  it("handles last month across a year boundary and leap February", () => {
+    const jan = { now: new Date("2025-01-10T12:00:00Z"), timeZone: "UTC" };
+    expect(range("last month", jan)).toEqual(["2024-12-01", "2024-12-31", 31]);
+    const march = { now: new Date("2024-03-05T12:00:00Z"), timeZone: "UTC" };
+    expect(range("last month", march)).toEqual(["2024-02-01", "2024-02-29", 29]);
+  });
+
+  it("this week on a Monday is just that Monday; last week on a Sunday ends 7 days before", () => {
+    const monday = { now: new Date("2026-11-23T08:00:00Z"), timeZone: "UTC" };
+    expect(range("this week", monday)).toEqual(["2026-11-23", "2026-11-23", 1]);
+    const sunday = { now: new Date("2026-11-29T08:00:00Z"), timeZone: "UTC" };
+    expect(range("last week", sunday)).toEqual(["2026-11-16", "2026-11-22", 7]);
+  });
+
+  it.each([
+    ["gibberish", /don't understand/],
+    ["last fortnight", /don't understand/],
+    ["2026-02-30", /not a valid date/],
+    ["2026-13-01", /not a valid date/],
+    ["2026-11-07..2026-11-01", /starts .* after it ends/],
+    ["2026-12-01", /in the future/],
+    ["2026-11-20..2026-11-26", /in the future/],
+    ["0d", /at least one day/],
+    ["last 93 days", /longest period I report on is 92 days/],
+    ["2026-01-01..2026-11-24", /328 days/],
+  ])("rejects %j with a clear reason", (input, reason) => {
+    expect(() => parsePeriod(input, utc)).toThrowError(reason);
+    try {
+      parsePeriod(input, utc);
+    } catch (error) {
+      expect(error).toBeInstanceOf(PeriodError);
+      expect((error as PeriodError).input).toBe(input);
+    }
+  });
+
+  it("honours a configured cap", () => {
+    expect(() => parsePeriod("last 8 days", { ...utc, maxDays: 7 })).toThrowError(/7 days/);
+    expect(parsePeriod("last 7 days", { ...utc, maxDays: 7 }).days).toHaveLength(7);
+  });
+
+  it("clips very long input in the error message", () => {
+    const huge = "x".repeat(10_000);
+    expect(() => parsePeriod(huge, utc)).toThrowError(/x{57}…"/);
+  });
+});
+
+describe("previousPeriod", () => {
+  it("is the period of equal length just before", () => {
+    const week = parsePeriod("last 7 days", utc);
+    const before = previousPeriod(week);
+    expect([before.from, before.to, before.days.length]).toEqual(["2026-11-11", "2026-11-17", 7]);
+  });
+
+  it("crosses a month boundary for a single day", () => {
+    const before = previousPeriod(parsePeriod("2026-11-01", utc));
+    expect(before.days).toEqual(["2026-10-31"]);
+  });
+});
+
+describe("todayIn", () => {
+  it("maps the local calendar date to a UTC midnight", () => {
+    const today = todayIn(new Date("2026-03-29T23:30:00Z"), "Europe/Berlin");
+    expect(today.getTime()).toBe(Date.parse("2026-03-30T00:00:00Z"));
+  });
+});
