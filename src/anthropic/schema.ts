@@ -1,11 +1,16 @@
 import { z } from "zod";
+import { readRecordFast } from "./fast-record.js";
 
 /*
  * Schemas for the Claude Code Analytics Admin API.
  *
  * Tolerance is the rule: the API adds fields, models, tools and perhaps actor types over time.
- * Objects are loose (unknown keys pass), counts default to 0 when missing or null, and the page
- * envelope keeps `data` as unknown[] so that one record we cannot read is counted, not fatal.
+ * Unknown keys are accepted (and dropped: nothing downstream reads them), counts default to 0 when
+ * missing or null, and the page envelope keeps `data` as unknown[] so that one record we cannot
+ * read is counted, not fatal.
+ *
+ * Records are read by `readRecordFast` (fast-record.ts) first; only records it does not vouch for
+ * go through zod, which stays the contract. A property test keeps the two in agreement.
  */
 
 /** A count that may be missing or null in practice; either means 0. */
@@ -20,43 +25,44 @@ const amount = z
   .nullish()
   .transform((v) => (v == null ? 0 : Number(v)));
 
+// Loose: an actor type we do not know yet is labelled by whatever fields it brings.
 export const actorSchema = z.looseObject({
   type: z.string(),
   email_address: z.string().nullish(),
   api_key_name: z.string().nullish(),
 });
 
-export const tokensSchema = z.looseObject({
+export const tokensSchema = z.object({
   input: count,
   output: count,
   cache_read: count,
   cache_creation: count,
 });
 
-export const modelUsageSchema = z.looseObject({
+export const modelUsageSchema = z.object({
   model: z.string(),
   tokens: tokensSchema
     .nullish()
     .transform((t) => t ?? { input: 0, output: 0, cache_read: 0, cache_creation: 0 }),
   estimated_cost: z
-    .looseObject({ amount, currency: z.string().nullish() })
+    .object({ amount, currency: z.string().nullish() })
     .nullish()
     .transform((c) => c ?? { amount: 0, currency: "USD" }),
 });
 
-export const toolActionSchema = z.looseObject({ accepted: count, rejected: count });
+export const toolActionSchema = z.object({ accepted: count, rejected: count });
 
-export const coreMetricsSchema = z.looseObject({
+export const coreMetricsSchema = z.object({
   num_sessions: count,
   lines_of_code: z
-    .looseObject({ added: count, removed: count })
+    .object({ added: count, removed: count })
     .nullish()
     .transform((l) => l ?? { added: 0, removed: 0 }),
   commits_by_claude_code: count,
   pull_requests_by_claude_code: count,
 });
 
-export const usageRecordSchema = z.looseObject({
+export const usageRecordSchema = z.object({
   date: z.string().nullish(),
   actor: actorSchema,
   organization_id: z.string().nullish(),
@@ -123,6 +129,11 @@ export function parseRecords(data: readonly unknown[], pageOffset = 0) {
   const records: UsageRecord[] = [];
   const invalid: InvalidRecord[] = [];
   for (let i = 0; i < data.length; i++) {
+    const fast = readRecordFast(data[i]);
+    if (fast) {
+      records.push(fast);
+      continue;
+    }
     const result = usageRecordSchema.safeParse(data[i]);
     if (result.success) records.push(result.data);
     else invalid.push({ index: pageOffset + i, reason: summarizeIssues(result.error) });
