@@ -26,8 +26,11 @@ const ODD_VALUES: Json[] = [null, "x", "12.5", 7, -1, 0.25, true, [], {}, [1], {
 /** Paths to every value inside a JSON value. */
 function paths(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
   const out: (string | number)[][] = [prefix];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...paths(v, [...prefix, i])));
-  else if (value && typeof value === "object") {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      out.push(...paths(v, [...prefix, i]));
+    });
+  } else if (value && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
   }
   return out;

@@ -1,0 +1,174 @@
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { build } from "esbuild";
+import { MAX_PAGE_SIZE } from "../src/anthropic/client.js";
+import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
+import { DEFAULT_FETCH_CONCURRENCY } from "../src/service/usage-loader.js";
+import { periodBetween } from "../src/usage/periods.js";
+import type { CaseInput, CaseResult } from "./case.js";
+
+/*
+ * `npm run bench` — the performance targets of the project, measured against the synthetic fake
+ * Admin API on 127.0.0.1 with a fixed latency per request. `--quick` is a small run for CI.
+ * Prints a table and writes bench/results/latest.json.
+ */
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    users: { type: "string" },
+    days: { type: "string" },
+    latency: { type: "string", default: "30" },
+    concurrency: { type: "string", default: String(DEFAULT_FETCH_CONCURRENCY) },
+    seed: { type: "string", default: "42" },
+    out: { type: "string", default: "bench/results/latest.json" },
+  },
+});
+
+const users = Number(values.users ?? (values.quick ? 1000 : 10_000));
+const dayCount = Number(values.days ?? (values.quick ? 7 : 30));
+const latency = Number(values.latency);
+const concurrency = Number(values.concurrency);
+const seed = Number(values.seed);
+const to = "2026-10-31";
+const from = new Date(Date.parse(`${to}T00:00:00Z`) - (dayCount - 1) * 86_400_000)
+  .toISOString()
+  .slice(0, 10);
+const period = periodBetween(from, to);
+
+// The physical limit: the longest chain of pages of one day, or all pages spread over the workers.
+const org = createSyntheticOrg({ users, seed });
+const pagesPerDay = period.days.map((d) =>
+  Math.max(1, Math.ceil(org.recordCount(d) / MAX_PAGE_SIZE)),
+);
+const totalPages = pagesPerDay.reduce((a, b) => a + b, 0);
+const records = period.days.reduce((sum, d) => sum + org.recordCount(d), 0);
+const limitMs = Math.max(Math.max(...pagesPerDay) * latency, (totalPages * latency) / concurrency);
+
+console.log(
+  `org: ${users} people, ${dayCount} days (${from}..${to}), ${records} records, ${totalPages} pages; latency ${latency} ms; concurrency ${concurrency}; physical limit ${limitMs.toFixed(0)} ms`,
+);
+
+// Cases run as plain bundled JavaScript, as in production: tsx's own loader would add ~70 MB RSS.
+const caseBundle = "bench/results/case.mjs";
+await build({
+  entryPoints: ["bench/case.ts"],
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  outfile: caseBundle,
+  packages: "external",
+  logLevel: "error",
+});
+
+const server = spawn(
+  process.execPath,
+  [
+    "--import",
+    "tsx",
+    "bench/fake-api-process.ts",
+    "--users",
+    String(users),
+    "--seed",
+    String(seed),
+    "--latency",
+    String(latency),
+    "--days",
+    period.days.join(","),
+  ],
+  { stdio: ["pipe", "pipe", "inherit"] },
+);
+const firstLine = await new Promise<string>((resolve, reject) => {
+  createInterface({ input: server.stdout }).once("line", resolve);
+  server.once("exit", (code) => reject(new Error(`fake API exited (${code})`)));
+});
+const { url } = JSON.parse(firstLine) as { url: string };
+
+async function runCase(kind: CaseInput["kind"]): Promise<CaseResult> {
+  const input: CaseInput = { kind, url, from, to, concurrency, users, seed };
+  const child = spawn(process.execPath, [caseBundle, JSON.stringify(input)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  for await (const chunk of child.stdout) out += chunk;
+  const code = await new Promise((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new Error(`case ${kind} failed (${code})`);
+  return JSON.parse(out.trim().split("\n").pop() ?? "{}") as CaseResult;
+}
+
+const cold = await runCase("cold");
+const baseline = await runCase("baseline");
+const warm = await runCase("warm");
+const aggregation = await runCase("aggregate");
+server.stdin?.end();
+
+const rows = [
+  {
+    case: "cold report",
+    ms: cold.ms,
+    requests: cold.requests,
+    vsLimit: cold.ms / limitMs,
+    vsBaseline: baseline.ms / cold.ms,
+    peakRssMb: cold.peakRssMb,
+  },
+  {
+    case: "baseline (sequential)",
+    ms: baseline.ms,
+    requests: baseline.requests,
+    vsLimit: baseline.ms / limitMs,
+    vsBaseline: 1,
+    peakRssMb: baseline.peakRssMb,
+  },
+  {
+    case: "warm report",
+    ms: warm.ms,
+    requests: warm.requests,
+    vsLimit: null,
+    vsBaseline: baseline.ms / warm.ms,
+    peakRssMb: warm.peakRssMb,
+  },
+  {
+    case: `aggregation (${((aggregation.recordsPerSecond ?? 0) / 1e6).toFixed(2)} M rec/s one pass; ${((aggregation.perDayRecordsPerSecond ?? 0) / 1e6).toFixed(2)} M rec/s per day + merge)`,
+    ms: aggregation.ms,
+    requests: 0,
+    vsLimit: null,
+    vsBaseline: null,
+    peakRssMb: aggregation.peakRssMb,
+  },
+];
+
+const fmt = (n: number | null, digits = 0) => (n === null ? "–" : n.toFixed(digits));
+console.log("\n| case | time (ms) | requests | × limit | × faster than baseline | peak RSS (MB) |");
+console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+for (const r of rows) {
+  console.log(
+    `| ${r.case} | ${fmt(r.ms)} | ${r.requests} | ${fmt(r.vsLimit, 2)} | ${fmt(r.vsBaseline, 1)} | ${fmt(r.peakRssMb)} |`,
+  );
+}
+
+const targets = {
+  coldWithin13xLimit: cold.ms <= 1.3 * limitMs,
+  cold8xBaseline: baseline.ms / cold.ms >= 8,
+  warmNoApiCalls: warm.requests === 0,
+  warmUnder1s: warm.ms < 1000,
+  aggregation2MPerSecond: (aggregation.recordsPerSecond ?? 0) >= 2e6,
+  coldPeakRssUnder200Mb: cold.peakRssMb < 200,
+  sameTotals: cold.costCents === baseline.costCents && warm.costCents === cold.costCents,
+};
+console.log(
+  "\ntargets:",
+  Object.entries(targets)
+    .map(([k, ok]) => `${ok ? "✓" : "✗"} ${k}`)
+    .join("  "),
+);
+
+mkdirSync("bench/results", { recursive: true });
+writeFileSync(
+  values.out,
+  `${JSON.stringify({ at: new Date().toISOString(), users, days: dayCount, latency, concurrency, records, totalPages, limitMs, rows, targets }, null, 2)}\n`,
+);
+console.log(`written: ${values.out}`);
+if (!targets.sameTotals) process.exitCode = 1;
