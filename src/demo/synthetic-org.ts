@@ -257,7 +257,8 @@ function unit(h: number): number {
   return h / 4_294_967_296;
 }
 
-function mulberry32(seed: number): () => number {
+/** A small seeded PRNG (mulberry32): deterministic streams for the org and for property tests. */
+export function mulberry32(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

@@ -1,24 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { readRecordFast } from "../../src/anthropic/fast-record.js";
 import { usageRecordSchema } from "../../src/anthropic/schema.js";
-import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
+import { createSyntheticOrg, mulberry32 } from "../../src/demo/synthetic-org.js";
 import { apiRecord } from "../support/records.js";
 
 /*
  * The fast reader must never disagree with zod, the contract: whenever it returns a record, zod
  * accepts the same input and returns an equal record; whenever zod rejects, it returns undefined.
  */
-
-function mulberry32(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 const ODD_VALUES: Json[] = [null, "x", "12.5", 7, -1, 0.25, true, [], {}, [1], { a: 1 }];
