@@ -3,12 +3,8 @@ import { parseRecords } from "../src/anthropic/schema.js";
 import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
 import { createUsageLoader } from "../src/service/usage-loader.js";
 import { createMemoryDayCache } from "../src/store/day-cache.js";
-import {
-  addRecord,
-  aggregateDay,
-  emptyAggregate,
-  mergeAggregates,
-} from "../src/usage/aggregate.js";
+import { addRecord, aggregateDay, emptyAggregate } from "../src/usage/aggregate.js";
+import { mergeAggregates } from "../src/usage/compact.js";
 import { periodBetween } from "../src/usage/periods.js";
 import { FAKE_ADMIN_KEY } from "../test/support/fake-admin-api.js";
 

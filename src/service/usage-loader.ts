@@ -1,19 +1,15 @@
 import pLimit from "p-limit";
 import type { UsageSource } from "../anthropic/client.js";
 import type { DayCache } from "../store/day-cache.js";
-import {
-  addPage,
-  emptyAggregate,
-  mergeAggregates,
-  sealDay,
-  type UsageAggregate,
-} from "../usage/aggregate.js";
+import { addPage, emptyAggregate, sealDay, type UsageAggregate } from "../usage/aggregate.js";
+import { type CompactAggregate, compactAggregate, mergeCompact } from "../usage/compact.js";
 import { type Period, previousPeriod } from "../usage/periods.js";
 import { buildReport, type UsageReport } from "../usage/report.js";
 
 /*
  * The imperative shell around the pure core: fetch days (concurrently, each day's pages in order),
- * fold each page into that day's aggregate as it arrives, cache finished days, merge.
+ * fold each page into that day's aggregate as it arrives, keep the day in compact form (cached),
+ * merge the period from the compact days.
  */
 
 export const DEFAULT_FETCH_CONCURRENCY = 12;
@@ -58,12 +54,12 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
   const finalAfterMs = options.finalAfterMs ?? DEFAULT_FINAL_AFTER_MS;
   const now = options.now ?? (() => new Date());
   // Two reports asking for the same day at once share one fetch.
-  const inFlight = new Map<string, Promise<UsageAggregate>>();
+  const inFlight = new Map<string, Promise<CompactAggregate>>();
 
   const isFinal = (day: string) =>
     Date.parse(`${day}T00:00:00Z`) + 86_400_000 + finalAfterMs <= now().getTime();
 
-  async function fetchDay(day: string, signal?: AbortSignal): Promise<UsageAggregate> {
+  async function fetchDay(day: string, signal?: AbortSignal): Promise<CompactAggregate> {
     const started = performance.now();
     const agg = emptyAggregate();
     let pages = 0;
@@ -71,8 +67,8 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
       addPage(agg, page);
       pages++;
     }
-    sealDay(agg, day);
-    await cache?.set(day, agg, { final: isFinal(day) });
+    const compact = compactAggregate(sealDay(agg, day));
+    await cache?.set(day, compact, { final: isFinal(day) });
     onDay?.({
       day,
       source: "api",
@@ -81,10 +77,10 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
       invalidRecords: agg.invalidRecords,
       ms: performance.now() - started,
     });
-    return agg;
+    return compact;
   }
 
-  async function loadDay(day: string, signal?: AbortSignal): Promise<UsageAggregate> {
+  async function loadDay(day: string, signal?: AbortSignal): Promise<CompactAggregate> {
     const started = performance.now();
     const cached = await cache?.get(day);
     if (cached) {
@@ -107,7 +103,7 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
 
   async function loadDays(days: readonly string[], signal?: AbortSignal) {
     const parts = await Promise.all(days.map((day) => loadDay(day, signal)));
-    return mergeAggregates(parts);
+    return mergeCompact(parts);
   }
 
   async function loadReport(period: Period, opts: LoadReportOptions = {}): Promise<UsageReport> {

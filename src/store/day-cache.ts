@@ -1,13 +1,13 @@
-import type { UsageAggregate } from "../usage/aggregate.js";
+import type { CompactAggregate } from "../usage/compact.js";
 
 /**
  * Where aggregated days are kept between reports. A *final* day (ended long enough ago that the
  * API's data has settled) is kept for good and never fetched again; a recent day is kept only
- * for a short TTL, because its numbers are still filling in.
+ * for a short TTL, because its numbers are still filling in. Days are kept in compact form.
  */
 export interface DayCache {
-  get(day: string): Promise<UsageAggregate | undefined>;
-  set(day: string, aggregate: UsageAggregate, options: { final: boolean }): Promise<void>;
+  get(day: string): Promise<CompactAggregate | undefined>;
+  set(day: string, aggregate: CompactAggregate, options: { final: boolean }): Promise<void>;
 }
 
 export interface MemoryDayCacheOptions {
@@ -22,7 +22,7 @@ export function createMemoryDayCache(options: MemoryDayCacheOptions = {}): DayCa
   const recentTtlMs = options.recentTtlMs ?? 10 * 60_000;
   const maxFinalDays = options.maxFinalDays ?? 400;
   const now = options.now ?? Date.now;
-  const entries = new Map<string, { aggregate: UsageAggregate; expiresAt: number }>();
+  const entries = new Map<string, { aggregate: CompactAggregate; expiresAt: number }>();
 
   return {
     async get(day) {

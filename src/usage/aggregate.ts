@@ -4,7 +4,8 @@ import type { InvalidRecord, UsageRecord } from "../anthropic/schema.js";
  * Aggregation: records → one mergeable summary per UTC day → one summary per period.
  *
  * Records are folded in page by page and dropped, so memory grows with the number of distinct
- * actors and models, never with the number of records. Costs are summed as integers in
+ * actors and models, never with the number of records. Finished days are kept, and merged into
+ * periods, in the compact form of compact.ts. Costs are summed as integers in
  * micro-dollars (1 cent = 10,000 µ$) so that 0.1 + 0.2 cents stays 0.3 cents, exactly.
  */
 
@@ -100,7 +101,7 @@ export interface UsageAggregate {
   nonUsdCostItems: number;
 }
 
-const MAX_INVALID_SAMPLES = 5;
+export const MAX_INVALID_SAMPLES = 5;
 
 export const emptyTokens = (): TokenCounts => ({
   input: 0,
@@ -305,66 +306,6 @@ export function aggregateDay(day: string, records: Iterable<UsageRecord>): Usage
   return sealDay(agg, day);
 }
 
-/**
- * Merge aggregates of disjoint days into one. Inputs are left untouched (they may be cached).
- * Actors merge by key, so a person active on three days counts once, with activeDays = 3.
- */
-export function mergeAggregates(parts: readonly UsageAggregate[]): UsageAggregate {
-  const out = emptyAggregate();
-  for (const part of parts) {
-    out.days.push(...part.days);
-    out.daily.push(...part.daily);
-    addMetrics(out.totals, part.totals);
-    for (const [key, actor] of part.actors) {
-      const mine = out.actors.get(key);
-      if (!mine) {
-        out.actors.set(key, cloneActor(actor));
-        continue;
-      }
-      addMetrics(mine, actor);
-      mine.activeDays += actor.activeDays;
-      for (const t of actor.terminals) if (!mine.terminals.includes(t)) mine.terminals.push(t);
-      for (const model in actor.modelCosts) {
-        mine.modelCosts[model] = (mine.modelCosts[model] ?? 0) + (actor.modelCosts[model] ?? 0);
-      }
-    }
-    for (const [name, model] of part.models) {
-      const mine = out.models.get(name);
-      if (!mine) out.models.set(name, { ...model, tokens: { ...model.tokens } });
-      else {
-        mine.costMicros += model.costMicros;
-        mine.records += model.records;
-        addTokens(mine.tokens, model.tokens);
-      }
-    }
-    for (const [name, terminal] of part.terminals) {
-      const mine = out.terminals.get(name);
-      if (!mine) out.terminals.set(name, { ...terminal });
-      else {
-        mine.records += terminal.records;
-        mine.sessions += terminal.sessions;
-        mine.costMicros += terminal.costMicros;
-      }
-    }
-    for (const [name, tool] of part.tools) {
-      const mine = out.tools.get(name);
-      if (!mine) out.tools.set(name, { ...tool });
-      else {
-        mine.accepted += tool.accepted;
-        mine.rejected += tool.rejected;
-      }
-    }
-    out.invalidRecords += part.invalidRecords;
-    for (const sample of part.invalidSamples) {
-      if (out.invalidSamples.length < MAX_INVALID_SAMPLES) out.invalidSamples.push(sample);
-    }
-    out.nonUsdCostItems += part.nonUsdCostItems;
-  }
-  out.days.sort();
-  out.daily.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-  return out;
-}
-
 function dailyPoint(day: string, agg: UsageAggregate): DailyPoint {
   let activeUsers = 0;
   let activeApiKeys = 0;
@@ -389,7 +330,7 @@ function dailyPoint(day: string, agg: UsageAggregate): DailyPoint {
  * Actors are built from one literal, never by object spread: V8 turns a spread of this many
  * properties into a slow object, which made aggregation 20× slower (see the benchmark).
  */
-function newActor(key: string, type: ActorType, name: string): ActorStats {
+export function newActor(key: string, type: ActorType, name: string): ActorStats {
   return {
     key,
     type,
@@ -410,16 +351,7 @@ function newActor(key: string, type: ActorType, name: string): ActorStats {
   };
 }
 
-function cloneActor(actor: ActorStats): ActorStats {
-  const copy = newActor(actor.key, actor.type, actor.name);
-  addMetrics(copy, actor);
-  copy.activeDays = actor.activeDays;
-  copy.terminals = actor.terminals.slice();
-  for (const model in actor.modelCosts) copy.modelCosts[model] = actor.modelCosts[model] ?? 0;
-  return copy;
-}
-
-function addMetrics(into: Metrics, from: Metrics): void {
+export function addMetrics(into: Metrics, from: Metrics): void {
   into.costMicros += from.costMicros;
   into.sessions += from.sessions;
   into.linesAdded += from.linesAdded;
@@ -432,7 +364,7 @@ function addMetrics(into: Metrics, from: Metrics): void {
   addTokens(into.tokens, from.tokens);
 }
 
-function addTokens(into: TokenCounts, from: TokenCounts): void {
+export function addTokens(into: TokenCounts, from: TokenCounts): void {
   addTokenValues(into, from.input, from.output, from.cacheRead, from.cacheCreation);
 }
 

@@ -5,10 +5,10 @@ import {
   addPage,
   aggregateDay,
   emptyAggregate,
-  mergeAggregates,
   microsToCents,
   sealDay,
 } from "../../src/usage/aggregate.js";
+import { mergeAggregates } from "../../src/usage/compact.js";
 import { apiRecord, type RecordSpec } from "../support/records.js";
 
 const SONNET = "claude-sonnet-4-5-20250929";

@@ -1,0 +1,388 @@
+import { z } from "zod";
+import {
+  type ActorStats,
+  type ActorType,
+  addMetrics,
+  addTokens,
+  emptyAggregate,
+  MAX_INVALID_SAMPLES,
+  type Metrics,
+  type ModelStats,
+  newActor,
+  type TerminalStats,
+  type ToolStats,
+  type UsageAggregate,
+} from "./aggregate.js";
+
+/*
+ * The compact form of an aggregate: what the day cache keeps and what periods are merged from.
+ *
+ * A day of a 10,000-person org is ~8,000 actors. As objects (actor, tokens, terminal list, model
+ * costs, map entry) that is ~500 bytes and five allocations per actor, per day, kept for as long
+ * as the day is cached. Here actors are columns: one Float64Array row of metrics per actor, and
+ * CSR lists (offsets + values) for terminals and per-model costs — a few typed arrays per day,
+ * whatever the org size. It is also the serialised form (JSON, versioned).
+ */
+
+export const COMPACT_VERSION = 1;
+
+/** Metric columns of an actor row, in order. */
+const FIELDS = [
+  "costMicros",
+  "sessions",
+  "linesAdded",
+  "linesRemoved",
+  "commits",
+  "pullRequests",
+  "toolAccepted",
+  "toolRejected",
+  "tokensInput",
+  "tokensOutput",
+  "tokensCacheRead",
+  "tokensCacheCreation",
+  "records",
+  "activeDays",
+] as const;
+const WIDTH = FIELDS.length;
+
+const TYPES: readonly ActorType[] = ["user", "api_key", "other"];
+
+export interface CompactAggregate {
+  v: typeof COMPACT_VERSION;
+  days: string[];
+  totals: Metrics;
+  daily: UsageAggregate["daily"];
+  models: ModelStats[];
+  terminals: TerminalStats[];
+  tools: ToolStats[];
+  invalidRecords: number;
+  invalidSamples: string[];
+  nonUsdCostItems: number;
+  actors: {
+    keys: string[];
+    names: string[];
+    /** Index into TYPES. */
+    types: Uint8Array;
+    /** keys.length × WIDTH metrics, row-major. */
+    data: Float64Array;
+    terminalNames: string[];
+    terminalOffsets: Uint32Array;
+    terminalIndex: Uint32Array;
+    modelNames: string[];
+    modelOffsets: Uint32Array;
+    modelIndex: Uint32Array;
+    modelCost: Float64Array;
+  };
+}
+
+/** Columns from an aggregate (which is left untouched). */
+export function compactAggregate(agg: UsageAggregate): CompactAggregate {
+  const n = agg.actors.size;
+  const keys: string[] = new Array(n);
+  const names: string[] = new Array(n);
+  const types = new Uint8Array(n);
+  const data = new Float64Array(n * WIDTH);
+  const terminalNames: string[] = [];
+  const terminalIds = new Map<string, number>();
+  const terminalOffsets = new Uint32Array(n + 1);
+  const terminalIndex: number[] = [];
+  const modelNames: string[] = [];
+  const modelIds = new Map<string, number>();
+  const modelOffsets = new Uint32Array(n + 1);
+  const modelIndex: number[] = [];
+  const modelCost: number[] = [];
+
+  let row = 0;
+  for (const actor of agg.actors.values()) {
+    keys[row] = actor.key;
+    names[row] = actor.name;
+    types[row] = TYPES.indexOf(actor.type);
+    const at = row * WIDTH;
+    data[at] = actor.costMicros;
+    data[at + 1] = actor.sessions;
+    data[at + 2] = actor.linesAdded;
+    data[at + 3] = actor.linesRemoved;
+    data[at + 4] = actor.commits;
+    data[at + 5] = actor.pullRequests;
+    data[at + 6] = actor.toolAccepted;
+    data[at + 7] = actor.toolRejected;
+    data[at + 8] = actor.tokens.input;
+    data[at + 9] = actor.tokens.output;
+    data[at + 10] = actor.tokens.cacheRead;
+    data[at + 11] = actor.tokens.cacheCreation;
+    data[at + 12] = actor.records;
+    data[at + 13] = actor.activeDays;
+    for (const terminal of actor.terminals) {
+      terminalIndex.push(intern(terminal, terminalIds, terminalNames));
+    }
+    terminalOffsets[row + 1] = terminalIndex.length;
+    for (const model in actor.modelCosts) {
+      modelIndex.push(intern(model, modelIds, modelNames));
+      modelCost.push(actor.modelCosts[model] ?? 0);
+    }
+    modelOffsets[row + 1] = modelIndex.length;
+    row++;
+  }
+
+  return {
+    v: COMPACT_VERSION,
+    days: [...agg.days],
+    totals: { ...agg.totals, tokens: { ...agg.totals.tokens } },
+    daily: agg.daily.map((d) => ({ ...d })),
+    models: [...agg.models.values()].map((m) => ({ ...m, tokens: { ...m.tokens } })),
+    terminals: [...agg.terminals.values()].map((t) => ({ ...t })),
+    tools: [...agg.tools.values()].map((t) => ({ ...t })),
+    invalidRecords: agg.invalidRecords,
+    invalidSamples: [...agg.invalidSamples],
+    nonUsdCostItems: agg.nonUsdCostItems,
+    actors: {
+      keys,
+      names,
+      types,
+      data,
+      terminalNames,
+      terminalOffsets,
+      terminalIndex: Uint32Array.from(terminalIndex),
+      modelNames,
+      modelOffsets,
+      modelIndex: Uint32Array.from(modelIndex),
+      modelCost: Float64Array.from(modelCost),
+    },
+  };
+}
+
+/**
+ * Merge aggregates of disjoint days into one. Inputs are left untouched (they may be cached).
+ * Actors merge by key, so a person active on three days counts once, with activeDays = 3.
+ */
+export function mergeAggregates(parts: readonly UsageAggregate[]): UsageAggregate {
+  return mergeCompact(parts.map(compactAggregate));
+}
+
+/**
+ * Merge compact parts (of disjoint days) into one aggregate. One actor object per distinct actor
+ * of the period; parts are only read.
+ */
+export function mergeCompact(parts: readonly CompactAggregate[]): UsageAggregate {
+  const out = emptyAggregate();
+  for (const part of parts) {
+    out.days.push(...part.days);
+    out.daily.push(...part.daily.map((d) => ({ ...d })));
+    addMetrics(out.totals, part.totals);
+    mergeActors(out.actors, part.actors);
+    for (const model of part.models) {
+      const mine = out.models.get(model.model);
+      if (!mine) out.models.set(model.model, { ...model, tokens: { ...model.tokens } });
+      else {
+        mine.costMicros += model.costMicros;
+        mine.records += model.records;
+        addTokens(mine.tokens, model.tokens);
+      }
+    }
+    for (const terminal of part.terminals) {
+      const mine = out.terminals.get(terminal.terminal);
+      if (!mine) out.terminals.set(terminal.terminal, { ...terminal });
+      else {
+        mine.records += terminal.records;
+        mine.sessions += terminal.sessions;
+        mine.costMicros += terminal.costMicros;
+      }
+    }
+    for (const tool of part.tools) {
+      const mine = out.tools.get(tool.tool);
+      if (!mine) out.tools.set(tool.tool, { ...tool });
+      else {
+        mine.accepted += tool.accepted;
+        mine.rejected += tool.rejected;
+      }
+    }
+    out.invalidRecords += part.invalidRecords;
+    for (const sample of part.invalidSamples) {
+      if (out.invalidSamples.length < MAX_INVALID_SAMPLES) out.invalidSamples.push(sample);
+    }
+    out.nonUsdCostItems += part.nonUsdCostItems;
+  }
+  out.days.sort();
+  out.daily.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  return out;
+}
+
+function mergeActors(into: Map<string, ActorStats>, cols: CompactAggregate["actors"]): void {
+  const { keys, names, types, data } = cols;
+  for (let row = 0; row < keys.length; row++) {
+    const key = keys[row] as string;
+    let actor = into.get(key);
+    if (!actor) {
+      actor = newActor(key, TYPES[types[row] ?? 2] ?? "other", names[row] ?? key);
+      actor.activeDays = 0;
+      into.set(key, actor);
+    }
+    const at = row * WIDTH;
+    actor.costMicros += data[at] ?? 0;
+    actor.sessions += data[at + 1] ?? 0;
+    actor.linesAdded += data[at + 2] ?? 0;
+    actor.linesRemoved += data[at + 3] ?? 0;
+    actor.commits += data[at + 4] ?? 0;
+    actor.pullRequests += data[at + 5] ?? 0;
+    actor.toolAccepted += data[at + 6] ?? 0;
+    actor.toolRejected += data[at + 7] ?? 0;
+    actor.tokens.input += data[at + 8] ?? 0;
+    actor.tokens.output += data[at + 9] ?? 0;
+    actor.tokens.cacheRead += data[at + 10] ?? 0;
+    actor.tokens.cacheCreation += data[at + 11] ?? 0;
+    actor.records += data[at + 12] ?? 0;
+    actor.activeDays += data[at + 13] ?? 0;
+    for (let i = cols.terminalOffsets[row] ?? 0; i < (cols.terminalOffsets[row + 1] ?? 0); i++) {
+      const terminal = cols.terminalNames[cols.terminalIndex[i] ?? 0] ?? "unknown";
+      if (!actor.terminals.includes(terminal)) actor.terminals.push(terminal);
+    }
+    for (let i = cols.modelOffsets[row] ?? 0; i < (cols.modelOffsets[row + 1] ?? 0); i++) {
+      const model = cols.modelNames[cols.modelIndex[i] ?? 0] ?? "unknown";
+      actor.modelCosts[model] = (actor.modelCosts[model] ?? 0) + (cols.modelCost[i] ?? 0);
+    }
+  }
+}
+
+/* ---- Serialisation (the day cache on disk) ---- */
+
+const metricsSchema = z.object({
+  costMicros: z.number(),
+  sessions: z.number(),
+  linesAdded: z.number(),
+  linesRemoved: z.number(),
+  commits: z.number(),
+  pullRequests: z.number(),
+  toolAccepted: z.number(),
+  toolRejected: z.number(),
+  tokens: z.object({
+    input: z.number(),
+    output: z.number(),
+    cacheRead: z.number(),
+    cacheCreation: z.number(),
+  }),
+  records: z.number(),
+});
+
+const storedSchema = z.object({
+  v: z.literal(COMPACT_VERSION),
+  days: z.array(z.string()),
+  totals: metricsSchema,
+  daily: z.array(
+    z.object({
+      day: z.string(),
+      costMicros: z.number(),
+      sessions: z.number(),
+      linesAdded: z.number(),
+      commits: z.number(),
+      pullRequests: z.number(),
+      activeUsers: z.number(),
+      activeApiKeys: z.number(),
+    }),
+  ),
+  models: z.array(
+    z.object({
+      model: z.string(),
+      costMicros: z.number(),
+      tokens: metricsSchema.shape.tokens,
+      records: z.number(),
+    }),
+  ),
+  terminals: z.array(
+    z.object({
+      terminal: z.string(),
+      records: z.number(),
+      sessions: z.number(),
+      costMicros: z.number(),
+    }),
+  ),
+  tools: z.array(z.object({ tool: z.string(), accepted: z.number(), rejected: z.number() })),
+  invalidRecords: z.number(),
+  invalidSamples: z.array(z.string()),
+  nonUsdCostItems: z.number(),
+  actors: z.object({
+    keys: z.array(z.string()),
+    names: z.array(z.string()),
+    types: z.array(z.number().int().min(0).max(2)),
+    data: z.array(z.number()),
+    terminalNames: z.array(z.string()),
+    terminalOffsets: z.array(z.number().int().min(0)),
+    terminalIndex: z.array(z.number().int().min(0)),
+    modelNames: z.array(z.string()),
+    modelOffsets: z.array(z.number().int().min(0)),
+    modelIndex: z.array(z.number().int().min(0)),
+    modelCost: z.array(z.number()),
+  }),
+});
+
+/** JSON text for storage. Typed arrays become plain arrays. */
+export function serializeCompact(compact: CompactAggregate): string {
+  return JSON.stringify(compact, (_key, value) =>
+    ArrayBuffer.isView(value) ? Array.from(value as unknown as ArrayLike<number>) : value,
+  );
+}
+
+export class CompactFormatError extends Error {
+  override readonly name = "CompactFormatError";
+}
+
+/**
+ * Read stored JSON back. A different version or an inconsistent shape is an error (the caller
+ * treats the entry as missing and fetches the day again), never a silently wrong report.
+ */
+export function parseCompact(text: string): CompactAggregate {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CompactFormatError("stored aggregate is not JSON");
+  }
+  const parsed = storedSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new CompactFormatError(
+      `stored aggregate has an unexpected shape: ${parsed.error.issues[0]?.message ?? "?"}`,
+    );
+  }
+  const a = parsed.data.actors;
+  const n = a.keys.length;
+  if (
+    a.names.length !== n ||
+    a.types.length !== n ||
+    a.data.length !== n * WIDTH ||
+    a.terminalOffsets.length !== n + 1 ||
+    a.modelOffsets.length !== n + 1 ||
+    a.modelIndex.length !== a.modelCost.length ||
+    a.terminalIndex.some((i) => i >= a.terminalNames.length) ||
+    a.modelIndex.some((i) => i >= a.modelNames.length)
+  ) {
+    throw new CompactFormatError("stored aggregate columns do not line up");
+  }
+  return {
+    ...parsed.data,
+    v: COMPACT_VERSION,
+    actors: {
+      keys: a.keys,
+      names: a.names,
+      types: Uint8Array.from(a.types),
+      data: Float64Array.from(a.data),
+      terminalNames: a.terminalNames,
+      terminalOffsets: Uint32Array.from(a.terminalOffsets),
+      terminalIndex: Uint32Array.from(a.terminalIndex),
+      modelNames: a.modelNames,
+      modelOffsets: Uint32Array.from(a.modelOffsets),
+      modelIndex: Uint32Array.from(a.modelIndex),
+      modelCost: Float64Array.from(a.modelCost),
+    },
+  };
+}
+
+function intern(value: string, ids: Map<string, number>, list: string[]): number {
+  let id = ids.get(value);
+  if (id === undefined) {
+    id = list.length;
+    list.push(value);
+    ids.set(value, id);
+  }
+  return id;
+}
+
+export { FIELDS as COMPACT_ACTOR_FIELDS };

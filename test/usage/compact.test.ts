@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { parseRecords } from "../../src/anthropic/schema.js";
+import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
+import { aggregateDay } from "../../src/usage/aggregate.js";
+import {
+  CompactFormatError,
+  compactAggregate,
+  mergeAggregates,
+  mergeCompact,
+  parseCompact,
+  serializeCompact,
+} from "../../src/usage/compact.js";
+import { periodBetween } from "../../src/usage/periods.js";
+import { buildReport } from "../../src/usage/report.js";
+import { apiRecord } from "../support/records.js";
+
+const org = createSyntheticOrg({ users: 150, seed: 3 });
+const day = (d: string) => aggregateDay(d, parseRecords(org.records(d, 0, 1000)).records);
+
+describe("compact aggregates", () => {
+  it("a day survives compact → JSON → parse → merge unchanged", () => {
+    const original = day("2026-11-24");
+    const restored = mergeCompact([parseCompact(serializeCompact(compactAggregate(original)))]);
+    expect(restored.totals).toEqual(original.totals);
+    expect(restored.daily).toEqual(original.daily);
+    expect([...restored.actors.entries()]).toEqual([...original.actors.entries()]);
+    expect([...restored.models.values()]).toEqual([...original.models.values()]);
+    expect([...restored.terminals.values()]).toEqual([...original.terminals.values()]);
+    expect([...restored.tools.values()]).toEqual([...original.tools.values()]);
+  });
+
+  it("merging compact days gives the same report as merging the days themselves", () => {
+    const days = ["2026-11-20", "2026-11-21", "2026-11-22"];
+    const period = periodBetween(days[0] ?? "", days[2] ?? "");
+    const viaCompact = mergeCompact(
+      days.map((d) => parseCompact(serializeCompact(compactAggregate(day(d))))),
+    );
+    const direct = mergeAggregates(days.map(day));
+    const at = new Date("2026-11-25T00:00:00Z");
+    expect(buildReport({ period, current: viaCompact, generatedAt: at })).toEqual(
+      buildReport({ period, current: direct, generatedAt: at }),
+    );
+    const someone = [...viaCompact.actors.values()].find((a) => a.activeDays === 3);
+    expect(someone).toBeDefined();
+  });
+
+  it("keeps unknown actor types, API keys, several terminals and models per actor", () => {
+    const records = parseRecords([
+      apiRecord({
+        email: "a@x.io",
+        terminal: "vscode",
+        models: [
+          ["m1", 1],
+          ["m2", 2],
+        ],
+      }),
+      apiRecord({ email: "a@x.io", terminal: "tmux", models: [["m2", 3]] }),
+      apiRecord({ apiKey: "ci", models: [["m1", 4]] }),
+      { ...apiRecord({}), actor: { type: "robot_actor", robot: "r2" } },
+    ]).records;
+    const agg = aggregateDay("2026-11-24", records);
+    const back = mergeCompact([parseCompact(serializeCompact(compactAggregate(agg)))]);
+    expect(back.actors.get("user:a@x.io")).toMatchObject({
+      terminals: ["vscode", "tmux"],
+      modelCosts: { m1: 10_000, m2: 50_000 },
+    });
+    expect(back.actors.get("api_key:ci")?.type).toBe("api_key");
+    expect(back.actors.get("robot_actor:r2")?.type).toBe("other");
+  });
+
+  it("an empty day round-trips", () => {
+    const empty = aggregateDay("2026-11-22", []);
+    const back = mergeCompact([parseCompact(serializeCompact(compactAggregate(empty)))]);
+    expect(back.actors.size).toBe(0);
+    expect(back.days).toEqual(["2026-11-22"]);
+  });
+
+  it.each([
+    ["not JSON", "{nope"],
+    ["another version", JSON.stringify({ v: 99 })],
+    ["columns that do not line up", "__short__"],
+  ])("rejects stored data that is %s", (_what, text) => {
+    let input = text;
+    if (text === "__short__") {
+      const good = JSON.parse(serializeCompact(compactAggregate(day("2026-11-24"))));
+      good.actors.data = good.actors.data.slice(1);
+      input = JSON.stringify(good);
+    }
+    expect(() => parseCompact(input)).toThrow(CompactFormatError);
+  });
+
+  it("is much smaller than the object graph it replaces", () => {
+    const big = createSyntheticOrg({ users: 5000 });
+    const agg = aggregateDay(
+      "2026-11-24",
+      parseRecords(big.records("2026-11-24", 0, 100_000)).records,
+    );
+    const compact = compactAggregate(agg);
+    // Typed columns: one Float64Array row per actor instead of several objects.
+    expect(compact.actors.data.length).toBe(agg.actors.size * 14);
+    expect(serializeCompact(compact).length / agg.actors.size).toBeLessThan(250);
+  });
+});
