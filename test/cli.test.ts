@@ -144,6 +144,27 @@ describe("claude-usage report", () => {
     expect(stdout).toContain("…and 1 more");
   });
 
+  it("shows progress on a terminal's stderr, and clears it before the report", async () => {
+    const env = await withApi();
+    let stderr = "";
+    let stdout = "";
+    const code = await runCli(["report", "last 3 days", "--format", "json"], {
+      env,
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: (t) => {
+        stderr += t;
+      },
+      now: () => now,
+      progress: true,
+    });
+    expect(code).toBe(EXIT_OK);
+    expect(stderr).toContain("Fetching usage: 6/6 days");
+    expect(stderr.endsWith("\r\x1b[K")).toBe(true);
+    expect(() => JSON.parse(stdout)).not.toThrow();
+  });
+
   it("--demo works without any key", async () => {
     const { code, stdout } = await cli(["report", "last week", "--demo", "--format", "json"]);
     expect(code).toBe(EXIT_OK);

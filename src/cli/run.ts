@@ -17,6 +17,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   now?: () => Date;
+  /** Whether stderr is a terminal: then long reports show their progress there. */
+  progress?: boolean;
 }
 
 /** Exit codes: 0 ok, 1 the job failed (API, network), 2 bad usage or configuration. */
@@ -104,13 +106,19 @@ async function report(args: readonly string[], io: CliIo): Promise<number> {
       });
       source = client;
     }
+    const totalDays = period.days.length * (parsed.compare ? 2 : 1);
+    let loadedDays = 0;
     const loader = createUsageLoader({
       source,
       cache: createMemoryDayCache(),
       concurrency: config.FETCH_CONCURRENCY,
       now,
+      onDay: io.progress
+        ? () => io.stderr(`\rFetching usage: ${++loadedDays}/${totalDays} days`)
+        : undefined,
     });
     const result = await loader.loadReport(period, { compare: parsed.compare });
+    if (io.progress && loadedDays > 0) io.stderr("\r\x1b[K");
     io.stdout(render(result, parsed.format, parsed.top, now()));
     return EXIT_OK;
   } catch (error) {
