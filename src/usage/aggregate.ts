@@ -245,7 +245,7 @@ export function addRecord(agg: UsageAggregate, record: UsageRecord): void {
   let recordCost = 0;
   for (const usage of record.model_breakdown) {
     const currency = usage.estimated_cost.currency;
-    const isUsd = currency == null || currency.toUpperCase() === "USD";
+    const isUsd = currency == null || currency === "USD" || currency.toUpperCase() === "USD";
     if (!isUsd) agg.nonUsdCostItems++;
     const cost = isUsd ? centsToMicros(usage.estimated_cost.amount) : 0;
     recordCost += cost;
@@ -267,13 +267,13 @@ export function addRecord(agg: UsageAggregate, record: UsageRecord): void {
   totals.costMicros += recordCost;
   actor.costMicros += recordCost;
 
-  const terminalName = record.terminal_type;
-  if (!actor.terminals.includes(terminalName)) actor.terminals.push(terminalName);
-  let terminal = agg.terminals.get(terminalName);
+  let terminal = agg.terminals.get(record.terminal_type);
   if (!terminal) {
-    terminal = { terminal: terminalName, records: 0, sessions: 0, costMicros: 0 };
-    agg.terminals.set(terminalName, terminal);
+    terminal = { terminal: record.terminal_type, records: 0, sessions: 0, costMicros: 0 };
+    agg.terminals.set(record.terminal_type, terminal);
   }
+  // The canonical string: includes() then matches by identity, not character by character.
+  if (!actor.terminals.includes(terminal.terminal)) actor.terminals.push(terminal.terminal);
   terminal.records++;
   terminal.sessions += sessions;
   terminal.costMicros += recordCost;
