@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ConfigError, configSchema, loadConfig, requireAdminKey } from "../src/config.js";
+import { configVariables, renderEnvExample } from "../src/config-docs.js";
 import { APP_VERSION } from "../src/version.js";
 
 describe("loadConfig", () => {
@@ -43,9 +44,27 @@ describe("loadConfig", () => {
     );
   });
 
-  it("every variable of the schema is documented in the README", () => {
+  it("every variable of the schema is in the README's table, with its default", () => {
     const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-    for (const name of Object.keys(configSchema.shape)) expect(readme).toContain(`| \`${name}\``);
+    const rows = new Map(
+      readme
+        .split("\n")
+        .filter((line) => line.startsWith("| `"))
+        .map((line) => line.split("|").map((cell) => cell.trim()))
+        .map((cells) => [cells[1]?.replaceAll("`", ""), cells[2]?.replaceAll("`", "")]),
+    );
+    for (const v of configVariables()) {
+      expect(rows.has(v.name), `${v.name} is missing from the README`).toBe(true);
+      expect(rows.get(v.name), `${v.name}'s default in the README`).toBe(v.defaultValue ?? "—");
+    }
+    expect(Object.keys(configSchema.shape).length).toBe(configVariables().length);
+  });
+
+  it(".env.example is generated from the schema and up to date", () => {
+    const example = readFileSync(new URL("../.env.example", import.meta.url), "utf8");
+    expect(example, "run: npm run --silent env:example > .env.example").toBe(renderEnvExample());
+    for (const v of configVariables())
+      expect(v.description, `${v.name} needs .describe()`).not.toBe("");
   });
 });
 

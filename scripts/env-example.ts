@@ -1,0 +1,3 @@
+import { renderEnvExample } from "../src/config-docs.js";
+
+process.stdout.write(renderEnvExample());
