@@ -1,0 +1,89 @@
+import type { KnownBlock } from "@slack/web-api";
+import { type ActorRow, change, rankOf, type UsageReport } from "../../usage/report.js";
+import {
+  formatCompact,
+  formatInt,
+  formatPctChange,
+  formatPercent,
+  formatPeriodDates,
+  formatUsd,
+  shortModel,
+} from "../format.js";
+import { clip, type SlackMessage } from "./limits.js";
+
+/*
+ * One person's numbers: `/claude-usage me`, the daily DM, the App Home. Rank and share of the org
+ * say where they stand; the change says how their day compares with the one before.
+ */
+
+export interface PersonalRenderOptions {
+  now: Date;
+  /** "Good morning!" for the daily DM. */
+  greeting?: string | undefined;
+  /** A closing hint, e.g. "`/claude-usage dm off` to stop these". */
+  hint?: string | undefined;
+  /** Shown when the person has no activity: how we looked them up (their email). */
+  lookedUpAs?: string | undefined;
+}
+
+export function renderPersonalReport(
+  report: UsageReport,
+  actorKey: string,
+  options: PersonalRenderOptions,
+): SlackMessage {
+  const me = report.actors.find((a) => a.key === actorKey);
+  const when = periodPhrase(report, options.now);
+  if (!me) {
+    const who = options.lookedUpAs ? ` (as ${options.lookedUpAs})` : "";
+    const text = `No Claude Code activity for you ${when.inline}${who}.`;
+    const blocks: KnownBlock[] = [{ type: "section", text: { type: "mrkdwn", text } }];
+    if (options.hint)
+      blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: options.hint }] });
+    return { text, blocks };
+  }
+
+  const previous = me.previous;
+  const costChange = previous ? formatPctChange(change(me.costCents, previous.costCents)) : "";
+  const versus =
+    costChange && costChange !== "new"
+      ? ` (${costChange} vs ${report.period.days.length === 1 ? "the day before" : "the period before"})`
+      : "";
+  const greeting = options.greeting ? `${options.greeting} ` : "";
+  const sentence =
+    `${greeting}${when.sentence} you ran *${formatInt(me.sessions)} Claude Code session${me.sessions === 1 ? "" : "s"}*: ` +
+    `*${formatInt(me.linesAdded)} line${me.linesAdded === 1 ? "" : "s"}* added, ` +
+    `*${formatInt(me.commits)} commit${me.commits === 1 ? "" : "s"}*, ` +
+    `*${formatInt(me.pullRequests)} PR${me.pullRequests === 1 ? "" : "s"}* — estimated *${formatUsd(me.costCents)}*${versus}.`;
+
+  const facts = standing(report, me);
+  if (options.hint) facts.push(options.hint);
+  const blocks: KnownBlock[] = [
+    { type: "section", text: { type: "mrkdwn", text: clip(sentence, 3000) } },
+    { type: "context", elements: [{ type: "mrkdwn", text: clip(facts.join(" · "), 3000) }] },
+  ];
+  const text = `${when.sentence}: ${formatInt(me.sessions)} Claude Code sessions, ${formatCompact(me.linesAdded)} lines, ${formatUsd(me.costCents)}`;
+  return { text, blocks };
+}
+
+function standing(report: UsageReport, me: ActorRow): string[] {
+  const facts: string[] = [];
+  const people = report.actors.filter((a) => a.type === "user");
+  const rank = rankOf(people, me.key);
+  if (rank) facts.push(`You're #${formatInt(rank.rank)} of ${formatInt(rank.of)} in your org`);
+  if (report.totals.costCents > 0) {
+    facts.push(`${formatPercent(me.costCents / report.totals.costCents)} of the org's spend`);
+  }
+  if (me.acceptanceRate !== null)
+    facts.push(`${formatPercent(me.acceptanceRate)} of edits accepted`);
+  if (me.topModel) facts.push(`mostly ${shortModel(me.topModel)}`);
+  return facts;
+}
+
+function periodPhrase(report: UsageReport, now: Date): { sentence: string; inline: string } {
+  const { period } = report;
+  const dates = formatPeriodDates(period, now);
+  if (period.name === "yesterday") return { sentence: "Yesterday", inline: `yesterday (${dates})` };
+  if (period.name === "today") return { sentence: "Today", inline: `today (${dates})` };
+  if (period.days.length === 1) return { sentence: `On ${dates}`, inline: `on ${dates}` };
+  return { sentence: `In ${period.name} (${dates})`, inline: `in ${period.name} (${dates})` };
+}
