@@ -20,7 +20,10 @@ export function configVariables(): ConfigVariable[] {
     return {
       name,
       description: schema.description ?? "",
-      defaultValue: value === undefined ? undefined : String(value),
+      defaultValue:
+        value === undefined || (Array.isArray(value) && value.length === 0)
+          ? undefined
+          : String(value),
     };
   });
 }

@@ -39,6 +39,34 @@ export const configSchema = z.object({
     "Attempts per API request on 429/5xx, the first included.",
   ),
   API_TIMEOUT_MS: int(1000, 600_000, 30_000).describe("Timeout of one API request, in ms."),
+
+  // --- Slack app
+  SLACK_BOT_TOKEN: optionalString.describe("Bot token (xoxb-…). Required to run the Slack app."),
+  SLACK_APP_TOKEN: optionalString.describe(
+    "App-level token (xapp-…) with connections:write: runs the app in Socket Mode (no public URL).",
+  ),
+  SLACK_SIGNING_SECRET: optionalString.describe(
+    "Signing secret: runs the app in HTTP mode instead (requests at /slack/events on PORT).",
+  ),
+  SLACK_API_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe("Slack Web API base URL (default https://slack.com/api/); for tests."),
+  PORT: int(0, 65_535, 3000).describe("HTTP port in HTTP mode."),
+  ALLOWED_USERS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(/[\s,]+/).filter(Boolean))
+    .describe(
+      "Slack user ids (comma-separated) who may see org-wide reports. With ALLOWED_USERGROUP unset too: everyone may.",
+    ),
+  ALLOWED_USERGROUP: optionalString.describe(
+    "A Slack user group id (S…) whose members may see org-wide reports.",
+  ),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace"])
+    .default("info")
+    .describe("Log level."),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -66,6 +94,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   return result.data;
+}
+
+export type SlackMode =
+  | { mode: "socket"; botToken: string; appToken: string }
+  | { mode: "http"; botToken: string; signingSecret: string; port: number };
+
+/** What the Slack app needs to start, or a ConfigError naming every missing variable. */
+export function requireSlack(config: Config): SlackMode {
+  const problems: string[] = [];
+  if (!config.ANTHROPIC_ADMIN_KEY) {
+    problems.push("ANTHROPIC_ADMIN_KEY: is not set (an Admin API key, sk-ant-admin…).");
+  }
+  if (!config.SLACK_BOT_TOKEN)
+    problems.push("SLACK_BOT_TOKEN: is not set (the bot token, xoxb-…).");
+  if (!config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
+    problems.push(
+      "SLACK_APP_TOKEN or SLACK_SIGNING_SECRET: set one — an app token (xapp-…) for Socket Mode, or the signing secret for HTTP mode.",
+    );
+  }
+  if (problems.length > 0 || !config.SLACK_BOT_TOKEN) throw new ConfigError(problems);
+  return config.SLACK_APP_TOKEN
+    ? { mode: "socket", botToken: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN }
+    : {
+        mode: "http",
+        botToken: config.SLACK_BOT_TOKEN,
+        signingSecret: config.SLACK_SIGNING_SECRET ?? "",
+        port: config.PORT,
+      };
 }
 
 /** The admin key, or a ConfigError that names the variable. */

@@ -118,7 +118,9 @@ function headline(report: UsageReport, now: Date): string {
       ? ` vs ${formatDay(report.previousPeriod.from, now).split(" ")[0]}`
       : " vs previous period"
     : "";
-  const spendChange = c ? `  ${formatPctChange(c.costCents)}${versus}` : "";
+  // From nothing there is no meaningful percentage: say nothing rather than "new vs …".
+  const spendChange =
+    c && c.costCents.pct !== null ? `  ${formatPctChange(c.costCents)}${versus}` : "";
   const spark =
     report.daily.length > 7 ? `  \`${sparkline(report.daily.map((d) => d.costCents))}\`` : "";
   const people = `*${formatInt(t.activeUsers)}* active ${t.activeUsers === 1 ? "person" : "people"}${c ? `  ${formatAbsChange(c.activeUsers)}` : ""}`;

@@ -82,8 +82,20 @@ function standing(report: UsageReport, me: ActorRow): string[] {
 function periodPhrase(report: UsageReport, now: Date): { sentence: string; inline: string } {
   const { period } = report;
   const dates = formatPeriodDates(period, now);
-  if (period.name === "yesterday") return { sentence: "Yesterday", inline: `yesterday (${dates})` };
-  if (period.name === "today") return { sentence: "Today", inline: `today (${dates})` };
+  const name = period.name;
+  if (name === "yesterday" || name === "today") {
+    return { sentence: capitalize(name), inline: `${name} (${dates})` };
+  }
   if (period.days.length === 1) return { sentence: `On ${dates}`, inline: `on ${dates}` };
-  return { sentence: `In ${period.name} (${dates})`, inline: `in ${period.name} (${dates})` };
+  if (/^(this|last) (week|month)$/.test(name)) {
+    return { sentence: capitalize(name), inline: `${name} (${dates})` };
+  }
+  if (/^last \d+ days$/.test(name)) {
+    return { sentence: `In the ${name} (${dates})`, inline: `in the ${name} (${dates})` };
+  }
+  return { sentence: `Over ${dates}`, inline: `over ${dates}` };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

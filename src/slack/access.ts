@@ -1,0 +1,54 @@
+import type { WebClient } from "@slack/web-api";
+
+/*
+ * Who may see org-wide numbers (costs, leaderboards). ALLOWED_USERS and ALLOWED_USERGROUP add up;
+ * with neither set, everyone may. Everyone may always see their own numbers.
+ */
+
+export interface AccessPolicy {
+  canSeeOrg(userId: string): Promise<boolean>;
+  /** True when a rule is configured (for help texts). */
+  readonly restricted: boolean;
+}
+
+export interface AccessOptions {
+  allowedUsers?: readonly string[] | undefined;
+  allowedUsergroup?: string | undefined;
+  client: WebClient;
+  /** How long a user group's member list is reused. */
+  groupTtlMs?: number | undefined;
+  onError?: ((error: unknown) => void) | undefined;
+  now?: (() => number) | undefined;
+}
+
+export function createAccessPolicy(options: AccessOptions): AccessPolicy {
+  const users = new Set(options.allowedUsers ?? []);
+  const group = options.allowedUsergroup;
+  const ttl = options.groupTtlMs ?? 5 * 60_000;
+  const now = options.now ?? Date.now;
+  let members: { ids: Set<string>; expiresAt: number } | undefined;
+
+  async function groupMembers(): Promise<Set<string>> {
+    if (!group) return new Set();
+    if (members && members.expiresAt > now()) return members.ids;
+    try {
+      const result = await options.client.usergroups.users.list({ usergroup: group });
+      members = { ids: new Set(result.users ?? []), expiresAt: now() + ttl };
+    } catch (error) {
+      options.onError?.(error);
+      // Fail closed, but keep a stale list if we had one: a Slack hiccup should not lock people out.
+      if (!members) return new Set();
+    }
+    return members.ids;
+  }
+
+  const restricted = users.size > 0 || !!group;
+  return {
+    restricted,
+    async canSeeOrg(userId) {
+      if (!restricted) return true;
+      if (users.has(userId)) return true;
+      return (await groupMembers()).has(userId);
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { App, type Logger as BoltLogger, LogLevel } from "@slack/bolt";
+import type { Config, SlackMode } from "../config.js";
+import type { Logger } from "../log.js";
+import type { UsageLoader } from "../service/usage-loader.js";
+import { createAccessPolicy } from "./access.js";
+import type { DmPreferences, SlackContext } from "./context.js";
+import { registerListeners } from "./index.js";
+import { createUserDirectory, type UserCache } from "./user-directory.js";
+
+export interface SlackAppOptions {
+  mode: SlackMode;
+  config: Config;
+  loader: UsageLoader;
+  logger: Logger;
+  now?: (() => Date) | undefined;
+  userCache?: UserCache | undefined;
+  preferences?: DmPreferences | undefined;
+}
+
+export interface SlackApp {
+  app: App;
+  ctx: SlackContext;
+  /** Starts listening; in HTTP mode, resolves with the port (PORT=0 picks a free one). */
+  start(): Promise<{ port?: number }>;
+  stop(): Promise<void>;
+}
+
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const { mode, config, logger } = options;
+  const clientOptions = config.SLACK_API_URL
+    ? { slackApiUrl: withSlash(config.SLACK_API_URL) }
+    : {};
+  const common = { token: mode.botToken, logger: boltLogger(logger), clientOptions };
+  const app =
+    mode.mode === "socket"
+      ? new App({ ...common, socketMode: true, appToken: mode.appToken })
+      : new App({ ...common, signingSecret: mode.signingSecret });
+
+  const ctx: SlackContext = {
+    config,
+    loader: options.loader,
+    logger,
+    now: options.now ?? (() => new Date()),
+    preferences: options.preferences,
+    directory: createUserDirectory({
+      client: app.client,
+      cache: options.userCache,
+      onError: (method, error) => logger.warn({ method, err: error }, "Slack user lookup failed"),
+    }),
+    access: createAccessPolicy({
+      client: app.client,
+      allowedUsers: config.ALLOWED_USERS,
+      allowedUsergroup: config.ALLOWED_USERGROUP,
+      onError: (error) => logger.warn({ err: error }, "could not read the allowed user group"),
+    }),
+  };
+  registerListeners(app, ctx);
+  app.error(async (error) => {
+    logger.error({ err: error }, "unhandled error in a Slack listener");
+  });
+
+  return {
+    app,
+    ctx,
+    async start() {
+      if (mode.mode === "socket") {
+        await app.start();
+        logger.info("Slack app connected (Socket Mode)");
+        return {};
+      }
+      const server = (await app.start(mode.port)) as Server;
+      const port = (server.address() as AddressInfo).port;
+      logger.info({ port, path: "/slack/events" }, "Slack app listening (HTTP mode)");
+      return { port };
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}
+
+function withSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}
+
+/** Bolt and the Web API client log through our logger (and so through its secret scrubber). */
+function boltLogger(logger: Logger): BoltLogger {
+  let level: LogLevel = LogLevel.INFO;
+  const child = logger.child({ component: "slack" });
+  const text = (parts: unknown[]) =>
+    parts.map((p) => (typeof p === "string" ? p : JSON.stringify(p))).join(" ");
+  return {
+    debug: (...msg) => child.debug(text(msg)),
+    info: (...msg) => child.info(text(msg)),
+    warn: (...msg) => child.warn(text(msg)),
+    error: (...msg) => child.error(text(msg)),
+    setLevel: (next) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}

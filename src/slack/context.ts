@@ -1,0 +1,21 @@
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import type { UsageLoader } from "../service/usage-loader.js";
+import type { AccessPolicy } from "./access.js";
+import type { UserDirectory } from "./user-directory.js";
+
+/** What every listener needs, built once by createSlackApp. */
+export interface SlackContext {
+  config: Pick<Config, "REPORT_TIMEZONE" | "MAX_PERIOD_DAYS">;
+  loader: UsageLoader;
+  directory: UserDirectory;
+  access: AccessPolicy;
+  logger: Logger;
+  now: () => Date;
+  /** DM preferences, when the store is configured (the digest feature). */
+  preferences?: DmPreferences | undefined;
+}
+
+export interface DmPreferences {
+  setDmPreference(userId: string, value: "on" | "off"): Promise<void>;
+}

@@ -1,0 +1,62 @@
+import type { App } from "@slack/bolt";
+import type { KnownBlock } from "@slack/web-api";
+import { renderOrgReport, renderPersonalReport } from "../../render/blocks/index.js";
+import { parsePeriod } from "../../usage/periods.js";
+import type { SlackContext } from "../context.js";
+import { COMMAND, failureMessage } from "../report-messages.js";
+
+/** The Home tab: the viewer's last 7 days and, for those allowed, the org's. */
+export function registerAppHomeOpened(app: App, ctx: SlackContext): void {
+  app.event("app_home_opened", async ({ event, client }) => {
+    if (event.tab !== "home") return;
+    const userId = event.user;
+    let blocks: KnownBlock[];
+    try {
+      blocks = await homeBlocks(userId, ctx);
+    } catch (error) {
+      blocks = failureMessage(error, ctx, { user: userId, event: "app_home_opened" }).blocks;
+    }
+    await client.views.publish({ user_id: userId, view: { type: "home", blocks } });
+  });
+}
+
+export async function homeBlocks(userId: string, ctx: SlackContext): Promise<KnownBlock[]> {
+  const now = ctx.now();
+  const period = parsePeriod("last 7 days", { now, timeZone: ctx.config.REPORT_TIMEZONE });
+  const [email, allowed] = await Promise.all([
+    ctx.directory.emailOf(userId),
+    ctx.access.canSeeOrg(userId),
+  ]);
+  const report = await ctx.loader.loadReport(period);
+  const blocks: KnownBlock[] = [
+    { type: "header", text: { type: "plain_text", text: "Your Claude Code week" } },
+    ...(email
+      ? renderPersonalReport(report, `user:${email}`, { now, lookedUpAs: email }).blocks
+      : [
+          {
+            type: "section" as const,
+            text: {
+              type: "mrkdwn" as const,
+              text: "I couldn't find the email of your Slack account.",
+            },
+          },
+        ]),
+  ];
+  if (allowed) {
+    blocks.push(
+      { type: "divider" },
+      ...renderOrgReport(report, { now, timeZone: ctx.config.REPORT_TIMEZONE, top: 10 }).blocks,
+    );
+  }
+  blocks.push({
+    type: "context",
+    elements: [
+      {
+        type: "mrkdwn",
+        text: `Type \`${COMMAND} help\` anywhere for more. Refreshed each time you open this tab.`,
+      },
+    ],
+  });
+  // A Home tab holds up to 100 blocks.
+  return blocks.slice(0, 100);
+}

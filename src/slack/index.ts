@@ -1,0 +1,12 @@
+import type { App } from "@slack/bolt";
+import { registerShareReportAction } from "./actions/share-report.js";
+import { registerClaudeUsageCommand } from "./commands/claude-usage.js";
+import type { SlackContext } from "./context.js";
+import { registerAppHomeOpened } from "./events/app-home-opened.js";
+
+/** Every listener, grouped by Slack surface. */
+export function registerListeners(app: App, ctx: SlackContext): void {
+  registerClaudeUsageCommand(app, ctx);
+  registerShareReportAction(app, ctx);
+  registerAppHomeOpened(app, ctx);
+}

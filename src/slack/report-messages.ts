@@ -1,0 +1,146 @@
+import pLimit from "p-limit";
+import { AnthropicApiError, describeAnthropicError } from "../anthropic/errors.js";
+import { newReferenceId } from "../log.js";
+import {
+  renderError,
+  renderHelp,
+  renderLeaderboard,
+  renderModels,
+  renderNotAllowed,
+  renderOrgReport,
+  renderPersonalReport,
+  type SlackMessage,
+} from "../render/blocks/index.js";
+import {
+  type ActorRow,
+  type LeaderboardMetric,
+  leaderboard,
+  type UsageReport,
+} from "../usage/report.js";
+import type { UsageCommand } from "./commands/parse-command.js";
+import type { SlackContext } from "./context.js";
+
+/*
+ * From a parsed command to the message that answers it. Shared by the slash command, the Share
+ * button and the App Home, so all three say the same thing the same way.
+ */
+
+export const COMMAND = "/claude-usage";
+
+/** What a Share button carries: enough to compute the same report again, with fixed dates. */
+export interface ShareValue {
+  kind: "org" | "top" | "models";
+  metric?: string | undefined;
+  /** "YYYY-MM-DD..YYYY-MM-DD": the dates of the report shown, not "yesterday". */
+  period: string;
+}
+
+export async function answerCommand(
+  command: UsageCommand,
+  userId: string,
+  ctx: SlackContext,
+  options: { share?: boolean } = {},
+): Promise<SlackMessage> {
+  switch (command.kind) {
+    case "help":
+      return renderHelp({ command: COMMAND, problem: command.problem });
+    case "dm":
+      if (!ctx.preferences) {
+        return plain("Daily DM summaries are not set up on this installation yet.");
+      }
+      await ctx.preferences.setDmPreference(userId, command.enable ? "on" : "off");
+      return plain(
+        command.enable
+          ? "Done: you'll get a short summary of your Claude Code day by DM each morning."
+          : `Done: no more daily DMs. \`${COMMAND} dm on\` to get them again.`,
+      );
+    case "me": {
+      const email = await ctx.directory.emailOf(userId);
+      if (!email) {
+        return plain(
+          "I couldn't find the email of your Slack account, which is how Anthropic knows you. (The app needs the users:read.email scope.)",
+        );
+      }
+      const report = await ctx.loader.loadReport(command.period);
+      return renderPersonalReport(report, `user:${email}`, { now: ctx.now(), lookedUpAs: email });
+    }
+    case "org":
+    case "top":
+    case "models": {
+      if (!(await ctx.access.canSeeOrg(userId))) return renderNotAllowed(COMMAND);
+      const report = await ctx.loader.loadReport(command.period);
+      const share: ShareValue = {
+        kind: command.kind,
+        metric: command.kind === "top" ? command.metric : undefined,
+        period: `${command.period.from}..${command.period.to}`,
+      };
+      const common = {
+        now: ctx.now(),
+        timeZone: ctx.config.REPORT_TIMEZONE,
+        share: options.share ? { value: JSON.stringify(share) } : undefined,
+      };
+      if (command.kind === "models") return renderModels(report, common);
+      const top = command.kind === "top" ? 25 : 5;
+      const mention = await mentionsFor(
+        report,
+        top,
+        ctx,
+        command.kind === "top" ? command.metric : "cost",
+      );
+      if (command.kind === "top")
+        return renderLeaderboard(report, command.metric, { ...common, top, mention });
+      return renderOrgReport(report, {
+        ...common,
+        top,
+        mention,
+        hint:
+          command.period.days.length === 1 ? `\`${COMMAND} last 7 days\` for the week` : undefined,
+      });
+    }
+  }
+}
+
+/** A friendly failure: the reason people can act on, and a reference id that is in the logs. */
+export function failureMessage(
+  error: unknown,
+  ctx: SlackContext,
+  context: Record<string, unknown>,
+): SlackMessage {
+  const ref = newReferenceId();
+  ctx.logger.error({ ref, err: error, ...context }, "could not answer");
+  const reason =
+    error instanceof AnthropicApiError
+      ? describeAnthropicError(error)
+      : "something went wrong on my side. Try again in a moment.";
+  return renderError(reason, ref);
+}
+
+/** Slack mentions for the people a message will show, looked up (cached) a few at a time. */
+async function mentionsFor(
+  report: UsageReport,
+  count: number,
+  ctx: SlackContext,
+  metric: LeaderboardMetric,
+): Promise<(actor: ActorRow) => string | undefined> {
+  const shown = new Set([
+    ...report.actors.slice(0, count),
+    ...leaderboard(report.actors, metric, count),
+  ]);
+  const limit = pLimit(5);
+  const found = new Map<string, string>();
+  await Promise.all(
+    [...shown]
+      .filter((actor) => actor.type === "user")
+      .map((actor) =>
+        limit(async () => {
+          const user = await ctx.directory.lookupByEmail(actor.name);
+          if (user) found.set(actor.key, `<@${user.userId}>`);
+        }),
+      ),
+  );
+  return (actor) => found.get(actor.key);
+}
+
+function plain(text: string): SlackMessage {
+  return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
+}

@@ -1,0 +1,102 @@
+import type { WebClient } from "@slack/web-api";
+
+/*
+ * Email ↔ Slack user, for mentions in leaderboards and for finding people's DMs. Answers are
+ * cached, misses too (shorter), so a leaderboard of 25 does not cost 25 calls every time.
+ * A Slack failure never breaks a report: the person is shown by email.
+ */
+
+export interface CachedUser {
+  /** null: we asked, and this email is not a Slack user here. */
+  userId: string | null;
+}
+
+/** Where answers are kept: in memory by default, or in the store (shared by replicas). */
+export interface UserCache {
+  get(key: string): Promise<CachedUser | undefined>;
+  set(key: string, value: CachedUser, ttlMs: number): Promise<void>;
+}
+
+export interface UserDirectory {
+  /** The Slack user with this email, or null if there is none (or Slack could not say). */
+  lookupByEmail(email: string): Promise<{ userId: string } | null>;
+  /** The email of a Slack user (users.info; needs users:read.email), or null. */
+  emailOf(userId: string): Promise<string | null>;
+}
+
+export interface UserDirectoryOptions {
+  client: WebClient;
+  cache?: UserCache | undefined;
+  hitTtlMs?: number | undefined;
+  missTtlMs?: number | undefined;
+  /** Told about Slack failures (not "users_not_found", which is an answer). */
+  onError?: ((method: string, error: unknown) => void) | undefined;
+}
+
+export function createMemoryUserCache(now: () => number = Date.now): UserCache {
+  const entries = new Map<string, { value: CachedUser; expiresAt: number }>();
+  return {
+    async get(key) {
+      const entry = entries.get(key);
+      if (!entry) return undefined;
+      if (entry.expiresAt <= now()) {
+        entries.delete(key);
+        return undefined;
+      }
+      return entry.value;
+    },
+    async set(key, value, ttlMs) {
+      entries.set(key, { value, expiresAt: now() + ttlMs });
+    },
+  };
+}
+
+export function createUserDirectory(options: UserDirectoryOptions): UserDirectory {
+  const cache = options.cache ?? createMemoryUserCache();
+  const hitTtl = options.hitTtlMs ?? 24 * 3600_000;
+  const missTtl = options.missTtlMs ?? 3600_000;
+  const emails = createMemoryUserCache();
+
+  return {
+    async lookupByEmail(email) {
+      const key = `email:${email.trim().toLowerCase()}`;
+      const cached = await cache.get(key);
+      if (cached) return cached.userId ? { userId: cached.userId } : null;
+      try {
+        const result = await options.client.users.lookupByEmail({ email: email.trim() });
+        const userId = result.user?.deleted ? null : (result.user?.id ?? null);
+        await cache.set(key, { userId }, userId ? hitTtl : missTtl);
+        return userId ? { userId } : null;
+      } catch (error) {
+        if (slackErrorCode(error) === "users_not_found") {
+          await cache.set(key, { userId: null }, missTtl);
+        } else {
+          options.onError?.("users.lookupByEmail", error);
+        }
+        return null;
+      }
+    },
+
+    async emailOf(userId) {
+      const key = `user:${userId}`;
+      const cached = await emails.get(key);
+      if (cached) return cached.userId;
+      try {
+        const result = await options.client.users.info({ user: userId });
+        const email = result.user?.profile?.email?.toLowerCase() ?? null;
+        // The email rides in the userId slot of this private cache.
+        await emails.set(key, { userId: email }, email ? hitTtl : missTtl);
+        return email;
+      } catch (error) {
+        options.onError?.("users.info", error);
+        return null;
+      }
+    },
+  };
+}
+
+/** The `error` code of a Slack platform error ("users_not_found"), if it is one. */
+export function slackErrorCode(error: unknown): string | undefined {
+  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
+  return typeof data?.error === "string" ? data.error : undefined;
+}

@@ -1,0 +1,335 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createAdminClient } from "../../src/anthropic/client.js";
+import { loadConfig, requireSlack } from "../../src/config.js";
+import { createLogger } from "../../src/log.js";
+import { createUsageLoader } from "../../src/service/usage-loader.js";
+import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
+import { createMemoryDayCache } from "../../src/store/day-cache.js";
+import {
+  apiErrorBody,
+  FAKE_ADMIN_KEY,
+  type FakeAdminApi,
+  type FakeAdminApiOptions,
+  startFakeAdminApi,
+} from "../support/fake-admin-api.js";
+import {
+  FAKE_BOT_TOKEN,
+  type FakeSlackApi,
+  type FakeSlackApiOptions,
+  startFakeSlackApi,
+} from "../support/fake-slack-api.js";
+import { apiRecord } from "../support/records.js";
+import {
+  buttonClick,
+  eventCallback,
+  SIGNING_SECRET,
+  slashCommand,
+} from "../support/slack-requests.js";
+
+/*
+ * The Slack app end to end in HTTP mode: signed requests into Bolt's receiver on 127.0.0.1, the
+ * Web API pointed at a fake Slack, usage from a fake Admin API.
+ */
+
+const now = new Date("2026-11-25T09:00:00Z");
+const OPUS = "claude-opus-4-1-20250805";
+const days = {
+  "2026-11-24": [
+    apiRecord({
+      email: "maria@example.com",
+      sessions: 31,
+      added: 4100,
+      edit: [9, 1],
+      models: [[OPUS, 14210]],
+    }),
+    apiRecord({ email: "sam@example.com", sessions: 3, models: [[OPUS, 9602]] }),
+    apiRecord({ apiKey: "deploy-bot", sessions: 4, models: [[OPUS, 12033]] }),
+  ],
+  "2026-11-23": [apiRecord({ email: "maria@example.com", sessions: 10, models: [[OPUS, 10000]] })],
+};
+const users = [
+  { id: "UMARIA", email: "maria@example.com", name: "maria" },
+  { id: "UBOSS", email: "boss@example.com", name: "boss" },
+  { id: "UNOMAIL", name: "nomail" },
+];
+
+interface Harness {
+  slack: FakeSlackApi;
+  api: FakeAdminApi;
+  app: SlackApp;
+  url: string;
+  logs: string[];
+}
+let harness: Harness | undefined;
+
+afterEach(async () => {
+  await harness?.app.stop();
+  await harness?.slack.close();
+  await harness?.api.close();
+  harness = undefined;
+});
+
+async function start(
+  env: Record<string, string> = {},
+  apiOptions: FakeAdminApiOptions = { days },
+  slackOptions: FakeSlackApiOptions = {},
+): Promise<Harness> {
+  const slack = await startFakeSlackApi({
+    users,
+    botToken: FAKE_BOT_TOKEN,
+    usergroups: { SLEADS: ["UBOSS"] },
+    ...slackOptions,
+  });
+  const api = await startFakeAdminApi(apiOptions);
+  const config = loadConfig({
+    ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY,
+    ANTHROPIC_BASE_URL: api.url,
+    SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: "0",
+    API_MAX_ATTEMPTS: "1",
+    ...env,
+  });
+  const logs: string[] = [];
+  const logger = createLogger({
+    level: "debug",
+    secrets: [FAKE_ADMIN_KEY, FAKE_BOT_TOKEN, SIGNING_SECRET],
+    sink: { write: (l) => logs.push(l) },
+  });
+  const client = createAdminClient({ adminKey: FAKE_ADMIN_KEY, baseUrl: api.url, maxAttempts: 1 });
+  const loader = createUsageLoader({
+    source: client,
+    cache: createMemoryDayCache(),
+    now: () => now,
+  });
+  const app = createSlackApp({
+    mode: requireSlack(config),
+    config,
+    loader,
+    logger,
+    now: () => now,
+  });
+  const { port } = await app.start();
+  harness = { slack, api, app, url: `http://127.0.0.1:${port}/slack/events`, logs };
+  return harness;
+}
+
+const blocksText = (body: Record<string, unknown>) => JSON.stringify(body.blocks);
+
+describe("/claude-usage", () => {
+  it("acks at once, then answers through response_url with an ephemeral org report", async () => {
+    const h = await start({}, { days, latencyMs: 400 });
+    const ack = await slashCommand(h.url, {
+      text: "",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    expect(ack.status).toBe(200);
+    // The report needs the slow API: the ack came back before any answer was posted.
+    expect(h.slack.responses).toHaveLength(0);
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.at).toBeGreaterThan(ack.at);
+    expect(reply?.body.response_type).toBe("ephemeral");
+    expect(reply?.body.text).toBe(
+      "Claude Code on Tue 24 Nov: $358.45 spend (▲258%), 2 active people",
+    );
+    const text = blocksText(reply?.body ?? {});
+    expect(text).toContain("Claude Code · Tue 24 Nov");
+    // A known email becomes a mention; an unknown one stays an email; an API key is named as such.
+    expect(text).toContain("🥇 <@UMARIA>  $142.10");
+    expect(text).toContain("`deploy-bot` (API key)");
+    expect(text).toContain("sam@example.com");
+    expect(text).toContain('"action_id":"share_report"');
+  });
+
+  it("a bad period gets the help, with the reason, without calling the API", async () => {
+    const h = await start();
+    await slashCommand(h.url, {
+      text: "last fortnight",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.response_type).toBe("ephemeral");
+    expect(blocksText(reply?.body ?? {})).toContain(
+      `I don't understand the period \\"last fortnight\\"`,
+    );
+    expect(blocksText(reply?.body ?? {})).toContain("How to use");
+    expect(h.api.requestCount).toBe(0);
+  });
+
+  it("`me` answers with the caller's own numbers, found by their Slack email", async () => {
+    const h = await start();
+    await slashCommand(h.url, {
+      text: "me",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(blocksText(reply?.body ?? {})).toContain("Yesterday you ran *31 Claude Code sessions*");
+    expect(blocksText(reply?.body ?? {})).toContain("You're #1 of 2 in your org");
+    expect(h.slack.callsTo("users.info")[0]?.args.user).toBe("UMARIA");
+  });
+
+  it("`me` for someone whose Slack profile has no email says why", async () => {
+    const h = await start();
+    await slashCommand(h.url, {
+      text: "me",
+      user_id: "UNOMAIL",
+      response_url: h.slack.responseUrl(),
+    });
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.text).toContain("couldn't find the email of your Slack account");
+  });
+
+  it("`top sessions` and `models` give longer lists", async () => {
+    const h = await start();
+    await slashCommand(h.url, {
+      text: "top sessions",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    await slashCommand(h.url, {
+      text: "models",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    const replies = await h.slack.waitForResponses(2);
+    const all = replies.map((r) => blocksText(r.body)).join("\n");
+    expect(all).toContain("1. <@UMARIA>  31 sessions");
+    expect(all).toContain("*opus-4-1*  $358.45 (100%)");
+  });
+
+  it("an API failure is a short explanation with a reference id that is also logged, never the key", async () => {
+    const h = await start(
+      {},
+      {
+        days,
+        fault: () => ({
+          status: 401,
+          body: apiErrorBody("authentication_error", "invalid x-api-key"),
+        }),
+      },
+    );
+    await slashCommand(h.url, { text: "", user_id: "UMARIA", response_url: h.slack.responseUrl() });
+    const [reply] = await h.slack.waitForResponses(1);
+    const text = String(reply?.body.text);
+    expect(text).toContain("the Anthropic admin key was rejected (401)");
+    const ref = /ref `([0-9a-f]{6})`/.exec(text)?.[1];
+    expect(ref).toBeDefined();
+    expect(h.logs.join("")).toContain(`"ref":"${ref}"`);
+    expect(JSON.stringify(reply?.body)).not.toContain(FAKE_ADMIN_KEY);
+    expect(h.logs.join("")).not.toContain(FAKE_ADMIN_KEY);
+    expect(text).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+
+  it("a Slack lookup failure does not break the report: the person is shown by email", async () => {
+    const h = await start(
+      {},
+      { days },
+      {
+        fault: (call) =>
+          call.method === "users.lookupByEmail" ? { error: "internal_error" } : undefined,
+      },
+    );
+    await slashCommand(h.url, { text: "", user_id: "UMARIA", response_url: h.slack.responseUrl() });
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(blocksText(reply?.body ?? {})).toContain("🥇 maria@example.com  $142.10");
+  });
+
+  it("rejects a request with a bad signature", async () => {
+    const h = await start();
+    const reply = await slashCommand(
+      h.url,
+      { text: "", user_id: "UMARIA", response_url: h.slack.responseUrl() },
+      "wrong-secret-0000000000",
+    );
+    expect(reply.status).toBe(401);
+  });
+});
+
+describe("access control", () => {
+  it("with ALLOWED_USERS set, others may see only `me`, and are told so politely", async () => {
+    const h = await start({ ALLOWED_USERS: "UBOSS" });
+    await slashCommand(h.url, {
+      text: "last 7 days",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    await slashCommand(h.url, {
+      text: "me",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    const [refused, mine] = await h.slack.waitForResponses(2);
+    expect(refused?.body.text).toContain("limited to a few people");
+    expect(mine?.body.text).toContain("Claude Code sessions");
+  });
+
+  it("members of ALLOWED_USERGROUP may see the org report", async () => {
+    const h = await start({ ALLOWED_USERGROUP: "SLEADS" });
+    await slashCommand(h.url, { text: "", user_id: "UBOSS", response_url: h.slack.responseUrl() });
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.text).toContain("$358.45 spend");
+    expect(h.slack.callsTo("usergroups.users.list")[0]?.args.usergroup).toBe("SLEADS");
+  });
+});
+
+describe("Share in channel", () => {
+  const value = JSON.stringify({ kind: "org", period: "2026-11-24..2026-11-24" });
+
+  it("posts the same report for everyone, saying who shared it", async () => {
+    const h = await start();
+    const click = await buttonClick(h.url, {
+      user_id: "UMARIA",
+      action_id: "share_report",
+      value,
+      response_url: h.slack.responseUrl(),
+    });
+    expect(click.status).toBe(200);
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.response_type).toBe("in_channel");
+    expect(reply?.body.replace_original).toBe(false);
+    expect(blocksText(reply?.body ?? {})).toContain("Claude Code · Tue 24 Nov");
+    expect(blocksText(reply?.body ?? {})).toContain("Shared by <@UMARIA>");
+    expect(blocksText(reply?.body ?? {})).not.toContain("share_report");
+  });
+
+  it("follows the same access rule as the command", async () => {
+    const h = await start({ ALLOWED_USERS: "UBOSS" });
+    await buttonClick(h.url, {
+      user_id: "UMARIA",
+      action_id: "share_report",
+      value,
+      response_url: h.slack.responseUrl(),
+    });
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.response_type).toBe("ephemeral");
+    expect(reply?.body.text).toContain("limited to a few people");
+  });
+});
+
+describe("App Home", () => {
+  it("publishes the viewer's week and, for allowed viewers, the org's", async () => {
+    const h = await start();
+    const reply = await eventCallback(h.url, {
+      type: "app_home_opened",
+      user: "UMARIA",
+      channel: "D1",
+      tab: "home",
+      event_ts: "1.1",
+    });
+    expect(reply.status).toBe(200);
+    for (let i = 0; i < 100 && h.slack.callsTo("views.publish").length === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    const [publish] = h.slack.callsTo("views.publish");
+    expect(publish?.args.user_id).toBe("UMARIA");
+    const view = JSON.stringify(publish?.args.view);
+    expect(view).toContain("Your Claude Code week");
+    expect(view).toContain(
+      "In the last 7 days (Wed 18 – Tue 24 Nov) you ran *41 Claude Code sessions*",
+    );
+    expect(view).toContain("Top spenders");
+  });
+});
