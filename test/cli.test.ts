@@ -137,6 +137,17 @@ describe("claude-usage report", () => {
     expect(rows[1]).toMatch(/^deploy-bot,api_key,10\.0000,1000,/);
   });
 
+  it("--format blocks prints the Slack message: fallback text and Block Kit blocks", async () => {
+    const { code, stdout } = await cli(["report", "--format", "blocks"], await withApi());
+    expect(code).toBe(EXIT_OK);
+    const message = JSON.parse(stdout);
+    expect(message.text).toMatch(/^Claude Code on Tue 24 Nov: \$14\.89 spend/);
+    expect(message.blocks[0]).toMatchObject({
+      type: "header",
+      text: { text: "Claude Code · Tue 24 Nov" },
+    });
+  });
+
   it("text is the default format", async () => {
     const { code, stdout } = await cli(["report", "yesterday", "--top", "1"], await withApi());
     expect(code).toBe(EXIT_OK);
@@ -228,7 +239,7 @@ describe("errors", () => {
   });
 
   it.each([
-    [["report", "--format", "xml"], /--format must be one of text, json, csv/],
+    [["report", "--format", "xml"], /--format must be one of text, json, csv, blocks/],
     [["report", "--top", "0"], /--top must be a whole number/],
     [["report", "--bogus"], /Unknown option '--bogus'/],
     [["frobnicate"], /unknown command "frobnicate"/],

@@ -4,6 +4,7 @@ import { AnthropicApiError, describeAnthropicError } from "../anthropic/errors.j
 import { ConfigError, loadConfig, requireAdminKey } from "../config.js";
 import { createSyntheticOrg } from "../demo/synthetic-org.js";
 import { createSyntheticSource } from "../demo/synthetic-source.js";
+import { renderOrgReport } from "../render/blocks/org-report.js";
 import { renderCsv } from "../render/csv.js";
 import { renderJson } from "../render/json.js";
 import { renderText } from "../render/text.js";
@@ -26,18 +27,19 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-const FORMATS = ["text", "json", "csv"] as const;
+const FORMATS = ["text", "json", "csv", "blocks"] as const;
 type Format = (typeof FORMATS)[number];
 
 export const USAGE = `Usage:
-  ${APP_NAME} report [period] [--format text|json|csv] [--top N] [--no-compare] [--demo]
+  ${APP_NAME} report [period] [--format text|json|csv|blocks] [--top N] [--no-compare] [--demo]
   ${APP_NAME} help
   ${APP_NAME} --version
 
 Reports Claude Code usage of your Anthropic organisation (Claude Code Analytics Admin API).
 
 Options:
-  --format F     text (default), json (the full report), csv (one row per actor)
+  --format F     text (default), json (the full report), csv (one row per actor),
+                 blocks (the Slack message as Block Kit JSON)
   --top N        people in the text leaderboard (default 10)
   --no-compare   skip the comparison with the previous period (half the API calls)
   --demo         use a built-in synthetic organisation instead of the API (no key needed)
@@ -139,6 +141,8 @@ function render(
       return renderJson(result);
     case "csv":
       return renderCsv(result);
+    case "blocks":
+      return `${JSON.stringify(renderOrgReport(result, { now, top }), null, 2)}\n`;
     case "text":
       return renderText(result, { top, now });
   }

@@ -1,0 +1,22 @@
+/*
+ * Every Slack Web API method the code calls, with the bot scopes it needs. The manifest test
+ * checks that each call site in src/ is listed here and that manifest.yml asks for exactly the
+ * union of these scopes — no fewer (the call would fail), no more (admins read the list).
+ */
+export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
+  "auth.test": [],
+  "users.info": ["users:read", "users:read.email"],
+  "users.lookupByEmail": ["users:read.email"],
+  "usergroups.users.list": ["usergroups:read"],
+  "views.publish": [],
+};
+
+/** Scopes for features that are not Web API calls. */
+export const FEATURE_SCOPES: readonly string[] = [
+  // The /claude-usage slash command.
+  "commands",
+];
+
+export function requiredBotScopes(): string[] {
+  return [...new Set([...FEATURE_SCOPES, ...Object.values(METHOD_SCOPES).flat()])].sort();
+}
