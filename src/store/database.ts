@@ -1,0 +1,112 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+
+/*
+ * One database, two engines: SQLite in DATA_DIR by default (nothing to run), PostgreSQL when
+ * DATABASE_URL is set (several replicas share it). Kysely speaks both, so every query and
+ * migration is written once.
+ */
+
+/** Millisecond timestamps are BIGINT in PostgreSQL; read them as numbers (safe below 2^53). */
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export interface DeliveriesTable {
+  key: string;
+  kind: string;
+  target: string;
+  period: string;
+  status: "claimed" | "delivered" | "failed";
+  attempts: number;
+  owner: string;
+  lease_until: number;
+  channel: string | null;
+  ts: string | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DayCacheTable {
+  day: string;
+  payload: string;
+  final: number;
+  expires_at: number;
+  updated_at: number;
+}
+
+export interface PreferencesTable {
+  user_id: string;
+  dm: "on" | "off";
+  updated_at: number;
+}
+
+export interface UserCacheTable {
+  key: string;
+  user_id: string | null;
+  expires_at: number;
+}
+
+export interface Schema {
+  deliveries: DeliveriesTable;
+  day_cache: DayCacheTable;
+  preferences: PreferencesTable;
+  user_cache: UserCacheTable;
+}
+
+export type Dialect = "sqlite" | "postgres";
+
+export interface Database {
+  db: Kysely<Schema>;
+  dialect: Dialect;
+  /** Where it lives, without credentials (for logs and `doctor`). */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… ; when absent, SQLite in dataDir. */
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  /** PostgreSQL schema to use (tests isolate themselves in one). */
+  schema?: string | undefined;
+}
+
+export function openDatabase(options: DatabaseOptions): Database {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const schema = options.schema;
+    if (schema) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+      pool.on("connect", (client) => {
+        client.query(`SET search_path TO ${schema}`).catch(() => undefined);
+      });
+    }
+    const url = new URL(options.databaseUrl);
+    return {
+      db: new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }),
+      dialect: "postgres",
+      location: `postgres://${url.host}${url.pathname}${schema ? ` (schema ${schema})` : ""}`,
+      async close() {
+        await this.db.destroy();
+      },
+    };
+  }
+  const dir = options.dataDir ?? "./data";
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "claude-usage.sqlite");
+  const sqlite = new SQLite(file);
+  // WAL: readers do not block the writer; busy_timeout: a second process waits instead of failing.
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("busy_timeout = 5000");
+  return {
+    db: new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    dialect: "sqlite",
+    location: file,
+    async close() {
+      await this.db.destroy();
+    },
+  };
+}

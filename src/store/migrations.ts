@@ -1,0 +1,64 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+
+/* Schema migrations, in code, run at start-up. Append new ones; never edit a released one. */
+
+const migrations: Record<string, Migration> = {
+  "001_initial": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("deliveries")
+        .ifNotExists()
+        .addColumn("key", "varchar(400)", (c) => c.primaryKey())
+        .addColumn("kind", "varchar(40)", (c) => c.notNull())
+        .addColumn("target", "varchar(100)", (c) => c.notNull())
+        .addColumn("period", "varchar(40)", (c) => c.notNull())
+        .addColumn("status", "varchar(20)", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("owner", "varchar(100)", (c) => c.notNull())
+        .addColumn("lease_until", "bigint", (c) => c.notNull())
+        .addColumn("channel", "varchar(100)")
+        .addColumn("ts", "varchar(40)")
+        .addColumn("last_error", "varchar(1000)")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("deliveries_status")
+        .ifNotExists()
+        .on("deliveries")
+        .columns(["status", "kind"])
+        .execute();
+      await db.schema
+        .createTable("day_cache")
+        .ifNotExists()
+        .addColumn("day", "varchar(10)", (c) => c.primaryKey())
+        .addColumn("payload", "text", (c) => c.notNull())
+        .addColumn("final", "integer", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("preferences")
+        .ifNotExists()
+        .addColumn("user_id", "varchar(40)", (c) => c.primaryKey())
+        .addColumn("dm", "varchar(3)", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("user_cache")
+        .ifNotExists()
+        .addColumn("key", "varchar(400)", (c) => c.primaryKey())
+        .addColumn("user_id", "varchar(40)")
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrate(db: Kysely<unknown>): Promise<string[]> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,132 @@
+import type { Kysely } from "kysely";
+import type { UserCache } from "../slack/user-directory.js";
+import { CompactFormatError, parseCompact, serializeCompact } from "../usage/compact.js";
+import { type Database, type DatabaseOptions, openDatabase, type Schema } from "./database.js";
+import type { DayCache } from "./day-cache.js";
+import { createLedger, type DeliveryLedger } from "./ledger.js";
+import { migrate } from "./migrations.js";
+
+/* The store: the ledger, the day cache, DM preferences and the Slack user cache, on one database. */
+
+export type DmPreference = "on" | "off";
+
+export interface Preferences {
+  getDmPreference(userId: string): Promise<DmPreference | undefined>;
+  setDmPreference(userId: string, value: DmPreference): Promise<void>;
+  /** Every stored preference (the digest reads them once per run). */
+  allDmPreferences(): Promise<Map<string, DmPreference>>;
+}
+
+export interface Store {
+  ledger: DeliveryLedger;
+  dayCache: DayCache;
+  preferences: Preferences;
+  userCache: UserCache;
+  database: Database;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions extends DatabaseOptions {
+  /** How long a recent (not yet final) day is reused. */
+  recentTtlMs?: number | undefined;
+  now?: (() => number) | undefined;
+}
+
+/** Open the database, run migrations, and hand out the store's parts. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const database = openDatabase(options);
+  if (database.dialect === "postgres" && options.schema) {
+    await database.db.schema.createSchema(options.schema).ifNotExists().execute();
+  }
+  await migrate(database.db as unknown as Kysely<unknown>);
+  const now = options.now ?? Date.now;
+  return {
+    database,
+    ledger: createLedger(database.db),
+    dayCache: createStoreDayCache(database.db, options.recentTtlMs ?? 10 * 60_000, now),
+    preferences: createPreferences(database.db),
+    userCache: createStoreUserCache(database.db, now),
+    close: () => database.close(),
+  };
+}
+
+function createStoreDayCache(db: Kysely<Schema>, recentTtlMs: number, now: () => number): DayCache {
+  return {
+    async get(day) {
+      const row = await db
+        .selectFrom("day_cache")
+        .select(["payload", "final", "expires_at"])
+        .where("day", "=", day)
+        .executeTakeFirst();
+      if (!row || (!row.final && row.expires_at <= now())) return undefined;
+      try {
+        return parseCompact(row.payload);
+      } catch (error) {
+        // An entry written by another version, or damaged: fetch the day again.
+        if (error instanceof CompactFormatError) return undefined;
+        throw error;
+      }
+    },
+    async set(day, aggregate, { final }) {
+      const at = now();
+      const values = {
+        payload: serializeCompact(aggregate),
+        final: final ? 1 : 0,
+        expires_at: final ? Number.MAX_SAFE_INTEGER : at + recentTtlMs,
+        updated_at: at,
+      };
+      await db
+        .insertInto("day_cache")
+        .values({ day, ...values })
+        .onConflict((oc) => oc.column("day").doUpdateSet(values))
+        .execute();
+    },
+  };
+}
+
+function createPreferences(db: Kysely<Schema>): Preferences {
+  return {
+    async getDmPreference(userId) {
+      const row = await db
+        .selectFrom("preferences")
+        .select("dm")
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      return row?.dm;
+    },
+    async setDmPreference(userId, dm) {
+      const updated_at = Date.now();
+      await db
+        .insertInto("preferences")
+        .values({ user_id: userId, dm, updated_at })
+        .onConflict((oc) => oc.column("user_id").doUpdateSet({ dm, updated_at }))
+        .execute();
+    },
+    async allDmPreferences() {
+      const rows = await db.selectFrom("preferences").select(["user_id", "dm"]).execute();
+      return new Map(rows.map((r) => [r.user_id, r.dm]));
+    },
+  };
+}
+
+function createStoreUserCache(db: Kysely<Schema>, now: () => number): UserCache {
+  return {
+    async get(key) {
+      const row = await db
+        .selectFrom("user_cache")
+        .select(["user_id", "expires_at"])
+        .where("key", "=", key)
+        .executeTakeFirst();
+      if (!row || row.expires_at <= now()) return undefined;
+      return { userId: row.user_id };
+    },
+    async set(key, value, ttlMs) {
+      const expires_at = now() + ttlMs;
+      await db
+        .insertInto("user_cache")
+        .values({ key, user_id: value.userId, expires_at })
+        .onConflict((oc) => oc.column("key").doUpdateSet({ user_id: value.userId, expires_at }))
+        .execute();
+    },
+  };
+}

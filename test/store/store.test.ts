@@ -1,0 +1,177 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createAdminClient } from "../../src/anthropic/client.js";
+import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
+import { reportToJson } from "../../src/render/json.js";
+import { createUsageLoader } from "../../src/service/usage-loader.js";
+import { parsePeriod } from "../../src/usage/periods.js";
+import { FAKE_ADMIN_KEY, startFakeAdminApi } from "../support/fake-admin-api.js";
+import { TEST_DIALECTS, type TestStoreHandle, testDatabase } from "../support/stores.js";
+
+const key = { kind: "digest", target: "C1", period: "2026-11-24" };
+const lease = { leaseMs: 60_000, maxAttempts: 3 };
+let handle: TestStoreHandle | undefined;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+  await handle?.cleanup();
+  handle = undefined;
+});
+
+describe.each(TEST_DIALECTS)("store on %s", (dialect) => {
+  const open = async () => {
+    handle = testDatabase(dialect);
+    return handle.open();
+  };
+
+  it("migrates once; opening again is a no-op", async () => {
+    const store = await open();
+    const again = await handle?.open();
+    expect(store.database.dialect).toBe(dialect);
+    expect(await again?.ledger.list()).toEqual([]);
+  });
+
+  describe("delivery ledger", () => {
+    it("a key is claimed once; others see it busy, then delivered", async () => {
+      const store = await open();
+      expect(await store.ledger.claim(key, { owner: "a", ...lease })).toEqual({
+        status: "claimed",
+        resumed: false,
+        attempts: 1,
+      });
+      expect(await store.ledger.claim(key, { owner: "b", ...lease })).toEqual({
+        status: "busy",
+        owner: "a",
+      });
+      expect(await store.ledger.markDelivered(key, "a", { channel: "C1", ts: "1.1" })).toBe(true);
+      const again = await store.ledger.claim(key, { owner: "b", ...lease });
+      expect(again.status).toBe("delivered");
+      expect(again.status === "delivered" && again.delivery.ts).toBe("1.1");
+    });
+
+    it("a failed delivery is retried by a later run, until it gives up", async () => {
+      const store = await open();
+      await store.ledger.claim(key, { owner: "a", ...lease });
+      await store.ledger.markFailed(key, "a", "ratelimited");
+      expect(await store.ledger.claim(key, { owner: "b", ...lease })).toEqual({
+        status: "claimed",
+        resumed: true,
+        attempts: 2,
+      });
+      await store.ledger.markFailed(key, "b", "ratelimited");
+      expect(await store.ledger.claim(key, { owner: "c", ...lease })).toMatchObject({
+        status: "claimed",
+        attempts: 3,
+      });
+      await store.ledger.markFailed(key, "c", "channel_not_found");
+      const last = await store.ledger.claim(key, { owner: "d", ...lease });
+      expect(last.status).toBe("gave-up");
+      expect(last.status === "gave-up" && last.delivery.last_error).toBe("channel_not_found");
+    });
+
+    it("a claim whose holder crashed is taken over after its lease, flagged as resumed", async () => {
+      const store = await open();
+      const t0 = Date.parse("2026-11-25T09:00:00Z");
+      await store.ledger.claim(key, { owner: "crashed", ...lease, now: t0 });
+      expect(
+        (await store.ledger.claim(key, { owner: "b", ...lease, now: t0 + 30_000 })).status,
+      ).toBe("busy");
+      expect(
+        await store.ledger.claim(key, { owner: "b", ...lease, now: t0 + 61_000 }),
+      ).toMatchObject({ status: "claimed", resumed: true });
+      // The crashed holder can no longer mark it.
+      expect(await store.ledger.markDelivered(key, "crashed", { channel: "C1", ts: "9.9" })).toBe(
+        false,
+      );
+    });
+
+    it("two replicas racing for the same keys: each key is claimed exactly once", async () => {
+      const a = await open();
+      const b = await handle?.open();
+      if (!b) throw new Error("no second store");
+      const keys = Array.from({ length: 25 }, (_, i) => ({
+        kind: "dm",
+        target: `U${i}`,
+        period: "2026-11-24",
+      }));
+      const results = await Promise.all(
+        keys.flatMap((k) => [
+          a.ledger.claim(k, { owner: "a", ...lease }),
+          b.ledger.claim(k, { owner: "b", ...lease }),
+        ]),
+      );
+      expect(results.filter((r) => r.status === "claimed")).toHaveLength(25);
+      expect(results.filter((r) => r.status === "busy")).toHaveLength(25);
+    });
+  });
+
+  describe("day cache", () => {
+    it("keeps final days for good and recent days for their TTL", async () => {
+      let clock = Date.parse("2026-11-25T10:00:00Z");
+      handle = testDatabase(dialect);
+      const store = await handle.open({ recentTtlMs: 60_000, now: () => clock });
+      const api = await startFakeAdminApi({ org: createSyntheticOrg({ users: 80 }) });
+      const client = createAdminClient({
+        adminKey: FAKE_ADMIN_KEY,
+        baseUrl: api.url,
+        pageSize: 40,
+      });
+      cleanups.push(
+        () => client.close(),
+        () => api.close(),
+      );
+      const loader = () =>
+        createUsageLoader({ source: client, cache: store.dayCache, now: () => new Date(clock) });
+      const period = parsePeriod("last 30 days", { now: new Date(clock), timeZone: "UTC" });
+
+      const cold = await loader().loadReport(period, { compare: false });
+      const coldRequests = api.requestCount;
+      // A new loader (a restart) on the same store: no API call for any day of the period.
+      const warm = await loader().loadReport(period, { compare: false });
+      expect(api.requestCount).toBe(coldRequests);
+      expect(reportToJson(warm).totals).toEqual(reportToJson(cold).totals);
+      expect(reportToJson(warm).users).toEqual(reportToJson(cold).users);
+
+      clock += 61_000; // the one recent day (2026-11-24) expires; the 29 final days stay
+      await loader().loadReport(period, { compare: false });
+      expect(new Set(api.requests.slice(coldRequests).map((r) => r.query.starting_at))).toEqual(
+        new Set(["2026-11-24"]),
+      );
+    });
+
+    it("a damaged entry counts as missing", async () => {
+      const store = await open();
+      await store.database.db
+        .insertInto("day_cache")
+        .values({
+          day: "2026-11-01",
+          payload: "{broken",
+          final: 1,
+          expires_at: Number.MAX_SAFE_INTEGER,
+          updated_at: 0,
+        })
+        .execute();
+      expect(await store.dayCache.get("2026-11-01")).toBeUndefined();
+    });
+  });
+
+  it("keeps DM preferences and the Slack user cache", async () => {
+    const store = await open();
+    expect(await store.preferences.getDmPreference("U1")).toBeUndefined();
+    await store.preferences.setDmPreference("U1", "off");
+    await store.preferences.setDmPreference("U1", "on");
+    await store.preferences.setDmPreference("U2", "off");
+    expect(await store.preferences.getDmPreference("U1")).toBe("on");
+    expect(await store.preferences.allDmPreferences()).toEqual(
+      new Map([
+        ["U1", "on"],
+        ["U2", "off"],
+      ]),
+    );
+    await store.userCache.set("email:a@x.io", { userId: "U9" }, 60_000);
+    await store.userCache.set("email:b@x.io", { userId: null }, 60_000);
+    await store.userCache.set("email:c@x.io", { userId: "U8" }, -1);
+    expect(await store.userCache.get("email:a@x.io")).toEqual({ userId: "U9" });
+    expect(await store.userCache.get("email:b@x.io")).toEqual({ userId: null });
+    expect(await store.userCache.get("email:c@x.io")).toBeUndefined();
+  });
+});
