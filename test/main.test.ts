@@ -24,7 +24,7 @@ function run(env: Record<string, string>) {
   });
   child = proc;
   const lines: string[] = [];
-  createInterface({ input: proc.stdout! }).on("line", (l) => lines.push(l));
+  createInterface({ input: proc.stdout }).on("line", (l) => lines.push(l));
   let stderr = "";
   proc.stderr?.on("data", (d) => {
     stderr += String(d);

@@ -181,7 +181,9 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
         return { ok: true, messages: list, has_more: false };
       }
       case "chat.postMessage": {
-        const channel = String(args.channel ?? "");
+        // Posting to a user id posts in the app's DM with them, as Slack does.
+        const requested = String(args.channel ?? "");
+        const channel = /^[UW]/.test(requested) ? `D${requested.slice(1)}` : requested;
         const known = channels.find((c) => c.id === channel);
         if (channels.length > 0 && channel.startsWith("C") && !known)
           return { ok: false, error: "channel_not_found" };

@@ -1,0 +1,283 @@
+import { WebClient } from "@slack/web-api";
+import { afterEach, describe, expect, it } from "vitest";
+import { createAdminClient } from "../../src/anthropic/client.js";
+import { createLogger } from "../../src/log.js";
+import {
+  DELIVERY_EVENT_TYPE,
+  type DigestConfig,
+  type DigestDeps,
+  runDigest,
+} from "../../src/schedule/digest-job.js";
+import { createUsageLoader } from "../../src/service/usage-loader.js";
+import type { Store } from "../../src/store/store.js";
+import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
+import {
+  FAKE_BOT_TOKEN,
+  type FakeSlackApi,
+  type FakeSlackApiOptions,
+  startFakeSlackApi,
+} from "../support/fake-slack-api.js";
+import { apiRecord } from "../support/records.js";
+import { TEST_DIALECTS, type TestStoreHandle, testDatabase } from "../support/stores.js";
+
+const OPUS = "claude-opus-4-1-20250805";
+const records = (day: string) => [
+  apiRecord({
+    day,
+    email: "ada@example.com",
+    sessions: 6,
+    added: 1210,
+    commits: 3,
+    prs: 1,
+    models: [[OPUS, 1840]],
+  }),
+  apiRecord({ day, email: "bob@example.com", sessions: 2, models: [[OPUS, 500]] }),
+  apiRecord({ day, email: "not-in-slack@example.com", sessions: 1, models: [[OPUS, 100]] }),
+  apiRecord({ day, apiKey: "ci-bot", sessions: 9, models: [[OPUS, 900]] }),
+];
+const days = Object.fromEntries(
+  [
+    "2026-11-16",
+    "2026-11-17",
+    "2026-11-18",
+    "2026-11-19",
+    "2026-11-20",
+    "2026-11-21",
+    "2026-11-22",
+    "2026-11-23",
+    "2026-11-24",
+  ].map((d) => [d, records(d)]),
+);
+const users = [
+  { id: "UADA", email: "ada@example.com" },
+  { id: "UBOB", email: "bob@example.com" },
+];
+const config: DigestConfig = {
+  channels: ["C1", "C2"],
+  dmMode: "all",
+  timeZone: "UTC",
+  weeklyOnMonday: true,
+  monthlyOnFirst: true,
+};
+
+let handle: TestStoreHandle | undefined;
+let slack: FakeSlackApi | undefined;
+let api: FakeAdminApi | undefined;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+  await handle?.cleanup();
+  await slack?.close();
+  await api?.close();
+  handle = undefined;
+});
+
+describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
+  async function setup(slackOptions: FakeSlackApiOptions = {}) {
+    handle = testDatabase(dialect);
+    slack = await startFakeSlackApi({
+      users,
+      botToken: FAKE_BOT_TOKEN,
+      channels: [{ id: "C1" }, { id: "C2" }],
+      ...slackOptions,
+    });
+    api = await startFakeAdminApi({ days });
+    return { store: await handle.open(), slack, api };
+  }
+
+  function deps(store: Store, overrides: Partial<DigestDeps> = {}): DigestDeps {
+    const client = createAdminClient({
+      adminKey: FAKE_ADMIN_KEY,
+      baseUrl: api?.url,
+      maxAttempts: 1,
+    });
+    cleanups.push(() => client.close());
+    const web = new WebClient(FAKE_BOT_TOKEN, {
+      slackApiUrl: slack?.apiUrl,
+      retryConfig: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 50 },
+    });
+    return {
+      loader: createUsageLoader({
+        source: client,
+        cache: store.dayCache,
+        now: () => new Date("2026-11-25T09:00:00Z"),
+      }),
+      ledger: store.ledger,
+      preferences: store.preferences,
+      slack: web,
+      lookupUser: async (email) => users.find((u) => u.email === email)?.id ?? null,
+      logger: createLogger({ sink: { write: () => undefined } }),
+      config,
+      now: () => new Date("2026-11-25T09:00:00Z"),
+      ...overrides,
+    };
+  }
+
+  const posts = () => slack?.callsTo("chat.postMessage") ?? [];
+
+  it("posts yesterday's digest to every channel and a DM to each active person in Slack", async () => {
+    const { store } = await setup();
+    const summary = await runDigest({ date: "2026-11-25" }, deps(store));
+    expect(summary).toMatchObject({
+      posted: 4,
+      alreadyDelivered: 0,
+      failed: 0,
+      notInSlack: 1,
+      optedOut: 0,
+    });
+    expect(
+      posts()
+        .map((p) => p.args.channel)
+        .sort(),
+    ).toEqual(["C1", "C2", "UADA", "UBOB"]);
+    const digest = posts().find((p) => p.args.channel === "C1");
+    expect(String(digest?.args.text)).toContain(
+      "Claude Code on Tue 24 Nov: $33.40 spend, 3 active people",
+    );
+    expect(JSON.stringify(digest?.args.blocks)).toContain("🥈 `ci-bot` (API key)");
+    expect(JSON.stringify(digest?.args.blocks)).toContain("<@UADA>");
+    expect(digest?.args.metadata).toEqual({
+      event_type: DELIVERY_EVENT_TYPE,
+      event_payload: { key: "digest-daily:C1:2026-11-24..2026-11-24" },
+    });
+    const dm = posts().find((p) => p.args.channel === "UADA");
+    expect(JSON.stringify(dm?.args.blocks)).toContain(
+      "Good morning! Yesterday you ran *6 Claude Code sessions*: *1,210 lines* added, *3 commits*, *1 PR*",
+    );
+    expect(JSON.stringify(dm?.args.blocks)).toContain("`/claude-usage dm off` to stop these");
+  });
+
+  it("running again posts nothing twice", async () => {
+    const { store } = await setup();
+    await runDigest({ date: "2026-11-25" }, deps(store));
+    const again = await runDigest({ date: "2026-11-25" }, deps(store));
+    expect(again).toMatchObject({ posted: 0, alreadyDelivered: 4 });
+    expect(posts()).toHaveLength(4);
+  });
+
+  it("two replicas running at once deliver each message exactly once", async () => {
+    const { store } = await setup();
+    const other = await handle?.open();
+    if (!other) throw new Error("no second store");
+    const [a, b] = await Promise.all([
+      runDigest({ date: "2026-11-25" }, deps(store, { owner: "replica-a" })),
+      runDigest({ date: "2026-11-25" }, deps(other, { owner: "replica-b" })),
+    ]);
+    expect(a.posted + b.posted).toBe(4);
+    expect(posts()).toHaveLength(4);
+    expect(new Set(posts().map((p) => p.args.channel)).size).toBe(4);
+  });
+
+  it("DM opt-in mode sends only to those who said `dm on`; `all` honours `dm off`", async () => {
+    const { store } = await setup();
+    await store.preferences.setDmPreference("UADA", "on");
+    const optIn = await runDigest(
+      { date: "2026-11-25" },
+      deps(store, { config: { ...config, channels: [], dmMode: "opt-in" } }),
+    );
+    expect(optIn).toMatchObject({ posted: 1, optedOut: 1 });
+    await store.preferences.setDmPreference("UADA", "off");
+    const all = await runDigest(
+      { date: "2026-11-25" },
+      deps(store, { config: { ...config, channels: [], dmMode: "all" } }),
+    );
+    expect(all).toMatchObject({ optedOut: 1, posted: 1 });
+    expect(posts().map((p) => p.args.channel)).toEqual(["UADA", "UBOB"]);
+  });
+
+  it("on a Monday the channel digest covers the previous week", async () => {
+    const { store } = await setup();
+    await runDigest(
+      { date: "2026-11-23" },
+      deps(store, { config: { ...config, channels: ["C1"], dmMode: "off" } }),
+    );
+    expect(posts()).toHaveLength(1);
+    expect(String(posts()[0]?.args.text)).toContain("Claude Code last week (Mon 16 – Sun 22 Nov)");
+  });
+
+  it("rides out Slack 429s (Retry-After) during the fan-out: every message once", async () => {
+    let limited = 0;
+    const { store } = await setup({
+      fault: (call) =>
+        call.method === "chat.postMessage" && limited++ < 2
+          ? { status: 429, retryAfter: 1 }
+          : undefined,
+    });
+    const summary = await runDigest({ date: "2026-11-25" }, deps(store));
+    expect(summary).toMatchObject({ posted: 4, failed: 0 });
+    expect(slack?.messages).toHaveLength(4);
+  });
+
+  it("a failed post is recorded, and delivered by the next run", async () => {
+    let broken = true;
+    const { store } = await setup({
+      fault: (call) =>
+        broken && call.method === "chat.postMessage" && call.args.channel === "C2"
+          ? { error: "channel_not_found" }
+          : undefined,
+    });
+    const first = await runDigest({ date: "2026-11-25" }, deps(store));
+    expect(first).toMatchObject({ posted: 3, failed: 1 });
+    const failed = await store.ledger.list({ status: "failed" });
+    expect(failed.map((d) => [d.target, d.last_error])).toEqual([["C2", "channel_not_found"]]);
+    broken = false;
+    const second = await runDigest({ date: "2026-11-25" }, deps(store));
+    expect(second).toMatchObject({ posted: 1, alreadyDelivered: 3 });
+    expect(slack?.messages.filter((m) => m.channel === "C2")).toHaveLength(1);
+  });
+
+  it("a crash between claim and post: the next run (after the lease) delivers it", async () => {
+    const { store } = await setup();
+    const key = { kind: "digest-daily", target: "C1", period: "2026-11-24..2026-11-24" };
+    await store.ledger.claim(key, {
+      owner: "crashed",
+      leaseMs: 1,
+      maxAttempts: 5,
+      now: Date.now() - 10_000,
+    });
+    const summary = await runDigest(
+      { date: "2026-11-25" },
+      deps(store, { config: { ...config, channels: ["C1"], dmMode: "off" } }),
+    );
+    expect(summary).toMatchObject({ posted: 1, recovered: 0 });
+    expect(slack?.messages).toHaveLength(1);
+    expect((await store.ledger.get(key))?.status).toBe("delivered");
+  });
+
+  it("a crash between post and mark: the next run finds the post by its metadata and does not post again", async () => {
+    const { store } = await setup();
+    const key = { kind: "dm", target: "UADA", period: "2026-11-24" };
+    await store.ledger.claim(key, {
+      owner: "crashed",
+      leaseMs: 1,
+      maxAttempts: 5,
+      now: Date.now() - 10_000,
+    });
+    // What the crashed run had posted before dying:
+    const web = new WebClient(FAKE_BOT_TOKEN, { slackApiUrl: slack?.apiUrl });
+    await web.chat.postMessage({
+      channel: "UADA",
+      text: "earlier",
+      metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { key: "dm:UADA:2026-11-24" } },
+    });
+    const summary = await runDigest(
+      { date: "2026-11-25" },
+      deps(store, { config: { ...config, channels: [], dmMode: "all" } }),
+    );
+    expect(summary).toMatchObject({ recovered: 1, posted: 1 }); // recovered Ada's, posted Bob's
+    expect(slack?.messages.filter((m) => m.channel === "DADA")).toHaveLength(1);
+    expect((await store.ledger.get(key))?.status).toBe("delivered");
+  });
+
+  it("a dry run says what it would post, and posts and claims nothing", async () => {
+    const { store } = await setup();
+    const summary = await runDigest(
+      { date: "2026-11-25", dryRun: true },
+      deps(store, { slack: undefined }),
+    );
+    expect(summary.planned.map((p) => p.channel).sort()).toEqual(["C1", "C2", "UADA", "UBOB"]);
+    expect(summary.planned[0]?.text).toContain("Claude Code on Tue 24 Nov");
+    expect(posts()).toHaveLength(0);
+    expect(await store.ledger.list()).toEqual([]);
+  });
+});
