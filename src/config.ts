@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_BASE_URL } from "./anthropic/client.js";
+import { isValidCron } from "./schedule/cron.js";
 import { DEFAULT_FETCH_CONCURRENCY } from "./service/usage-loader.js";
 import { DEFAULT_MAX_PERIOD_DAYS, isValidTimeZone } from "./usage/periods.js";
 
@@ -12,6 +13,11 @@ import { DEFAULT_MAX_PERIOD_DAYS, isValidTimeZone } from "./usage/periods.js";
 const optionalString = z.string().trim().min(1).optional();
 const int = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+const bool = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"])
+    .default(fallback ? "true" : "false")
+    .transform((v) => v === "true" || v === "1" || v === "yes");
 const timeZone = z
   .string()
   .trim()
@@ -67,6 +73,48 @@ export const configSchema = z.object({
     .enum(["fatal", "error", "warn", "info", "debug", "trace"])
     .default("info")
     .describe("Log level."),
+
+  // --- Store
+  DATA_DIR: z.string().trim().default("./data").describe("Where the SQLite store lives."),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional()
+    .describe(
+      "PostgreSQL instead of SQLite (postgres://…), so that several replicas share one store.",
+    ),
+  DAY_CACHE_FINAL_AFTER_HOURS: int(1, 24 * 30, 26).describe(
+    "Hours after a UTC day ends before its data is final: cached for good, never fetched again.",
+  ),
+  DAY_CACHE_RECENT_TTL_MINUTES: int(0, 24 * 60, 10).describe(
+    "Minutes a recent (not yet final) day is reused before it is fetched again.",
+  ),
+
+  // --- Digests
+  DIGEST_CHANNELS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(/[\s,]+/).filter(Boolean))
+    .describe("Channel ids (comma-separated) that get the morning digest."),
+  DIGEST_CRON: z
+    .string()
+    .trim()
+    .default("0 9 * * 1-5")
+    .refine(isValidCron, { message: "must be a cron expression such as 0 9 * * 1-5" })
+    .describe("When the digest runs (cron), in DIGEST_TIMEZONE."),
+  DIGEST_TIMEZONE: timeZone.describe("IANA zone of DIGEST_CRON and of the digest's “yesterday”."),
+  DIGEST_WEEKLY_ON_MONDAY: bool(true).describe("On Mondays, the digest covers the previous week."),
+  DIGEST_MONTHLY_ON_FIRST: bool(true).describe("On the 1st, the previous month is posted as well."),
+  DIGEST_CATCH_UP: bool(true).describe(
+    "At start-up, post today's digest if its time has passed and it was not posted (same day only).",
+  ),
+  DM_SUMMARIES: z
+    .enum(["off", "opt-in", "all"])
+    .default("off")
+    .describe(
+      "Daily personal DMs: off; opt-in (people send /claude-usage dm on); all (everyone active, except who sent dm off).",
+    ),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,11 +1,17 @@
 import { createAdminClient } from "./anthropic/client.js";
 import { ConfigError, loadConfig, requireSlack } from "./config.js";
 import { createLogger, secretsFromEnv } from "./log.js";
+import { digestDeps, digestEnabled } from "./schedule/digest-deps.js";
+import { runDigest } from "./schedule/digest-job.js";
+import { startScheduler } from "./schedule/scheduler.js";
 import { createUsageLoader } from "./service/usage-loader.js";
 import { createSlackApp } from "./slack/app.js";
-import { createMemoryDayCache } from "./store/day-cache.js";
+import { openStore } from "./store/store.js";
 
-/* `npm start`: the Slack app. Configuration problems name their variables and exit with 2. */
+/*
+ * `npm start`: the Slack app and, when configured, the morning digest. Configuration problems name
+ * their variables and exit with 2.
+ */
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -31,14 +37,49 @@ async function main(): Promise<void> {
     requestTimeoutMs: config.API_TIMEOUT_MS,
     connections: config.FETCH_CONCURRENCY,
   });
+  const store = await openStore({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    recentTtlMs: config.DAY_CACHE_RECENT_TTL_MINUTES * 60_000,
+  });
+  logger.info({ store: store.database.location }, "store ready");
   const loader = createUsageLoader({
     source: client,
-    cache: createMemoryDayCache(),
+    cache: store.dayCache,
     concurrency: config.FETCH_CONCURRENCY,
+    finalAfterMs: config.DAY_CACHE_FINAL_AFTER_HOURS * 3600_000,
     onDay: (event) => logger.debug(event, "day loaded"),
   });
-  const slack = createSlackApp({ mode, config, loader, logger });
+  const slack = createSlackApp({
+    mode,
+    config,
+    loader,
+    logger,
+    userCache: store.userCache,
+    preferences: store.preferences,
+  });
   await slack.start();
+
+  const scheduler = digestEnabled(config)
+    ? startScheduler({
+        cron: config.DIGEST_CRON,
+        timeZone: config.DIGEST_TIMEZONE,
+        catchUp: config.DIGEST_CATCH_UP,
+        logger,
+        run: (date) =>
+          runDigest(
+            { date },
+            digestDeps({
+              config,
+              store,
+              loader,
+              logger,
+              slack: slack.app.client,
+              directory: slack.ctx.directory,
+            }),
+          ),
+      })
+    : undefined;
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -48,8 +89,10 @@ async function main(): Promise<void> {
     // Bounded: a stuck connection must not keep the process from exiting.
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
+    await scheduler?.stop();
     await slack.stop().catch((err: unknown) => logger.warn({ err }, "error while stopping Slack"));
     await client.close();
+    await store.close();
     process.exit(0);
   };
   process.once("SIGTERM", () => void stop("SIGTERM"));

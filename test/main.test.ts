@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
 import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "./support/fake-admin-api.js";
@@ -67,6 +70,7 @@ describe("npm start (src/main.ts)", () => {
       },
     });
     const { proc, lines, exited } = run({
+      DATA_DIR: mkdtempSync(join(tmpdir(), "claude-usage-main-")),
       ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY,
       ANTHROPIC_BASE_URL: api.url,
       SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,

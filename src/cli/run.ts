@@ -1,15 +1,22 @@
 import { parseArgs } from "node:util";
+import { WebClient } from "@slack/web-api";
 import { type AdminClient, createAdminClient } from "../anthropic/client.js";
 import { AnthropicApiError, describeAnthropicError } from "../anthropic/errors.js";
 import { ConfigError, loadConfig, requireAdminKey } from "../config.js";
 import { createSyntheticOrg } from "../demo/synthetic-org.js";
 import { createSyntheticSource } from "../demo/synthetic-source.js";
+import { createLogger, secretsFromEnv } from "../log.js";
 import { renderOrgReport } from "../render/blocks/org-report.js";
 import { renderCsv } from "../render/csv.js";
 import { renderJson } from "../render/json.js";
 import { renderText } from "../render/text.js";
+import { localDate } from "../schedule/cron.js";
+import { digestDeps } from "../schedule/digest-deps.js";
+import { type DigestSummary, runDigest } from "../schedule/digest-job.js";
 import { createUsageLoader } from "../service/usage-loader.js";
+import { createUserDirectory } from "../slack/user-directory.js";
 import { createMemoryDayCache } from "../store/day-cache.js";
+import { openStore, type Store } from "../store/store.js";
 import { PERIOD_FORMS, PeriodError, parsePeriod } from "../usage/periods.js";
 import { APP_NAME, APP_VERSION } from "../version.js";
 
@@ -32,6 +39,7 @@ type Format = (typeof FORMATS)[number];
 
 export const USAGE = `Usage:
   ${APP_NAME} report [period] [--format text|json|csv|blocks] [--top N] [--no-compare] [--demo]
+  ${APP_NAME} digest run [--date YYYY-MM-DD] [--dry-run] [--demo]
   ${APP_NAME} help
   ${APP_NAME} --version
 
@@ -43,6 +51,10 @@ Options:
   --top N        people in the text leaderboard (default 10)
   --no-compare   skip the comparison with the previous period (half the API calls)
   --demo         use a built-in synthetic organisation instead of the API (no key needed)
+
+digest run: the morning job now — channel digests and DMs through the delivery ledger, so
+nothing already delivered is posted again. --date is the run's date in DIGEST_TIMEZONE (default
+today); --dry-run prints what would be posted and posts nothing.
 
 Periods:
 ${periodHelp()}
@@ -60,6 +72,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   switch (command) {
     case "report":
       return report(rest, io);
+    case "digest":
+      if (rest[0] !== "run") {
+        io.stderr(`${APP_NAME}: did you mean "digest run"?\n\n${USAGE}`);
+        return EXIT_USAGE;
+      }
+      return digest(rest.slice(1), io);
     case undefined:
     case "help":
     case "--help":
@@ -128,6 +146,118 @@ async function report(args: readonly string[], io: CliIo): Promise<number> {
   } finally {
     await client?.close();
   }
+}
+
+async function digest(args: readonly string[], io: CliIo): Promise<number> {
+  let values: { date?: string | undefined; "dry-run": boolean; demo: boolean };
+  try {
+    values = parseArgs({
+      args: [...args],
+      strict: true,
+      options: {
+        date: { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+        demo: { type: "boolean", default: false },
+      },
+    }).values;
+    if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) {
+      throw new Error(`--date must be YYYY-MM-DD, not "${values.date}"`);
+    }
+  } catch (error) {
+    io.stderr(`${APP_NAME}: ${(error as Error).message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+
+  let client: AdminClient | undefined;
+  let store: Store | undefined;
+  try {
+    const config = loadConfig(io.env);
+    const now = io.now ?? (() => new Date());
+    const dryRun = values["dry-run"];
+    const token = config.SLACK_BOT_TOKEN;
+    if (!dryRun && !token) {
+      throw new ConfigError([
+        "SLACK_BOT_TOKEN: is not set; it is needed to post (or use --dry-run).",
+      ]);
+    }
+    const logger = createLogger({
+      level: "warn",
+      secrets: secretsFromEnv(io.env),
+      sink: { write: io.stderr },
+    });
+    store = await openStore({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      recentTtlMs: config.DAY_CACHE_RECENT_TTL_MINUTES * 60_000,
+    });
+    let source: Parameters<typeof createUsageLoader>[0]["source"];
+    if (values.demo) source = createSyntheticSource(createSyntheticOrg());
+    else {
+      client = createAdminClient({
+        adminKey: requireAdminKey(config),
+        baseUrl: config.ANTHROPIC_BASE_URL,
+        maxAttempts: config.API_MAX_ATTEMPTS,
+        requestTimeoutMs: config.API_TIMEOUT_MS,
+      });
+      source = client;
+    }
+    const loader = createUsageLoader({
+      source,
+      cache: store.dayCache,
+      concurrency: config.FETCH_CONCURRENCY,
+      finalAfterMs: config.DAY_CACHE_FINAL_AFTER_HOURS * 3600_000,
+      now,
+    });
+    const slack = token
+      ? new WebClient(token, config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {})
+      : undefined;
+    const directory = slack
+      ? createUserDirectory({ client: slack, cache: store.userCache })
+      : undefined;
+    const date = values.date ?? localDate(now(), config.DIGEST_TIMEZONE);
+    const summary = await runDigest(
+      { date, dryRun },
+      {
+        ...digestDeps({
+          config,
+          store,
+          loader,
+          logger,
+          slack: dryRun ? undefined : slack,
+          directory,
+        }),
+        now,
+      },
+    );
+    io.stdout(describeDigest(summary, dryRun, config.DIGEST_CHANNELS.length === 0, !directory));
+    return summary.failed > 0 ? EXIT_FAILURE : EXIT_OK;
+  } catch (error) {
+    return reportError(error, io);
+  } finally {
+    await client?.close();
+    await store?.close();
+  }
+}
+
+function describeDigest(
+  summary: DigestSummary,
+  dryRun: boolean,
+  noChannels: boolean,
+  noSlack: boolean,
+): string {
+  const lines = [`Digest for ${summary.date}${dryRun ? " (dry run: nothing posted)" : ""}`];
+  if (dryRun) {
+    for (const message of summary.planned)
+      lines.push(`  would post to ${message.channel}: ${message.text}`);
+    if (summary.planned.length === 0) lines.push("  nothing to post");
+  }
+  lines.push(
+    `  posted ${summary.posted} · already delivered ${summary.alreadyDelivered} · recovered ${summary.recovered} · busy elsewhere ${summary.busy} · failed ${summary.failed} · given up ${summary.gaveUp}`,
+    `  people not in Slack ${summary.notInSlack} · opted out ${summary.optedOut}`,
+  );
+  if (noChannels) lines.push("  (DIGEST_CHANNELS is empty: no channel digest)");
+  if (noSlack) lines.push("  (no SLACK_BOT_TOKEN: people cannot be found in Slack, so no DMs)");
+  return `${lines.join("\n")}\n`;
 }
 
 function render(

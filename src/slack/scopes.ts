@@ -9,6 +9,11 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   "users.lookupByEmail": ["users:read.email"],
   "usergroups.users.list": ["usergroups:read"],
   "views.publish": [],
+  // Digests and DMs; chat:write.public posts to public channels the bot has not joined.
+  "chat.postMessage": ["chat:write", "chat:write.public"],
+  // Crash recovery: find an earlier post (in a DM, opened first) by its metadata.
+  "conversations.open": ["im:write"],
+  "conversations.history": ["channels:history", "groups:history", "im:history"],
 };
 
 /** Scopes for features that are not Web API calls. */

@@ -5,6 +5,7 @@ import { createLogger } from "../../src/log.js";
 import { createUsageLoader } from "../../src/service/usage-loader.js";
 import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
 import { createMemoryDayCache } from "../../src/store/day-cache.js";
+import type { Preferences } from "../../src/store/store.js";
 import {
   apiErrorBody,
   FAKE_ADMIN_KEY,
@@ -25,6 +26,7 @@ import {
   SIGNING_SECRET,
   slashCommand,
 } from "../support/slack-requests.js";
+import { type TestStoreHandle, testDatabase } from "../support/stores.js";
 
 /*
  * The Slack app end to end in HTTP mode: signed requests into Bolt's receiver on 127.0.0.1, the
@@ -73,6 +75,7 @@ async function start(
   env: Record<string, string> = {},
   apiOptions: FakeAdminApiOptions = { days },
   slackOptions: FakeSlackApiOptions = {},
+  preferences?: Preferences,
 ): Promise<Harness> {
   const slack = await startFakeSlackApi({
     users,
@@ -109,6 +112,7 @@ async function start(
     loader,
     logger,
     now: () => now,
+    preferences,
   });
   const { port } = await app.start();
   harness = { slack, api, app, url: `http://127.0.0.1:${port}/slack/events`, logs };
@@ -331,5 +335,44 @@ describe("App Home", () => {
       "In the last 7 days (Wed 18 – Tue 24 Nov) you ran *41 Claude Code sessions*",
     );
     expect(view).toContain("Top spenders");
+  });
+});
+
+describe("/claude-usage dm on|off", () => {
+  let stores: TestStoreHandle | undefined;
+  afterEach(async () => {
+    await stores?.cleanup();
+  });
+
+  it("records the caller's choice in the store and confirms it", async () => {
+    stores = testDatabase("sqlite");
+    const store = await stores.open();
+    const h = await start({}, { days }, {}, store.preferences);
+    await slashCommand(h.url, {
+      text: "dm off",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    const [off] = await h.slack.waitForResponses(1);
+    expect(off?.body.text).toContain("no more daily DMs");
+    expect(await store.preferences.getDmPreference("UMARIA")).toBe("off");
+    await slashCommand(h.url, {
+      text: "dm on",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    await h.slack.waitForResponses(2);
+    expect(await store.preferences.getDmPreference("UMARIA")).toBe("on");
+  });
+
+  it("without a store it says DMs are not set up", async () => {
+    const h = await start();
+    await slashCommand(h.url, {
+      text: "dm on",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.text).toContain("not set up");
   });
 });

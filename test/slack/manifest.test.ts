@@ -18,7 +18,9 @@ function sourceFiles(dir: string): string[] {
 /** Web API methods called in src/: `client.users.lookupByEmail(`, `.chat.postMessage(`, … */
 function calledMethods(): Set<string> {
   const methods = new Set<string>();
-  const call = /\bclient\.([a-z]+(?:\.[a-zA-Z]+)+)\(/g;
+  // Any receiver (client, slack, web…): the method families of the Slack Web API.
+  const call =
+    /\.((?:apps|auth|bots|chat|conversations|dnd|emoji|files|pins|reactions|reminders|team|usergroups|users|views)(?:\.[a-zA-Z]+)+)\(/g;
   for (const file of sourceFiles(join(root, "src"))) {
     for (const match of readFileSync(file, "utf8").matchAll(call))
       if (match[1]) methods.add(match[1]);

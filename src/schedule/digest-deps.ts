@@ -1,0 +1,40 @@
+import type { WebClient } from "@slack/web-api";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import type { UsageLoader } from "../service/usage-loader.js";
+import type { UserDirectory } from "../slack/user-directory.js";
+import type { Store } from "../store/store.js";
+import type { DigestDeps } from "./digest-job.js";
+
+/** The digest job's dependencies from configuration (shared by `npm start` and the CLI). */
+export function digestDeps(input: {
+  config: Config;
+  store: Store;
+  loader: UsageLoader;
+  logger: Logger;
+  slack?: WebClient | undefined;
+  directory?: UserDirectory | undefined;
+}): DigestDeps {
+  const { config, directory } = input;
+  return {
+    loader: input.loader,
+    ledger: input.store.ledger,
+    preferences: input.store.preferences,
+    slack: input.slack,
+    lookupUser: async (email) =>
+      directory ? ((await directory.lookupByEmail(email))?.userId ?? null) : null,
+    logger: input.logger,
+    config: {
+      channels: config.DIGEST_CHANNELS,
+      dmMode: config.DM_SUMMARIES,
+      timeZone: config.DIGEST_TIMEZONE,
+      weeklyOnMonday: config.DIGEST_WEEKLY_ON_MONDAY,
+      monthlyOnFirst: config.DIGEST_MONTHLY_ON_FIRST,
+    },
+  };
+}
+
+/** Does this configuration ask for any scheduled posting? */
+export function digestEnabled(config: Config): boolean {
+  return config.DIGEST_CHANNELS.length > 0 || config.DM_SUMMARIES !== "off";
+}
