@@ -4,8 +4,9 @@ import { lastRunToday, localDate, nextRunAfter } from "./cron.js";
 
 /*
  * The morning schedule: node-cron fires the digest in DIGEST_TIMEZONE; at start-up, a run that
- * was missed earlier today (the process was down) is made up once. Making it up twice is harmless
- * anyway: the ledger posts nothing already delivered.
+ * was missed earlier today (the process was down) is made up once. A run that leaves deliveries
+ * failed (or held by another replica) runs again for the same date a little later, since
+ * tomorrow's run plans other periods. Repeats are harmless: the ledger posts nothing twice.
  */
 
 export interface SchedulerOptions {
@@ -13,9 +14,11 @@ export interface SchedulerOptions {
   timeZone: string;
   catchUp: boolean;
   /** Runs the digest for a local date (YYYY-MM-DD in timeZone). */
-  run(localDate: string): Promise<unknown>;
+  run(localDate: string): Promise<{ failed: number; busy: number } | undefined>;
   logger: Logger;
   now?: () => Date;
+  retryDelayMs?: number;
+  maxRetries?: number;
 }
 
 export interface Scheduler {
@@ -30,17 +33,28 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const { cron, timeZone, logger } = options;
   const now = options.now ?? (() => new Date());
   const log = logger.child({ component: "scheduler" });
+  const retryDelayMs = options.retryDelayMs ?? 10 * 60_000;
+  const maxRetries = options.maxRetries ?? 5;
+  const retries = new Set<NodeJS.Timeout>();
 
-  const runFor = async (date: string, reason: string) => {
+  const runFor = async (date: string, reason: string, attempt = 0): Promise<void> => {
     log.info({ date, reason }, "digest run starting");
+    let again: boolean;
     try {
-      await options.run(date);
+      const result = await options.run(date);
+      again = (result?.failed ?? 0) + (result?.busy ?? 0) > 0;
     } catch (error) {
-      log.error(
-        { err: error, date },
-        "digest run failed; undelivered messages go out on the next run",
-      );
+      log.error({ err: error, date }, "digest run failed");
+      again = true;
     }
+    if (!again || attempt >= maxRetries) return;
+    log.warn({ date, inMs: retryDelayMs, attempt: attempt + 1 }, "deliveries left: retrying later");
+    const timer = setTimeout(() => {
+      retries.delete(timer);
+      void runFor(date, "retry", attempt + 1);
+    }, retryDelayMs);
+    timer.unref();
+    retries.add(timer);
   };
 
   const task = schedule(
@@ -68,6 +82,8 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     nextRun: () => nextRunAfter(cron, timeZone, now()),
     caughtUp,
     async stop() {
+      for (const timer of retries) clearTimeout(timer);
+      retries.clear();
       await task.destroy();
     },
   };

@@ -98,6 +98,7 @@ describe("startScheduler", () => {
       now: () => new Date("2026-11-25T10:30:00Z"),
       run: async (date) => {
         runs.push(date);
+        return undefined;
       },
     });
     await scheduler.caughtUp;
@@ -120,11 +121,56 @@ describe("startScheduler", () => {
         now: () => new Date(now),
         run: async (date) => {
           runs.push(date);
+          return undefined;
         },
       });
       await scheduler.caughtUp;
       await scheduler.stop();
     }
     expect(runs).toEqual([]);
+  });
+});
+
+describe("startScheduler retries", () => {
+  const logger = createLogger({ sink: { write: () => undefined } });
+  const base = {
+    cron: "0 9 * * 1-5",
+    timeZone: "UTC",
+    catchUp: true,
+    logger,
+    now: () => new Date("2026-11-25T10:30:00Z"),
+    retryDelayMs: 5,
+  };
+
+  it("runs the same date again while deliveries fail, up to a limit", async () => {
+    const runs: string[] = [];
+    const scheduler = startScheduler({
+      ...base,
+      maxRetries: 2,
+      run: async (date) => {
+        runs.push(date);
+        return { failed: 1, busy: 0 };
+      },
+    });
+    await scheduler.caughtUp;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(runs).toEqual(["2026-11-25", "2026-11-25", "2026-11-25"]);
+    await scheduler.stop();
+  });
+
+  it("stops retrying once everything is delivered", async () => {
+    let failures = 1;
+    const runs: string[] = [];
+    const scheduler = startScheduler({
+      ...base,
+      run: async (date) => {
+        runs.push(date);
+        return { failed: failures--, busy: 0 };
+      },
+    });
+    await scheduler.caughtUp;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(runs).toHaveLength(2);
+    await scheduler.stop();
   });
 });
