@@ -376,3 +376,31 @@ describe("/claude-usage dm on|off", () => {
     expect(reply?.body.text).toContain("not set up");
   });
 });
+
+describe("Socket Mode", () => {
+  it("is chosen when SLACK_APP_TOKEN is set, and the app is built without a public URL", async () => {
+    const slack = await startFakeSlackApi({ users, botToken: FAKE_BOT_TOKEN });
+    try {
+      const config = loadConfig({
+        ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY,
+        SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+        SLACK_APP_TOKEN: "xapp-1-A0FAKE-0000000000-fakeapptoken",
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+      });
+      const mode = requireSlack(config);
+      expect(mode.mode).toBe("socket");
+      const client = createAdminClient({ adminKey: FAKE_ADMIN_KEY });
+      const app = createSlackApp({
+        mode,
+        config,
+        loader: createUsageLoader({ source: client }),
+        logger: createLogger({ sink: { write: () => undefined } }),
+      });
+      expect(app.ctx.access.restricted).toBe(false);
+      await client.close();
+    } finally {
+      await slack.close();
+    }
+  });
+});
