@@ -59,6 +59,13 @@ export const configSchema = z.object({
     .optional()
     .describe("Slack Web API base URL (default https://slack.com/api/); for tests."),
   PORT: int(0, 65_535, 3000).describe("HTTP port in HTTP mode."),
+  HEALTH_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65_535)
+    .optional()
+    .describe("Port for GET /healthz in Socket Mode (in HTTP mode it is served on PORT)."),
   ALLOWED_USERS: z
     .string()
     .optional()

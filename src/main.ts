@@ -1,9 +1,10 @@
 import { createAdminClient } from "./anthropic/client.js";
 import { ConfigError, loadConfig, requireSlack } from "./config.js";
+import { type HealthState, startHealthServer } from "./health.js";
 import { createLogger, secretsFromEnv } from "./log.js";
 import { digestDeps, digestEnabled } from "./schedule/digest-deps.js";
 import { runDigest } from "./schedule/digest-job.js";
-import { startScheduler } from "./schedule/scheduler.js";
+import { type Scheduler, startScheduler } from "./schedule/scheduler.js";
 import { createUsageLoader } from "./service/usage-loader.js";
 import { createSlackApp } from "./slack/app.js";
 import { openStore } from "./store/store.js";
@@ -43,13 +44,24 @@ async function main(): Promise<void> {
     recentTtlMs: config.DAY_CACHE_RECENT_TTL_MINUTES * 60_000,
   });
   logger.info({ store: store.database.location }, "store ready");
+  let lastApiSuccess: Date | null = null;
   const loader = createUsageLoader({
     source: client,
     cache: store.dayCache,
     concurrency: config.FETCH_CONCURRENCY,
     finalAfterMs: config.DAY_CACHE_FINAL_AFTER_HOURS * 3600_000,
-    onDay: (event) => logger.debug(event, "day loaded"),
+    onDay: (event) => {
+      if (event.source === "api") lastApiSuccess = new Date();
+      logger.debug(event, "day loaded");
+    },
   });
+  let scheduler: Scheduler | undefined;
+  const health: HealthState = {
+    slackReady: () => slack.isReady(),
+    store,
+    lastApiSuccess: () => lastApiSuccess,
+    nextDigest: () => scheduler?.nextRun() ?? null,
+  };
   const slack = createSlackApp({
     mode,
     config,
@@ -57,10 +69,16 @@ async function main(): Promise<void> {
     logger,
     userCache: store.userCache,
     preferences: store.preferences,
+    health,
   });
   await slack.start();
+  const healthServer =
+    mode.mode === "socket" && config.HEALTH_PORT !== undefined
+      ? await startHealthServer(health, config.HEALTH_PORT)
+      : undefined;
+  if (healthServer) logger.info({ port: healthServer.port }, "health endpoint listening");
 
-  const scheduler = digestEnabled(config)
+  scheduler = digestEnabled(config)
     ? startScheduler({
         cron: config.DIGEST_CRON,
         timeZone: config.DIGEST_TIMEZONE,
@@ -90,6 +108,7 @@ async function main(): Promise<void> {
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
     await scheduler?.stop();
+    await healthServer?.close();
     await slack.stop().catch((err: unknown) => logger.warn({ err }, "error while stopping Slack"));
     await client.close();
     await store.close();

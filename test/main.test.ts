@@ -93,6 +93,12 @@ describe("npm start (src/main.ts)", () => {
     });
     const [reply] = await slack.waitForResponses(1, 10_000);
     expect(reply?.body.text).toContain("$1.50 spend");
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({
+      status: "ok",
+      checks: { slack: "ready", store: "ok", lastApiSuccess: expect.any(String), nextDigest: null },
+    });
     // Logs are JSON lines, and no secret is in them.
     expect(lines.every((l) => l.startsWith("{"))).toBe(true);
     expect(lines.join("\n")).not.toContain(FAKE_ADMIN_KEY);

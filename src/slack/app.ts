@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, type Logger as BoltLogger, LogLevel } from "@slack/bolt";
 import type { Config, SlackMode } from "../config.js";
+import { type HealthState, healthHandler } from "../health.js";
 import type { Logger } from "../log.js";
 import type { UsageLoader } from "../service/usage-loader.js";
 import { createAccessPolicy } from "./access.js";
@@ -17,11 +18,15 @@ export interface SlackAppOptions {
   now?: (() => Date) | undefined;
   userCache?: UserCache | undefined;
   preferences?: DmPreferences | undefined;
+  /** In HTTP mode, GET /healthz answers with this state. */
+  health?: HealthState | undefined;
 }
 
 export interface SlackApp {
   app: App;
   ctx: SlackContext;
+  /** Started and listening (HTTP) or connected (Socket Mode). */
+  isReady(): boolean;
   /** Starts listening; in HTTP mode, resolves with the port (PORT=0 picks a free one). */
   start(): Promise<{ port?: number }>;
   stop(): Promise<void>;
@@ -33,10 +38,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     ? { slackApiUrl: withSlash(config.SLACK_API_URL) }
     : {};
   const common = { token: mode.botToken, logger: boltLogger(logger), clientOptions };
+  const customRoutes = options.health
+    ? [{ path: "/healthz", method: ["GET"], handler: healthHandler(options.health) }]
+    : [];
   const app =
     mode.mode === "socket"
       ? new App({ ...common, socketMode: true, appToken: mode.appToken })
-      : new App({ ...common, signingSecret: mode.signingSecret });
+      : new App({ ...common, signingSecret: mode.signingSecret, customRoutes });
+  let ready = false;
 
   const ctx: SlackContext = {
     config,
@@ -64,18 +73,22 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   return {
     app,
     ctx,
+    isReady: () => ready,
     async start() {
       if (mode.mode === "socket") {
         await app.start();
+        ready = true;
         logger.info("Slack app connected (Socket Mode)");
         return {};
       }
       const server = (await app.start(mode.port)) as Server;
       const port = (server.address() as AddressInfo).port;
+      ready = true;
       logger.info({ port, path: "/slack/events" }, "Slack app listening (HTTP mode)");
       return { port };
     },
     async stop() {
+      ready = false;
       await app.stop();
     },
   };
