@@ -116,6 +116,9 @@ export const configSchema = z.object({
   DIGEST_CATCH_UP: bool(true).describe(
     "At start-up, post today's digest if its time has passed and it was not posted (same day only).",
   ),
+  DELIVERY_LEASE_SECONDS: int(1, 3600, 300).describe(
+    "How long a claimed delivery is held before another run may take it over (after a crash).",
+  ),
   DM_SUMMARIES: z
     .enum(["off", "opt-in", "all"])
     .default("off")

@@ -30,6 +30,7 @@ export function digestDeps(input: {
       timeZone: config.DIGEST_TIMEZONE,
       weeklyOnMonday: config.DIGEST_WEEKLY_ON_MONDAY,
       monthlyOnFirst: config.DIGEST_MONTHLY_ON_FIRST,
+      leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
     },
   };
 }

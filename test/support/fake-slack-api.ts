@@ -62,6 +62,8 @@ export interface FakeSlackApiOptions {
   fault?: (call: SlackCall) => SlackFault | undefined;
   /** Scopes reported by auth.test in x-oauth-scopes. */
   scopes?: string[];
+  /** Added to every Web API answer (to catch a process mid-way through a fan-out). */
+  latencyMs?: number;
 }
 
 export interface FakeSlackApi {
@@ -102,6 +104,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     }
     if (!url.pathname.startsWith("/api/")) return send(res, 404, { ok: false, error: "not_found" });
 
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const method = url.pathname.slice(5);
     const args = parseArgs(raw, req.headers["content-type"]);
     const auth = req.headers.authorization;
