@@ -5,7 +5,7 @@ import { AnthropicApiError, describeAnthropicError } from "../anthropic/errors.j
 import { ConfigError, loadConfig, requireAdminKey } from "../config.js";
 import { createSyntheticOrg } from "../demo/synthetic-org.js";
 import { createSyntheticSource } from "../demo/synthetic-source.js";
-import { createLogger, secretsFromEnv } from "../log.js";
+import { createLogger, scrub, secretsFromEnv } from "../log.js";
 import { renderOrgReport } from "../render/blocks/org-report.js";
 import { renderCsv } from "../render/csv.js";
 import { renderJson } from "../render/json.js";
@@ -19,6 +19,7 @@ import { createMemoryDayCache } from "../store/day-cache.js";
 import { openStore, type Store } from "../store/store.js";
 import { PERIOD_FORMS, PeriodError, parsePeriod } from "../usage/periods.js";
 import { APP_NAME, APP_VERSION } from "../version.js";
+import { renderChecks, runDoctor } from "./doctor.js";
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -40,6 +41,7 @@ type Format = (typeof FORMATS)[number];
 export const USAGE = `Usage:
   ${APP_NAME} report [period] [--format text|json|csv|blocks] [--top N] [--no-compare] [--demo]
   ${APP_NAME} digest run [--date YYYY-MM-DD] [--dry-run] [--demo]
+  ${APP_NAME} doctor
   ${APP_NAME} help
   ${APP_NAME} --version
 
@@ -72,6 +74,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   switch (command) {
     case "report":
       return report(rest, io);
+    case "doctor":
+      return doctor(io);
     case "digest":
       if (rest[0] !== "run") {
         io.stderr(`${APP_NAME}: did you mean "digest run"?\n\n${USAGE}`);
@@ -145,6 +149,17 @@ async function report(args: readonly string[], io: CliIo): Promise<number> {
     return reportError(error, io);
   } finally {
     await client?.close();
+  }
+}
+
+async function doctor(io: CliIo): Promise<number> {
+  try {
+    const config = loadConfig(io.env);
+    const checks = await runDoctor(config, (io.now ?? (() => new Date()))());
+    io.stdout(scrub(renderChecks(checks), secretsFromEnv(io.env)));
+    return checks.every((c) => c.ok) ? EXIT_OK : EXIT_FAILURE;
+  } catch (error) {
+    return reportError(error, io);
   }
 }
 

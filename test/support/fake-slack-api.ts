@@ -124,6 +124,8 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       if (fault.status) return send(res, fault.status, { ok: false, error: "internal_error" });
       return send(res, 200, { ok: false, error: fault.error ?? "fatal_error" });
     }
+    // Slack reports the token's scopes on every answer.
+    if (options.scopes) res.setHeader("x-oauth-scopes", options.scopes.join(","));
     send(res, 200, answer(method, args));
   });
 

@@ -1,0 +1,180 @@
+import { WebClient } from "@slack/web-api";
+import { createAdminClient } from "../anthropic/client.js";
+import { AnthropicApiError, describeAnthropicError } from "../anthropic/errors.js";
+import type { Config } from "../config.js";
+import { requiredBotScopes } from "../slack/scopes.js";
+import { slackErrorCode } from "../slack/user-directory.js";
+import { openStore } from "../store/store.js";
+
+/*
+ * `claude-usage doctor`: checks the configuration end to end, one real call each, and says how to
+ * fix what is wrong. Never prints a secret.
+ */
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string | undefined;
+}
+
+export async function runDoctor(config: Config, now: Date = new Date()): Promise<Check[]> {
+  const checks: Check[] = [];
+  checks.push(await checkAdminKey(config, now));
+  checks.push(...(await checkSlack(config)));
+  checks.push(await checkStore(config));
+  return checks;
+}
+
+async function checkAdminKey(config: Config, now: Date): Promise<Check> {
+  const name = "Anthropic admin key";
+  if (!config.ANTHROPIC_ADMIN_KEY) {
+    return {
+      name,
+      ok: false,
+      detail: "ANTHROPIC_ADMIN_KEY is not set",
+      fix: "Create an Admin API key (sk-ant-admin…) in the Anthropic Console → Settings → Admin keys.",
+    };
+  }
+  const client = createAdminClient({
+    adminKey: config.ANTHROPIC_ADMIN_KEY,
+    baseUrl: config.ANTHROPIC_BASE_URL,
+    pageSize: 1,
+    maxAttempts: 2,
+  });
+  const day = new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+  try {
+    const page = await client.fetchPage(day);
+    const warning = config.ANTHROPIC_ADMIN_KEY.startsWith("sk-ant-admin")
+      ? ""
+      : " (it does not look like an admin key, yet it was accepted)";
+    return {
+      name,
+      ok: true,
+      detail: `accepted by ${config.ANTHROPIC_BASE_URL}; ${day} has ${page.records.length > 0 ? "usage" : "no usage yet"}${warning}`,
+    };
+  } catch (error) {
+    const detail =
+      error instanceof AnthropicApiError ? describeAnthropicError(error) : String(error);
+    return { name, ok: false, detail, fix: "Check ANTHROPIC_ADMIN_KEY and ANTHROPIC_BASE_URL." };
+  } finally {
+    await client.close();
+  }
+}
+
+async function checkSlack(config: Config): Promise<Check[]> {
+  if (!config.SLACK_BOT_TOKEN) {
+    return [
+      {
+        name: "Slack bot token",
+        ok: false,
+        detail: "SLACK_BOT_TOKEN is not set",
+        fix: "Install the app (manifest.yml) and copy its Bot User OAuth Token (xoxb-…).",
+      },
+    ];
+  }
+  const slack = new WebClient(config.SLACK_BOT_TOKEN, {
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    retryConfig: { retries: 1 },
+  });
+  const checks: Check[] = [];
+  let scopes: string[] | undefined;
+  try {
+    const auth = await slack.auth.test();
+    scopes = auth.response_metadata?.scopes;
+    checks.push({
+      name: "Slack bot token",
+      ok: true,
+      detail: `valid for ${auth.team ?? "the workspace"} as ${auth.user ?? "the bot"}`,
+    });
+  } catch (error) {
+    return [
+      {
+        name: "Slack bot token",
+        ok: false,
+        detail: `rejected by Slack: ${slackErrorCode(error) ?? (error as Error).message}`,
+        fix: "Reinstall the app and update SLACK_BOT_TOKEN.",
+      },
+    ];
+  }
+  if (scopes) {
+    const missing = requiredBotScopes().filter((scope) => !scopes?.includes(scope));
+    checks.push(
+      missing.length === 0
+        ? { name: "Slack scopes", ok: true, detail: "all scopes the app uses are granted" }
+        : {
+            name: "Slack scopes",
+            ok: false,
+            detail: `missing: ${missing.join(", ")}`,
+            fix: "Update the app from manifest.yml and reinstall it.",
+          },
+    );
+  }
+  if (!config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
+    checks.push({
+      name: "Slack connection",
+      ok: false,
+      detail: "neither SLACK_APP_TOKEN nor SLACK_SIGNING_SECRET is set",
+      fix: "Set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).",
+    });
+  }
+  for (const channel of config.DIGEST_CHANNELS) {
+    try {
+      const info = await slack.conversations.info({ channel });
+      const member = info.channel?.is_member ?? false;
+      const isPrivate = info.channel?.is_private ?? false;
+      checks.push({
+        name: `Digest channel ${channel}`,
+        ok: member || !isPrivate,
+        detail: `#${info.channel?.name ?? channel}${member ? ", the bot is a member" : isPrivate ? ": private, and the bot is not a member" : ": public; the bot posts without joining (chat:write.public)"}`,
+        fix:
+          member || !isPrivate
+            ? undefined
+            : `Invite the bot: /invite @claude-usage in #${info.channel?.name ?? channel}.`,
+      });
+    } catch (error) {
+      checks.push({
+        name: `Digest channel ${channel}`,
+        ok: false,
+        detail: slackErrorCode(error) ?? (error as Error).message,
+        fix: "Check DIGEST_CHANNELS: channel ids (C…), not names.",
+      });
+    }
+  }
+  return checks;
+}
+
+async function checkStore(config: Config): Promise<Check> {
+  const name = "Store";
+  try {
+    const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+    try {
+      await store.userCache.set("doctor:write-check", { userId: null }, 1);
+      return {
+        name,
+        ok: true,
+        detail: `${store.database.dialect} at ${store.database.location}: migrated and writable`,
+      };
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    return {
+      name,
+      ok: false,
+      detail: (error as Error).message,
+      fix: config.DATABASE_URL
+        ? "Check DATABASE_URL."
+        : "Check that DATA_DIR exists and is writable.",
+    };
+  }
+}
+
+export function renderChecks(checks: readonly Check[]): string {
+  const lines = checks.map(
+    (c) => `${c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}${c.fix ? `\n    → ${c.fix}` : ""}`,
+  );
+  const failed = checks.filter((c) => !c.ok).length;
+  lines.push("", failed === 0 ? "All checks passed." : `${failed} check(s) failed.`);
+  return `${lines.join("\n")}\n`;
+}

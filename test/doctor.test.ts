@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { EXIT_FAILURE, EXIT_OK, runCli } from "../src/cli/run.js";
+import { requiredBotScopes } from "../src/slack/scopes.js";
+import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "./support/fake-admin-api.js";
+import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "./support/fake-slack-api.js";
+
+let api: FakeAdminApi | undefined;
+let slack: FakeSlackApi | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await api?.close();
+  await slack?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function doctor(env: NodeJS.ProcessEnv) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(["doctor"], {
+    env,
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+async function setup(scopes: string[]) {
+  api = await startFakeAdminApi({ days: {} });
+  slack = await startFakeSlackApi({
+    botToken: FAKE_BOT_TOKEN,
+    scopes,
+    channels: [{ id: "C1", name: "claude", isMember: true }],
+  });
+  dir = mkdtempSync(join(tmpdir(), "claude-usage-doctor-"));
+  return {
+    ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY,
+    ANTHROPIC_BASE_URL: api.url,
+    SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+    SLACK_APP_TOKEN: "xapp-1-A0FAKE-123456789-fakefakefake",
+    SLACK_API_URL: slack.apiUrl,
+    DATA_DIR: dir,
+    DIGEST_CHANNELS: "C1",
+  };
+}
+
+describe("claude-usage doctor", () => {
+  it("a healthy setup passes every check, with one Admin API call", async () => {
+    const env = await setup(requiredBotScopes());
+    const { code, stdout } = await doctor(env);
+    expect(stdout).toContain("✓ Anthropic admin key: accepted");
+    expect(stdout).toContain("✓ Slack bot token: valid");
+    expect(stdout).toContain("✓ Slack scopes: all scopes the app uses are granted");
+    expect(stdout).toContain("✓ Digest channel C1: #claude, the bot is a member");
+    expect(stdout).toMatch(/✓ Store: sqlite at .*: migrated and writable/);
+    expect(stdout).toContain("All checks passed.");
+    expect(code).toBe(EXIT_OK);
+    expect(api?.requestCount).toBe(1);
+  });
+
+  it("says what is wrong and how to fix it, without printing secrets", async () => {
+    const env = await setup(
+      requiredBotScopes().filter((s) => s !== "chat:write" && s !== "im:write"),
+    );
+    const { code, stdout } = await doctor({
+      ...env,
+      ANTHROPIC_ADMIN_KEY: "sk-ant-admin01-WRONG-key-0000000000",
+      DIGEST_CHANNELS: "C1,C404",
+    });
+    expect(code).toBe(EXIT_FAILURE);
+    expect(stdout).toContain("✗ Anthropic admin key: the Anthropic admin key was rejected (401)");
+    expect(stdout).toContain("✗ Slack scopes: missing: chat:write, im:write");
+    expect(stdout).toContain("→ Update the app from manifest.yml and reinstall it.");
+    expect(stdout).toContain("✗ Digest channel C404: channel_not_found");
+    expect(stdout).toContain("3 check(s) failed.");
+    expect(stdout).not.toContain("WRONG-key");
+    expect(stdout).not.toContain(FAKE_BOT_TOKEN);
+  });
+
+  it("a missing token is named", async () => {
+    const { code, stdout } = await doctor({
+      DATA_DIR: (dir = mkdtempSync(join(tmpdir(), "claude-usage-doctor-"))),
+    });
+    expect(code).toBe(EXIT_FAILURE);
+    expect(stdout).toContain("✗ Anthropic admin key: ANTHROPIC_ADMIN_KEY is not set");
+    expect(stdout).toContain("✗ Slack bot token: SLACK_BOT_TOKEN is not set");
+  });
+});
