@@ -84,9 +84,8 @@ describe("claude-usage doctor", () => {
   });
 
   it("a missing token is named", async () => {
-    const { code, stdout } = await doctor({
-      DATA_DIR: (dir = mkdtempSync(join(tmpdir(), "claude-usage-doctor-"))),
-    });
+    dir = mkdtempSync(join(tmpdir(), "claude-usage-doctor-"));
+    const { code, stdout } = await doctor({ DATA_DIR: dir });
     expect(code).toBe(EXIT_FAILURE);
     expect(stdout).toContain("✗ Anthropic admin key: ANTHROPIC_ADMIN_KEY is not set");
     expect(stdout).toContain("✗ Slack bot token: SLACK_BOT_TOKEN is not set");
