@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import type { WebClient } from "@slack/web-api";
 import pLimit from "p-limit";
-import type { Logger } from "../log.js";
+import { type Logger, newReferenceId } from "../log.js";
 import {
   type PersonalRenderOptions,
   type ReportRenderOptions,
@@ -119,7 +119,7 @@ export async function runDigest(
     optedOut: 0,
     planned: [],
   };
-  const log = logger.child({ job: "digest", date: options.date, dryRun });
+  const log = logger.child({ job: "digest", ref: newReferenceId(), date: options.date, dryRun });
 
   async function deliver(key: DeliveryKey, channel: string, message: SlackMessage): Promise<void> {
     const id = deliveryKey(key);

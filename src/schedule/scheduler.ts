@@ -36,8 +36,17 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const retryDelayMs = options.retryDelayMs ?? 10 * 60_000;
   const maxRetries = options.maxRetries ?? 5;
   const retries = new Set<NodeJS.Timeout>();
+  const inFlight = new Set<Promise<void>>();
+  let stopped = false;
 
-  const runFor = async (date: string, reason: string, attempt = 0): Promise<void> => {
+  const runFor = (date: string, reason: string, attempt = 0): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    const run = runOnce(date, reason, attempt).finally(() => inFlight.delete(run));
+    inFlight.add(run);
+    return run;
+  };
+
+  const runOnce = async (date: string, reason: string, attempt: number): Promise<void> => {
     log.info({ date, reason }, "digest run starting");
     let again: boolean;
     try {
@@ -81,10 +90,13 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   return {
     nextRun: () => nextRunAfter(cron, timeZone, now()),
     caughtUp,
+    /** No new runs; waits for a run in progress to finish (the caller bounds the wait). */
     async stop() {
+      stopped = true;
       for (const timer of retries) clearTimeout(timer);
       retries.clear();
       await task.destroy();
+      await Promise.all(inFlight);
     },
   };
 }

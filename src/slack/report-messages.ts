@@ -104,9 +104,9 @@ export async function answerCommand(
 export function failureMessage(
   error: unknown,
   ctx: SlackContext,
-  context: Record<string, unknown>,
+  context: Record<string, unknown> & { ref?: string },
 ): SlackMessage {
-  const ref = newReferenceId();
+  const ref = context.ref ?? newReferenceId();
   ctx.logger.error({ ref, err: error, ...context }, "could not answer");
   const reason =
     error instanceof AnthropicApiError

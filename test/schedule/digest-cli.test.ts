@@ -174,3 +174,27 @@ describe("startScheduler retries", () => {
     await scheduler.stop();
   });
 });
+
+describe("startScheduler stop", () => {
+  it("waits for a run in progress, and starts no new one", async () => {
+    const events: string[] = [];
+    const scheduler = startScheduler({
+      cron: "0 9 * * 1-5",
+      timeZone: "UTC",
+      catchUp: true,
+      logger: createLogger({ sink: { write: () => undefined } }),
+      now: () => new Date("2026-11-25T10:30:00Z"),
+      retryDelayMs: 1,
+      run: async () => {
+        events.push("start");
+        await new Promise((r) => setTimeout(r, 50));
+        events.push("end");
+        return { failed: 1, busy: 0 }; // would retry, but the scheduler is stopping
+      },
+    });
+    await scheduler.stop();
+    events.push("stopped");
+    await new Promise((r) => setTimeout(r, 30));
+    expect(events).toEqual(["start", "end", "stopped"]);
+  });
+});

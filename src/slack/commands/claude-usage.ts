@@ -1,4 +1,5 @@
 import type { App } from "@slack/bolt";
+import { newReferenceId } from "../../log.js";
 import type { SlackContext } from "../context.js";
 import { answerCommand, COMMAND, failureMessage } from "../report-messages.js";
 import { parseCommand } from "./parse-command.js";
@@ -10,7 +11,8 @@ import { parseCommand } from "./parse-command.js";
 export function registerClaudeUsageCommand(app: App, ctx: SlackContext): void {
   app.command(COMMAND, async ({ command, ack, respond }) => {
     await ack();
-    const log = { user: command.user_id, text: command.text.slice(0, 200) };
+    // Every command gets a reference id, in its log lines and in any error reply.
+    const log = { ref: newReferenceId(), user: command.user_id, text: command.text.slice(0, 200) };
     let message: Awaited<ReturnType<typeof answerCommand>>;
     try {
       const parsed = parseCommand(command.text, {
