@@ -65,9 +65,8 @@ describe("secrets", () => {
     try {
       let port: number | undefined;
       for (let i = 0; i < 200 && !port; i++) {
-        port = output.map((l) => /"port":(\d+)/.exec(l)?.[1]).find(Boolean) as unknown as
-          | number
-          | undefined;
+        const found = output.map((l) => /"port":(\d+)/.exec(l)?.[1]).find((p) => p !== undefined);
+        port = found === undefined ? undefined : Number(found);
         if (!port) await new Promise((r) => setTimeout(r, 50));
       }
       const url = `http://127.0.0.1:${port}/slack/events`;
