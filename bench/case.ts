@@ -1,19 +1,24 @@
 import { createAdminClient } from "../src/anthropic/client.js";
 import { parseRecords } from "../src/anthropic/schema.js";
+import { loadConfig, requireSlack } from "../src/config.js";
 import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
+import { createLogger } from "../src/log.js";
 import { createUsageLoader } from "../src/service/usage-loader.js";
+import { createSlackApp } from "../src/slack/app.js";
 import { createMemoryDayCache } from "../src/store/day-cache.js";
 import { addRecord, aggregateDay, emptyAggregate } from "../src/usage/aggregate.js";
 import { mergeAggregates } from "../src/usage/compact.js";
 import { periodBetween } from "../src/usage/periods.js";
 import { FAKE_ADMIN_KEY } from "../test/support/fake-admin-api.js";
+import { FAKE_BOT_TOKEN, startFakeSlackApi } from "../test/support/fake-slack-api.js";
+import { SIGNING_SECRET, slashCommand } from "../test/support/slack-requests.js";
 
 /*
  * One measured case, in a fresh process (so peak RSS belongs to this case alone).
  * Input: a JSON argument. Output: one JSON line.
  */
 export interface CaseInput {
-  kind: "cold" | "baseline" | "warm" | "aggregate";
+  kind: "cold" | "baseline" | "warm" | "aggregate" | "ack";
   url: string;
   from: string;
   to: string;
@@ -30,6 +35,11 @@ export interface CaseResult {
   recordsPerSecond?: number;
   perDayRecordsPerSecond?: number;
   costCents?: number;
+  /** Slash-command acks measured while a cold report was computing. */
+  acks?: number;
+  ackP50Ms?: number;
+  ackP99Ms?: number;
+  ackMaxMs?: number;
 }
 
 const input = JSON.parse(process.argv[2] ?? "{}") as CaseInput;
@@ -97,8 +107,86 @@ function aggregate(): CaseResult {
   };
 }
 
+/**
+ * The Slack app in HTTP mode, asked for a cold report of the whole period; while it computes,
+ * `/claude-usage help` is sent 20 times a second and each ack's latency is measured.
+ */
+async function ack(): Promise<CaseResult> {
+  const slack = await startFakeSlackApi({ botToken: FAKE_BOT_TOKEN });
+  const config = loadConfig({
+    ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY,
+    ANTHROPIC_BASE_URL: input.url,
+    SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: "0",
+    MAX_PERIOD_DAYS: "366",
+  });
+  const client = createAdminClient({
+    adminKey: FAKE_ADMIN_KEY,
+    baseUrl: input.url,
+    connections: input.concurrency,
+  });
+  const loader = createUsageLoader({
+    source: client,
+    cache: createMemoryDayCache(),
+    concurrency: input.concurrency,
+    now,
+  });
+  const app = createSlackApp({
+    mode: requireSlack(config),
+    config,
+    loader,
+    logger: createLogger({ level: "error", sink: { write: () => undefined } }),
+    now,
+  });
+  const { port } = await app.start();
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  const started = performance.now();
+  await slashCommand(url, {
+    text: `${input.from}..${input.to}`,
+    user_id: "U1",
+    response_url: slack.responseUrl("report"),
+  });
+  const latencies: number[] = [];
+  const probes: Promise<void>[] = [];
+  while (!slack.responses.some((r) => r.id === "report")) {
+    probes.push(
+      (async () => {
+        const t = performance.now();
+        const reply = await slashCommand(url, {
+          text: "help",
+          user_id: "U1",
+          response_url: slack.responseUrl(),
+        });
+        if (reply.status === 200) latencies.push(performance.now() - t);
+      })(),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const ms = performance.now() - started;
+  await Promise.all(probes);
+  await app.stop();
+  await client.close();
+  await slack.close();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  return {
+    ms,
+    requests: client.requestCount,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    acks: latencies.length,
+    ackP50Ms: at(0.5),
+    ackP99Ms: at(0.99),
+    ackMaxMs: latencies.at(-1) ?? Number.NaN,
+  };
+}
+
 const result =
   input.kind === "aggregate"
     ? aggregate()
-    : await report(input.kind === "baseline" ? 1 : input.concurrency, input.kind === "warm");
+    : input.kind === "ack"
+      ? await ack()
+      : await report(input.kind === "baseline" ? 1 : input.concurrency, input.kind === "warm");
 process.stdout.write(`${JSON.stringify(result)}\n`);
