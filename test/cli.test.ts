@@ -3,6 +3,7 @@ import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli } from "../src/cli/run.js";
 import { APP_VERSION } from "../src/version.js";
+import { runCliCaptured } from "./support/cli.js";
 import {
   apiErrorBody,
   FAKE_ADMIN_KEY,
@@ -18,21 +19,7 @@ afterEach(async () => {
   api = undefined;
 });
 
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, {
-    env,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    now: () => now,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], env: NodeJS.ProcessEnv = {}) => runCliCaptured(argv, env, now);
 
 const OPUS = "claude-opus-4-1-20250805";
 const SONNET = "claude-sonnet-4-5-20250929";

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { EXIT_FAILURE, EXIT_OK, runCli } from "../src/cli/run.js";
+import { EXIT_FAILURE, EXIT_OK } from "../src/cli/run.js";
 import { requiredBotScopes } from "../src/slack/scopes.js";
+import { runCliCaptured } from "./support/cli.js";
 import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "./support/fake-admin-api.js";
 import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "./support/fake-slack-api.js";
 
@@ -16,20 +17,7 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function doctor(env: NodeJS.ProcessEnv) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(["doctor"], {
-    env,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const doctor = (env: NodeJS.ProcessEnv) => runCliCaptured(["doctor"], env);
 
 async function setup(scopes: string[]) {
   api = await startFakeAdminApi({ days: {} });

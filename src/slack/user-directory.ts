@@ -1,4 +1,5 @@
 import type { WebClient } from "@slack/web-api";
+import { createTtlMap } from "../store/ttl-map.js";
 
 /*
  * Email ↔ Slack user, for mentions in leaderboards and for finding people's DMs. Answers are
@@ -34,19 +35,13 @@ export interface UserDirectoryOptions {
 }
 
 export function createMemoryUserCache(now: () => number = Date.now): UserCache {
-  const entries = new Map<string, { value: CachedUser; expiresAt: number }>();
+  const entries = createTtlMap<CachedUser>({ now, maxEntries: 50_000 });
   return {
     async get(key) {
-      const entry = entries.get(key);
-      if (!entry) return undefined;
-      if (entry.expiresAt <= now()) {
-        entries.delete(key);
-        return undefined;
-      }
-      return entry.value;
+      return entries.get(key);
     },
     async set(key, value, ttlMs) {
-      entries.set(key, { value, expiresAt: now() + ttlMs });
+      entries.set(key, value, ttlMs);
     },
   };
 }
@@ -55,7 +50,7 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
   const cache = options.cache ?? createMemoryUserCache();
   const hitTtl = options.hitTtlMs ?? 24 * 3600_000;
   const missTtl = options.missTtlMs ?? 3600_000;
-  const emails = createMemoryUserCache();
+  const emails = createTtlMap<string | null>({ maxEntries: 50_000 });
 
   return {
     async lookupByEmail(email) {
@@ -78,14 +73,12 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
     },
 
     async emailOf(userId) {
-      const key = `user:${userId}`;
-      const cached = await emails.get(key);
-      if (cached) return cached.userId;
+      const cached = emails.get(userId);
+      if (cached !== undefined) return cached;
       try {
         const result = await options.client.users.info({ user: userId });
         const email = result.user?.profile?.email?.toLowerCase() ?? null;
-        // The email rides in the userId slot of this private cache.
-        await emails.set(key, { userId: email }, email ? hitTtl : missTtl);
+        emails.set(userId, email, email ? hitTtl : missTtl);
         return email;
       } catch (error) {
         options.onError?.("users.info", error);

@@ -1,4 +1,5 @@
 import type { CompactAggregate } from "../usage/compact.js";
+import { createTtlMap } from "./ttl-map.js";
 
 /**
  * Where aggregated days are kept between reports. A *final* day (ended long enough ago that the
@@ -13,38 +14,23 @@ export interface DayCache {
 export interface MemoryDayCacheOptions {
   /** How long a recent (not final) day is reused. */
   recentTtlMs?: number;
-  /** Most final days kept; the oldest inserted go first. */
+  /** Most days kept; the oldest inserted go first. */
   maxFinalDays?: number;
   now?: () => number;
 }
 
 export function createMemoryDayCache(options: MemoryDayCacheOptions = {}): DayCache {
   const recentTtlMs = options.recentTtlMs ?? 10 * 60_000;
-  const maxFinalDays = options.maxFinalDays ?? 400;
-  const now = options.now ?? Date.now;
-  const entries = new Map<string, { aggregate: CompactAggregate; expiresAt: number }>();
-
+  const entries = createTtlMap<CompactAggregate>({
+    maxEntries: options.maxFinalDays ?? 400,
+    now: options.now,
+  });
   return {
     async get(day) {
-      const entry = entries.get(day);
-      if (!entry) return undefined;
-      if (entry.expiresAt <= now()) {
-        entries.delete(day);
-        return undefined;
-      }
-      return entry.aggregate;
+      return entries.get(day);
     },
     async set(day, aggregate, { final }) {
-      entries.delete(day);
-      entries.set(day, {
-        aggregate,
-        expiresAt: final ? Number.POSITIVE_INFINITY : now() + recentTtlMs,
-      });
-      while (entries.size > maxFinalDays) {
-        const oldest = entries.keys().next().value;
-        if (oldest === undefined) break;
-        entries.delete(oldest);
-      }
+      entries.set(day, aggregate, final ? Number.POSITIVE_INFINITY : recentTtlMs);
     },
   };
 }

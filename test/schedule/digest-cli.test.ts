@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { EXIT_OK, EXIT_USAGE, runCli } from "../../src/cli/run.js";
+import { EXIT_OK, EXIT_USAGE } from "../../src/cli/run.js";
 import { createLogger } from "../../src/log.js";
 import { startScheduler } from "../../src/schedule/scheduler.js";
+import { runCliCaptured } from "../support/cli.js";
 import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
 import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "../support/fake-slack-api.js";
 import { apiRecord } from "../support/records.js";
@@ -18,21 +19,8 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(argv: string[], env: NodeJS.ProcessEnv) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, {
-    env,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    now: () => new Date("2026-11-25T09:00:00Z"),
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], env: NodeJS.ProcessEnv) =>
+  runCliCaptured(argv, env, new Date("2026-11-25T09:00:00Z"));
 
 describe("claude-usage digest run", () => {
   it("posts the digest and DMs, and a second run posts nothing again", async () => {
