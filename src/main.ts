@@ -1,4 +1,3 @@
-import { createAdminClient } from "./anthropic/client.js";
 import { ConfigError, loadConfig, requireSlack } from "./config.js";
 import { type HealthState, startHealthServer } from "./health.js";
 import { createLogger, secretsFromEnv } from "./log.js";
@@ -6,6 +5,7 @@ import { digestDeps, digestEnabled } from "./schedule/digest-deps.js";
 import { runDigest } from "./schedule/digest-job.js";
 import { type Scheduler, startScheduler } from "./schedule/scheduler.js";
 import { createUsageLoader } from "./service/usage-loader.js";
+import { usageSourceFromConfig } from "./service/usage-source.js";
 import { createSlackApp } from "./slack/app.js";
 import { openStore } from "./store/store.js";
 
@@ -31,13 +31,7 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsFromEnv(process.env) });
-  const client = createAdminClient({
-    adminKey: config.ANTHROPIC_ADMIN_KEY ?? "",
-    baseUrl: config.ANTHROPIC_BASE_URL,
-    maxAttempts: config.API_MAX_ATTEMPTS,
-    requestTimeoutMs: config.API_TIMEOUT_MS,
-    connections: config.FETCH_CONCURRENCY,
-  });
+  const usage = usageSourceFromConfig(config);
   const store = await openStore({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
@@ -46,7 +40,7 @@ async function main(): Promise<void> {
   logger.info({ store: store.database.location }, "store ready");
   let lastApiSuccess: Date | null = null;
   const loader = createUsageLoader({
-    source: client,
+    source: usage.source,
     cache: store.dayCache,
     concurrency: config.FETCH_CONCURRENCY,
     finalAfterMs: config.DAY_CACHE_FINAL_AFTER_HOURS * 3600_000,
@@ -110,7 +104,7 @@ async function main(): Promise<void> {
     await scheduler?.stop();
     await healthServer?.close();
     await slack.stop().catch((err: unknown) => logger.warn({ err }, "error while stopping Slack"));
-    await client.close();
+    await usage.close();
     await store.close();
     process.exit(0);
   };

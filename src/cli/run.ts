@@ -1,10 +1,7 @@
 import { parseArgs } from "node:util";
 import { WebClient } from "@slack/web-api";
-import { type AdminClient, createAdminClient } from "../anthropic/client.js";
 import { AnthropicApiError, describeAnthropicError } from "../anthropic/errors.js";
-import { ConfigError, loadConfig, requireAdminKey } from "../config.js";
-import { createSyntheticOrg } from "../demo/synthetic-org.js";
-import { createSyntheticSource } from "../demo/synthetic-source.js";
+import { ConfigError, loadConfig } from "../config.js";
 import { createLogger, scrub, secretsFromEnv } from "../log.js";
 import { renderOrgReport } from "../render/blocks/org-report.js";
 import { renderCsv } from "../render/csv.js";
@@ -14,6 +11,7 @@ import { localDate } from "../schedule/cron.js";
 import { digestDeps } from "../schedule/digest-deps.js";
 import { type DigestSummary, runDigest } from "../schedule/digest-job.js";
 import { createUsageLoader } from "../service/usage-loader.js";
+import { usageSourceFromConfig } from "../service/usage-source.js";
 import { createUserDirectory } from "../slack/user-directory.js";
 import { createMemoryDayCache } from "../store/day-cache.js";
 import { openStore, type Store } from "../store/store.js";
@@ -107,7 +105,7 @@ async function report(args: readonly string[], io: CliIo): Promise<number> {
     return EXIT_USAGE;
   }
 
-  let client: AdminClient | undefined;
+  let usage: ReturnType<typeof usageSourceFromConfig> | undefined;
   try {
     const config = loadConfig(io.env);
     const now = io.now ?? (() => new Date());
@@ -117,23 +115,11 @@ async function report(args: readonly string[], io: CliIo): Promise<number> {
       maxDays: config.MAX_PERIOD_DAYS,
     });
 
-    let source: Parameters<typeof createUsageLoader>[0]["source"];
-    if (parsed.demo) {
-      source = createSyntheticSource(createSyntheticOrg());
-    } else {
-      client = createAdminClient({
-        adminKey: requireAdminKey(config),
-        baseUrl: config.ANTHROPIC_BASE_URL,
-        maxAttempts: config.API_MAX_ATTEMPTS,
-        requestTimeoutMs: config.API_TIMEOUT_MS,
-        connections: config.FETCH_CONCURRENCY,
-      });
-      source = client;
-    }
+    usage = usageSourceFromConfig(config, { demo: parsed.demo });
     const totalDays = period.days.length * (parsed.compare ? 2 : 1);
     let loadedDays = 0;
     const loader = createUsageLoader({
-      source,
+      source: usage.source,
       cache: createMemoryDayCache(),
       concurrency: config.FETCH_CONCURRENCY,
       now,
@@ -148,7 +134,7 @@ async function report(args: readonly string[], io: CliIo): Promise<number> {
   } catch (error) {
     return reportError(error, io);
   } finally {
-    await client?.close();
+    await usage?.close();
   }
 }
 
@@ -183,7 +169,7 @@ async function digest(args: readonly string[], io: CliIo): Promise<number> {
     return EXIT_USAGE;
   }
 
-  let client: AdminClient | undefined;
+  let usage: ReturnType<typeof usageSourceFromConfig> | undefined;
   let store: Store | undefined;
   try {
     const config = loadConfig(io.env);
@@ -205,19 +191,9 @@ async function digest(args: readonly string[], io: CliIo): Promise<number> {
       dataDir: config.DATA_DIR,
       recentTtlMs: config.DAY_CACHE_RECENT_TTL_MINUTES * 60_000,
     });
-    let source: Parameters<typeof createUsageLoader>[0]["source"];
-    if (values.demo) source = createSyntheticSource(createSyntheticOrg());
-    else {
-      client = createAdminClient({
-        adminKey: requireAdminKey(config),
-        baseUrl: config.ANTHROPIC_BASE_URL,
-        maxAttempts: config.API_MAX_ATTEMPTS,
-        requestTimeoutMs: config.API_TIMEOUT_MS,
-      });
-      source = client;
-    }
+    usage = usageSourceFromConfig(config, { demo: values.demo });
     const loader = createUsageLoader({
-      source,
+      source: usage.source,
       cache: store.dayCache,
       concurrency: config.FETCH_CONCURRENCY,
       finalAfterMs: config.DAY_CACHE_FINAL_AFTER_HOURS * 3600_000,
@@ -249,7 +225,7 @@ async function digest(args: readonly string[], io: CliIo): Promise<number> {
   } catch (error) {
     return reportError(error, io);
   } finally {
-    await client?.close();
+    await usage?.close();
     await store?.close();
   }
 }

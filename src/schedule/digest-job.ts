@@ -10,6 +10,7 @@ import {
   type SlackMessage,
 } from "../render/blocks/index.js";
 import type { UsageLoader } from "../service/usage-loader.js";
+import { mentionsFor } from "../slack/mentions.js";
 import { slackErrorCode } from "../slack/user-directory.js";
 import type { DeliveryKey, DeliveryLedger } from "../store/ledger.js";
 import { deliveryKey } from "../store/ledger.js";
@@ -194,7 +195,7 @@ export async function runDigest(
     const report = await deps.loader.loadReport(plan.period);
     reports.set(plan.kind, report);
     if (config.channels.length === 0) continue;
-    const mention = await mentions(report, 5, deps.lookupUser);
+    const mention = await mentionsFor(report.actors.slice(0, 5), deps.lookupUser);
     const message = render.orgReport(report, {
       now: now(),
       timeZone: config.timeZone,
@@ -277,20 +278,6 @@ async function findEarlierPost(
     }
   }
   return null;
-}
-
-async function mentions(
-  report: UsageReport,
-  count: number,
-  lookupUser: DigestDeps["lookupUser"],
-): Promise<(actor: { key: string }) => string | undefined> {
-  const found = new Map<string, string>();
-  for (const actor of report.actors.slice(0, count)) {
-    if (actor.type !== "user") continue;
-    const userId = await lookupUser(actor.name);
-    if (userId) found.set(actor.key, `<@${userId}>`);
-  }
-  return (actor) => found.get(actor.key);
 }
 
 function previousDay(date: string): string {

@@ -1,4 +1,3 @@
-import pLimit from "p-limit";
 import { AnthropicApiError, describeAnthropicError } from "../anthropic/errors.js";
 import { newReferenceId } from "../log.js";
 import {
@@ -11,14 +10,10 @@ import {
   renderPersonalReport,
   type SlackMessage,
 } from "../render/blocks/index.js";
-import {
-  type ActorRow,
-  type LeaderboardMetric,
-  leaderboard,
-  type UsageReport,
-} from "../usage/report.js";
+import { leaderboard } from "../usage/report.js";
 import type { UsageCommand } from "./commands/parse-command.js";
 import type { SlackContext } from "./context.js";
+import { mentionsFor } from "./mentions.js";
 
 /*
  * From a parsed command to the message that answers it. Shared by the slash command, the Share
@@ -81,11 +76,15 @@ export async function answerCommand(
       };
       if (command.kind === "models") return renderModels(report, common);
       const top = command.kind === "top" ? 25 : 5;
+      const metric = command.kind === "top" ? command.metric : "cost";
+      // The people the message shows: the top by cost, and the top by the leaderboard's metric.
+      const shown = new Set([
+        ...report.actors.slice(0, top),
+        ...leaderboard(report.actors, metric, top),
+      ]);
       const mention = await mentionsFor(
-        report,
-        top,
-        ctx,
-        command.kind === "top" ? command.metric : "cost",
+        shown,
+        async (email) => (await ctx.directory.lookupByEmail(email))?.userId ?? null,
       );
       if (command.kind === "top")
         return renderLeaderboard(report, command.metric, { ...common, top, mention });
@@ -113,32 +112,6 @@ export function failureMessage(
       ? describeAnthropicError(error)
       : "something went wrong on my side. Try again in a moment.";
   return renderError(reason, ref);
-}
-
-/** Slack mentions for the people a message will show, looked up (cached) a few at a time. */
-async function mentionsFor(
-  report: UsageReport,
-  count: number,
-  ctx: SlackContext,
-  metric: LeaderboardMetric,
-): Promise<(actor: ActorRow) => string | undefined> {
-  const shown = new Set([
-    ...report.actors.slice(0, count),
-    ...leaderboard(report.actors, metric, count),
-  ]);
-  const limit = pLimit(5);
-  const found = new Map<string, string>();
-  await Promise.all(
-    [...shown]
-      .filter((actor) => actor.type === "user")
-      .map((actor) =>
-        limit(async () => {
-          const user = await ctx.directory.lookupByEmail(actor.name);
-          if (user) found.set(actor.key, `<@${user.userId}>`);
-        }),
-      ),
-  );
-  return (actor) => found.get(actor.key);
 }
 
 function plain(text: string): SlackMessage {
