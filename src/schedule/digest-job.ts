@@ -11,13 +11,14 @@ import {
 } from "../render/blocks/index.js";
 import type { UsageLoader } from "../service/usage-loader.js";
 import { mentionsFor } from "../slack/mentions.js";
-import { slackErrorCode } from "../slack/user-directory.js";
-import type { DeliveryKey, DeliveryLedger } from "../store/ledger.js";
-import { deliveryKey } from "../store/ledger.js";
+import type { DeliveryLedger } from "../store/ledger.js";
 import type { Preferences } from "../store/store.js";
 import { periodBetween } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
+import { createDeliverer, type DeliveryCounts, emptyCounts } from "./deliver.js";
 import { type DigestPlanOptions, plannedDigests } from "./digest-plan.js";
+
+export { DELIVERY_EVENT_TYPE } from "./deliver.js";
 
 /*
  * The morning job: channel digests and personal DMs, each delivered exactly once.
@@ -27,8 +28,6 @@ import { type DigestPlanOptions, plannedDigests } from "./digest-plan.js";
  * marking — first looks for the key in the conversation's recent history, so a crash never makes
  * a second copy; a claim that failed is retried by the next run.
  */
-
-export const DELIVERY_EVENT_TYPE = "claude_usage_delivery";
 
 export type DmMode = "off" | "opt-in" | "all";
 
@@ -65,27 +64,10 @@ export interface DigestDeps {
   now?: () => Date;
 }
 
-export interface PlannedMessage {
-  key: string;
-  channel: string;
-  text: string;
-}
-
-export interface DigestSummary {
+export interface DigestSummary extends DeliveryCounts {
   date: string;
-  posted: number;
-  /** Found delivered already (by this or another run or replica). */
-  alreadyDelivered: number;
-  /** Recovered after a crash: found in Slack, marked delivered, not posted again. */
-  recovered: number;
-  /** Another replica is delivering it right now. */
-  busy: number;
-  failed: number;
-  gaveUp: number;
   notInSlack: number;
   optedOut: number;
-  /** In a dry run: what would be posted. */
-  planned: PlannedMessage[];
 }
 
 const defaultRenderers: DigestRenderers = {
@@ -110,83 +92,22 @@ export async function runDigest(
     throw new Error("runDigest needs a Slack client unless it is a dry run");
   const summary: DigestSummary = {
     date: options.date,
-    posted: 0,
-    alreadyDelivered: 0,
-    recovered: 0,
-    busy: 0,
-    failed: 0,
-    gaveUp: 0,
+    ...emptyCounts(),
     notInSlack: 0,
     optedOut: 0,
-    planned: [],
   };
   const log = logger.child({ job: "digest", ref: newReferenceId(), date: options.date, dryRun });
 
-  async function deliver(key: DeliveryKey, channel: string, message: SlackMessage): Promise<void> {
-    const id = deliveryKey(key);
-    if (dryRun) {
-      const existing = await deps.ledger.get(key);
-      if (existing?.status === "delivered") summary.alreadyDelivered++;
-      else summary.planned.push({ key: id, channel, text: message.text });
-      return;
-    }
-    const slack = deps.slack as WebClient;
-    const claim = await deps.ledger.claim(key, {
-      owner,
-      leaseMs: config.leaseMs ?? 5 * 60_000,
-      maxAttempts: config.maxAttempts ?? 5,
-    });
-    if (claim.status === "delivered") {
-      summary.alreadyDelivered++;
-      return;
-    }
-    if (claim.status === "busy") {
-      summary.busy++;
-      return;
-    }
-    if (claim.status === "gave-up") {
-      summary.gaveUp++;
-      log.warn(
-        { key: id, error: claim.delivery.last_error },
-        "delivery given up after repeated failures",
-      );
-      return;
-    }
-    try {
-      if (claim.resumed) {
-        const earlier = await findEarlierPost(slack, channel, id);
-        if (earlier) {
-          await deps.ledger.markDelivered(key, owner, earlier);
-          summary.recovered++;
-          log.info(
-            { key: id },
-            "found an earlier post of an unfinished delivery; not posting again",
-          );
-          return;
-        }
-      }
-      const result = await slack.chat.postMessage({
-        channel,
-        text: message.text,
-        blocks: message.blocks,
-        unfurl_links: false,
-        metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { key: id } },
-      });
-      await deps.ledger.markDelivered(key, owner, {
-        channel: result.channel ?? channel,
-        ts: result.ts ?? "",
-      });
-      summary.posted++;
-    } catch (error) {
-      const reason = slackErrorCode(error) ?? (error as Error).message ?? String(error);
-      await deps.ledger.markFailed(key, owner, reason);
-      summary.failed++;
-      log.warn(
-        { key: id, reason, attempt: claim.attempts },
-        "delivery failed; a later run retries it",
-      );
-    }
-  }
+  const deliver = createDeliverer({
+    ledger: deps.ledger,
+    slack: dryRun ? undefined : deps.slack,
+    owner,
+    leaseMs: config.leaseMs,
+    maxAttempts: config.maxAttempts,
+    dryRun,
+    log,
+    counts: summary,
+  });
 
   // Channel digests.
   const plans = plannedDigests(options.date, config);
@@ -247,37 +168,6 @@ export async function runDigest(
 
   log.info({ ...summary, planned: summary.planned.length }, "digest run finished");
   return summary;
-}
-
-/** A message this bot already posted for `key`, found by the metadata it carries. */
-async function findEarlierPost(
-  slack: WebClient,
-  target: string,
-  key: string,
-): Promise<{ channel: string; ts: string } | null> {
-  // A DM is addressed to the user; its history lives in the IM channel.
-  const channel =
-    target.startsWith("U") || target.startsWith("W")
-      ? ((await slack.conversations.open({ users: target })).channel?.id ?? target)
-      : target;
-  const history = await slack.conversations.history({
-    channel,
-    limit: 100,
-    include_all_metadata: true,
-  });
-  for (const message of history.messages ?? []) {
-    const metadata = message.metadata as
-      | { event_type?: string; event_payload?: { key?: unknown } }
-      | undefined;
-    if (
-      metadata?.event_type === DELIVERY_EVENT_TYPE &&
-      metadata.event_payload?.key === key &&
-      message.ts
-    ) {
-      return { channel, ts: message.ts };
-    }
-  }
-  return null;
 }
 
 function previousDay(date: string): string {
