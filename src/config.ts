@@ -119,6 +119,29 @@ export const configSchema = z.object({
   DELIVERY_LEASE_SECONDS: int(1, 3600, 300).describe(
     "How long a claimed delivery is held before another run may take it over (after a crash).",
   ),
+  ALERT_CHANNEL: optionalString.describe(
+    "Channel id for budget and spike alerts (checked each morning with the digest).",
+  ),
+  BUDGET_MONTHLY_USD: z.coerce
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      "Monthly budget in US dollars: alerts when month-to-date spend passes 50, 80 and 100 %.",
+    ),
+  SPIKE_FACTOR: z.coerce
+    .number()
+    .min(1)
+    .default(3)
+    .describe(
+      "A day's spend this many times its trailing median is a spike (per person and for the org).",
+    ),
+  SPIKE_FLOOR_USD: z.coerce
+    .number()
+    .min(0)
+    .default(20)
+    .describe("A day below this spend (US dollars) is never a spike."),
+  SPIKE_TRAILING_DAYS: int(3, 60, 14).describe("Days before whose median a day is compared with."),
   DM_SUMMARIES: z
     .enum(["off", "opt-in", "all"])
     .default("off")

@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig, requireSlack } from "./config.js";
 import { type HealthState, startHealthServer } from "./health.js";
 import { createLogger, secretsFromEnv } from "./log.js";
-import { digestDeps, digestEnabled } from "./schedule/digest-deps.js";
+import { runAlerts } from "./schedule/alerts-job.js";
+import { alertsDeps, digestDeps, digestEnabled } from "./schedule/digest-deps.js";
 import { runDigest } from "./schedule/digest-job.js";
 import { type Scheduler, startScheduler } from "./schedule/scheduler.js";
 import { createUsageLoader } from "./service/usage-loader.js";
@@ -78,18 +79,23 @@ async function main(): Promise<void> {
         timeZone: config.DIGEST_TIMEZONE,
         catchUp: config.DIGEST_CATCH_UP,
         logger,
-        run: (date) =>
-          runDigest(
-            { date },
-            digestDeps({
-              config,
-              store,
-              loader,
-              logger,
-              slack: slack.app.client,
-              directory: slack.ctx.directory,
-            }),
-          ),
+        run: async (date) => {
+          const deps = {
+            config,
+            store,
+            loader,
+            logger,
+            slack: slack.app.client,
+            directory: slack.ctx.directory,
+          };
+          const digest = await runDigest({ date }, digestDeps(deps));
+          const alerting = alertsDeps(deps);
+          const alerts = alerting ? await runAlerts({ date }, alerting) : undefined;
+          return {
+            failed: digest.failed + (alerts?.failed ?? 0),
+            busy: digest.busy + (alerts?.busy ?? 0),
+          };
+        },
       })
     : undefined;
 

@@ -7,8 +7,9 @@ import { renderOrgReport } from "../render/blocks/org-report.js";
 import { renderCsv } from "../render/csv.js";
 import { renderJson } from "../render/json.js";
 import { renderText } from "../render/text.js";
+import { runAlerts } from "../schedule/alerts-job.js";
 import { localDate } from "../schedule/cron.js";
-import { digestDeps } from "../schedule/digest-deps.js";
+import { alertsDeps, digestDeps } from "../schedule/digest-deps.js";
 import { type DigestSummary, runDigest } from "../schedule/digest-job.js";
 import { createUsageLoader } from "../service/usage-loader.js";
 import { usageSourceFromConfig } from "../service/usage-source.js";
@@ -52,7 +53,8 @@ Options:
   --no-compare   skip the comparison with the previous period (half the API calls)
   --demo         use a built-in synthetic organisation instead of the API (no key needed)
 
-digest run: the morning job now — channel digests and DMs through the delivery ledger, so
+digest run: the morning job now — channel digests, DMs and (with ALERT_CHANNEL) budget and
+spike alerts, through the delivery ledger, so
 nothing already delivered is posted again. --date is the run's date in DIGEST_TIMEZONE (default
 today); --dry-run prints what would be posted and posts nothing.
 
@@ -206,22 +208,20 @@ async function digest(args: readonly string[], io: CliIo): Promise<number> {
       ? createUserDirectory({ client: slack, cache: store.userCache })
       : undefined;
     const date = values.date ?? localDate(now(), config.DIGEST_TIMEZONE);
-    const summary = await runDigest(
-      { date, dryRun },
-      {
-        ...digestDeps({
-          config,
-          store,
-          loader,
-          logger,
-          slack: dryRun ? undefined : slack,
-          directory,
-        }),
-        now,
-      },
-    );
+    const deps = { config, store, loader, logger, slack: dryRun ? undefined : slack, directory };
+    const summary = await runDigest({ date, dryRun }, { ...digestDeps(deps), now });
     io.stdout(describeDigest(summary, dryRun, config.DIGEST_CHANNELS.length === 0, !directory));
-    return summary.failed > 0 ? EXIT_FAILURE : EXIT_OK;
+    const alerting = alertsDeps(deps);
+    const alerts = alerting ? await runAlerts({ date, dryRun }, { ...alerting, now }) : undefined;
+    if (alerts) {
+      const lines = [`Alerts to ${config.ALERT_CHANNEL}`];
+      for (const message of alerts.planned) lines.push(`  would post: ${message.text}`);
+      lines.push(
+        `  posted ${alerts.posted} · already delivered ${alerts.alreadyDelivered} · failed ${alerts.failed}`,
+      );
+      io.stdout(`${lines.join("\n")}\n`);
+    }
+    return summary.failed + (alerts?.failed ?? 0) > 0 ? EXIT_FAILURE : EXIT_OK;
   } catch (error) {
     return reportError(error, io);
   } finally {

@@ -4,6 +4,7 @@ import type { Logger } from "../log.js";
 import type { UsageLoader } from "../service/usage-loader.js";
 import type { UserDirectory } from "../slack/user-directory.js";
 import type { Store } from "../store/store.js";
+import type { AlertsDeps } from "./alerts-job.js";
 import type { DigestDeps } from "./digest-job.js";
 
 /** The digest job's dependencies from configuration (shared by `npm start` and the CLI). */
@@ -37,5 +38,33 @@ export function digestDeps(input: {
 
 /** Does this configuration ask for any scheduled posting? */
 export function digestEnabled(config: Config): boolean {
-  return config.DIGEST_CHANNELS.length > 0 || config.DM_SUMMARIES !== "off";
+  return (
+    config.DIGEST_CHANNELS.length > 0 || config.DM_SUMMARIES !== "off" || !!config.ALERT_CHANNEL
+  );
+}
+
+/** The alerts job's dependencies, or undefined when ALERT_CHANNEL is not set. */
+export function alertsDeps(input: Parameters<typeof digestDeps>[0]): AlertsDeps | undefined {
+  const { config, directory } = input;
+  if (!config.ALERT_CHANNEL) return undefined;
+  return {
+    loader: input.loader,
+    ledger: input.store.ledger,
+    slack: input.slack,
+    lookupUser: async (email) =>
+      directory ? ((await directory.lookupByEmail(email))?.userId ?? null) : null,
+    logger: input.logger,
+    config: {
+      channel: config.ALERT_CHANNEL,
+      budgetMonthlyCents:
+        config.BUDGET_MONTHLY_USD === undefined
+          ? undefined
+          : Math.round(config.BUDGET_MONTHLY_USD * 100),
+      spike: {
+        factor: config.SPIKE_FACTOR,
+        floorCents: Math.round(config.SPIKE_FLOOR_USD * 100),
+        trailingDays: config.SPIKE_TRAILING_DAYS,
+      },
+    },
+  };
 }

@@ -61,6 +61,21 @@ describe("claude-usage digest run", () => {
     );
   });
 
+  it("a dry run with ALERT_CHANNEL also says which alerts it would post", async () => {
+    dir = mkdtempSync(join(tmpdir(), "claude-usage-cli-"));
+    const { code, stdout } = await cli(
+      ["digest", "run", "--demo", "--dry-run", "--date", "2026-11-25"],
+      {
+        DATA_DIR: dir,
+        ALERT_CHANNEL: "CALERTS",
+        BUDGET_MONTHLY_USD: "2000",
+      },
+    );
+    expect(code).toBe(EXIT_OK);
+    expect(stdout).toContain("Alerts to CALERTS");
+    expect(stdout).toMatch(/would post: Claude Code budget: \d+% of \$2,000\.00 used \(2026-11\)/);
+  });
+
   it("needs SLACK_BOT_TOKEN unless it is a dry run; checks --date", async () => {
     dir = mkdtempSync(join(tmpdir(), "claude-usage-cli-"));
     const noToken = await cli(["digest", "run", "--demo"], { DATA_DIR: dir });

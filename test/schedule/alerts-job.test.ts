@@ -1,0 +1,114 @@
+import { WebClient } from "@slack/web-api";
+import { afterEach, describe, expect, it } from "vitest";
+import { createAdminClient } from "../../src/anthropic/client.js";
+import { createLogger } from "../../src/log.js";
+import { type AlertsDeps, runAlerts } from "../../src/schedule/alerts-job.js";
+import { createUsageLoader } from "../../src/service/usage-loader.js";
+import type { Store } from "../../src/store/store.js";
+import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
+import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "../support/fake-slack-api.js";
+import { apiRecord } from "../support/records.js";
+import { type TestStoreHandle, testDatabase } from "../support/stores.js";
+
+const OPUS = "claude-opus-4-1-20250805";
+const now = new Date("2026-11-25T09:00:00Z");
+// 14 quiet days of $30 a day each for Ada and Bob, then Ada spends $150 on the 24th.
+const days: Record<string, ReturnType<typeof apiRecord>[]> = {};
+for (let d = 1; d <= 24; d++) {
+  const day = `2026-11-${String(d).padStart(2, "0")}`;
+  days[day] = [
+    apiRecord({ day, email: "ada@example.com", models: [[OPUS, d === 24 ? 150_00 : 30_00]] }),
+    apiRecord({ day, email: "bob@example.com", models: [[OPUS, 30_00]] }),
+  ];
+}
+
+let handle: TestStoreHandle | undefined;
+let api: FakeAdminApi | undefined;
+let slack: FakeSlackApi | undefined;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+  await handle?.cleanup();
+  await api?.close();
+  await slack?.close();
+});
+
+async function setup(): Promise<{ store: Store; deps: (budgetUsd?: number) => AlertsDeps }> {
+  handle = testDatabase("sqlite");
+  const store = await handle.open();
+  api = await startFakeAdminApi({ days });
+  slack = await startFakeSlackApi({
+    users: [{ id: "UADA", email: "ada@example.com" }],
+    botToken: FAKE_BOT_TOKEN,
+  });
+  const client = createAdminClient({ adminKey: FAKE_ADMIN_KEY, baseUrl: api.url });
+  cleanups.push(() => client.close());
+  const loader = createUsageLoader({ source: client, cache: store.dayCache, now: () => now });
+  const web = new WebClient(FAKE_BOT_TOKEN, { slackApiUrl: slack.apiUrl });
+  return {
+    store,
+    deps: (budgetUsd) => ({
+      loader,
+      ledger: store.ledger,
+      slack: web,
+      lookupUser: async (email) => (email === "ada@example.com" ? "UADA" : null),
+      logger: createLogger({ sink: { write: () => undefined } }),
+      config: {
+        channel: "CALERTS",
+        budgetMonthlyCents: budgetUsd === undefined ? undefined : budgetUsd * 100,
+        spike: { factor: 3, floorCents: 20_00, trailingDays: 14 },
+      },
+      now: () => now,
+    }),
+  };
+}
+
+const texts = () =>
+  (slack?.messages ?? []).map((m) => `${String(m.text)} | ${JSON.stringify(m.blocks)}`);
+
+describe("runAlerts", () => {
+  it("announces the highest budget threshold reached, once a month, and a person's spike once", async () => {
+    const { deps } = await setup();
+    // Month to date: 23 × $60 + $180 = $1,560 of a $1,800 budget → 86.7 %: 50 and 80 crossed.
+    const first = await runAlerts({ date: "2026-11-25" }, deps(1800));
+    expect(first).toMatchObject({ posted: 2, failed: 0 });
+    const [budget, spike] = texts();
+    expect(budget).toContain("Claude Code budget: 87% of $1,800.00 used (2026-11)");
+    expect(budget).toContain("passed 80% of this month's budget: *$1,560.00* of $1,800.00");
+    expect(budget).toContain("On pace for $1,950.00 by the end of the month · 6 days left");
+    expect(spike).toContain(
+      "<@UADA> spent *$150.00*, 5.0× the median of the 14 days before ($30.00)",
+    );
+
+    const again = await runAlerts({ date: "2026-11-25" }, deps(1800));
+    expect(again).toMatchObject({ posted: 0, alreadyDelivered: 2 });
+    expect(slack?.messages).toHaveLength(2);
+  });
+
+  it("the lower threshold reached with a higher one is not announced afterwards", async () => {
+    const { store, deps } = await setup();
+    await runAlerts({ date: "2026-11-25" }, deps(1800));
+    const fifty = await store.ledger.get({
+      kind: "alert-budget",
+      target: "CALERTS",
+      period: "2026-11:50",
+    });
+    expect(fifty).toMatchObject({ status: "delivered", ts: "superseded-by-80" });
+  });
+
+  it("no budget, no budget alert; the org's spend is not a spike (1.7×)", async () => {
+    const { deps } = await setup();
+    await runAlerts({ date: "2026-11-25" }, deps());
+    expect(texts()).toHaveLength(1);
+    expect(texts()[0]).toContain("Spend spike on Tue 24 Nov");
+    expect(texts().join("")).not.toContain("the whole org");
+  });
+
+  it("a dry run posts nothing and claims nothing", async () => {
+    const { store, deps } = await setup();
+    const counts = await runAlerts({ date: "2026-11-25", dryRun: true }, deps(1800));
+    expect(counts.planned.map((p) => p.channel)).toEqual(["CALERTS", "CALERTS"]);
+    expect(slack?.messages).toHaveLength(0);
+    expect(await store.ledger.list()).toEqual([]);
+  });
+});

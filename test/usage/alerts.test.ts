@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { budgetStatus, median, spikeOf } from "../../src/usage/alerts.js";
+
+describe("budgetStatus", () => {
+  it("finds the thresholds crossed and projects the month", () => {
+    const s = budgetStatus(850_00, 1000_00, "2026-11-24");
+    expect(s).toMatchObject({
+      month: "2026-11",
+      crossed: [50, 80],
+      daysElapsed: 24,
+      daysInMonth: 30,
+    });
+    expect(s.projectedCents).toBeCloseTo((850_00 / 24) * 30, 6);
+    expect(budgetStatus(1000_00, 1000_00, "2026-02-10").crossed).toEqual([50, 80, 100]);
+    expect(budgetStatus(499_99, 1000_00, "2026-02-10")).toMatchObject({
+      crossed: [],
+      daysInMonth: 28,
+    });
+  });
+});
+
+describe("spikes", () => {
+  const rule = { factor: 3, floorCents: 20_00 };
+
+  it("median of odd, even and empty lists", () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBe(0);
+  });
+
+  it("a day far above the trailing median, and above the floor, is a spike", () => {
+    const spike = spikeOf("user:a", "a", 150_00, [30_00, 40_00, 20_00, 0, 35_00], rule);
+    expect(spike).toEqual({
+      key: "user:a",
+      name: "a",
+      costCents: 150_00,
+      medianCents: 30_00,
+      factor: 5,
+    });
+  });
+
+  it("not a spike: under the factor, or under the floor however large the factor", () => {
+    expect(spikeOf("user:a", "a", 80_00, [30_00, 30_00, 30_00], rule)).toBeNull();
+    expect(spikeOf("user:a", "a", 19_00, [0, 0, 1_00], rule)).toBeNull();
+  });
+
+  it("someone new spending heavily is a spike (median 0)", () => {
+    expect(spikeOf("user:new", "new", 50_00, [0, 0, 0], rule)?.factor).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+  });
+});
