@@ -88,6 +88,9 @@ export function reportToJson(report: UsageReport) {
             totals: totalsJson(report.previous),
           }
         : null,
+    adoption: report.adoption
+      ? { new_users: report.adoption.newUsers, stopped_users: report.adoption.stoppedUsers }
+      : null,
     invalid_records: report.invalidRecords,
     generated_at: report.generatedAt,
   };

@@ -95,6 +95,19 @@ export function renderText(report: UsageReport, options: TextOptions = {}): stri
     }
   }
 
+  if (report.adoption) {
+    const names = (list: string[]) =>
+      `${list.slice(0, 3).join(", ")}${list.length > 3 ? ` and ${list.length - 3} more` : ""}`;
+    const { newUsers, stoppedUsers } = report.adoption;
+    const parts = [
+      newUsers.length > 0 ? `${newUsers.length} new (${names(newUsers)})` : "",
+      stoppedUsers.length > 0
+        ? `${stoppedUsers.length} not active since the previous period (${names(stoppedUsers)})`
+        : "",
+    ].filter(Boolean);
+    if (parts.length > 0) lines.push("", `Adoption: ${parts.join(" · ")}`);
+  }
+
   if (report.terminals.length > 0) {
     const shown = report.terminals.slice(0, 4).map((x) => `${x.terminal} ${formatInt(x.sessions)}`);
     const more = report.terminals.length - shown.length;

@@ -116,6 +116,13 @@ export interface DailyRow {
   activeApiKeys: number;
 }
 
+export interface Adoption {
+  /** Names (emails) of people new this period, by cost. */
+  newUsers: string[];
+  /** Names of people active in the previous period and not in this one, by their previous cost. */
+  stoppedUsers: string[];
+}
+
 export interface UsageReport {
   period: Period;
   previousPeriod: Period | null;
@@ -129,6 +136,8 @@ export interface UsageReport {
   tools: ToolRow[];
   /** One row per day of the period, zeros where the API had nothing. */
   daily: DailyRow[];
+  /** People active now but not in the previous period; people active then but not now. */
+  adoption: Adoption | null;
   invalidRecords: number;
   invalidSamples: string[];
   nonUsdCostItems: number;
@@ -196,6 +205,7 @@ export function buildReport(input: {
     terminals,
     tools,
     daily: dailyRows(period.days, current.daily),
+    adoption: previous ? adoptionBetween(current, previous) : null,
     invalidRecords: current.invalidRecords,
     invalidSamples: [...current.invalidSamples],
     nonUsdCostItems: current.nonUsdCostItems,
@@ -239,6 +249,16 @@ export function rankOf(
 ): { rank: number; of: number } | null {
   const index = actors.findIndex((a) => a.key === key);
   return index < 0 ? null : { rank: index + 1, of: actors.length };
+}
+
+/** Who started and who stopped using Claude Code, people only (API keys are not adoption). */
+function adoptionBetween(current: UsageAggregate, previous: UsageAggregate): Adoption {
+  const people = (agg: UsageAggregate, other: UsageAggregate) =>
+    [...agg.actors.values()]
+      .filter((a) => a.type === "user" && !other.actors.has(a.key))
+      .sort((a, b) => b.costMicros - a.costMicros || a.name.localeCompare(b.name))
+      .map((a) => a.name);
+  return { newUsers: people(current, previous), stoppedUsers: people(previous, current) };
 }
 
 function reportTotals(agg: UsageAggregate): ReportTotals {

@@ -62,6 +62,16 @@ describe("renderText", () => {
     for (const line of text.split("\n")) expect(line.length).toBeLessThanOrEqual(100);
   });
 
+  it("names new people and people who stopped", () => {
+    const r = report(
+      [{ email: "new@example.com", sessions: 1 }],
+      [{ email: "gone@example.com", sessions: 1 }],
+    );
+    expect(renderText(r, { now })).toContain(
+      "Adoption: 1 new (new@example.com) · 1 not active since the previous period (gone@example.com)",
+    );
+  });
+
   it("says so plainly when a period has no activity", () => {
     const text = renderText(report([]), { now });
     expect(text).toContain("No Claude Code activity in this period.");
@@ -129,6 +139,7 @@ describe("renderJson", () => {
     expect(json.models[0]).toHaveProperty("tokens.cache_read");
     expect(json.previous.totals.cost_cents).toBe(10000);
     expect(reportToJson(report([])).previous).toBeNull();
+    expect(json.adoption).toEqual({ new_users: [], stopped_users: [] });
   });
 });
 

@@ -90,6 +90,11 @@ describe("buildReport", () => {
     expect(r.actors[1]?.acceptanceRate).toBeCloseTo(0.9, 10);
   });
 
+  it("tells who started and who stopped, people only", () => {
+    const r = sampleReport();
+    expect(r.adoption).toEqual({ newUsers: ["bob@example.com"], stoppedUsers: ["cy@example.com"] });
+  });
+
   it("orders models by cost with their share", () => {
     const r = sampleReport();
     expect(r.models.map((m) => [m.model, m.costCents, m.share])).toEqual([

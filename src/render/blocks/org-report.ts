@@ -77,6 +77,8 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
     blocks.push(...topSpenders(report.actors, options));
     const models = modelsLine(report);
     if (models) blocks.push(section(models));
+    const adoption = adoptionLine(report, options.mention);
+    if (adoption) blocks.push(section(adoption));
   }
 
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: footer(report, options) }] });
@@ -180,6 +182,30 @@ function modelsLine(report: UsageReport): string | undefined {
   });
   const more = report.models.length - shown.length;
   return clip(`*By model*   ${shown.join(" · ")}${more > 0 ? ` · +${more} more` : ""}`, 3000);
+}
+
+/** "👋 2 new: @ada, bob@… · 1 stopped: cy@…", for managers who follow adoption. */
+function adoptionLine(
+  report: UsageReport,
+  mention: ReportRenderOptions["mention"],
+): string | undefined {
+  const adoption = report.adoption;
+  if (!adoption || adoption.newUsers.length + adoption.stoppedUsers.length === 0) return undefined;
+  const name = (email: string) => {
+    const actor = report.actors.find((a) => a.key === `user:${email}`);
+    return (actor && mention?.(actor)) ?? escapeMrkdwn(email);
+  };
+  const list = (names: string[]) =>
+    `${names.slice(0, 5).map(name).join(", ")}${names.length > 5 ? ` and ${formatInt(names.length - 5)} more` : ""}`;
+  const parts: string[] = [];
+  if (adoption.newUsers.length > 0)
+    parts.push(`👋 ${formatInt(adoption.newUsers.length)} new: ${list(adoption.newUsers)}`);
+  if (adoption.stoppedUsers.length > 0) {
+    parts.push(
+      `${formatInt(adoption.stoppedUsers.length)} not active since the previous period: ${list(adoption.stoppedUsers)}`,
+    );
+  }
+  return clip(parts.join("   ·   "), 3000);
 }
 
 function footer(report: UsageReport, options: ReportRenderOptions): string {

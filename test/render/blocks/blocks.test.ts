@@ -103,6 +103,26 @@ describe("renderOrgReport", () => {
     );
   });
 
+  it("says who is new and who stopped, with mentions when known", () => {
+    const r = report(
+      [
+        { email: "maria@example.com", models: [[OPUS, 100]] },
+        { email: "new@example.com", models: [[OPUS, 50]] },
+      ],
+      [
+        { email: "maria@example.com", models: [[OPUS, 100]] },
+        { email: "gone@example.com", models: [[OPUS, 10]] },
+      ],
+    );
+    const m = renderOrgReport(r, {
+      now,
+      mention: (a) => (a.name === "new@example.com" ? "<@UNEW>" : undefined),
+    });
+    expect(text(m)).toContain(
+      "👋 1 new: <@UNEW>   ·   1 not active since the previous period: gone@example.com",
+    );
+  });
+
   it("people not in Slack are shown by their email, escaped for mrkdwn", () => {
     const m = renderOrgReport(report([{ email: "a<b>&c@example.com", models: [[SONNET, 5]] }]), {
       now,
