@@ -384,5 +384,3 @@ function intern(value: string, ids: Map<string, number>, list: string[]): number
   }
   return id;
 }
-
-export { FIELDS as COMPACT_ACTOR_FIELDS };

@@ -1,5 +1,5 @@
 import { type Period, PeriodError, type PeriodOptions, parsePeriod } from "../../usage/periods.js";
-import { LEADERBOARD_METRICS, type LeaderboardMetric } from "../../usage/report.js";
+import type { LeaderboardMetric } from "../../usage/report.js";
 
 /*
  * `/claude-usage …` text → what was asked. Pure. Anything it cannot read becomes a `help` command
@@ -73,5 +73,3 @@ function period(text: string, options: PeriodOptions): { period: Period; periodT
   const p = parsePeriod(text, options);
   return { period: p, periodText: text.trim() || p.name };
 }
-
-export { LEADERBOARD_METRICS };
