@@ -8,7 +8,6 @@ import type { DeliveryLedger } from "../store/ledger.js";
 import { microsToCents } from "../usage/aggregate.js";
 import { budgetStatus, type Spike, type SpikeRule, spikeOf } from "../usage/alerts.js";
 import { periodBetween } from "../usage/periods.js";
-import { buildReport } from "../usage/report.js";
 import { createDeliverer, type DeliveryCounts, emptyCounts } from "./deliver.js";
 import { defaultOwner } from "./digest-job.js";
 
@@ -114,13 +113,10 @@ export async function runAlerts(
       );
       if (spike) spikes.push(spike);
     }
-    const report = buildReport({ period: periodBetween(yesterday, yesterday), current: target });
-    const mention = await mentionsFor(
-      report.actors.filter((a) => spikes.some((s) => s.key === a.key)),
-      deps.lookupUser,
-    );
+    const spiking = [...target.actors.values()].filter((a) => spikes.some((s) => s.key === a.key));
+    const mention = await mentionsFor(spiking, deps.lookupUser);
     for (const spike of spikes) {
-      const actor = report.actors.find((a) => a.key === spike.key);
+      const actor = target.actors.get(spike.key);
       const who =
         spike.key === "org"
           ? "the whole org"

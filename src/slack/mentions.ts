@@ -6,7 +6,7 @@ import type { ActorRow } from "../usage/report.js";
  * a few at a time. People not in Slack get none and are shown by email.
  */
 export async function mentionsFor(
-  actors: Iterable<ActorRow>,
+  actors: Iterable<Pick<ActorRow, "key" | "type" | "name">>,
   lookup: (email: string) => Promise<string | null>,
 ): Promise<(actor: Pick<ActorRow, "key">) => string | undefined> {
   const limit = pLimit(5);
