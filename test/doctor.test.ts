@@ -58,7 +58,7 @@ describe("claude-usage doctor", () => {
     );
     const { code, stdout } = await doctor({
       ...env,
-      ANTHROPIC_ADMIN_KEY: "sk-ant-admin01-WRONG-key-0000000000",
+      ANTHROPIC_ADMIN_KEY: "sk-ant-admin01-WRONG.key.0000000000",
       DIGEST_CHANNELS: "C1,C404",
     });
     expect(code).toBe(EXIT_FAILURE);
@@ -67,7 +67,7 @@ describe("claude-usage doctor", () => {
     expect(stdout).toContain("→ Update the app from manifest.yml and reinstall it.");
     expect(stdout).toContain("✗ Digest channel C404: channel_not_found");
     expect(stdout).toContain("3 check(s) failed.");
-    expect(stdout).not.toContain("WRONG-key");
+    expect(stdout).not.toContain("WRONG.key");
     expect(stdout).not.toContain(FAKE_BOT_TOKEN);
   });
 

@@ -8,8 +8,8 @@ import {
   secretsFromEnv,
 } from "../src/log.js";
 
-const ADMIN = "sk-ant-admin01-RECOGNISABLE-fake-admin-key-123456";
-const BOT = "xoxb-1234567890-RECOGNISABLE-bot-token";
+const ADMIN = "sk-ant-admin01-RECOGNISABLE.fake.admin.key";
+const BOT = "xoxb-RECOGNISABLE-bot-token-1234567890";
 const SIGNING = "RECOGNISABLE-signing-secret-abcdef";
 
 function capture(pretty = false) {

@@ -15,8 +15,8 @@ import { slashCommand } from "../support/slack-requests.js";
  */
 
 const SECRETS = {
-  ANTHROPIC_ADMIN_KEY: "sk-ant-admin01-LEAKCANARY-admin-0123456789abcdef",
-  SLACK_BOT_TOKEN: "xoxb-000000000000-LEAKCANARY-bottoken-abcdef",
+  ANTHROPIC_ADMIN_KEY: "sk-ant-admin01-LEAKCANARY.admin.0123456789abcdef",
+  SLACK_BOT_TOKEN: "xoxb-LEAKCANARY-bottoken-0123456789abcdef",
   SLACK_SIGNING_SECRET: "LEAKCANARY-signing-secret-0123456789",
 };
 

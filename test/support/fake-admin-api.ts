@@ -14,7 +14,7 @@ import type { SyntheticOrg } from "../../src/demo/synthetic-org.js";
  * cursors like the real API, checks the headers the real API needs, and can inject faults.
  */
 
-export const FAKE_ADMIN_KEY = "sk-ant-admin01-FAKE-test-key-000000000000";
+export const FAKE_ADMIN_KEY = "sk-ant-admin01-fake.test.key";
 
 export interface RecordedRequest {
   n: number;

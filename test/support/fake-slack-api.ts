@@ -81,7 +81,7 @@ export interface FakeSlackApi {
   close(): Promise<void>;
 }
 
-export const FAKE_BOT_TOKEN = "xoxb-0000000000-fake-bot-token";
+export const FAKE_BOT_TOKEN = "xoxb-fake-bot-token-for-tests";
 
 export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Promise<FakeSlackApi> {
   const users = options.users ?? [];
