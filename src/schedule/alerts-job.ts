@@ -7,7 +7,7 @@ import { mentionsFor } from "../slack/mentions.js";
 import type { DeliveryLedger } from "../store/ledger.js";
 import { microsToCents } from "../usage/aggregate.js";
 import { budgetStatus, type Spike, type SpikeRule, spikeOf } from "../usage/alerts.js";
-import { periodBetween } from "../usage/periods.js";
+import { periodBetween, shiftDay } from "../usage/periods.js";
 import { createDeliverer, type DeliveryCounts, emptyCounts } from "./deliver.js";
 import { defaultOwner } from "./digest-job.js";
 
@@ -132,8 +132,4 @@ export async function runAlerts(
   }
   log.info({ ...counts, planned: counts.planned.length }, "alerts run finished");
   return counts;
-}
-
-function shiftDay(day: string, by: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + by * 86_400_000).toISOString().slice(0, 10);
 }

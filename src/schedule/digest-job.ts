@@ -13,7 +13,7 @@ import type { UsageLoader } from "../service/usage-loader.js";
 import { mentionsFor } from "../slack/mentions.js";
 import type { DeliveryLedger } from "../store/ledger.js";
 import type { Preferences } from "../store/store.js";
-import { periodBetween } from "../usage/periods.js";
+import { periodBetween, shiftDay } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
 import { createDeliverer, type DeliveryCounts, emptyCounts } from "./deliver.js";
 import { type DigestPlanOptions, plannedDigests } from "./digest-plan.js";
@@ -133,7 +133,7 @@ export async function runDigest(
   // Personal DMs, about yesterday.
   if (config.dmMode !== "off") {
     const yesterday =
-      plans.find((p) => p.kind === "daily")?.period.from ?? previousDay(options.date);
+      plans.find((p) => p.kind === "daily")?.period.from ?? shiftDay(options.date, -1);
     const report =
       reports.get("daily") ??
       (await deps.loader.loadReport(periodBetween(yesterday, yesterday, "yesterday")));
@@ -168,8 +168,4 @@ export async function runDigest(
 
   log.info({ ...summary, planned: summary.planned.length }, "digest run finished");
   return summary;
-}
-
-function previousDay(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }

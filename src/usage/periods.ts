@@ -94,6 +94,11 @@ export function previousPeriod(period: Period): Period {
   return makePeriod(addDays(from, -length), addDays(from, -1), `previous ${length}d`);
 }
 
+/** The UTC day `by` days after (or before, if negative) an ISO day: shiftDay("2026-03-01", -1). */
+export function shiftDay(day: string, by: number): string {
+  return iso(addDays(utcDay(day), by));
+}
+
 /** Build a period from two ISO days (inclusive). */
 export function periodBetween(from: string, to: string, name = `${from}..${to}`): Period {
   return makePeriod(utcDay(from), utcDay(to), name);

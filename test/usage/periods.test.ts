@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { PeriodError, parsePeriod, previousPeriod, todayIn } from "../../src/usage/periods.js";
+import {
+  PeriodError,
+  parsePeriod,
+  previousPeriod,
+  shiftDay,
+  todayIn,
+} from "../../src/usage/periods.js";
 
 // Wednesday 25 Nov 2026, 10:00 UTC.
 const now = new Date("2026-11-25T10:00:00Z");
@@ -120,5 +126,15 @@ describe("todayIn", () => {
   it("maps the local calendar date to a UTC midnight", () => {
     const today = todayIn(new Date("2026-03-29T23:30:00Z"), "Europe/Berlin");
     expect(today.getTime()).toBe(Date.parse("2026-03-30T00:00:00Z"));
+  });
+});
+
+describe("shiftDay", () => {
+  it("moves a UTC day across month, year and leap-day boundaries", () => {
+    expect(shiftDay("2026-03-01", -1)).toBe("2026-02-28");
+    expect(shiftDay("2024-03-01", -1)).toBe("2024-02-29");
+    expect(shiftDay("2026-12-31", 1)).toBe("2027-01-01");
+    expect(shiftDay("2026-11-24", -14)).toBe("2026-11-10");
+    expect(shiftDay("2026-11-24", 0)).toBe("2026-11-24");
   });
 });
