@@ -19,6 +19,8 @@ import { defaultOwner } from "./digest-job.js";
 
 export interface AlertsConfig {
   channel: string;
+  /** A claim's lease (DELIVERY_LEASE_SECONDS), as for digests. */
+  leaseMs?: number | undefined;
   /** Monthly budget in cents; no budget alerts without one. */
   budgetMonthlyCents?: number | undefined;
   spike: SpikeRule & { trailingDays: number };
@@ -48,6 +50,7 @@ export async function runAlerts(
     ledger: deps.ledger,
     slack: options.dryRun ? undefined : deps.slack,
     owner,
+    leaseMs: config.leaseMs,
     dryRun: options.dryRun ?? false,
     log,
     counts,

@@ -2,7 +2,7 @@ import type { WebClient } from "@slack/web-api";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { UsageLoader } from "../service/usage-loader.js";
-import type { UserDirectory } from "../slack/user-directory.js";
+import { type UserDirectory, userIdLookup } from "../slack/user-directory.js";
 import type { Store } from "../store/store.js";
 import type { AlertsDeps } from "./alerts-job.js";
 import type { DigestDeps } from "./digest-job.js";
@@ -22,8 +22,7 @@ export function digestDeps(input: {
     ledger: input.store.ledger,
     preferences: input.store.preferences,
     slack: input.slack,
-    lookupUser: async (email) =>
-      directory ? ((await directory.lookupByEmail(email))?.userId ?? null) : null,
+    lookupUser: userIdLookup(directory),
     logger: input.logger,
     config: {
       channels: config.DIGEST_CHANNELS,
@@ -51,11 +50,11 @@ export function alertsDeps(input: Parameters<typeof digestDeps>[0]): AlertsDeps 
     loader: input.loader,
     ledger: input.store.ledger,
     slack: input.slack,
-    lookupUser: async (email) =>
-      directory ? ((await directory.lookupByEmail(email))?.userId ?? null) : null,
+    lookupUser: userIdLookup(directory),
     logger: input.logger,
     config: {
       channel: config.ALERT_CHANNEL,
+      leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
       budgetMonthlyCents:
         config.BUDGET_MONTHLY_USD === undefined
           ? undefined

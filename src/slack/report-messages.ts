@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { AnthropicApiError, describeAnthropicError } from "../anthropic/errors.js";
 import { newReferenceId } from "../log.js";
 import {
@@ -10,10 +11,11 @@ import {
   renderPersonalReport,
   type SlackMessage,
 } from "../render/blocks/index.js";
-import { leaderboard } from "../usage/report.js";
+import { LEADERBOARD_METRICS, leaderboard } from "../usage/report.js";
 import type { UsageCommand } from "./commands/parse-command.js";
 import type { SlackContext } from "./context.js";
 import { mentionsFor } from "./mentions.js";
+import { userIdLookup } from "./user-directory.js";
 
 /*
  * From a parsed command to the message that answers it. Shared by the slash command, the Share
@@ -23,12 +25,13 @@ import { mentionsFor } from "./mentions.js";
 export const COMMAND = "/claude-usage";
 
 /** What a Share button carries: enough to compute the same report again, with fixed dates. */
-export interface ShareValue {
-  kind: "org" | "top" | "models";
-  metric?: string | undefined;
+export const shareValueSchema = z.object({
+  kind: z.enum(["org", "top", "models"]),
+  metric: z.enum(LEADERBOARD_METRICS).optional(),
   /** "YYYY-MM-DD..YYYY-MM-DD": the dates of the report shown, not "yesterday". */
-  period: string;
-}
+  period: z.string().max(40),
+});
+export type ShareValue = z.infer<typeof shareValueSchema>;
 
 export async function answerCommand(
   command: UsageCommand,
@@ -82,10 +85,7 @@ export async function answerCommand(
         ...report.actors.slice(0, top),
         ...leaderboard(report.actors, metric, top),
       ]);
-      const mention = await mentionsFor(
-        shown,
-        async (email) => (await ctx.directory.lookupByEmail(email))?.userId ?? null,
-      );
+      const mention = await mentionsFor(shown, userIdLookup(ctx.directory));
       if (command.kind === "top")
         return renderLeaderboard(report, command.metric, { ...common, top, mention });
       return renderOrgReport(report, {

@@ -88,6 +88,12 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
   };
 }
 
+/** Email → Slack user id (or null), as the jobs and mention lookups want it; no directory, no ids. */
+export function userIdLookup(directory?: UserDirectory): (email: string) => Promise<string | null> {
+  return async (email) =>
+    directory ? ((await directory.lookupByEmail(email))?.userId ?? null) : null;
+}
+
 /** The `error` code of a Slack platform error ("users_not_found"), if it is one. */
 export function slackErrorCode(error: unknown): string | undefined {
   const data = (error as { data?: { error?: unknown } } | undefined)?.data;

@@ -1,17 +1,9 @@
 import type { App, BlockButtonAction } from "@slack/bolt";
-import { z } from "zod";
 import { renderNotAllowed } from "../../render/blocks/index.js";
 import { SHARE_ACTION_ID } from "../../render/blocks/org-report.js";
 import { parsePeriod } from "../../usage/periods.js";
-import { LEADERBOARD_METRICS } from "../../usage/report.js";
 import type { SlackContext } from "../context.js";
-import { answerCommand, COMMAND, failureMessage } from "../report-messages.js";
-
-const shareValueSchema = z.object({
-  kind: z.enum(["org", "top", "models"]),
-  metric: z.enum(LEADERBOARD_METRICS).optional(),
-  period: z.string().max(40),
-});
+import { answerCommand, COMMAND, failureMessage, shareValueSchema } from "../report-messages.js";
 
 /**
  * "Share in channel": the same report, posted for everyone through the button's response_url

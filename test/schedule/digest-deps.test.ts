@@ -1,0 +1,38 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
+import { createSyntheticSource } from "../../src/demo/synthetic-source.js";
+import { createLogger } from "../../src/log.js";
+import { alertsDeps, digestDeps } from "../../src/schedule/digest-deps.js";
+import { createUsageLoader } from "../../src/service/usage-loader.js";
+import { type TestStoreHandle, testDatabase } from "../support/stores.js";
+
+let handle: TestStoreHandle | undefined;
+afterEach(async () => {
+  await handle?.cleanup();
+});
+
+describe("job dependencies from configuration", () => {
+  it("digests and alerts both take their claim lease from DELIVERY_LEASE_SECONDS", async () => {
+    handle = testDatabase("sqlite");
+    const input = {
+      config: loadConfig({
+        ALERT_CHANNEL: "CALERTS",
+        DELIVERY_LEASE_SECONDS: "7",
+        BUDGET_MONTHLY_USD: "12.345",
+      }),
+      store: await handle.open(),
+      loader: createUsageLoader({ source: createSyntheticSource(createSyntheticOrg()) }),
+      logger: createLogger({ sink: { write: () => undefined } }),
+    };
+    expect(digestDeps(input).config.leaseMs).toBe(7000);
+    expect(alertsDeps(input)?.config).toMatchObject({
+      channel: "CALERTS",
+      leaseMs: 7000,
+      budgetMonthlyCents: 1235,
+    });
+    // Without a Slack directory nobody can be found.
+    expect(await digestDeps(input).lookupUser("ada@example.com")).toBeNull();
+    expect(alertsDeps({ ...input, config: loadConfig({}) })).toBeUndefined();
+  });
+});
