@@ -5,8 +5,12 @@ import { runAlerts } from "./schedule/alerts-job.js";
 import { alertsDeps, digestDeps, digestEnabled } from "./schedule/digest-deps.js";
 import { runDigest } from "./schedule/digest-job.js";
 import { type Scheduler, startScheduler } from "./schedule/scheduler.js";
+import {
+  loaderOptionsFromConfig,
+  storeOptionsFromConfig,
+  usageSourceFromConfig,
+} from "./service/from-config.js";
 import { createUsageLoader } from "./service/usage-loader.js";
-import { usageSourceFromConfig } from "./service/usage-source.js";
 import { createSlackApp } from "./slack/app.js";
 import { openStore } from "./store/store.js";
 
@@ -33,18 +37,13 @@ async function main(): Promise<void> {
 
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsFromEnv(process.env) });
   const usage = usageSourceFromConfig(config);
-  const store = await openStore({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    recentTtlMs: config.DAY_CACHE_RECENT_TTL_MINUTES * 60_000,
-  });
+  const store = await openStore(storeOptionsFromConfig(config));
   logger.info({ store: store.database.location }, "store ready");
   let lastApiSuccess: Date | null = null;
   const loader = createUsageLoader({
     source: usage.source,
     cache: store.dayCache,
-    concurrency: config.FETCH_CONCURRENCY,
-    finalAfterMs: config.DAY_CACHE_FINAL_AFTER_HOURS * 3600_000,
+    ...loaderOptionsFromConfig(config),
     onDay: (event) => {
       if (event.source === "api") lastApiSuccess = new Date();
       logger.debug(event, "day loaded");

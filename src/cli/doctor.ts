@@ -2,6 +2,7 @@ import { WebClient } from "@slack/web-api";
 import { createAdminClient } from "../anthropic/client.js";
 import { AnthropicApiError, describeAnthropicError } from "../anthropic/errors.js";
 import type { Config } from "../config.js";
+import { storeOptionsFromConfig } from "../service/from-config.js";
 import { requiredBotScopes } from "../slack/scopes.js";
 import { slackErrorCode } from "../slack/user-directory.js";
 import { openStore } from "../store/store.js";
@@ -148,7 +149,7 @@ async function checkSlack(config: Config): Promise<Check[]> {
 async function checkStore(config: Config): Promise<Check> {
   const name = "Store";
   try {
-    const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+    const store = await openStore(storeOptionsFromConfig(config));
     try {
       await store.userCache.set("doctor:write-check", { userId: null }, 1);
       return {

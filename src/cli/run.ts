@@ -11,8 +11,12 @@ import { runAlerts } from "../schedule/alerts-job.js";
 import { localDate } from "../schedule/cron.js";
 import { alertsDeps, digestDeps } from "../schedule/digest-deps.js";
 import { type DigestSummary, runDigest } from "../schedule/digest-job.js";
+import {
+  loaderOptionsFromConfig,
+  storeOptionsFromConfig,
+  usageSourceFromConfig,
+} from "../service/from-config.js";
 import { createUsageLoader } from "../service/usage-loader.js";
-import { usageSourceFromConfig } from "../service/usage-source.js";
 import { createUserDirectory } from "../slack/user-directory.js";
 import { createMemoryDayCache } from "../store/day-cache.js";
 import { openStore, type Store } from "../store/store.js";
@@ -123,7 +127,7 @@ async function report(args: readonly string[], io: CliIo): Promise<number> {
     const loader = createUsageLoader({
       source: usage.source,
       cache: createMemoryDayCache(),
-      concurrency: config.FETCH_CONCURRENCY,
+      ...loaderOptionsFromConfig(config),
       now,
       onDay: io.progress
         ? () => io.stderr(`\rFetching usage: ${++loadedDays}/${totalDays} days`)
@@ -188,17 +192,12 @@ async function digest(args: readonly string[], io: CliIo): Promise<number> {
       secrets: secretsFromEnv(io.env),
       sink: { write: io.stderr },
     });
-    store = await openStore({
-      databaseUrl: config.DATABASE_URL,
-      dataDir: config.DATA_DIR,
-      recentTtlMs: config.DAY_CACHE_RECENT_TTL_MINUTES * 60_000,
-    });
+    store = await openStore(storeOptionsFromConfig(config));
     usage = usageSourceFromConfig(config, { demo: values.demo });
     const loader = createUsageLoader({
       source: usage.source,
       cache: store.dayCache,
-      concurrency: config.FETCH_CONCURRENCY,
-      finalAfterMs: config.DAY_CACHE_FINAL_AFTER_HOURS * 3600_000,
+      ...loaderOptionsFromConfig(config),
       now,
     });
     const slack = token

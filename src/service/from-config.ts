@@ -2,6 +2,8 @@ import { type AdminClient, createAdminClient, type UsageSource } from "../anthro
 import { type Config, requireAdminKey } from "../config.js";
 import { createSyntheticOrg } from "../demo/synthetic-org.js";
 import { createSyntheticSource } from "../demo/synthetic-source.js";
+import type { StoreOptions } from "../store/store.js";
+import type { UsageLoaderOptions } from "./usage-loader.js";
 
 /** Where usage comes from, per configuration: the Admin API, or the demo organisation. */
 export function usageSourceFromConfig(
@@ -19,4 +21,23 @@ export function usageSourceFromConfig(
     connections: config.FETCH_CONCURRENCY,
   });
   return { source: client, client, close: () => client.close() };
+}
+
+/** Where the store lives and how long recent days are reused, per configuration. */
+export function storeOptionsFromConfig(config: Config): StoreOptions {
+  return {
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    recentTtlMs: config.DAY_CACHE_RECENT_TTL_MINUTES * 60_000,
+  };
+}
+
+/** The loader settings that come from configuration (source and cache are the caller's). */
+export function loaderOptionsFromConfig(
+  config: Config,
+): Pick<UsageLoaderOptions, "concurrency" | "finalAfterMs"> {
+  return {
+    concurrency: config.FETCH_CONCURRENCY,
+    finalAfterMs: config.DAY_CACHE_FINAL_AFTER_HOURS * 3600_000,
+  };
 }
