@@ -72,6 +72,8 @@ export function readRecordFast(raw: unknown): UsageRecord | undefined {
   if (rawTools != null) {
     if (!isObj(rawTools)) return undefined;
     for (const name in rawTools) {
+      // Assigning this key would set the prototype of `tools`, not add a tool.
+      if (name === "__proto__") return undefined;
       const action = rawTools[name];
       if (!isObj(action)) return undefined;
       const accepted = count(action.accepted);

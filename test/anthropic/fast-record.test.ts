@@ -64,6 +64,17 @@ describe("readRecordFast", () => {
     for (const record of records) expect(agree(record)).toBe(true);
   });
 
+  it("leaves a tool named __proto__ to zod, which drops it (it would set the prototype)", () => {
+    const raw = JSON.parse(
+      '{"actor":{"type":"user_actor","email_address":"a@b.c"},"tool_actions":{"__proto__":{"accepted":5,"rejected":1},"edit_tool":{"accepted":1,"rejected":0}}}',
+    );
+    expect(readRecordFast(raw)).toBeUndefined();
+    const slow = usageRecordSchema.parse(raw);
+    const names: string[] = [];
+    for (const name in slow.tool_actions) names.push(name);
+    expect(names).toEqual(["edit_tool"]);
+  });
+
   it("agrees with zod on the reference example and on sparse records", () => {
     expect(agree(apiRecord({ apiKey: "ci", models: [["m", 1.5, 3, 4]] }))).toBe(true);
     expect(agree({ actor: { type: "user_actor", email_address: "a@b.c" } })).toBe(true);
