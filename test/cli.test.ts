@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli } from "../src/cli/run.js";
@@ -169,6 +172,33 @@ describe("claude-usage report", () => {
     const json = JSON.parse(stdout);
     expect(json.totals.active_users).toBeGreaterThan(10);
     expect(json.totals.cost_cents).toBeGreaterThan(0);
+  });
+});
+
+describe("export", () => {
+  it("writes the by-day and summary CSV files (the ones Slack gets) into --out", async () => {
+    const out = await mkdtemp(join(tmpdir(), "claude-usage-export-"));
+    const env = await withApi();
+    const { code, stdout } = await cli(["export", "yesterday", "--out", out], env);
+    expect(code).toBe(EXIT_OK);
+    expect(stdout).toContain("Claude Code usage export, 2026-11-24 (UTC)");
+    const byDay = await readFile(join(out, "claude-usage-2026-11-24-by-day.csv"), "utf8");
+    const summary = await readFile(join(out, "claude-usage-2026-11-24-summary.csv"), "utf8");
+    expect(stdout).toContain(`wrote ${join(out, "claude-usage-2026-11-24-by-day.csv")}`);
+    const rows = byDay.trimEnd().split("\r\n");
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toMatch(/^2026-11-24,deploy-bot,api_key,10\.0000,1000,/);
+    // The summary is what `report --format csv` prints.
+    const report = await cli(["report", "yesterday", "--format", "csv"], env);
+    expect(summary).toBe(report.stdout);
+  });
+
+  it("a bad period is a usage error naming the accepted forms (exit 2), writing nothing", async () => {
+    const out = await mkdtemp(join(tmpdir(), "claude-usage-export-"));
+    const { code, stderr } = await cli(["export", "fortnight", "--out", out], await withApi());
+    expect(code).toBe(EXIT_USAGE);
+    expect(stderr).toContain("fortnight");
+    expect(await readdir(out)).toEqual([]);
   });
 });
 

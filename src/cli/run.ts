@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { WebClient } from "@slack/web-api";
 import { AnthropicApiError, describeAnthropicError } from "../anthropic/errors.js";
@@ -11,6 +13,7 @@ import { runAlerts } from "../schedule/alerts-job.js";
 import { localDate } from "../schedule/cron.js";
 import { alertsDeps, digestDeps } from "../schedule/digest-deps.js";
 import { type DigestSummary, runDigest } from "../schedule/digest-job.js";
+import { loadExport } from "../service/export.js";
 import {
   loaderOptionsFromConfig,
   storeOptionsFromConfig,
@@ -43,6 +46,7 @@ type Format = (typeof FORMATS)[number];
 
 export const USAGE = `Usage:
   ${APP_NAME} report [period] [--format text|json|csv|blocks] [--top N] [--no-compare] [--demo]
+  ${APP_NAME} export [period] [--out DIR] [--demo]
   ${APP_NAME} digest run [--date YYYY-MM-DD] [--dry-run] [--demo]
   ${APP_NAME} doctor
   ${APP_NAME} help
@@ -56,6 +60,9 @@ Options:
   --top N        people in the text leaderboard (default 10)
   --no-compare   skip the comparison with the previous period (half the API calls)
   --demo         use a built-in synthetic organisation instead of the API (no key needed)
+
+export: writes two CSV files into DIR (default: the current directory) — one row per person
+and day, and a summary per person — the same files /claude-usage export sends in Slack.
 
 digest run: the morning job now — channel digests, DMs and (with ALERT_CHANNEL) budget and
 spike alerts, through the delivery ledger, so
@@ -78,6 +85,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   switch (command) {
     case "report":
       return report(rest, io);
+    case "export":
+      return exportFiles(rest, io);
     case "doctor":
       return doctor(io);
     case "digest":
@@ -136,6 +145,58 @@ async function report(args: readonly string[], io: CliIo): Promise<number> {
     const result = await loader.loadReport(period, { compare: parsed.compare });
     if (io.progress && loadedDays > 0) io.stderr("\r\x1b[K");
     io.stdout(render(result, parsed.format, parsed.top, now()));
+    return EXIT_OK;
+  } catch (error) {
+    return reportError(error, io);
+  } finally {
+    await usage?.close();
+  }
+}
+
+async function exportFiles(args: readonly string[], io: CliIo): Promise<number> {
+  let values: { out: string; demo: boolean };
+  let periodText: string;
+  try {
+    const parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        out: { type: "string", default: "." },
+        demo: { type: "boolean", default: false },
+      },
+    });
+    values = parsed.values;
+    periodText = parsed.positionals.join(" ");
+  } catch (error) {
+    io.stderr(`${APP_NAME}: ${(error as Error).message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  let usage: ReturnType<typeof usageSourceFromConfig> | undefined;
+  try {
+    const config = loadConfig(io.env);
+    const now = io.now ?? (() => new Date());
+    const period = parsePeriod(periodText, {
+      now: now(),
+      timeZone: config.REPORT_TIMEZONE,
+      maxDays: config.MAX_PERIOD_DAYS,
+    });
+    usage = usageSourceFromConfig(config, { demo: values.demo });
+    const loader = createUsageLoader({
+      source: usage.source,
+      cache: createMemoryDayCache(),
+      ...loaderOptionsFromConfig(config),
+      now,
+    });
+    const { files, comment } = await loadExport(loader, period, { now: now() });
+    await mkdir(values.out, { recursive: true });
+    const lines = [comment];
+    for (const file of files) {
+      const path = join(values.out, file.filename);
+      await writeFile(path, file.content, "utf8");
+      lines.push(`  wrote ${path}`);
+    }
+    io.stdout(`${lines.join("\n")}\n`);
     return EXIT_OK;
   } catch (error) {
     return reportError(error, io);

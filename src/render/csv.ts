@@ -1,6 +1,7 @@
-import type { UsageReport } from "../usage/report.js";
+import type { ActorDay } from "../usage/actor-days.js";
+import type { ActorRow, UsageReport } from "../usage/report.js";
 
-/* CSV (RFC 4180): one row per actor of the period, by cost. */
+/* CSV (RFC 4180): one row per actor of the period, by cost; or per actor and day (exports). */
 
 const COLUMNS = [
   "actor",
@@ -31,22 +32,7 @@ export function renderCsv(report: UsageReport): string {
   for (const a of report.actors) {
     rows.push(
       [
-        a.name,
-        a.type,
-        (a.costCents / 100).toFixed(4),
-        a.costCents,
-        a.sessions,
-        a.linesAdded,
-        a.linesRemoved,
-        a.commits,
-        a.pullRequests,
-        a.toolAccepted,
-        a.toolRejected,
-        a.acceptanceRate === null ? "" : a.acceptanceRate.toFixed(4),
-        a.tokens.input,
-        a.tokens.output,
-        a.tokens.cacheRead,
-        a.tokens.cacheCreation,
+        ...actorCells(a),
         a.activeDays,
         a.terminals.join(" "),
         a.topModel ?? "",
@@ -58,6 +44,43 @@ export function renderCsv(report: UsageReport): string {
     );
   }
   return `${rows.join("\r\n")}\r\n`;
+}
+
+const BY_DAY_COLUMNS = ["day", ...COLUMNS.slice(0, 16), "terminals", "top_model"] as const;
+
+/** One row per actor and day (days in order, actors by cost): the export's detail file. */
+export function renderActorDaysCsv(days: Iterable<ActorDay>): string {
+  const rows: string[] = [BY_DAY_COLUMNS.join(",")];
+  for (const { day, actors } of days) {
+    for (const a of actors) {
+      rows.push(
+        [day, ...actorCells(a), a.terminals.join(" "), a.topModel ?? ""].map(csvCell).join(","),
+      );
+    }
+  }
+  return `${rows.join("\r\n")}\r\n`;
+}
+
+/** The cells every actor row starts with: who, then the additive metrics. */
+function actorCells(a: ActorRow): (string | number)[] {
+  return [
+    a.name,
+    a.type,
+    (a.costCents / 100).toFixed(4),
+    a.costCents,
+    a.sessions,
+    a.linesAdded,
+    a.linesRemoved,
+    a.commits,
+    a.pullRequests,
+    a.toolAccepted,
+    a.toolRejected,
+    a.acceptanceRate === null ? "" : a.acceptanceRate.toFixed(4),
+    a.tokens.input,
+    a.tokens.output,
+    a.tokens.cacheRead,
+    a.tokens.cacheCreation,
+  ];
 }
 
 /**

@@ -43,6 +43,8 @@ export interface LoadReportOptions {
 
 export interface UsageLoader {
   loadDays(days: readonly string[], signal?: AbortSignal): Promise<UsageAggregate>;
+  /** Each day on its own (compact, possibly cached: read, do not change), in the order asked. */
+  loadDayParts(days: readonly string[], signal?: AbortSignal): Promise<CompactAggregate[]>;
   loadReport(period: Period, options?: LoadReportOptions): Promise<UsageReport>;
   /** Is this UTC day settled, so that its cached aggregate is kept for good? */
   isFinal(day: string): boolean;
@@ -101,9 +103,12 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
     return promise;
   }
 
+  function loadDayParts(days: readonly string[], signal?: AbortSignal) {
+    return Promise.all(days.map((day) => loadDay(day, signal)));
+  }
+
   async function loadDays(days: readonly string[], signal?: AbortSignal) {
-    const parts = await Promise.all(days.map((day) => loadDay(day, signal)));
-    return mergeCompact(parts);
+    return mergeCompact(await loadDayParts(days, signal));
   }
 
   async function loadReport(period: Period, opts: LoadReportOptions = {}): Promise<UsageReport> {
@@ -117,5 +122,5 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
     return buildReport({ period, current, previousPeriod: before, previous, generatedAt: now() });
   }
 
-  return { loadDays, loadReport, isFinal };
+  return { loadDays, loadDayParts, loadReport, isFinal };
 }

@@ -7,6 +7,7 @@ import type { Logger } from "../log.js";
 import type { UsageLoader } from "../service/usage-loader.js";
 import { createAccessPolicy } from "./access.js";
 import type { DmPreferences, SlackContext } from "./context.js";
+import { createFileSender } from "./files.js";
 import { registerListeners } from "./index.js";
 import { createUserDirectory, type UserCache } from "./user-directory.js";
 
@@ -53,6 +54,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logger,
     now: options.now ?? (() => new Date()),
     preferences: options.preferences,
+    uploads: createFileSender(app.client),
     directory: createUserDirectory({
       client: app.client,
       cache: options.userCache,

@@ -2,6 +2,7 @@ import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { UsageLoader } from "../service/usage-loader.js";
 import type { AccessPolicy } from "./access.js";
+import type { FileSender } from "./files.js";
 import type { UserDirectory } from "./user-directory.js";
 
 /** What every listener needs, built once by createSlackApp. */
@@ -12,6 +13,8 @@ export interface SlackContext {
   access: AccessPolicy;
   logger: Logger;
   now: () => Date;
+  /** Uploads (exports, charts). */
+  uploads?: FileSender | undefined;
   /** DM preferences, when the store is configured (the digest feature). */
   preferences?: DmPreferences | undefined;
 }

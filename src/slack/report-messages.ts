@@ -11,11 +11,12 @@ import {
   renderPersonalReport,
   type SlackMessage,
 } from "../render/blocks/index.js";
+import { loadExport } from "../service/export.js";
 import { LEADERBOARD_METRICS, leaderboard } from "../usage/report.js";
 import type { UsageCommand } from "./commands/parse-command.js";
 import type { SlackContext } from "./context.js";
 import { mentionsFor } from "./mentions.js";
-import { userIdLookup } from "./user-directory.js";
+import { slackErrorCode, userIdLookup } from "./user-directory.js";
 
 /*
  * From a parsed command to the message that answers it. Shared by the slash command, the Share
@@ -62,6 +63,17 @@ export async function answerCommand(
       const report = await ctx.loader.loadReport(command.period);
       return renderPersonalReport(report, `user:${email}`, { now: ctx.now(), lookedUpAs: email });
     }
+    case "export": {
+      if (!(await ctx.access.canSeeOrg(userId))) return renderNotAllowed(COMMAND);
+      if (!ctx.uploads) return plain("Exports are not set up on this installation.");
+      const { files, comment } = await loadExport(ctx.loader, command.period, { now: ctx.now() });
+      await ctx.uploads.toUser(userId, files, comment);
+      return plain(
+        `:inbox_tray: Sent you the export for ${command.period.from === command.period.to ? command.period.from : `${command.period.from} to ${command.period.to}`} (UTC) in a DM: two CSV files, one row per person and day, and a summary per person.`,
+      );
+    }
+    case "chart":
+      return plain("Charts are not set up on this installation yet.");
     case "org":
     case "top":
     case "models": {
@@ -107,10 +119,15 @@ export function failureMessage(
 ): SlackMessage {
   const ref = context.ref ?? newReferenceId();
   ctx.logger.error({ ref, err: error, ...context }, "could not answer");
+  const slackCode = slackErrorCode(error);
   const reason =
     error instanceof AnthropicApiError
       ? describeAnthropicError(error)
-      : "something went wrong on my side. Try again in a moment.";
+      : slackCode === "missing_scope"
+        ? "Slack refused: this app lacks a permission it needs (an admin can reinstall it from manifest.yml to grant it)."
+        : slackCode
+          ? `Slack refused the request (${slackCode}).`
+          : "something went wrong on my side. Try again in a moment.";
   return renderError(reason, ref);
 }
 

@@ -253,6 +253,80 @@ describe("/claude-usage", () => {
   });
 });
 
+describe("/claude-usage export", () => {
+  it("uploads two CSV files into the caller's DM and says so in the channel, privately", async () => {
+    const h = await start();
+    await slashCommand(h.url, {
+      text: "export 2026-11-23..2026-11-24",
+      user_id: "UBOSS",
+      response_url: h.slack.responseUrl(),
+    });
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.response_type).toBe("ephemeral");
+    expect(reply?.body.text).toContain(
+      "Sent you the export for 2026-11-23 to 2026-11-24 (UTC) in a DM",
+    );
+    // Private: into the app's DM with the caller, opened first.
+    expect(h.slack.callsTo("conversations.open")[0]?.args.users).toBe("UBOSS");
+    expect(h.slack.shared).toHaveLength(1);
+    const share = h.slack.shared[0];
+    expect(share?.channel).toBe("DBOSS");
+    expect(share?.comment).toContain("2 people and 1 API keys, $458.45 in all");
+    expect(share?.files.map((f) => f.title)).toEqual([
+      "Claude Code usage per person and day, 2026-11-23 to 2026-11-24",
+      "Claude Code usage per person, 2026-11-23 to 2026-11-24",
+    ]);
+    const [byDay, summary] = (share?.files ?? []).map((f) => f.bytes?.toString("utf8") ?? "");
+    const rows = (byDay ?? "").trim().split("\r\n");
+    expect(rows[0]).toMatch(/^day,actor,actor_type,cost_usd,cost_cents,sessions,/);
+    // Maria on two days, Sam and the API key on one: one row per actor and day, days in order.
+    expect(rows.slice(1).map((r) => r.split(",").slice(0, 4).join(","))).toEqual([
+      "2026-11-23,maria@example.com,user,100.0000",
+      "2026-11-24,maria@example.com,user,142.1000",
+      "2026-11-24,deploy-bot,api_key,120.3300",
+      "2026-11-24,sam@example.com,user,96.0200",
+    ]);
+    expect((summary ?? "").split("\r\n")[1]).toMatch(/^maria@example.com,user,242.1000,24210,41,/);
+    expect(h.slack.uploads.map((u) => u.filename)).toEqual([
+      "claude-usage-2026-11-23_2026-11-24-by-day.csv",
+      "claude-usage-2026-11-23_2026-11-24-summary.csv",
+    ]);
+  });
+
+  it("follows the org report's access rule", async () => {
+    const h = await start({ ALLOWED_USERS: "UBOSS" });
+    await slashCommand(h.url, {
+      text: "export last 7 days",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.text).toContain("limited to a few people");
+    expect(h.slack.shared).toHaveLength(0);
+    expect(h.api.requestCount).toBe(0);
+  });
+
+  it("a failed upload (files:write not granted) is a clear error with a reference id", async () => {
+    const h = await start(
+      {},
+      { days },
+      {
+        fault: (call) =>
+          call.method === "files.getUploadURLExternal" ? { error: "missing_scope" } : undefined,
+      },
+    );
+    await slashCommand(h.url, {
+      text: "export yesterday",
+      user_id: "UBOSS",
+      response_url: h.slack.responseUrl(),
+    });
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.text).toContain("this app lacks a permission it needs");
+    expect(reply?.body.text).toMatch(/ref `[a-z0-9-]+`/);
+    expect(h.slack.shared).toHaveLength(0);
+  });
+});
+
 describe("access control", () => {
   it("with ALLOWED_USERS set, others may see only `me`, and are told so politely", async () => {
     const h = await start({ ALLOWED_USERS: "UBOSS" });

@@ -14,6 +14,23 @@ describe("parseCommand", () => {
     });
   });
 
+  it("reads export and chart, each with an optional period", () => {
+    expect(parse("export")).toMatchObject({ kind: "export", period: { from: "2026-11-24" } });
+    expect(parse("EXPORT last 30 days")).toMatchObject({
+      kind: "export",
+      period: { from: "2026-10-26", to: "2026-11-24" },
+      periodText: "last 30 days",
+    });
+    expect(parse("chart last week")).toMatchObject({
+      kind: "chart",
+      period: { from: "2026-11-16", to: "2026-11-22" },
+    });
+    expect(parse("chart someday")).toMatchObject({
+      kind: "help",
+      problem: expect.stringContaining("someday"),
+    });
+  });
+
   it("reads periods, me, top, models, dm and help", () => {
     expect(parse("last 7 days")).toMatchObject({
       kind: "org",

@@ -43,6 +43,21 @@ export interface PostedMessage {
   user?: string;
 }
 
+/** A file uploaded through files.uploadV2 (its bytes as they arrived at the upload URL). */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  bytes: Buffer;
+}
+
+/** One files.completeUploadExternal: files shared into a channel (or thread) with a comment. */
+export interface SharedFiles {
+  channel: string | undefined;
+  threadTs: string | undefined;
+  comment: string | undefined;
+  files: { id: string; title: string | undefined; bytes: Buffer | undefined }[];
+}
+
 export interface SlackFault {
   /** HTTP status; 429 gets `retry-after` (seconds) from `retryAfter`, default 1. */
   status?: number;
@@ -73,6 +88,8 @@ export interface FakeSlackApi {
   calls: SlackCall[];
   responses: ResponseUrlPost[];
   messages: PostedMessage[];
+  uploads: UploadedFile[];
+  shared: SharedFiles[];
   callsTo(method: string): SlackCall[];
   /** A fresh response_url served by this fake. */
   responseUrl(id?: string): string;
@@ -89,6 +106,9 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   const calls: SlackCall[] = [];
   const responses: ResponseUrlPost[] = [];
   const messages: PostedMessage[] = [];
+  const uploads: UploadedFile[] = [];
+  const pendingUploads = new Map<string, string>();
+  const shared: SharedFiles[] = [];
   const waiters: (() => void)[] = [];
   let n = 0;
   let tsCounter = 0;
@@ -96,7 +116,24 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const raw = await readBody(req);
+    const bytes = await readBytes(req);
+    const raw = bytes.toString("utf8");
+    if (url.pathname.startsWith("/upload/")) {
+      // @slack/web-api posts the file as multipart form data (field "body" in v7).
+      const id = url.pathname.slice(8);
+      const filename = pendingUploads.get(id);
+      if (!filename) return send(res, 404, { ok: false, error: "unknown_upload" });
+      const form = await new Response(bytes, {
+        headers: { "content-type": req.headers["content-type"] ?? "" },
+      }).formData();
+      let file = Buffer.alloc(0);
+      for (const [, value] of form) {
+        if (typeof value !== "string") file = Buffer.from(await value.arrayBuffer());
+      }
+      uploads.push({ id, filename, bytes: file });
+      res.writeHead(200, { "content-type": "text/plain" });
+      return res.end(`OK - ${file.length}`);
+    }
     if (url.pathname.startsWith("/response/")) {
       responses.push({ id: url.pathname.slice(10), body: parseJson(raw), at: Date.now() });
       for (const wake of waiters.splice(0)) wake();
@@ -209,14 +246,27 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
         return { ok: true, message_ts: `${1_700_000_000 + ++tsCounter}.000200` };
       case "views.publish":
         return { ok: true, view: { id: "VFAKE", type: "home" } };
-      case "files.getUploadURLExternal":
-        return {
-          ok: true,
-          upload_url: `${baseUrl}/upload/${++tsCounter}`,
-          file_id: `F${tsCounter}`,
-        };
-      case "files.completeUploadExternal":
-        return { ok: true, files: [{ id: "F1" }] };
+      case "files.getUploadURLExternal": {
+        const id = `F${++tsCounter}`;
+        pendingUploads.set(id, String(args.filename ?? ""));
+        return { ok: true, upload_url: `${baseUrl}/upload/${id}`, file_id: id };
+      }
+      case "files.completeUploadExternal": {
+        const list = Array.isArray(args.files)
+          ? (args.files as { id: string; title?: string }[])
+          : [];
+        shared.push({
+          channel: args.channel_id as string | undefined,
+          threadTs: args.thread_ts as string | undefined,
+          comment: args.initial_comment as string | undefined,
+          files: list.map((f) => ({
+            id: f.id,
+            title: f.title,
+            bytes: uploads.find((u) => u.id === f.id)?.bytes,
+          })),
+        });
+        return { ok: true, files: list.map((f) => ({ id: f.id, title: f.title })) };
+      }
       default:
         return { ok: true };
     }
@@ -233,6 +283,8 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     calls,
     responses,
     messages,
+    uploads,
+    shared,
     callsTo: (method) => calls.filter((c) => c.method === method),
     responseUrl: (id) => `${baseUrl}/response/${id ?? `r${++responseCounter}`}`,
     async waitForResponses(count, timeoutMs = 5000) {
@@ -276,10 +328,10 @@ function send(res: ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 function parseJson(raw: string): Record<string, unknown> {

@@ -27,6 +27,8 @@ export function renderHelp(
           `\`${cmd} me [period]\` — your own numbers`,
           `\`${cmd} top cost|sessions|lines|commits|prs [period]\` — a longer leaderboard`,
           `\`${cmd} models [period]\` — cost and tokens by model`,
+          `\`${cmd} chart [period]\` — charts of daily spend, active people and the top spenders, by DM`,
+          `\`${cmd} export [period]\` — CSV files (per person and day, and a summary), by DM`,
           `\`${cmd} dm on|off\` — your daily summary by DM`,
           `\`${cmd} help\` — this message`,
         ].join("\n"),

@@ -11,6 +11,8 @@ export type UsageCommand =
   | { kind: "me"; period: Period; periodText: string }
   | { kind: "top"; metric: LeaderboardMetric; period: Period; periodText: string }
   | { kind: "models"; period: Period; periodText: string }
+  | { kind: "export"; period: Period; periodText: string }
+  | { kind: "chart"; period: Period; periodText: string }
   | { kind: "dm"; enable: boolean }
   | { kind: "help"; problem?: string | undefined };
 
@@ -47,6 +49,12 @@ export function parseCommand(input: string, options: PeriodOptions): UsageComman
       case "models":
       case "model":
         return { kind: "models", ...period(rest, options) };
+      case "export":
+      case "csv":
+        return { kind: "export", ...period(rest, options) };
+      case "chart":
+      case "charts":
+        return { kind: "chart", ...period(rest, options) };
       case "dm": {
         const arg = rest.toLowerCase();
         if (arg === "on" || arg === "off") return { kind: "dm", enable: arg === "on" };
