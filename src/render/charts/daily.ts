@@ -16,17 +16,20 @@ import {
   nowOf,
   usdTick,
 } from "./common.js";
-import { labelStride, niceStep, niceTicks } from "./scale.js";
-import { el, emptyMessage, frame, HEADER_BOTTOM, PAD, THEME, text, textWidth } from "./svg.js";
+import { labelStride, niceTicks, type Ticks } from "./scale.js";
+import { el, emptyMessage, frame, HEADER_BOTTOM, num, PAD, THEME, text, textWidth } from "./svg.js";
 
 /*
- * Daily spend as bars on the left axis, active people as a line on the right axis. Both axes
- * share the gridlines: the people axis gets as many steps as the money axis.
+ * Two panels over the same days: spend as bars above, active people as a line below. Separate
+ * panels rather than a second y axis, so the line never hides a bar or its label.
  */
 
 const TICK_SIZE = 11;
 const LABEL_SIZE = 11;
+const CAPTION_SIZE = 12;
 const MAX_LABELS = 8;
+/** Short periods get a value on every bar and point. */
+const MAX_VALUE_LABELS = 14;
 
 export type DailyChartOptions = ChartOptions;
 
@@ -39,7 +42,10 @@ export function dailyChartSvg(report: UsageReport, options: DailyChartOptions = 
   const width = CHART_WIDTH;
   const height = CHART_HEIGHT;
   const t = report.totals;
-  const keys = t.activeApiKeys > 0 ? ` · ${formatInt(t.activeApiKeys)} API keys` : "";
+  const keys =
+    t.activeApiKeys > 0
+      ? ` · ${formatInt(t.activeApiKeys)} API key${t.activeApiKeys === 1 ? "" : "s"}`
+      : "";
   const subtitle = `${formatPeriodDates(report.period, now)} · ${formatUsd(t.costCents)} total · ${formatInt(t.activeUsers)} active people${keys}`;
   const base = { width, height, title: dailyChartTitle(report), subtitle };
 
@@ -53,88 +59,76 @@ export function dailyChartSvg(report: UsageReport, options: DailyChartOptions = 
   });
 }
 
+interface Panel {
+  top: number;
+  bottom: number;
+  ticks: Ticks;
+  labels: string[];
+}
+
 function plot(daily: readonly DailyRow[], width: number, height: number): string {
   const n = daily.length;
+  const showValues = n <= MAX_VALUE_LABELS;
+  // Headroom above the tallest bar or point for its value label.
+  const headroom = showValues ? 1.12 : 1;
   // A day with people but no spend still gets a money axis: $1 high rather than 0.
-  const money = niceTicks(Math.max(...daily.map((d) => d.costCents)) || 100, 5);
-  const intervals = money.values.length - 1;
-  const peopleMax = Math.max(...daily.map((d) => d.activeUsers));
-  const peopleStep = Math.max(1, niceStep(Math.max(peopleMax, 1) / intervals));
-  const people = money.values.map((_, i) => i * peopleStep);
-  const peopleTop = peopleStep * intervals;
+  const money = niceTicks((Math.max(...daily.map((d) => d.costCents)) || 100) * headroom, 5);
+  const people = niceTicks(Math.max(...daily.map((d) => d.activeUsers)) * headroom, 3, 1);
 
-  const moneyLabels = money.values.map((v) => usdTick(v, money.step));
-  const leftW = Math.max(...moneyLabels.map((l) => textWidth(l, TICK_SIZE)));
-  const rightW = Math.max(...people.map((p) => textWidth(formatInt(p), TICK_SIZE)));
-  const legendY = HEADER_BOTTOM + 14;
-  const top = legendY + 22;
-  const bottom = height - PAD - 18;
+  const spendCaption = HEADER_BOTTOM + 20;
+  const spend: Panel = {
+    top: spendCaption + 14,
+    bottom: spendCaption + 14 + 180,
+    ticks: money,
+    labels: money.values.map((v) => usdTick(v, money.step)),
+  };
+  const peopleCaption = spend.bottom + 26;
+  const active: Panel = {
+    top: peopleCaption + 14,
+    bottom: height - PAD - 22,
+    ticks: people,
+    labels: people.values.map((v) => formatInt(v)),
+  };
+  const leftW = Math.max(
+    ...[...spend.labels, ...active.labels].map((l) => textWidth(l, TICK_SIZE)),
+  );
   const left = PAD + leftW + 8;
-  const right = width - PAD - rightW - 8;
-  const plotW = right - left;
-  const plotH = bottom - top;
-  const slot = plotW / n;
-  const yMoney = (cents: number) => bottom - (cents / money.max) * plotH;
-  const yPeople = (count: number) => bottom - (count / peopleTop) * plotH;
+  const right = width - PAD;
+  const slot = (right - left) / n;
   const cx = (i: number) => left + slot * (i + 0.5);
+  const y = (panel: Panel, v: number) =>
+    panel.bottom - (v / panel.ticks.max) * (panel.bottom - panel.top);
 
-  const parts: string[] = [legend(legendY)];
-
-  money.values.forEach((v, i) => {
-    const y = yMoney(v);
-    parts.push(
-      el("line", { x1: left, x2: right, y1: y, y2: y, stroke: i === 0 ? THEME.axis : THEME.grid }),
-      text(moneyLabels[i] ?? "", {
-        class: "tick-usd",
-        x: left - 8,
-        y: y + 4,
-        "text-anchor": "end",
-        "font-size": TICK_SIZE,
-        fill: THEME.muted,
-      }),
-      text(formatInt(people[i] ?? 0), {
-        class: "tick-people",
-        x: right + 8,
-        y: y + 4,
-        "font-size": TICK_SIZE,
-        fill: THEME.people,
-      }),
-    );
-  });
+  const parts: string[] = [
+    caption("Daily spend", THEME.spend, spendCaption),
+    ...axis(spend, left, right, "tick-usd"),
+    caption("Active people", THEME.people, peopleCaption),
+    ...axis(active, left, right, "tick-people"),
+  ];
 
   const barW = Math.min(slot * 0.72, 64);
-  const showValues = n <= 14;
   daily.forEach((d, i) => {
-    const y = yMoney(d.costCents);
+    const top = y(spend, d.costCents);
     parts.push(
       el("rect", {
         class: "bar",
         x: cx(i) - barW / 2,
-        y,
+        y: top,
         width: barW,
-        height: bottom - y,
+        height: spend.bottom - top,
         fill: THEME.spend,
       }),
     );
     const value = formatUsdShort(d.costCents);
     if (showValues && d.costCents > 0 && textWidth(value, LABEL_SIZE) <= slot - 2) {
-      parts.push(
-        text(value, {
-          x: cx(i),
-          y: y - 5,
-          "text-anchor": "middle",
-          "font-size": LABEL_SIZE,
-          fill: THEME.text,
-        }),
-      );
+      parts.push(valueLabel(value, cx(i), top - 5, THEME.text));
     }
   });
 
-  const points = daily.map((d, i) => `${cx(i).toFixed(2)},${yPeople(d.activeUsers).toFixed(2)}`);
   if (n > 1) {
     parts.push(
       el("polyline", {
-        points: points.join(" "),
+        points: daily.map((d, i) => `${num(cx(i))},${num(y(active, d.activeUsers))}`).join(" "),
         fill: "none",
         stroke: THEME.people,
         "stroke-width": 2.5,
@@ -144,21 +138,58 @@ function plot(daily: readonly DailyRow[], width: number, height: number): string
   }
   if (n <= 31) {
     daily.forEach((d, i) => {
+      const py = y(active, d.activeUsers);
       parts.push(
         el("circle", {
           cx: cx(i),
-          cy: yPeople(d.activeUsers),
+          cy: py,
           r: 3.5,
           fill: THEME.people,
           stroke: THEME.background,
           "stroke-width": 1.5,
         }),
       );
+      if (showValues) parts.push(valueLabel(formatInt(d.activeUsers), cx(i), py - 8, THEME.people));
     });
   }
 
-  parts.push(...dateLabels(daily, slot, cx, bottom + 18));
+  parts.push(...dateLabels(daily, slot, cx, active.bottom + 18));
   return parts.join("");
+}
+
+/** Gridlines and tick labels of a panel, the baseline darker. */
+function axis(panel: Panel, left: number, right: number, cls: string): string[] {
+  return panel.ticks.values.flatMap((v, i) => {
+    const y = panel.bottom - (v / panel.ticks.max) * (panel.bottom - panel.top);
+    return [
+      el("line", { x1: left, x2: right, y1: y, y2: y, stroke: i === 0 ? THEME.axis : THEME.grid }),
+      text(panel.labels[i] ?? "", {
+        class: cls,
+        x: left - 8,
+        y: y + 4,
+        "text-anchor": "end",
+        "font-size": TICK_SIZE,
+        fill: THEME.muted,
+      }),
+    ];
+  });
+}
+
+function caption(label: string, colour: string, y: number): string {
+  return [
+    el("rect", { x: PAD, y: y - 9, width: 10, height: 10, rx: 2, fill: colour }),
+    text(label, {
+      x: PAD + 16,
+      y,
+      "font-size": CAPTION_SIZE,
+      "font-weight": 700,
+      fill: THEME.text,
+    }),
+  ].join("");
+}
+
+function valueLabel(value: string, x: number, y: number, fill: string): string {
+  return text(value, { x, y, "text-anchor": "middle", "font-size": LABEL_SIZE, fill });
 }
 
 /** Date labels, thinned so they never overlap and never number more than MAX_LABELS. */
@@ -188,29 +219,6 @@ function dateLabels(
     );
   }
   return out;
-}
-
-function legend(y: number): string {
-  const x = PAD;
-  const second = x + 16 + textWidth("Daily spend", 12) + 24;
-  return [
-    el("rect", { x, y: y - 9, width: 10, height: 10, rx: 2, fill: THEME.spend }),
-    text("Daily spend", { x: x + 16, y, "font-size": 12, fill: THEME.text }),
-    el("line", {
-      x1: second,
-      x2: second + 16,
-      y1: y - 4,
-      y2: y - 4,
-      stroke: THEME.people,
-      "stroke-width": 2.5,
-    }),
-    text("Active people (right axis)", {
-      x: second + 22,
-      y,
-      "font-size": 12,
-      fill: THEME.text,
-    }),
-  ].join("");
 }
 
 /** What the chart shows, in words, for screen readers (Slack alt text). */

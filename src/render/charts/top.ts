@@ -1,14 +1,6 @@
 import type { ActorRow, UsageReport } from "../../usage/report.js";
 import { formatInt, formatPeriodDates, formatUsd, formatUsdShort } from "../format.js";
-import {
-  CHART_HEIGHT,
-  CHART_WIDTH,
-  type ChartOptions,
-  hasUsage,
-  NO_USAGE,
-  nowOf,
-  usdTick,
-} from "./common.js";
+import { CHART_WIDTH, type ChartOptions, hasUsage, NO_USAGE, nowOf, usdTick } from "./common.js";
 import { niceTicks } from "./scale.js";
 import {
   el,
@@ -49,9 +41,9 @@ export function topActorsChartTitle(report: UsageReport): string {
   return `Claude Code top spenders · ${report.period.name}`;
 }
 
-/** Rows grow the chart past the standard height, so 25 names stay as legible as 10. */
+/** Height follows the rows (ten fill the standard 450), so few rows leave no empty card. */
 export function topActorsChartHeight(rows: number): number {
-  return Math.max(CHART_HEIGHT, plotTop() + rows * ROW_PITCH + 40);
+  return plotTop() + Math.max(rows, 3) * ROW_PITCH + 42;
 }
 
 export function topActorsChartSvg(
@@ -66,8 +58,8 @@ export function topActorsChartSvg(
   const total = report.totals.costCents;
   const ranked = report.actors.filter((a) => a.costCents > 0).length;
   const shown = actors.reduce((s, a) => s + a.costCents, 0);
-  const share = total > 0 ? ` · ${Math.round((shown / total) * 100)}% of it` : "";
-  const subtitle = `${formatPeriodDates(report.period, now)} · ${formatUsd(total)} total · top ${formatInt(actors.length)} of ${formatInt(ranked)}${share}`;
+  const share = total > 0 ? ` · ${Math.round((shown / total) * 100)}% of spend` : "";
+  const subtitle = `${formatPeriodDates(report.period, now)} · ${formatUsd(total)} total · top ${formatInt(actors.length)} of ${formatInt(ranked)} spenders${share}`;
   const base = { width, height, title: topActorsChartTitle(report), subtitle };
 
   if (actors.length === 0) {
