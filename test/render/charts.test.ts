@@ -305,6 +305,15 @@ describe("PNG rendering", () => {
     });
   });
 
+  it("draws text with the bundled font", async () => {
+    const svg = (body: string) =>
+      `<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40" fill="#fff"/>${body}</svg>`;
+    const blank = await svgToPng(svg(""));
+    const lettered = await svgToPng(svg(`<text x="8" y="28" font-size="20">Spend</text>`));
+    // Without a loadable font resvg silently draws no glyphs, and the two images would match.
+    expect(lettered.equals(blank)).toBe(false);
+  });
+
   it("renders to a requested width", async () => {
     const png = await svgToPng(dailyChartSvg(syntheticReport(7)), { width: 800 });
     expect(pngSize(png)).toEqual({ width: 800, height: 450 });

@@ -2,7 +2,6 @@ import type { UsageReport } from "../../usage/report.js";
 import { dailyAltText, dailyChartSvg, dailyChartTitle } from "./daily.js";
 import { svgToPng } from "./png.js";
 import {
-  DEFAULT_TOP,
   type TopActorsChartOptions,
   topActorsAltText,
   topActorsChartSvg,
@@ -74,7 +73,7 @@ export function describeChart(
     kind,
     name,
     title: topActorsChartTitle(report),
-    svg: topActorsChartSvg(report, { ...options, top: options.top ?? DEFAULT_TOP }),
+    svg: topActorsChartSvg(report, options),
     altText: topActorsAltText(report, options),
   };
 }
