@@ -79,6 +79,11 @@ export function formatDay(day: string, now: Date = new Date()): string {
   return format(date, sameYear ? "EEE d MMM" : "EEE d MMM yyyy", { in: UTC });
 }
 
+/** Axis labels, where the title carries the year: "2026-11-24" → "24 Nov", or "Tue 24 Nov". */
+export function formatDayShort(day: string, weekday = false): string {
+  return format(new Date(`${day}T00:00:00Z`), weekday ? "EEE d MMM" : "d MMM", { in: UTC });
+}
+
 /** A period in words: "Tue 24 Nov", "Mon 16 – Sun 22 Nov", "Mon 26 Oct – Sun 1 Nov". */
 export function formatPeriodDates(period: Pick<Period, "from" | "to">, now = new Date()): string {
   if (period.from === period.to) return formatDay(period.from, now);

@@ -3,6 +3,7 @@ import {
   formatAbsChange,
   formatCompact,
   formatDay,
+  formatDayShort,
   formatPctChange,
   formatPercent,
   formatPeriodDates,
@@ -57,6 +58,11 @@ describe("dates in words", () => {
   it("names a day, with the year only when it is not this year", () => {
     expect(formatDay("2026-11-24", now)).toBe("Tue 24 Nov");
     expect(formatDay("2025-12-31", now)).toBe("Wed 31 Dec 2025");
+  });
+
+  it("names axis days short, without the year", () => {
+    expect(formatDayShort("2026-11-24")).toBe("24 Nov");
+    expect(formatDayShort("2025-01-05", true)).toBe("Sun 5 Jan");
   });
 
   it("names ranges compactly", () => {
