@@ -1,6 +1,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../log.js";
 import type { SlackMessage } from "../render/blocks/index.js";
+import { createFileSender, type FileToSend } from "../slack/files.js";
 import { slackErrorCode } from "../slack/user-directory.js";
 import { type DeliveryKey, type DeliveryLedger, deliveryKey } from "../store/ledger.js";
 
@@ -57,14 +58,32 @@ export interface DelivererOptions {
 
 export type Deliver = (key: DeliveryKey, channel: string, message: SlackMessage) => Promise<void>;
 
-export function createDeliverer(options: DelivererOptions): Deliver {
+/** Files (charts) into a channel, or into the thread of a message there. */
+export type DeliverFiles = (
+  key: DeliveryKey,
+  channel: string,
+  upload: { files: readonly FileToSend[]; comment: string; threadTs?: string | undefined },
+) => Promise<void>;
+
+type Where = { channel: string; ts: string };
+
+/**
+ * Exactly once, whatever is sent: claim the key, look for an earlier send when taking over a
+ * claim whose holder may have sent before dying, send, mark delivered.
+ */
+function deliveryRunner(options: DelivererOptions) {
   const { ledger, owner, counts, log } = options;
-  return async (key, channel, message) => {
-    const id = deliveryKey(key);
+  return async (
+    key: DeliveryKey,
+    planned: PlannedMessage,
+    send: (slack: WebClient) => Promise<Where>,
+    findEarlier: (slack: WebClient) => Promise<Where | null>,
+  ): Promise<void> => {
+    const id = planned.key;
     if (options.dryRun || !options.slack) {
       const existing = await ledger.get(key);
       if (existing?.status === "delivered") counts.alreadyDelivered++;
-      else counts.planned.push({ key: id, channel, text: message.text });
+      else counts.planned.push(planned);
       return;
     }
     const slack = options.slack;
@@ -91,28 +110,18 @@ export function createDeliverer(options: DelivererOptions): Deliver {
     }
     try {
       if (claim.resumed) {
-        const earlier = await findEarlierPost(slack, channel, id);
+        const earlier = await findEarlier(slack);
         if (earlier) {
           await ledger.markDelivered(key, owner, earlier);
           counts.recovered++;
           log.info(
             { key: id },
-            "found an earlier post of an unfinished delivery; not posting again",
+            "found an earlier send of an unfinished delivery; not sending again",
           );
           return;
         }
       }
-      const result = await slack.chat.postMessage({
-        channel,
-        text: message.text,
-        blocks: message.blocks,
-        unfurl_links: false,
-        metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { key: id } },
-      });
-      await ledger.markDelivered(key, owner, {
-        channel: result.channel ?? channel,
-        ts: result.ts ?? "",
-      });
+      await ledger.markDelivered(key, owner, await send(slack));
       counts.posted++;
     } catch (error) {
       const reason = slackErrorCode(error) ?? (error as Error).message ?? String(error);
@@ -123,6 +132,66 @@ export function createDeliverer(options: DelivererOptions): Deliver {
         "delivery failed; a later run retries it",
       );
     }
+  };
+}
+
+export function createDeliverer(options: DelivererOptions): Deliver {
+  const run = deliveryRunner(options);
+  return (key, channel, message) => {
+    const id = deliveryKey(key);
+    return run(
+      key,
+      { key: id, channel, text: message.text },
+      async (slack) => {
+        const result = await slack.chat.postMessage({
+          channel,
+          text: message.text,
+          blocks: message.blocks,
+          unfurl_links: false,
+          metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { key: id } },
+        });
+        return { channel: result.channel ?? channel, ts: result.ts ?? "" };
+      },
+      (slack) => findEarlierPost(slack, channel, id),
+    );
+  };
+}
+
+/**
+ * Files carry no message metadata, so an earlier upload is recognised by the title of its first
+ * file in the thread it went to (titles name the report and its dates).
+ */
+export function createFilesDeliverer(options: DelivererOptions): DeliverFiles {
+  const run = deliveryRunner(options);
+  return (key, channel, upload) => {
+    const id = deliveryKey(key);
+    const names = fileNames(upload.files);
+    return run(
+      key,
+      { key: id, channel, text: `${upload.comment} [files: ${names}]` },
+      async (slack) => {
+        await createFileSender(slack).toChannel(
+          channel,
+          upload.files,
+          upload.comment,
+          upload.threadTs,
+        );
+        return { channel, ts: upload.threadTs ?? "" };
+      },
+      async (slack) => {
+        const title = upload.files[0]?.title;
+        if (!upload.threadTs || !title) return null;
+        const replies = await slack.conversations.replies({
+          channel,
+          ts: upload.threadTs,
+          limit: 200,
+        });
+        const found = (replies.messages ?? []).find((m) =>
+          (m.files ?? []).some((f) => f.title === title),
+        );
+        return found?.ts ? { channel, ts: upload.threadTs } : null;
+      },
+    );
   };
 }
 
@@ -154,4 +223,8 @@ async function findEarlierPost(
     }
   }
   return null;
+}
+
+function fileNames(files: readonly FileToSend[]): string {
+  return files.map((f) => f.filename).join(", ");
 }

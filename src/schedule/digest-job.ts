@@ -9,13 +9,19 @@ import {
   renderPersonalReport,
   type SlackMessage,
 } from "../render/blocks/index.js";
+import { type RenderedChart, renderCharts } from "../render/charts/index.js";
 import type { UsageLoader } from "../service/usage-loader.js";
 import { mentionsFor } from "../slack/mentions.js";
 import type { DeliveryLedger } from "../store/ledger.js";
 import type { Preferences } from "../store/store.js";
 import { periodBetween, shiftDay } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
-import { createDeliverer, type DeliveryCounts, emptyCounts } from "./deliver.js";
+import {
+  createDeliverer,
+  createFilesDeliverer,
+  type DeliveryCounts,
+  emptyCounts,
+} from "./deliver.js";
 import { type DigestPlanOptions, plannedDigests } from "./digest-plan.js";
 
 export { DELIVERY_EVENT_TYPE } from "./deliver.js";
@@ -46,6 +52,8 @@ export interface DigestConfig extends DigestPlanOptions {
 export interface DigestRenderers {
   orgReport(report: UsageReport, options: ReportRenderOptions): SlackMessage;
   personal(report: UsageReport, actorKey: string, options: PersonalRenderOptions): SlackMessage;
+  /** PNG charts for weekly and monthly digests, posted in the digest's thread. */
+  charts?(report: UsageReport): Promise<RenderedChart[]>;
 }
 
 export interface DigestDeps {
@@ -73,7 +81,23 @@ export interface DigestSummary extends DeliveryCounts {
 const defaultRenderers: DigestRenderers = {
   orgReport: renderOrgReport,
   personal: renderPersonalReport,
+  charts: (report) => renderCharts(report),
 };
+
+/** Charts, or none when they cannot be drawn here (the report still goes out). */
+async function chartsFor(
+  report: UsageReport,
+  render: DigestRenderers,
+  log: Logger,
+): Promise<RenderedChart[]> {
+  if (!render.charts) return [];
+  try {
+    return await render.charts(report);
+  } catch (error) {
+    log.warn({ err: error }, "could not draw the charts; the digest goes out without them");
+    return [];
+  }
+}
 
 export function defaultOwner(): string {
   return `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -109,6 +133,17 @@ export async function runDigest(
     counts: summary,
   });
 
+  const deliverFiles = createFilesDeliverer({
+    ledger: deps.ledger,
+    slack: dryRun ? undefined : deps.slack,
+    owner,
+    leaseMs: config.leaseMs,
+    maxAttempts: config.maxAttempts,
+    dryRun,
+    log,
+    counts: summary,
+  });
+
   // Channel digests.
   const plans = plannedDigests(options.date, config);
   const reports = new Map<string, UsageReport>();
@@ -125,8 +160,25 @@ export async function runDigest(
       hint: plan.kind === "daily" ? "`/claude-usage last 7 days` for the week" : undefined,
     });
     const period = `${plan.period.from}..${plan.period.to}`;
+    // Weekly and monthly digests get charts in their thread; a day is one bar.
+    const charts = plan.kind === "daily" ? [] : await chartsFor(report, render, log);
     for (const channel of config.channels) {
-      await deliver({ kind: `digest-${plan.kind}`, target: channel, period }, channel, message);
+      const key = { kind: `digest-${plan.kind}`, target: channel, period };
+      await deliver(key, channel, message);
+      if (charts.length === 0) continue;
+      const digest = dryRun ? undefined : await deps.ledger.get(key);
+      // Not posted (yet): the charts wait for the run that posts it, so they land in its thread.
+      if (!dryRun && (digest?.status !== "delivered" || !digest.ts)) continue;
+      await deliverFiles({ kind: `charts-${plan.kind}`, target: channel, period }, channel, {
+        files: charts.map((c) => ({
+          filename: c.name,
+          title: c.title,
+          content: c.png,
+          altText: c.altText,
+        })),
+        comment: "Charts of this period: daily spend and active people, and the top spenders.",
+        threadTs: digest?.ts ?? undefined,
+      });
     }
   }
 

@@ -14,6 +14,8 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   // Crash recovery: find an earlier post (in a DM, opened first) by its metadata.
   "conversations.open": ["im:write"],
   "conversations.history": ["channels:history", "groups:history", "im:history"],
+  // …and an earlier chart upload, in the digest's thread.
+  "conversations.replies": ["channels:history", "groups:history"],
   // Exports and charts (files.getUploadURLExternal + files.completeUploadExternal).
   "files.uploadV2": ["files:write"],
   // `doctor`: do the digest channels exist, and is the bot in them?

@@ -2,6 +2,7 @@ import { WebClient } from "@slack/web-api";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAdminClient } from "../../src/anthropic/client.js";
 import { createLogger } from "../../src/log.js";
+import { renderOrgReport, renderPersonalReport } from "../../src/render/blocks/index.js";
 import {
   DELIVERY_EVENT_TYPE,
   type DigestConfig,
@@ -193,6 +194,77 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     );
     expect(posts()).toHaveLength(1);
     expect(String(posts()[0]?.args.text)).toContain("Claude Code last week (Mon 16 – Sun 22 Nov)");
+  });
+
+  it("a weekly digest gets PNG charts in its thread, once, however often the job runs", async () => {
+    const { store } = await setup();
+    const weekly = deps(store, { config: { ...config, channels: ["C1"], dmMode: "off" } });
+    const first = await runDigest({ date: "2026-11-23" }, weekly);
+    expect(first).toMatchObject({ posted: 2, failed: 0 }); // the digest, then its charts
+    const digest = slack?.messages.find((m) => m.channel === "C1" && !m.threadTs);
+    expect(slack?.shared).toHaveLength(1);
+    const share = slack?.shared[0];
+    expect(share).toMatchObject({ channel: "C1", threadTs: digest?.ts });
+    expect(share?.files.map((f) => f.title)).toEqual([
+      "Claude Code daily spend · last week",
+      "Claude Code top spenders · last week",
+    ]);
+    for (const file of share?.files ?? []) {
+      expect(file.bytes?.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a"); // PNG
+      expect(file.bytes?.length).toBeGreaterThan(5_000);
+    }
+    const again = await runDigest({ date: "2026-11-23" }, weekly);
+    expect(again).toMatchObject({ posted: 0, alreadyDelivered: 2 });
+    expect(slack?.shared).toHaveLength(1);
+  });
+
+  it("charts that went up before a crash are found in the thread and not uploaded again", async () => {
+    const { store } = await setup();
+    const crashing = {
+      ...store.ledger,
+      markDelivered: async (...args: Parameters<typeof store.ledger.markDelivered>) => {
+        if (args[0].kind.startsWith("charts-")) throw new Error("crashed before marking");
+        return store.ledger.markDelivered(...args);
+      },
+    };
+    const charts = async () => [
+      {
+        kind: "daily" as const,
+        name: "d.png",
+        title: "Daily",
+        png: Buffer.from("png"),
+        altText: "a",
+      },
+    ];
+    const options = { config: { ...config, channels: ["C1"], dmMode: "off" as const } };
+    const render = { orgReport: renderOrgReport, personal: renderPersonalReport, charts };
+    const first = await runDigest(
+      { date: "2026-11-23" },
+      deps(store, { ...options, ledger: crashing, render }),
+    );
+    expect(first).toMatchObject({ posted: 1, failed: 1 });
+    expect(slack?.shared).toHaveLength(1);
+    const second = await runDigest({ date: "2026-11-23" }, deps(store, { ...options, render }));
+    expect(second).toMatchObject({ recovered: 1, posted: 0 });
+    expect(slack?.shared).toHaveLength(1);
+    expect(slack?.callsTo("conversations.replies")).toHaveLength(1);
+  });
+
+  it("a digest goes out without charts when they cannot be drawn", async () => {
+    const { store } = await setup();
+    const render = {
+      orgReport: renderOrgReport,
+      personal: renderPersonalReport,
+      charts: async () => {
+        throw new Error("no native renderer on this platform");
+      },
+    };
+    const summary = await runDigest(
+      { date: "2026-11-23" },
+      deps(store, { config: { ...config, channels: ["C1"], dmMode: "off" }, render }),
+    );
+    expect(summary).toMatchObject({ posted: 1, failed: 0 });
+    expect(slack?.shared).toHaveLength(0);
   });
 
   it("rides out Slack 429s (Retry-After) during the fan-out: every message once", async () => {

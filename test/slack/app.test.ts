@@ -327,6 +327,47 @@ describe("/claude-usage export", () => {
   });
 });
 
+describe("/claude-usage chart", () => {
+  it("draws the period's charts and sends them to the caller's DM as PNG files", async () => {
+    const h = await start();
+    await slashCommand(h.url, {
+      text: "chart 2026-11-23..2026-11-24",
+      user_id: "UBOSS",
+      response_url: h.slack.responseUrl(),
+    });
+    const [reply] = await h.slack.waitForResponses(1, 15_000);
+    expect(reply?.body.response_type).toBe("ephemeral");
+    expect(reply?.body.text).toContain("Sent you the charts for 2026-11-23 to 2026-11-24 (UTC)");
+    const share = h.slack.shared[0];
+    expect(share?.channel).toBe("DBOSS");
+    expect(h.slack.uploads.map((u) => u.filename)).toEqual([
+      "claude-usage-daily-2026-11-23_2026-11-24.png",
+      "claude-usage-top-2026-11-23_2026-11-24.png",
+    ]);
+    for (const upload of h.slack.uploads) {
+      expect(upload.bytes.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+      expect(upload.bytes.readUInt32BE(16)).toBe(1600); // IHDR width: 2× the 800-unit chart
+    }
+    // The alt text carries the numbers for screen readers.
+    const altTexts = h.slack.callsTo("files.getUploadURLExternal").map((c) => c.args.alt_text);
+    expect(String(altTexts[1])).toContain("maria@example.com $242.10");
+    // No comparison period for a chart: only the two days asked for were fetched.
+    expect(h.api.requestCount).toBe(2);
+  });
+
+  it("follows the org report's access rule", async () => {
+    const h = await start({ ALLOWED_USERS: "UBOSS" });
+    await slashCommand(h.url, {
+      text: "chart",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.text).toContain("limited to a few people");
+    expect(h.slack.uploads).toHaveLength(0);
+  });
+});
+
 describe("access control", () => {
   it("with ALLOWED_USERS set, others may see only `me`, and are told so politely", async () => {
     const h = await start({ ALLOWED_USERS: "UBOSS" });

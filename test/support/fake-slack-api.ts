@@ -41,6 +41,8 @@ export interface PostedMessage {
   blocks?: unknown;
   metadata?: unknown;
   user?: string;
+  threadTs?: string | undefined;
+  files?: { id: string; title: string | undefined }[];
 }
 
 /** A file uploaded through files.uploadV2 (its bytes as they arrived at the upload URL). */
@@ -222,6 +224,18 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
           }));
         return { ok: true, messages: list, has_more: false };
       }
+      case "conversations.replies": {
+        const list = messages
+          .filter((m) => m.channel === args.channel && (m.ts === args.ts || m.threadTs === args.ts))
+          .map((m) => ({
+            type: "message",
+            ts: m.ts,
+            thread_ts: m.threadTs,
+            text: m.text,
+            files: m.files,
+          }));
+        return { ok: true, messages: list, has_more: false };
+      }
       case "chat.postMessage": {
         // Posting to a user id posts in the app's DM with them, as Slack does.
         const requested = String(args.channel ?? "");
@@ -265,6 +279,17 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
             bytes: uploads.find((u) => u.id === f.id)?.bytes,
           })),
         });
+        // Shared files appear as a message in the channel (or thread), as in Slack.
+        if (typeof args.channel_id === "string") {
+          const ts = `${1_700_000_000 + ++tsCounter}.000100`;
+          messages.push({
+            channel: args.channel_id,
+            ts,
+            text: args.initial_comment,
+            threadTs: args.thread_ts as string | undefined,
+            files: list.map((f) => ({ id: f.id, title: f.title })),
+          });
+        }
         return { ok: true, files: list.map((f) => ({ id: f.id, title: f.title })) };
       }
       default:
