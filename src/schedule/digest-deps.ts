@@ -31,6 +31,10 @@ export function digestDeps(input: {
       weeklyOnMonday: config.DIGEST_WEEKLY_ON_MONDAY,
       monthlyOnFirst: config.DIGEST_MONTHLY_ON_FIRST,
       leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
+      budgetMonthlyCents:
+        config.BUDGET_MONTHLY_USD === undefined
+          ? undefined
+          : Math.round(config.BUDGET_MONTHLY_USD * 100),
     },
   };
 }

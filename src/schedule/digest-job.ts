@@ -3,6 +3,7 @@ import type { WebClient } from "@slack/web-api";
 import pLimit from "p-limit";
 import { type Logger, newReferenceId } from "../log.js";
 import {
+  type MonthToDate,
   type PersonalRenderOptions,
   type ReportRenderOptions,
   renderOrgReport,
@@ -14,6 +15,7 @@ import type { UsageLoader } from "../service/usage-loader.js";
 import { mentionsFor } from "../slack/mentions.js";
 import type { DeliveryLedger } from "../store/ledger.js";
 import type { Preferences } from "../store/store.js";
+import { budgetStatus } from "../usage/alerts.js";
 import { periodBetween, shiftDay } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
 import {
@@ -47,6 +49,8 @@ export interface DigestConfig extends DigestPlanOptions {
   leaseMs?: number;
   /** Attempts per message before the ledger gives up on it. */
   maxAttempts?: number;
+  /** The org's monthly budget: the daily digest's month-to-date line shows the share. */
+  budgetMonthlyCents?: number | undefined;
 }
 
 export interface DigestRenderers {
@@ -83,6 +87,24 @@ const defaultRenderers: DigestRenderers = {
   personal: renderPersonalReport,
   charts: (report) => renderCharts(report),
 };
+
+/** Month-to-date spend through `through` (its days are mostly cached by then), and its pace. */
+async function monthToDate(
+  loader: UsageLoader,
+  through: string,
+  budgetCents: number | undefined,
+): Promise<MonthToDate> {
+  const period = periodBetween(`${through.slice(0, 7)}-01`, through, "this month");
+  const report = await loader.loadReport(period, { compare: false });
+  const status = budgetStatus(report.totals.costCents, budgetCents ?? 0, through);
+  return {
+    month: status.month,
+    through,
+    spentCents: status.spentCents,
+    projectedCents: status.projectedCents,
+    budgetCents,
+  };
+}
 
 /** Charts, or none when they cannot be drawn here (the report still goes out). */
 async function chartsFor(
@@ -158,6 +180,10 @@ export async function runDigest(
       top: 5,
       mention,
       hint: plan.kind === "daily" ? "`/claude-usage last 7 days` for the week" : undefined,
+      monthToDate:
+        plan.kind === "daily"
+          ? await monthToDate(deps.loader, plan.period.to, config.budgetMonthlyCents)
+          : undefined,
     });
     const period = `${plan.period.from}..${plan.period.to}`;
     // Weekly and monthly digests get charts in their thread; a day is one bar.

@@ -196,6 +196,20 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     expect(String(posts()[0]?.args.text)).toContain("Claude Code last week (Mon 16 – Sun 22 Nov)");
   });
 
+  it("the daily digest says where the month stands: spend so far, pace, share of the budget", async () => {
+    const { store } = await setup();
+    await runDigest(
+      { date: "2026-11-25" },
+      deps(store, {
+        config: { ...config, channels: ["C1"], dmMode: "off", budgetMonthlyCents: 50_000 },
+      }),
+    );
+    // 16–24 Nov at $33.40 a day = $300.60 over 24 days → $375.75 over 30: 75% of $500.
+    expect(JSON.stringify(posts()[0]?.args.blocks)).toContain(
+      ":calendar: November so far: *$301* · on pace for $376 by 30 Nov (75% of the $500 budget)",
+    );
+  });
+
   it("a weekly digest gets PNG charts in its thread, once, however often the job runs", async () => {
     const { store } = await setup();
     const weekly = deps(store, { config: { ...config, channels: ["C1"], dmMode: "off" } });

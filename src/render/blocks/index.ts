@@ -4,6 +4,8 @@ export * from "./limits.js";
 export {
   actorMrkdwn,
   fallbackText,
+  type MonthToDate,
+  monthToDateLine,
   type ReportRenderOptions,
   renderOrgReport,
   reportTitle,

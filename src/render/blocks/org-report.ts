@@ -40,6 +40,32 @@ export interface ReportRenderOptions {
   timeZone?: string | undefined;
   /** A closing hint, e.g. "`/claude-usage last 7 days` for the week". */
   hint?: string | undefined;
+  /** Month-to-date spend with a simple end-of-month projection (daily digests). */
+  monthToDate?: MonthToDate | undefined;
+}
+
+export interface MonthToDate {
+  /** YYYY-MM */
+  month: string;
+  /** Last UTC day included. */
+  through: string;
+  spentCents: number;
+  projectedCents: number;
+  /** The org's monthly budget, when one is set. */
+  budgetCents?: number | undefined;
+}
+
+/** "📅 November so far: $9,210 · on pace for $12,400 by 30 Nov (62% of the $20,000 budget)". */
+export function monthToDateLine(mtd: MonthToDate): string {
+  const [year = 0, month = 1] = mtd.month.split("-").map(Number);
+  const last = new Date(Date.UTC(year, month, 0));
+  const name = last.toLocaleString("en-GB", { month: "long", timeZone: "UTC" });
+  const end = `${last.getUTCDate()} ${last.toLocaleString("en-GB", { month: "short", timeZone: "UTC" })}`;
+  const budget =
+    mtd.budgetCents && mtd.budgetCents > 0
+      ? ` (${formatPercent(mtd.projectedCents / mtd.budgetCents)} of the ${formatUsdShort(mtd.budgetCents)} budget)`
+      : "";
+  return `:calendar: ${name} so far: *${formatUsdShort(mtd.spentCents)}* · on pace for ${formatUsdShort(mtd.projectedCents)} by ${end}${budget}`;
 }
 
 /** How a person or key is named in mrkdwn: a mention when known, else the escaped name. */
@@ -79,6 +105,12 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
     if (models) blocks.push(section(models));
     const adoption = adoptionLine(report, options.mention);
     if (adoption) blocks.push(section(adoption));
+  }
+  if (options.monthToDate) {
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: monthToDateLine(options.monthToDate) }],
+    });
   }
 
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: footer(report, options) }] });

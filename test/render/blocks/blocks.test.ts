@@ -3,6 +3,7 @@ import { parseRecords } from "../../../src/anthropic/schema.js";
 import { createSyntheticOrg } from "../../../src/demo/synthetic-org.js";
 import {
   limitViolations,
+  monthToDateLine,
   renderError,
   renderHelp,
   renderLeaderboard,
@@ -71,6 +72,30 @@ const sample = () =>
     ],
     [{ email: "maria@example.com", sessions: 20, models: [[OPUS, 10000]] }],
   );
+
+describe("monthToDateLine", () => {
+  it("says spend so far and the pace to the month's last day, with the budget share when set", () => {
+    expect(
+      monthToDateLine({
+        month: "2026-02",
+        through: "2026-02-10",
+        spentCents: 92_100,
+        projectedCents: 257_880,
+      }),
+    ).toBe(":calendar: February so far: *$921* · on pace for $2,579 by 28 Feb");
+    expect(
+      monthToDateLine({
+        month: "2026-11",
+        through: "2026-11-24",
+        spentCents: 921_000,
+        projectedCents: 1_151_250,
+        budgetCents: 1_000_000,
+      }),
+    ).toBe(
+      ":calendar: November so far: *$9,210* · on pace for $11,513 by 30 Nov (115% of the $10,000 budget)",
+    );
+  });
+});
 
 describe("renderOrgReport", () => {
   it("puts the news in the first two blocks: spend with change, active people", () => {
