@@ -122,13 +122,7 @@ async function report(args: readonly string[], io: CliIo): Promise<number> {
 
   let usage: ReturnType<typeof usageSourceFromConfig> | undefined;
   try {
-    const config = loadConfig(io.env);
-    const now = io.now ?? (() => new Date());
-    const period = parsePeriod(parsed.period, {
-      now: now(),
-      timeZone: config.REPORT_TIMEZONE,
-      maxDays: config.MAX_PERIOD_DAYS,
-    });
+    const { config, now, period } = configAndPeriod(io, parsed.period);
 
     usage = usageSourceFromConfig(config, { demo: parsed.demo });
     const totalDays = period.days.length * (parsed.compare ? 2 : 1);
@@ -174,13 +168,7 @@ async function exportFiles(args: readonly string[], io: CliIo): Promise<number> 
   }
   let usage: ReturnType<typeof usageSourceFromConfig> | undefined;
   try {
-    const config = loadConfig(io.env);
-    const now = io.now ?? (() => new Date());
-    const period = parsePeriod(periodText, {
-      now: now(),
-      timeZone: config.REPORT_TIMEZONE,
-      maxDays: config.MAX_PERIOD_DAYS,
-    });
+    const { config, now, period } = configAndPeriod(io, periodText);
     usage = usageSourceFromConfig(config, { demo: values.demo });
     const loader = createUsageLoader({
       source: usage.source,
@@ -203,6 +191,18 @@ async function exportFiles(args: readonly string[], io: CliIo): Promise<number> 
   } finally {
     await usage?.close();
   }
+}
+
+/** The configuration, the clock and the period asked for (throws ConfigError / PeriodError). */
+function configAndPeriod(io: CliIo, periodText: string) {
+  const config = loadConfig(io.env);
+  const now = io.now ?? (() => new Date());
+  const period = parsePeriod(periodText, {
+    now: now(),
+    timeZone: config.REPORT_TIMEZONE,
+    maxDays: config.MAX_PERIOD_DAYS,
+  });
+  return { config, now, period };
 }
 
 async function doctor(io: CliIo): Promise<number> {

@@ -144,7 +144,7 @@ export async function runDigest(
   };
   const log = logger.child({ job: "digest", ref: newReferenceId(), date: options.date, dryRun });
 
-  const deliver = createDeliverer({
+  const delivery = {
     ledger: deps.ledger,
     slack: dryRun ? undefined : deps.slack,
     owner,
@@ -153,18 +153,9 @@ export async function runDigest(
     dryRun,
     log,
     counts: summary,
-  });
-
-  const deliverFiles = createFilesDeliverer({
-    ledger: deps.ledger,
-    slack: dryRun ? undefined : deps.slack,
-    owner,
-    leaseMs: config.leaseMs,
-    maxAttempts: config.maxAttempts,
-    dryRun,
-    log,
-    counts: summary,
-  });
+  };
+  const deliver = createDeliverer(delivery);
+  const deliverFiles = createFilesDeliverer(delivery);
 
   // Channel digests.
   const plans = plannedDigests(options.date, config);
