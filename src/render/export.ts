@@ -1,7 +1,7 @@
 import type { ActorDay } from "../usage/actor-days.js";
 import type { UsageReport } from "../usage/report.js";
 import { renderActorDaysCsv, renderCsv } from "./csv.js";
-import { formatUsd } from "./format.js";
+import { formatDateSpan, formatUsd } from "./format.js";
 
 /*
  * An export: the files `/claude-usage export` uploads and `claude-usage export` writes — the same
@@ -17,7 +17,7 @@ export interface ExportFile {
 export function renderExport(report: UsageReport, days: Iterable<ActorDay>): ExportFile[] {
   const { from, to } = report.period;
   const span = from === to ? from : `${from}_${to}`;
-  const dates = datesOf(report);
+  const dates = formatDateSpan(report.period);
   return [
     {
       filename: `claude-usage-${span}-by-day.csv`,
@@ -35,10 +35,5 @@ export function renderExport(report: UsageReport, days: Iterable<ActorDay>): Exp
 /** The line that goes with the files. */
 export function exportComment(report: UsageReport): string {
   const t = report.totals;
-  return `Claude Code usage export, ${datesOf(report)} (UTC): ${t.activeUsers} people and ${t.activeApiKeys} API keys, ${formatUsd(t.costCents)} in all. One row per person and day, and a summary per person. Costs are Anthropic's estimates, in USD.`;
-}
-
-function datesOf(report: UsageReport): string {
-  const { from, to } = report.period;
-  return from === to ? from : `${from} to ${to}`;
+  return `Claude Code usage export, ${formatDateSpan(report.period)} (UTC): ${t.activeUsers} people and ${t.activeApiKeys} API keys, ${formatUsd(t.costCents)} in all. One row per person and day, and a summary per person. Costs are Anthropic's estimates, in USD.`;
 }

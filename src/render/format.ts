@@ -99,11 +99,14 @@ export function formatPeriodDates(period: Pick<Period, "from" | "to">, now = new
   return `${left} – ${right}`;
 }
 
+/** "2026-11-24" or "2026-11-18 to 2026-11-24": a period's UTC dates, for files and their notes. */
+export function formatDateSpan(period: Pick<Period, "from" | "to">): string {
+  return period.from === period.to ? period.from : `${period.from} to ${period.to}`;
+}
+
 /** "UTC day 2026-11-24" or "UTC days 2026-11-18 to 2026-11-24". */
 export function formatUtcCoverage(period: Pick<Period, "from" | "to">): string {
-  return period.from === period.to
-    ? `UTC day ${period.from}`
-    : `UTC days ${period.from} to ${period.to}`;
+  return `UTC day${period.from === period.to ? "" : "s"} ${formatDateSpan(period)}`;
 }
 
 /** Shorten a model id for display: "claude-opus-4-1-20250805" → "opus-4-1". */

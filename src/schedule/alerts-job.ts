@@ -7,7 +7,7 @@ import { mentionsFor } from "../slack/mentions.js";
 import type { DeliveryLedger } from "../store/ledger.js";
 import { microsToCents } from "../usage/aggregate.js";
 import { budgetStatus, type Spike, type SpikeRule, spikeOf } from "../usage/alerts.js";
-import { periodBetween, shiftDay } from "../usage/periods.js";
+import { monthToDate, shiftDay } from "../usage/periods.js";
 import { createDeliverer, type DeliveryCounts, emptyCounts } from "./deliver.js";
 import { defaultOwner } from "./digest-job.js";
 
@@ -69,8 +69,7 @@ export async function runAlerts(
   }
 
   if (config.budgetMonthlyCents && config.budgetMonthlyCents > 0) {
-    const monthToDate = periodBetween(`${yesterday.slice(0, 7)}-01`, yesterday, "this month");
-    const report = await deps.loader.loadReport(monthToDate, { compare: false });
+    const report = await deps.loader.loadReport(monthToDate(yesterday), { compare: false });
     const status = budgetStatus(report.totals.costCents, config.budgetMonthlyCents, yesterday);
     // One message for the highest threshold reached; lower ones crossed at the same time are
     // claimed with it, so that they are not announced afterwards.

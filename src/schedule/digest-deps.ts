@@ -31,12 +31,16 @@ export function digestDeps(input: {
       weeklyOnMonday: config.DIGEST_WEEKLY_ON_MONDAY,
       monthlyOnFirst: config.DIGEST_MONTHLY_ON_FIRST,
       leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
-      budgetMonthlyCents:
-        config.BUDGET_MONTHLY_USD === undefined
-          ? undefined
-          : Math.round(config.BUDGET_MONTHLY_USD * 100),
+      budgetMonthlyCents: budgetMonthlyCents(config),
     },
   };
+}
+
+/** BUDGET_MONTHLY_USD in cents, for the digest's month line and the budget alerts. */
+function budgetMonthlyCents(config: Config): number | undefined {
+  return config.BUDGET_MONTHLY_USD === undefined
+    ? undefined
+    : Math.round(config.BUDGET_MONTHLY_USD * 100);
 }
 
 /** Does this configuration ask for any scheduled posting? */
@@ -59,10 +63,7 @@ export function alertsDeps(input: Parameters<typeof digestDeps>[0]): AlertsDeps 
     config: {
       channel: config.ALERT_CHANNEL,
       leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
-      budgetMonthlyCents:
-        config.BUDGET_MONTHLY_USD === undefined
-          ? undefined
-          : Math.round(config.BUDGET_MONTHLY_USD * 100),
+      budgetMonthlyCents: budgetMonthlyCents(config),
       spike: {
         factor: config.SPIKE_FACTOR,
         floorCents: Math.round(config.SPIKE_FLOOR_USD * 100),

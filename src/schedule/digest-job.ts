@@ -12,11 +12,12 @@ import {
 } from "../render/blocks/index.js";
 import { type RenderedChart, renderCharts } from "../render/charts/index.js";
 import type { UsageLoader } from "../service/usage-loader.js";
+import { chartFiles } from "../slack/files.js";
 import { mentionsFor } from "../slack/mentions.js";
 import type { DeliveryLedger } from "../store/ledger.js";
 import type { Preferences } from "../store/store.js";
 import { budgetStatus } from "../usage/alerts.js";
-import { periodBetween, shiftDay } from "../usage/periods.js";
+import { monthToDate, periodBetween, shiftDay } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
 import {
   createDeliverer,
@@ -89,13 +90,12 @@ const defaultRenderers: DigestRenderers = {
 };
 
 /** Month-to-date spend through `through` (its days are mostly cached by then), and its pace. */
-async function monthToDate(
+async function monthSoFar(
   loader: UsageLoader,
   through: string,
   budgetCents: number | undefined,
 ): Promise<MonthToDate> {
-  const period = periodBetween(`${through.slice(0, 7)}-01`, through, "this month");
-  const report = await loader.loadReport(period, { compare: false });
+  const report = await loader.loadReport(monthToDate(through), { compare: false });
   const status = budgetStatus(report.totals.costCents, budgetCents ?? 0, through);
   return {
     month: status.month,
@@ -173,12 +173,12 @@ export async function runDigest(
       hint: plan.kind === "daily" ? "`/claude-usage last 7 days` for the week" : undefined,
       monthToDate:
         plan.kind === "daily"
-          ? await monthToDate(deps.loader, plan.period.to, config.budgetMonthlyCents)
+          ? await monthSoFar(deps.loader, plan.period.to, config.budgetMonthlyCents)
           : undefined,
     });
     const period = `${plan.period.from}..${plan.period.to}`;
     // Weekly and monthly digests get charts in their thread; a day is one bar.
-    const charts = plan.kind === "daily" ? [] : await chartsFor(report, render, log);
+    const charts = chartFiles(plan.kind === "daily" ? [] : await chartsFor(report, render, log));
     for (const channel of config.channels) {
       const key = { kind: `digest-${plan.kind}`, target: channel, period };
       await deliver(key, channel, message);
@@ -187,12 +187,7 @@ export async function runDigest(
       // Not posted (yet): the charts wait for the run that posts it, so they land in its thread.
       if (!dryRun && (digest?.status !== "delivered" || !digest.ts)) continue;
       await deliverFiles({ kind: `charts-${plan.kind}`, target: channel, period }, channel, {
-        files: charts.map((c) => ({
-          filename: c.name,
-          title: c.title,
-          content: c.png,
-          altText: c.altText,
-        })),
+        files: charts,
         comment: "Charts of this period: daily spend and active people, and the top spenders.",
         threadTs: digest?.ts ?? undefined,
       });

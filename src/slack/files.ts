@@ -1,4 +1,5 @@
 import type { WebClient } from "@slack/web-api";
+import type { RenderedChart } from "../render/charts/index.js";
 
 /*
  * Files into Slack (exports, charts) with files.uploadV2: Slack's upload URL, then one
@@ -11,6 +12,16 @@ export interface FileToSend {
   content: Buffer | string;
   /** For images: what a screen reader says. */
   altText?: string | undefined;
+}
+
+/** Rendered charts as files to upload: their PNG, named, titled and described. */
+export function chartFiles(charts: readonly RenderedChart[]): FileToSend[] {
+  return charts.map((c) => ({
+    filename: c.name,
+    title: c.title,
+    content: c.png,
+    altText: c.altText,
+  }));
 }
 
 export interface FileSender {

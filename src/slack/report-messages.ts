@@ -12,10 +12,12 @@ import {
   type SlackMessage,
 } from "../render/blocks/index.js";
 import { renderCharts } from "../render/charts/index.js";
+import { formatDateSpan } from "../render/format.js";
 import { loadExport } from "../service/export.js";
 import { LEADERBOARD_METRICS, leaderboard } from "../usage/report.js";
 import type { UsageCommand } from "./commands/parse-command.js";
 import type { SlackContext } from "./context.js";
+import { chartFiles } from "./files.js";
 import { mentionsFor } from "./mentions.js";
 import { slackErrorCode, userIdLookup } from "./user-directory.js";
 
@@ -70,26 +72,20 @@ export async function answerCommand(
       const { files, comment } = await loadExport(ctx.loader, command.period, { now: ctx.now() });
       await ctx.uploads.toUser(userId, files, comment);
       return plain(
-        `:inbox_tray: Sent you the export for ${describeDates(command.period)} (UTC) in a DM: two CSV files, one row per person and day, and a summary per person.`,
+        `:inbox_tray: Sent you the export for ${formatDateSpan(command.period)} (UTC) in a DM: two CSV files, one row per person and day, and a summary per person.`,
       );
     }
     case "chart": {
       if (!(await ctx.access.canSeeOrg(userId))) return renderNotAllowed(COMMAND);
       if (!ctx.uploads) return plain("Charts are not set up on this installation.");
       const report = await ctx.loader.loadReport(command.period, { compare: false });
-      const charts = await renderCharts(report);
       await ctx.uploads.toUser(
         userId,
-        charts.map((c) => ({
-          filename: c.name,
-          title: c.title,
-          content: c.png,
-          altText: c.altText,
-        })),
-        `Claude Code charts, ${describeDates(command.period)} (UTC).`,
+        chartFiles(await renderCharts(report)),
+        `Claude Code charts, ${formatDateSpan(command.period)} (UTC).`,
       );
       return plain(
-        `:bar_chart: Sent you the charts for ${describeDates(command.period)} (UTC) in a DM: daily spend with active people, and the top spenders.`,
+        `:bar_chart: Sent you the charts for ${formatDateSpan(command.period)} (UTC) in a DM: daily spend with active people, and the top spenders.`,
       );
     }
     case "org":
@@ -151,8 +147,4 @@ export function failureMessage(
 
 function plain(text: string): SlackMessage {
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
-}
-
-function describeDates(period: { from: string; to: string }): string {
-  return period.from === period.to ? period.from : `${period.from} to ${period.to}`;
 }

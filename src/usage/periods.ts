@@ -33,6 +33,11 @@ export interface PeriodOptions {
 }
 
 export const DEFAULT_MAX_PERIOD_DAYS = 92;
+
+/** The month of `through` (a UTC day) from its 1st up to and including `through`. */
+export function monthToDate(through: string): Period {
+  return periodBetween(`${through.slice(0, 7)}-01`, through, "this month");
+}
 export const DEFAULT_PERIOD = "yesterday";
 
 /** Accepted forms, shown with every period error and in help texts. */
