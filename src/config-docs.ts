@@ -21,7 +21,9 @@ export function configVariables(): ConfigVariable[] {
       name,
       description: schema.description ?? "",
       defaultValue:
-        value === undefined || (Array.isArray(value) && value.length === 0)
+        value === undefined ||
+        (Array.isArray(value) && value.length === 0) ||
+        (value instanceof Map && value.size === 0)
           ? undefined
           : String(value),
     };

@@ -24,6 +24,37 @@ const timeZone = z
   .default("UTC")
   .refine(isValidTimeZone, { message: "must be an IANA time zone such as Europe/Berlin or UTC" });
 
+/**
+ * `BUDGET_USER_OVERRIDES`: `who=amount` entries, where who is an email (a person) or an API key
+ * name, and amount is US dollars or `off` (no budget). Keyed like the report's actors. Problems
+ * name the entry's position, not its text.
+ */
+function parseBudgetOverrides(
+  text: string | undefined,
+  ctx: z.RefinementCtx,
+): Map<string, number | null> {
+  const overrides = new Map<string, number | null>();
+  const entries = (text ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
+  entries.forEach((entry, i) => {
+    const match = /^(.+?)\s*=\s*(\S+)$/.exec(entry);
+    const who = match?.[1]?.trim() ?? "";
+    const amount = match?.[2] ?? "";
+    const usd = /^(off|none)$/i.test(amount) ? null : Number(amount);
+    if (!who || (usd !== null && !(Number.isFinite(usd) && usd > 0))) {
+      ctx.addIssue({
+        code: "custom",
+        message: `entry ${i + 1} must look like ada@example.com=800, ci-bot=50 or name=off`,
+      });
+      return;
+    }
+    overrides.set(who.includes("@") ? `user:${who.toLowerCase()}` : `api_key:${who}`, usd);
+  });
+  return overrides;
+}
+
 export const configSchema = z.object({
   ANTHROPIC_ADMIN_KEY: optionalString.describe(
     "Admin API key of your Anthropic organisation (sk-ant-admin…). Required except with --demo.",
@@ -128,6 +159,20 @@ export const configSchema = z.object({
     .optional()
     .describe(
       "Monthly budget in US dollars: alerts when month-to-date spend passes 50, 80 and 100 %.",
+    ),
+  BUDGET_USER_MONTHLY_USD: z.coerce
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      "Monthly budget of each person in US dollars: alerts when one passes 80 and 100 % of it.",
+    ),
+  BUDGET_USER_OVERRIDES: z
+    .string()
+    .optional()
+    .transform(parseBudgetOverrides)
+    .describe(
+      "Budgets for some people or API keys (comma-separated): ada@example.com=800, ci-bot=50, bob@example.com=off.",
     ),
   SPIKE_FACTOR: z.coerce
     .number()

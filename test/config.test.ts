@@ -37,6 +37,32 @@ describe("loadConfig", () => {
     }
   });
 
+  it("BUDGET_USER_OVERRIDES: emails (any case) are people, other names API keys, off is no budget", () => {
+    const config = loadConfig({
+      BUDGET_USER_OVERRIDES: " Ada@Example.com=800 , ci-bot = 50.5,bob@example.com=off,",
+    });
+    expect([...config.BUDGET_USER_OVERRIDES]).toEqual([
+      ["user:ada@example.com", 800],
+      ["api_key:ci-bot", 50.5],
+      ["user:bob@example.com", null],
+    ]);
+    expect(loadConfig({}).BUDGET_USER_OVERRIDES.size).toBe(0);
+  });
+
+  it("a bad BUDGET_USER_OVERRIDES entry is named by position, without echoing it", () => {
+    for (const bad of ["zed@corp.test=lots", "zed@corp.test", "=5", "x=-3", "x=0"]) {
+      try {
+        loadConfig({ BUDGET_USER_OVERRIDES: `ci-bot=5, ${bad}` });
+        expect.unreachable(bad);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        const [problem] = (error as ConfigError).problems;
+        expect(problem).toMatch(/^BUDGET_USER_OVERRIDES: entry 2 must look like/);
+        expect(problem).not.toMatch(/zed|lots|-3/);
+      }
+    }
+  });
+
   it("requireAdminKey names the variable when missing, and returns it when set", () => {
     expect(() => requireAdminKey(loadConfig({}))).toThrow(/ANTHROPIC_ADMIN_KEY: is not set/);
     expect(requireAdminKey(loadConfig({ ANTHROPIC_ADMIN_KEY: "sk-ant-admin01-x" }))).toBe(

@@ -1,20 +1,37 @@
+import { createHash } from "node:crypto";
 import type { WebClient } from "@slack/web-api";
 import { type Logger, newReferenceId } from "../log.js";
-import { renderBudgetAlert, renderSpikeAlert } from "../render/blocks/alerts.js";
+import {
+  renderBudgetAlert,
+  renderPersonalBudgetAlert,
+  renderPersonalBudgetsAlert,
+  renderSpikeAlert,
+} from "../render/blocks/alerts.js";
+import type { SlackMessage } from "../render/blocks/limits.js";
 import { escapeMrkdwn } from "../render/blocks/limits.js";
 import type { UsageLoader } from "../service/usage-loader.js";
 import { mentionsFor } from "../slack/mentions.js";
-import type { DeliveryLedger } from "../store/ledger.js";
+import type { DeliveryKey, DeliveryLedger } from "../store/ledger.js";
 import { microsToCents } from "../usage/aggregate.js";
-import { budgetStatus, type Spike, type SpikeRule, spikeOf } from "../usage/alerts.js";
+import {
+  budgetStatus,
+  type PersonalBudgetStatus,
+  type PersonalBudgets,
+  personalBudgetsCrossed,
+  type Spike,
+  type SpikeRule,
+  spikeOf,
+} from "../usage/alerts.js";
 import { monthToDate, shiftDay } from "../usage/periods.js";
+import type { ActorRow } from "../usage/report.js";
 import { createDeliverer, type DeliveryCounts, emptyCounts } from "./deliver.js";
 import { defaultOwner } from "./digest-job.js";
 
 /*
  * Budget and spike alerts to ALERT_CHANNEL, each at most once (through the ledger): month-to-date
- * spend crossing 50/80/100 % of BUDGET_MONTHLY_USD, and yesterday's spend of a person (or the org)
- * far above its trailing median.
+ * spend crossing 50/80/100 % of BUDGET_MONTHLY_USD, a person's (or API key's) crossing 80/100 % of
+ * their own monthly budget, and yesterday's spend of a person (or the org) far above its trailing
+ * median.
  */
 
 export interface AlertsConfig {
@@ -23,6 +40,8 @@ export interface AlertsConfig {
   leaseMs?: number | undefined;
   /** Monthly budget in cents; no budget alerts without one. */
   budgetMonthlyCents?: number | undefined;
+  /** Monthly budgets of people and API keys; none without a default or overrides. */
+  personalBudgets?: PersonalBudgets | undefined;
   spike: SpikeRule & { trailingDays: number };
 }
 
@@ -58,33 +77,116 @@ export async function runAlerts(
   const yesterday = shiftDay(options.date, -1);
 
   /** A lower threshold reached together with a higher one: recorded as covered, never posted. */
-  async function supersede(key: { kind: string; target: string; period: string }, by: number) {
+  async function markCovered(key: DeliveryKey, by: string) {
     const claim = await deps.ledger.claim(key, { owner, leaseMs: 60_000, maxAttempts: 1 });
     if (claim.status === "claimed") {
-      await deps.ledger.markDelivered(key, owner, {
-        channel: config.channel,
-        ts: `superseded-by-${by}`,
-      });
+      await deps.ledger.markDelivered(key, owner, { channel: config.channel, ts: by });
     }
   }
 
-  if (config.budgetMonthlyCents && config.budgetMonthlyCents > 0) {
+  const personKey = (actor: { key: string }, month: string, threshold: number) => ({
+    kind: "alert-user-budget",
+    target: config.channel,
+    period: `${month}:${actor.key}:${threshold}`,
+  });
+
+  /**
+   * People whose highest threshold is not announced yet: one of them gets a message of their own;
+   * several get one message together (each person's thresholds are then recorded as covered by
+   * it). The shared message's key is made of who and which threshold, so a rerun after a crash
+   * finds it delivered instead of posting it again.
+   */
+  async function announcePersonalBudgets(over: PersonalBudgetStatus<ActorRow>[]) {
+    const pending: typeof over = [];
+    for (const entry of over) {
+      const highest = entry.status.crossed.at(-1) ?? 0;
+      const done = await deps.ledger.get(personKey(entry.actor, entry.status.month, highest));
+      if (done?.status !== "delivered") pending.push(entry);
+    }
+    if (pending.length === 0) return;
+    const mention = await mentionsFor(
+      pending.map((p) => p.actor),
+      deps.lookupUser,
+    );
+    if (pending.length === 1) {
+      const [{ actor, status }] = pending as [(typeof over)[number]];
+      const who = {
+        mrkdwn: whoMrkdwn(actor, mention),
+        name: actor.name,
+        apiKey: actor.type === "api_key",
+      };
+      await announceHighest(
+        status.crossed,
+        (threshold) => personKey(actor, status.month, threshold),
+        (threshold) => renderPersonalBudgetAlert(status, threshold, who, now()),
+      );
+      return;
+    }
+    const month = pending[0]?.status.month ?? "";
+    const digest = createHash("sha256")
+      .update(pending.map((p) => `${p.actor.key}:${p.status.crossed.at(-1)}`).join("\n"))
+      .digest("hex")
+      .slice(0, 16);
+    const groupKey = {
+      kind: "alert-user-budgets",
+      target: config.channel,
+      period: `${month}:${digest}`,
+    };
+    await deliver(
+      groupKey,
+      config.channel,
+      renderPersonalBudgetsAlert(
+        pending.map(({ actor, status }) => ({ status, who: whoMrkdwn(actor, mention) })),
+        now(),
+      ),
+    );
+    if (options.dryRun || (await deps.ledger.get(groupKey))?.status !== "delivered") return;
+    for (const { actor, status } of pending) {
+      for (const threshold of status.crossed) {
+        await markCovered(
+          personKey(actor, status.month, threshold),
+          `in-${groupKey.kind}-${digest}`,
+        );
+      }
+    }
+  }
+
+  /**
+   * One message for the highest threshold reached; lower ones crossed at the same time are
+   * claimed with it, so that they are not announced afterwards.
+   */
+  async function announceHighest(
+    crossed: readonly number[],
+    key: (threshold: number) => { kind: string; target: string; period: string },
+    message: (threshold: number) => SlackMessage,
+  ) {
+    const highest = crossed.at(-1);
+    if (highest === undefined) return;
+    for (const threshold of [...crossed].reverse()) {
+      if (threshold === highest) await deliver(key(threshold), config.channel, message(highest));
+      else if (!options.dryRun) await markCovered(key(threshold), `superseded-by-${highest}`);
+    }
+  }
+
+  const orgBudget = config.budgetMonthlyCents && config.budgetMonthlyCents > 0;
+  const personal = config.personalBudgets;
+  const personalBudgets = !!personal && (!!personal.defaultCents || personal.overrides.size > 0);
+  if (orgBudget || personalBudgets) {
     const report = await deps.loader.loadReport(monthToDate(yesterday), { compare: false });
-    const status = budgetStatus(report.totals.costCents, config.budgetMonthlyCents, yesterday);
-    // One message for the highest threshold reached; lower ones crossed at the same time are
-    // claimed with it, so that they are not announced afterwards.
-    const highest = status.crossed.at(-1);
-    if (highest !== undefined) {
-      const message = renderBudgetAlert(status, highest, now());
-      for (const threshold of [...status.crossed].reverse()) {
-        const key = {
+    if (orgBudget && config.budgetMonthlyCents) {
+      const status = budgetStatus(report.totals.costCents, config.budgetMonthlyCents, yesterday);
+      await announceHighest(
+        status.crossed,
+        (threshold) => ({
           kind: "alert-budget",
           target: config.channel,
           period: `${status.month}:${threshold}`,
-        };
-        if (threshold === highest) await deliver(key, config.channel, message);
-        else if (!options.dryRun) await supersede(key, highest);
-      }
+        }),
+        (threshold) => renderBudgetAlert(status, threshold, now()),
+      );
+    }
+    if (personalBudgets && personal) {
+      await announcePersonalBudgets(personalBudgetsCrossed(report.actors, personal, yesterday));
     }
   }
 
@@ -122,9 +224,7 @@ export async function runAlerts(
       const who =
         spike.key === "org"
           ? "the whole org"
-          : actor?.type === "api_key"
-            ? `API key \`${escapeMrkdwn(spike.name)}\``
-            : (mention({ key: spike.key }) ?? escapeMrkdwn(spike.name));
+          : whoMrkdwn(actor ?? { key: spike.key, type: "user", name: spike.name }, mention);
       await deliver(
         { kind: "alert-spike", target: config.channel, period: `${yesterday}:${spike.key}` },
         config.channel,
@@ -134,4 +234,14 @@ export async function runAlerts(
   }
   log.info({ ...counts, planned: counts.planned.length }, "alerts run finished");
   return counts;
+}
+
+/** How an alert names an actor: an API key as such, a person by mention or else by email. */
+function whoMrkdwn(
+  actor: Pick<ActorRow, "key" | "type" | "name">,
+  mention: (actor: Pick<ActorRow, "key">) => string | undefined,
+): string {
+  return actor.type === "api_key"
+    ? `API key \`${escapeMrkdwn(actor.name)}\``
+    : (mention(actor) ?? escapeMrkdwn(actor.name));
 }

@@ -38,9 +38,11 @@ export function digestDeps(input: {
 
 /** BUDGET_MONTHLY_USD in cents, for the digest's month line and the budget alerts. */
 function budgetMonthlyCents(config: Config): number | undefined {
-  return config.BUDGET_MONTHLY_USD === undefined
-    ? undefined
-    : Math.round(config.BUDGET_MONTHLY_USD * 100);
+  return toCents(config.BUDGET_MONTHLY_USD);
+}
+
+function toCents(usd: number | undefined): number | undefined {
+  return usd === undefined ? undefined : Math.round(usd * 100);
 }
 
 /** Does this configuration ask for any scheduled posting? */
@@ -64,6 +66,15 @@ export function alertsDeps(input: Parameters<typeof digestDeps>[0]): AlertsDeps 
       channel: config.ALERT_CHANNEL,
       leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
       budgetMonthlyCents: budgetMonthlyCents(config),
+      personalBudgets: {
+        defaultCents: toCents(config.BUDGET_USER_MONTHLY_USD),
+        overrides: new Map(
+          [...config.BUDGET_USER_OVERRIDES].map(([key, usd]) => [
+            key,
+            usd === null ? null : (toCents(usd) ?? null),
+          ]),
+        ),
+      },
       spike: {
         factor: config.SPIKE_FACTOR,
         floorCents: Math.round(config.SPIKE_FLOOR_USD * 100),

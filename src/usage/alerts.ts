@@ -26,6 +26,7 @@ export function budgetStatus(
   spentCents: number,
   budgetCents: number,
   through: string,
+  thresholds: readonly number[] = BUDGET_THRESHOLDS,
 ): BudgetStatus {
   const date = new Date(`${through}T00:00:00Z`);
   const daysElapsed = date.getUTCDate();
@@ -37,11 +38,55 @@ export function budgetStatus(
     month: through.slice(0, 7),
     spentCents,
     budgetCents,
-    crossed: BUDGET_THRESHOLDS.filter((t) => percent >= t),
+    crossed: thresholds.filter((t) => percent >= t),
     projectedCents: (spentCents / daysElapsed) * daysInMonth,
     daysElapsed,
     daysInMonth,
   };
+}
+
+/**
+ * A person's budget alerts only at 80 and 100 %: half a personal budget spent is not news for a
+ * channel, while half of the org's is planning information.
+ */
+export const PERSONAL_BUDGET_THRESHOLDS = [80, 100] as const;
+
+export interface PersonalBudgets {
+  /** Everyone's monthly budget in cents (API keys only through overrides). */
+  defaultCents?: number | undefined;
+  /** Budgets by actor key; null means no budget for this actor. */
+  overrides: ReadonlyMap<string, number | null>;
+}
+
+export interface PersonalBudgetStatus<A> {
+  actor: A;
+  status: BudgetStatus;
+}
+
+/**
+ * The people (and API keys) whose month-to-date spend reached one of the personal thresholds,
+ * most over budget first. The default budget applies to people, not to API keys: a CI key's
+ * spend is not a person's.
+ */
+export function personalBudgetsCrossed<A extends { key: string; type: string; costCents: number }>(
+  actors: Iterable<A>,
+  budgets: PersonalBudgets,
+  through: string,
+): PersonalBudgetStatus<A>[] {
+  const crossed: PersonalBudgetStatus<A>[] = [];
+  for (const actor of actors) {
+    const override = budgets.overrides.get(actor.key);
+    const budget =
+      override !== undefined ? override : actor.type === "user" ? budgets.defaultCents : undefined;
+    if (!budget || budget <= 0) continue;
+    const status = budgetStatus(actor.costCents, budget, through, PERSONAL_BUDGET_THRESHOLDS);
+    if (status.crossed.length > 0) crossed.push({ actor, status });
+  }
+  return crossed.sort(
+    (a, b) =>
+      b.status.spentCents / b.status.budgetCents - a.status.spentCents / a.status.budgetCents ||
+      a.actor.key.localeCompare(b.actor.key),
+  );
 }
 
 export interface Spike {

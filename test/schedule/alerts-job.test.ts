@@ -104,6 +104,62 @@ describe("runAlerts", () => {
     expect(texts().join("")).not.toContain("the whole org");
   });
 
+  it("personal budgets: one message per person for the highest threshold, each once a month", async () => {
+    const { store, deps } = await setup();
+    // Month to date: Ada 23 × $30 + $150 = $840, Bob 24 × $30 = $720.
+    const withBudgets = (defaultUsd: number, overrides: [string, number | null][] = []) => {
+      const d = deps();
+      d.config.personalBudgets = {
+        defaultCents: defaultUsd * 100,
+        overrides: new Map(overrides.map(([k, usd]) => [k, usd === null ? null : usd * 100])),
+      };
+      d.config.spike.floorCents = 1e9; // budgets only
+      return d;
+    };
+    // $1,000 each: Ada at 84 % (80 crossed), Bob at 72 % (nothing).
+    expect(await runAlerts({ date: "2026-11-25" }, withBudgets(1000))).toMatchObject({
+      posted: 1,
+      failed: 0,
+    });
+    expect(texts()[0]).toContain(
+      "<@UADA> has passed 80% of their monthly budget for Claude Code: *$840.00* of $1,000.00.",
+    );
+    expect(texts()[0]).toContain("Claude Code budget of ada@example.com: 84% of $1,000.00 used");
+
+    // Later the same month, Bob gets a $700 budget (over it: 103 %) and Ada's is lowered to $800
+    // (105 %): two people at once get one message together. Ada's 80 % was announced already;
+    // Bob's 80 % is covered by the shared message, as is each one's 100 %.
+    const next = withBudgets(1000, [
+      ["user:bob@example.com", 700],
+      ["user:ada@example.com", 800],
+    ]);
+    expect(await runAlerts({ date: "2026-11-25" }, next)).toMatchObject({ posted: 1 });
+    expect(texts()).toHaveLength(2);
+    const shared = texts()[1];
+    expect(shared).toContain("Claude Code budgets: 2 people and API keys at 80% or more (2026-11)");
+    expect(shared).toContain("(2 of them are over it)");
+    expect(shared).toContain(
+      "🚨 <@UADA>: *$840.00* of $800.00 (105%) · on pace for $1,050.00\\n🚨 bob@example.com: *$720.00* of $700.00 (103%)",
+    );
+    const covered = await store.ledger.list();
+    expect(
+      covered
+        .filter((d) => d.kind === "alert-user-budget")
+        .map((d) => [d.period, d.status, d.ts?.replace(/[0-9a-f]{16}$/, "…")]),
+    ).toEqual(
+      expect.arrayContaining([
+        ["2026-11:user:ada@example.com:80", "delivered", expect.stringMatching(/^\d+\.\d+$/)],
+        ["2026-11:user:ada@example.com:100", "delivered", "in-alert-user-budgets-…"],
+        ["2026-11:user:bob@example.com:80", "delivered", "in-alert-user-budgets-…"],
+        ["2026-11:user:bob@example.com:100", "delivered", "in-alert-user-budgets-…"],
+      ]),
+    );
+
+    // Every threshold reached is announced: nothing more this month.
+    expect(await runAlerts({ date: "2026-11-25" }, next)).toMatchObject({ posted: 0 });
+    expect(slack?.messages).toHaveLength(2);
+  });
+
   it("a dry run posts nothing and claims nothing", async () => {
     const { store, deps } = await setup();
     const counts = await runAlerts({ date: "2026-11-25", dryRun: true }, deps(1800));

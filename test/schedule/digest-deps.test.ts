@@ -20,6 +20,8 @@ describe("job dependencies from configuration", () => {
         ALERT_CHANNEL: "CALERTS",
         DELIVERY_LEASE_SECONDS: "7",
         BUDGET_MONTHLY_USD: "12.345",
+        BUDGET_USER_MONTHLY_USD: "250",
+        BUDGET_USER_OVERRIDES: "ada@example.com=400.5, ci-bot=off",
       }),
       store: await handle.open(),
       loader: createUsageLoader({ source: createSyntheticSource(createSyntheticOrg()) }),
@@ -30,6 +32,13 @@ describe("job dependencies from configuration", () => {
       channel: "CALERTS",
       leaseMs: 7000,
       budgetMonthlyCents: 1235,
+      personalBudgets: {
+        defaultCents: 25_000,
+        overrides: new Map([
+          ["user:ada@example.com", 40_050],
+          ["api_key:ci-bot", null],
+        ]),
+      },
     });
     // Without a Slack directory nobody can be found.
     expect(await digestDeps(input).lookupUser("ada@example.com")).toBeNull();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { budgetStatus, median, spikeOf } from "../../src/usage/alerts.js";
+import { budgetStatus, median, personalBudgetsCrossed, spikeOf } from "../../src/usage/alerts.js";
 
 describe("budgetStatus", () => {
   it("finds the thresholds crossed and projects the month", () => {
@@ -16,6 +16,44 @@ describe("budgetStatus", () => {
       crossed: [],
       daysInMonth: 28,
     });
+  });
+});
+
+describe("personal budgets", () => {
+  const actor = (key: string, costCents: number) => ({
+    key,
+    type: key.startsWith("user:") ? "user" : "api_key",
+    costCents,
+  });
+  const actors = [
+    actor("user:ada@example.com", 450_00), // 90 % of the $500 default
+    actor("user:bob@example.com", 300_00), // 60 %: not news
+    actor("user:cy@example.com", 2000_00), // no budget (off)
+    actor("user:dee@example.com", 250_00), // 125 % of her own $200
+    actor("api_key:ci-bot", 900_00), // API keys: no default budget
+    actor("api_key:nightly", 60_00), // 120 % of its $50
+  ];
+  const budgets = {
+    defaultCents: 500_00,
+    overrides: new Map<string, number | null>([
+      ["user:cy@example.com", null],
+      ["user:dee@example.com", 200_00],
+      ["api_key:nightly", 50_00],
+    ]),
+  };
+
+  it("the default applies to people, overrides to anyone; most over budget first; only 80 and 100 %", () => {
+    const over = personalBudgetsCrossed(actors, budgets, "2026-11-24");
+    expect(over.map((o) => [o.actor.key, o.status.crossed, o.status.budgetCents])).toEqual([
+      ["user:dee@example.com", [80, 100], 200_00],
+      ["api_key:nightly", [80, 100], 50_00],
+      ["user:ada@example.com", [80], 500_00],
+    ]);
+    expect(over[2]?.status.projectedCents).toBeCloseTo((450_00 / 24) * 30, 6);
+  });
+
+  it("no default and no overrides: nobody has a budget", () => {
+    expect(personalBudgetsCrossed(actors, { overrides: new Map() }, "2026-11-24")).toEqual([]);
   });
 });
 

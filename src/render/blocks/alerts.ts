@@ -1,6 +1,6 @@
 import type { BudgetStatus, Spike } from "../../usage/alerts.js";
 import { formatDay, formatPercent, formatUsd } from "../format.js";
-import { clip, type SlackMessage } from "./limits.js";
+import { capBlocks, clip, packLines, type SlackMessage } from "./limits.js";
 
 /* Alerts say who, how much, and compared to what. */
 
@@ -9,15 +9,100 @@ export function renderBudgetAlert(
   threshold: number,
   now: Date,
 ): SlackMessage {
-  const share = status.budgetCents > 0 ? status.spentCents / status.budgetCents : 0;
-  const daysLeft = status.daysInMonth - status.daysElapsed;
+  const share = shareOf(status);
   const headline =
     threshold >= 100
       ? `🚨 Claude Code spend is over this month's budget: *${formatUsd(status.spentCents)}* of ${formatUsd(status.budgetCents)} (${formatPercent(share)}).`
       : `💸 Claude Code spend has passed ${threshold}% of this month's budget: *${formatUsd(status.spentCents)}* of ${formatUsd(status.budgetCents)}.`;
+  return budgetMessage(
+    `Claude Code budget: ${formatPercent(share)} of ${formatUsd(status.budgetCents)} used (${status.month})`,
+    headline,
+    status,
+    now,
+  );
+}
+
+/**
+ * A person's (or an API key's) monthly budget. `who` is ready-made mrkdwn (a mention, an email or
+ * an API key); `name` is the plain name for the notification text.
+ */
+export function renderPersonalBudgetAlert(
+  status: BudgetStatus,
+  threshold: number,
+  who: { mrkdwn: string; name: string; apiKey: boolean },
+  now: Date,
+): SlackMessage {
+  const share = shareOf(status);
+  // An absurdly long name must not push the numbers out of the section.
+  who = { ...who, mrkdwn: clip(who.mrkdwn, 300), name: clip(who.name, 300) };
+  const budget = who.apiKey ? "its monthly budget" : "their monthly budget";
+  const headline =
+    threshold >= 100
+      ? `🚨 ${who.mrkdwn} is over ${budget} for Claude Code: *${formatUsd(status.spentCents)}* of ${formatUsd(status.budgetCents)} (${formatPercent(share)}).`
+      : `💸 ${who.mrkdwn} has passed ${threshold}% of ${budget} for Claude Code: *${formatUsd(status.spentCents)}* of ${formatUsd(status.budgetCents)}.`;
+  return budgetMessage(
+    `Claude Code budget of ${who.name}: ${formatPercent(share)} of ${formatUsd(status.budgetCents)} used (${status.month})`,
+    headline,
+    status,
+    now,
+  );
+}
+
+export interface PersonOverBudget {
+  status: BudgetStatus;
+  /** Ready-made mrkdwn: a mention, an email or an API key. */
+  who: string;
+}
+
+/**
+ * Several people over their budgets on one morning (say, when budgets are first set mid-month):
+ * one message listing them, most over budget first, instead of one message each.
+ */
+export function renderPersonalBudgetsAlert(
+  people: readonly PersonOverBudget[],
+  now: Date,
+): SlackMessage {
+  const first = people[0]?.status;
+  const over = people.filter((p) => p.status.crossed.includes(100)).length;
+  const headline = `💸 ${people.length} people and API keys reached 80% of their monthly Claude Code budget${over > 0 ? ` (${over} of them are over it)` : ""}:`;
+  const lines = people.map(({ status, who }) => {
+    const mark = status.crossed.includes(100) ? "🚨" : "•";
+    return `${mark} ${clip(who, 300)}: *${formatUsd(status.spentCents)}* of ${formatUsd(status.budgetCents)} (${formatPercent(shareOf(status))}) · on pace for ${formatUsd(status.projectedCents)}`;
+  });
+  const through = first
+    ? `Month to date through ${formatDay(`${first.month}-${String(first.daysElapsed).padStart(2, "0")}`, now)} · `
+    : "";
+  return {
+    text: `Claude Code budgets: ${people.length} people and API keys at 80% or more (${first?.month ?? ""})`,
+    blocks: capBlocks([
+      { type: "section", text: { type: "mrkdwn", text: headline } },
+      ...packLines(lines).map((chunk) => ({
+        type: "section" as const,
+        text: { type: "mrkdwn" as const, text: chunk },
+      })),
+      {
+        type: "context",
+        elements: [{ type: "mrkdwn", text: `${through}costs are estimates from Anthropic` }],
+      },
+    ]),
+  };
+}
+
+function shareOf(status: BudgetStatus): number {
+  return status.budgetCents > 0 ? status.spentCents / status.budgetCents : 0;
+}
+
+/** The headline, then the pace to the end of the month. */
+function budgetMessage(
+  text: string,
+  headline: string,
+  status: BudgetStatus,
+  now: Date,
+): SlackMessage {
+  const daysLeft = status.daysInMonth - status.daysElapsed;
   const pace = `On pace for ${formatUsd(status.projectedCents)} by the end of the month · ${daysLeft} day${daysLeft === 1 ? "" : "s"} left · month to date through ${formatDay(`${status.month}-${String(status.daysElapsed).padStart(2, "0")}`, now)}`;
   return {
-    text: `Claude Code budget: ${formatPercent(share)} of ${formatUsd(status.budgetCents)} used (${status.month})`,
+    text,
     blocks: [
       { type: "section", text: { type: "mrkdwn", text: clip(headline, 3000) } },
       {
