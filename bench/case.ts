@@ -4,6 +4,7 @@ import { loadConfig, requireSlack } from "../src/config.js";
 import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
 import { createLogger } from "../src/log.js";
 import { createUsageLoader } from "../src/service/usage-loader.js";
+import { createWorkerFetcher } from "../src/service/worker-fetcher.js";
 import { createSlackApp } from "../src/slack/app.js";
 import { createMemoryDayCache } from "../src/store/day-cache.js";
 import { addRecord, aggregateDay, emptyAggregate } from "../src/usage/aggregate.js";
@@ -23,6 +24,8 @@ export interface CaseInput {
   from: string;
   to: string;
   concurrency: number;
+  /** Worker threads for the cold report and the ack case (0: the main thread), as FETCH_WORKERS. */
+  workers: number;
   users: number;
   seed: number;
 }
@@ -47,27 +50,47 @@ const input = JSON.parse(process.argv[2] ?? "{}") as CaseInput;
 const now = () => new Date(Date.parse(`${input.to}T00:00:00Z`) + 30 * 86_400_000);
 const period = periodBetween(input.from, input.to);
 
-async function report(concurrency: number, warmFirst: boolean): Promise<CaseResult> {
-  const client = createAdminClient({
-    adminKey: FAKE_ADMIN_KEY,
-    baseUrl: input.url,
-    connections: concurrency,
-  });
+/**
+ * The client as the app builds it: days fetched in `workers` worker threads (the bundled
+ * day-worker.js next to this bundle), or on the main thread.
+ */
+function usage(concurrency: number, workers: number) {
+  const options = { adminKey: FAKE_ADMIN_KEY, baseUrl: input.url, connections: concurrency };
+  const client = createAdminClient(options);
+  const pool = workers > 0 ? createWorkerFetcher({ threads: workers, client: options }) : null;
+  return {
+    client,
+    fetchDay: pool?.fetchDay,
+    requestCount: () => client.requestCount + (pool?.requestCount ?? 0),
+    close: async () => {
+      await Promise.all([client.close(), pool?.close()]);
+    },
+  };
+}
+
+async function report(
+  concurrency: number,
+  workers: number,
+  warmFirst: boolean,
+): Promise<CaseResult> {
+  const api = usage(concurrency, workers);
   const loader = createUsageLoader({
-    source: client,
+    source: api.client,
+    fetchDay: api.fetchDay,
     cache: createMemoryDayCache(),
     concurrency,
     now,
   });
   if (warmFirst) await loader.loadReport(period, { compare: false });
-  const before = client.requestCount;
+  const before = api.requestCount();
   const started = performance.now();
   const result = await loader.loadReport(period, { compare: false });
   const ms = performance.now() - started;
-  await client.close();
+  const requests = api.requestCount() - before;
+  await api.close();
   return {
     ms,
-    requests: client.requestCount - before,
+    requests,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     records: result.daily.length,
     costCents: result.totals.costCents,
@@ -122,13 +145,10 @@ async function ack(): Promise<CaseResult> {
     PORT: "0",
     MAX_PERIOD_DAYS: "366",
   });
-  const client = createAdminClient({
-    adminKey: FAKE_ADMIN_KEY,
-    baseUrl: input.url,
-    connections: input.concurrency,
-  });
+  const api = usage(input.concurrency, input.workers);
   const loader = createUsageLoader({
-    source: client,
+    source: api.client,
+    fetchDay: api.fetchDay,
     cache: createMemoryDayCache(),
     concurrency: input.concurrency,
     now,
@@ -167,14 +187,15 @@ async function ack(): Promise<CaseResult> {
   const ms = performance.now() - started;
   await Promise.all(probes);
   await app.stop();
-  await client.close();
+  const requests = api.requestCount();
+  await api.close();
   await slack.close();
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
   return {
     ms,
-    requests: client.requestCount,
+    requests,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     acks: latencies.length,
     ackP50Ms: at(0.5),
@@ -188,5 +209,7 @@ const result =
     ? aggregate()
     : input.kind === "ack"
       ? await ack()
-      : await report(input.kind === "baseline" ? 1 : input.concurrency, input.kind === "warm");
+      : input.kind === "baseline"
+        ? await report(1, 0, false)
+        : await report(input.concurrency, input.workers, input.kind === "warm");
 process.stdout.write(`${JSON.stringify(result)}\n`);

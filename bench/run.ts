@@ -4,6 +4,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { MAX_PAGE_SIZE } from "../src/anthropic/client.js";
+import { configSchema } from "../src/config.js";
 import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
 import { DEFAULT_FETCH_CONCURRENCY } from "../src/service/usage-loader.js";
 import { periodBetween } from "../src/usage/periods.js";
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     days: { type: "string" },
     latency: { type: "string", default: "30" },
     concurrency: { type: "string", default: String(DEFAULT_FETCH_CONCURRENCY) },
+    /** Worker threads of the cold, warm and ack cases (FETCH_WORKERS; 0: the main thread). */
+    workers: { type: "string", default: String(configSchema.shape.FETCH_WORKERS.parse(undefined)) },
     seed: { type: "string", default: "42" },
     out: { type: "string", default: "bench/results/latest.json" },
     /** Comma-separated cases to run (cold, baseline, warm, aggregate, ack); all by default. */
@@ -34,6 +37,7 @@ const users = Number(values.users ?? (values.quick ? 1000 : 10_000));
 const dayCount = Number(values.days ?? (values.quick ? 7 : 30));
 const latency = Number(values.latency);
 const concurrency = Number(values.concurrency);
+const workers = Number(values.workers);
 const seed = Number(values.seed);
 const to = "2026-10-31";
 const from = new Date(Date.parse(`${to}T00:00:00Z`) - (dayCount - 1) * 86_400_000)
@@ -51,18 +55,19 @@ const records = period.days.reduce((sum, d) => sum + org.recordCount(d), 0);
 const limitMs = Math.max(Math.max(...pagesPerDay) * latency, (totalPages * latency) / concurrency);
 
 console.log(
-  `org: ${users} people, ${dayCount} days (${from}..${to}), ${records} records, ${totalPages} pages; latency ${latency} ms; concurrency ${concurrency}; physical limit ${limitMs.toFixed(0)} ms`,
+  `org: ${users} people, ${dayCount} days (${from}..${to}), ${records} records, ${totalPages} pages; latency ${latency} ms; concurrency ${concurrency}; workers ${workers}; physical limit ${limitMs.toFixed(0)} ms`,
 );
 
 // Cases run as plain bundled JavaScript, as in production: tsx's own loader would add ~70 MB RSS.
-const caseBundle = "bench/results/case.mjs";
+const caseBundle = "bench/results/case.js";
+// The worker script goes next to the case bundle, where worker-fetcher looks for day-worker.js.
 await build({
-  entryPoints: ["bench/case.ts"],
+  entryPoints: { case: "bench/case.ts", "day-worker": "src/service/day-worker.ts" },
   bundle: true,
   platform: "node",
   format: "esm",
   target: "node20",
-  outfile: caseBundle,
+  outdir: "bench/results",
   packages: "external",
   logLevel: "error",
 });
@@ -91,7 +96,7 @@ const firstLine = await new Promise<string>((resolve, reject) => {
 const { url } = JSON.parse(firstLine) as { url: string };
 
 async function runCase(kind: CaseInput["kind"]): Promise<CaseResult> {
-  const input: CaseInput = { kind, url, from, to, concurrency, users, seed };
+  const input: CaseInput = { kind, url, from, to, concurrency, workers, users, seed };
   const child = spawn(process.execPath, [caseBundle, JSON.stringify(input)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -194,7 +199,7 @@ console.log(
 mkdirSync("bench/results", { recursive: true });
 writeFileSync(
   values.out,
-  `${JSON.stringify({ at: new Date().toISOString(), users, days: dayCount, latency, concurrency, records, totalPages, limitMs, rows, targets: verdicts }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), users, days: dayCount, latency, concurrency, workers, records, totalPages, limitMs, rows, targets: verdicts }, null, 2)}\n`,
 );
 console.log(`written: ${values.out}`);
 // The report must be the same however it was fetched.

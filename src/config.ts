@@ -69,6 +69,9 @@ export const configSchema = z.object({
   FETCH_CONCURRENCY: int(1, 64, DEFAULT_FETCH_CONCURRENCY).describe(
     "Days fetched from the API at once (pages of one day are always sequential).",
   ),
+  FETCH_WORKERS: int(0, 8, 1).describe(
+    "Worker threads that fetch and aggregate days in the Slack app, so that commands are answered at once during a long report (0: on the main thread).",
+  ),
   MAX_PERIOD_DAYS: int(1, 366, DEFAULT_MAX_PERIOD_DAYS).describe(
     "Longest period a report may cover.",
   ),

@@ -36,12 +36,13 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsFromEnv(process.env) });
-  const usage = usageSourceFromConfig(config);
+  const usage = usageSourceFromConfig(config, { workers: true });
   const store = await openStore(storeOptionsFromConfig(config));
   logger.info({ store: store.database.location }, "store ready");
   let lastApiSuccess: Date | null = null;
   const loader = createUsageLoader({
     source: usage.source,
+    fetchDay: usage.fetchDay,
     cache: store.dayCache,
     ...loaderOptionsFromConfig(config),
     onDay: (event) => {

@@ -35,12 +35,19 @@ export interface AdminClientOptions {
   /** Bring your own undici dispatcher (the client then does not close it). */
   dispatcher?: Dispatcher | undefined;
   random?: (() => number) | undefined;
+  /**
+   * Told when a 429 pauses this client (epoch ms), so that clients in other worker threads can be
+   * paused too (see pauseUntil).
+   */
+  onPause?: ((untilMs: number) => void) | undefined;
 }
 
 export interface AdminClient extends UsageSource {
   fetchPage(day: string, cursor?: string, signal?: AbortSignal): Promise<UsagePage>;
   /** Requests sent so far, retries included (benchmarks and tests read it). */
   readonly requestCount: number;
+  /** Send no request before this time (epoch ms): a 429 seen by another client of the same key. */
+  pauseUntil(untilMs: number): void;
   close(): Promise<void>;
 }
 
@@ -109,6 +116,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       if (Date.now() + delay > deadline) break;
       if (outcome.retryAfterMs !== undefined && last.status === 429) {
         pausedUntil = Math.max(pausedUntil, Date.now() + delay);
+        options.onPause?.(pausedUntil);
       }
       await pause(delay, signal);
     }
@@ -237,6 +245,9 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     pages,
     get requestCount() {
       return requestCount;
+    },
+    pauseUntil(untilMs) {
+      pausedUntil = Math.max(pausedUntil, untilMs);
     },
     async close() {
       if (ownDispatcher) await dispatcher.close();

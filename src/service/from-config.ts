@@ -3,24 +3,49 @@ import { type Config, requireAdminKey } from "../config.js";
 import { createSyntheticOrg } from "../demo/synthetic-org.js";
 import { createSyntheticSource } from "../demo/synthetic-source.js";
 import type { StoreOptions } from "../store/store.js";
+import type { DayFetcher } from "./day-fetch.js";
 import type { UsageLoaderOptions } from "./usage-loader.js";
+import { createWorkerFetcher } from "./worker-fetcher.js";
 
-/** Where usage comes from, per configuration: the Admin API, or the demo organisation. */
+export interface UsageFromConfig {
+  source: UsageSource;
+  client?: AdminClient;
+  /** Set when days are fetched in worker threads (FETCH_WORKERS); give it to the loader. */
+  fetchDay?: DayFetcher;
+  close(): Promise<void>;
+}
+
+/**
+ * Where usage comes from, per configuration: the Admin API, or the demo organisation. With
+ * `workers` (the Slack app), days are fetched in FETCH_WORKERS worker threads.
+ */
 export function usageSourceFromConfig(
   config: Config,
-  options: { demo?: boolean } = {},
-): { source: UsageSource; client?: AdminClient; close(): Promise<void> } {
+  options: { demo?: boolean; workers?: boolean } = {},
+): UsageFromConfig {
   if (options.demo) {
     return { source: createSyntheticSource(createSyntheticOrg()), close: async () => undefined };
   }
-  const client = createAdminClient({
+  const clientOptions = {
     adminKey: requireAdminKey(config),
     baseUrl: config.ANTHROPIC_BASE_URL,
     maxAttempts: config.API_MAX_ATTEMPTS,
     requestTimeoutMs: config.API_TIMEOUT_MS,
     connections: config.FETCH_CONCURRENCY,
-  });
-  return { source: client, client, close: () => client.close() };
+  };
+  const client = createAdminClient(clientOptions);
+  if (!options.workers || config.FETCH_WORKERS === 0) {
+    return { source: client, client, close: () => client.close() };
+  }
+  const workers = createWorkerFetcher({ threads: config.FETCH_WORKERS, client: clientOptions });
+  return {
+    source: client,
+    client,
+    fetchDay: workers.fetchDay,
+    close: async () => {
+      await Promise.all([workers.close(), client.close()]);
+    },
+  };
 }
 
 /** Where the store lives and how long recent days are reused, per configuration. */

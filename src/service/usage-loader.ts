@@ -1,10 +1,11 @@
 import pLimit from "p-limit";
 import type { UsageSource } from "../anthropic/client.js";
 import type { DayCache } from "../store/day-cache.js";
-import { addPage, emptyAggregate, sealDay, type UsageAggregate } from "../usage/aggregate.js";
-import { type CompactAggregate, compactAggregate, mergeCompact } from "../usage/compact.js";
+import type { UsageAggregate } from "../usage/aggregate.js";
+import { type CompactAggregate, mergeCompact } from "../usage/compact.js";
 import { type Period, previousPeriod } from "../usage/periods.js";
 import { buildReport, type UsageReport } from "../usage/report.js";
+import { type DayFetcher, fetchDay as fetchDayHere } from "./day-fetch.js";
 
 /*
  * The imperative shell around the pure core: fetch days (concurrently, each day's pages in order),
@@ -27,6 +28,11 @@ export interface DayLoadEvent {
 
 export interface UsageLoaderOptions {
   source: UsageSource;
+  /**
+   * Fetches and aggregates a day somewhere else (worker threads, see worker-fetcher.ts), so that
+   * the main thread stays free for Slack. Default: on this thread, from `source`.
+   */
+  fetchDay?: DayFetcher | undefined;
   cache?: DayCache | undefined;
   /** Days fetched at once, across every report this loader serves. */
   concurrency?: number | undefined;
@@ -61,22 +67,19 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
   const isFinal = (day: string) =>
     Date.parse(`${day}T00:00:00Z`) + 86_400_000 + finalAfterMs <= now().getTime();
 
+  const fetchAndAggregate: DayFetcher =
+    options.fetchDay ?? ((day, signal) => fetchDayHere(source, day, signal));
+
   async function fetchDay(day: string, signal?: AbortSignal): Promise<CompactAggregate> {
     const started = performance.now();
-    const agg = emptyAggregate();
-    let pages = 0;
-    for await (const page of source.pages(day, signal)) {
-      addPage(agg, page);
-      pages++;
-    }
-    const compact = compactAggregate(sealDay(agg, day));
+    const { compact, pages, records, invalidRecords } = await fetchAndAggregate(day, signal);
     await cache?.set(day, compact, { final: isFinal(day) });
     onDay?.({
       day,
       source: "api",
       pages,
-      records: agg.totals.records,
-      invalidRecords: agg.invalidRecords,
+      records,
+      invalidRecords,
       ms: performance.now() - started,
     });
     return compact;

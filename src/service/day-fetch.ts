@@ -1,0 +1,56 @@
+import type { UsageSource } from "../anthropic/client.js";
+import { addPage, emptyAggregate, sealDay } from "../usage/aggregate.js";
+import { type CompactAggregate, compactAggregate } from "../usage/compact.js";
+
+/*
+ * One UTC day from the API to its compact aggregate: every page, in order, folded in as it
+ * arrives (so a page's records are garbage as soon as they are counted). Runs on the main thread
+ * or in a worker thread (day-worker.ts); the loader does not care which.
+ */
+
+export interface FetchedDay {
+  compact: CompactAggregate;
+  pages: number;
+  records: number;
+  invalidRecords: number;
+}
+
+/** Fetches and aggregates one day; the loader caches and merges what it returns. */
+export type DayFetcher = (day: string, signal?: AbortSignal) => Promise<FetchedDay>;
+
+export async function fetchDay(
+  source: UsageSource,
+  day: string,
+  signal?: AbortSignal,
+): Promise<FetchedDay> {
+  const agg = emptyAggregate();
+  let pages = 0;
+  for await (const page of source.pages(day, signal)) {
+    addPage(agg, page);
+    pages++;
+  }
+  return {
+    compact: compactAggregate(sealDay(agg, day)),
+    pages,
+    records: agg.totals.records,
+    invalidRecords: agg.invalidRecords,
+  };
+}
+
+/** The typed arrays of a compact day: moved, not copied, when it crosses to another thread. */
+export function transferablesOf(compact: CompactAggregate): ArrayBuffer[] {
+  const a = compact.actors;
+  const buffers = [
+    a.types,
+    a.data,
+    a.terminalOffsets,
+    a.terminalIndex,
+    a.modelOffsets,
+    a.modelIndex,
+    a.modelCost,
+  ].map((array) => array.buffer);
+  // A buffer can be listed once, and only if it is a plain ArrayBuffer the array owns whole.
+  return [...new Set(buffers)].filter(
+    (b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0,
+  );
+}

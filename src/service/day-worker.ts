@@ -1,0 +1,53 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { createAdminClient } from "../anthropic/client.js";
+import { fetchDay, transferablesOf } from "./day-fetch.js";
+import {
+  type FromWorker,
+  serializeError,
+  type ToWorker,
+  type WorkerClientOptions,
+} from "./worker-protocol.js";
+
+/*
+ * A worker thread that fetches and aggregates days (started by worker-fetcher.ts). Parsing and
+ * folding ~1 MB pages is most of a cold report's CPU; here it does not delay slash-command acks on
+ * the main thread. Its client shares 429 pauses with the other workers through the main thread.
+ */
+
+const port = parentPort;
+if (!port) throw new Error("day-worker.ts runs as a worker thread");
+const post = (message: FromWorker, transfer: ArrayBuffer[] = []) =>
+  port.postMessage(message, transfer);
+
+const client = createAdminClient({
+  ...(workerData as { client: WorkerClientOptions }).client,
+  onPause: (untilMs) => post({ type: "paused", untilMs }),
+});
+const running = new Map<number, AbortController>();
+
+port.on("message", (message: ToWorker) => {
+  switch (message.type) {
+    case "fetch": {
+      const controller = new AbortController();
+      running.set(message.id, controller);
+      fetchDay(client, message.day, controller.signal)
+        .then(
+          (day) =>
+            post(
+              { type: "done", id: message.id, day, requests: client.requestCount },
+              transferablesOf(day.compact),
+            ),
+          (error: unknown) =>
+            post({ type: "failed", id: message.id, error: serializeError(error) }),
+        )
+        .finally(() => running.delete(message.id));
+      break;
+    }
+    case "abort":
+      running.get(message.id)?.abort();
+      break;
+    case "pause":
+      client.pauseUntil(message.untilMs);
+      break;
+  }
+});

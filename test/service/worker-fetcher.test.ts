@@ -1,0 +1,186 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createAdminClient } from "../../src/anthropic/client.js";
+import { AnthropicApiError } from "../../src/anthropic/errors.js";
+import { loadConfig } from "../../src/config.js";
+import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
+import { reportToJson } from "../../src/render/json.js";
+import { fetchDay } from "../../src/service/day-fetch.js";
+import { usageSourceFromConfig } from "../../src/service/from-config.js";
+import { createUsageLoader } from "../../src/service/usage-loader.js";
+import {
+  createWorkerFetcher,
+  WorkerCrashedError,
+  type WorkerFetcherOptions,
+} from "../../src/service/worker-fetcher.js";
+import { periodBetween, previousPeriod } from "../../src/usage/periods.js";
+import {
+  apiErrorBody,
+  FAKE_ADMIN_KEY,
+  type FakeAdminApi,
+  type FaultReply,
+  type RecordedRequest,
+  startFakeAdminApi,
+} from "../support/fake-admin-api.js";
+
+/*
+ * Days fetched in real worker threads against the fake Admin API: the same numbers as on the main
+ * thread, typed errors across the thread boundary, one 429 pausing every worker, aborts, crashes.
+ */
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const org = createSyntheticOrg({ users: 300, seed: 11 });
+
+async function setup(
+  fault?: (request: RecordedRequest) => FaultReply | undefined,
+  options: Partial<WorkerFetcherOptions> = {},
+) {
+  const api: FakeAdminApi = await startFakeAdminApi({ org, fault });
+  const workers = createWorkerFetcher({
+    threads: 2,
+    client: { adminKey: FAKE_ADMIN_KEY, baseUrl: api.url, pageSize: 40, backoffBaseMs: 5 },
+    ...options,
+  });
+  cleanups.push(
+    () => api.close(),
+    () => workers.close(),
+  );
+  return { api, workers };
+}
+
+describe("createWorkerFetcher", () => {
+  it("a day from a worker is the same as a day fetched on this thread, and workers start on first use", async () => {
+    const { api, workers } = await setup();
+    expect(workers.running).toBe(0);
+    const fromWorker = await workers.fetchDay("2026-11-02");
+    expect(workers.running).toBe(1);
+    const client = createAdminClient({ adminKey: FAKE_ADMIN_KEY, baseUrl: api.url, pageSize: 40 });
+    cleanups.push(() => client.close());
+    const here = await fetchDay(client, "2026-11-02");
+    expect(fromWorker.pages).toBeGreaterThan(1);
+    expect(fromWorker.records).toBe(org.recordCount("2026-11-02"));
+    expect(fromWorker).toEqual(here);
+    expect(fromWorker.compact.actors.data).toBeInstanceOf(Float64Array);
+  });
+
+  it("a loader on workers reports exactly what a loader on this thread reports", async () => {
+    const { api, workers } = await setup();
+    const client = createAdminClient({ adminKey: FAKE_ADMIN_KEY, baseUrl: api.url, pageSize: 40 });
+    cleanups.push(() => client.close());
+    const now = () => new Date("2026-11-25T10:00:00Z");
+    const period = periodBetween("2026-11-01", "2026-11-10");
+    const onWorkers = await createUsageLoader({
+      source: client,
+      fetchDay: workers.fetchDay,
+      now,
+    }).loadReport(period);
+    const here = await createUsageLoader({ source: client, now }).loadReport(period);
+    expect(workers.running).toBe(2);
+    // Every page once: the workers' requests add up to the pages of the ten days and of the ten
+    // before (the comparison); an empty day is one page.
+    const pages = [...previousPeriod(period).days, ...period.days].reduce(
+      (n, d) => n + Math.max(1, Math.ceil(org.recordCount(d) / 40)),
+      0,
+    );
+    expect(workers.requestCount).toBe(pages);
+    expect(reportToJson(onWorkers)).toEqual(reportToJson(here));
+    expect(onWorkers.totals.costCents).toBeGreaterThan(0);
+  });
+
+  it("a revoked key is an AnthropicApiError (auth) on this side of the thread, naming the day", async () => {
+    const { workers } = await setup((r) =>
+      r.query.starting_at === "2026-11-03"
+        ? {
+            status: 401,
+            body: apiErrorBody("authentication_error", "invalid x-api-key"),
+          }
+        : undefined,
+    );
+    const error = await workers.fetchDay("2026-11-03").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AnthropicApiError);
+    expect(error).toMatchObject({ kind: "auth", status: 401, day: "2026-11-03" });
+    expect(String((error as Error).message)).not.toContain(FAKE_ADMIN_KEY);
+    // The worker lives on.
+    expect((await workers.fetchDay("2026-11-04")).records).toBe(org.recordCount("2026-11-04"));
+  });
+
+  it("a 429 with retry-after seen by one worker pauses the other one too", async () => {
+    let limited = false;
+    const { api, workers } = await setup((r) => {
+      if (r.query.starting_at === "2026-11-05" && !limited) {
+        limited = true;
+        return {
+          status: 429,
+          headers: { "retry-after": "1" },
+          body: apiErrorBody("rate_limit_error", "slow down"),
+        };
+      }
+      return undefined;
+    });
+    // Both workers running: the first day is rate-limited, the second starts meanwhile.
+    const first = workers.fetchDay("2026-11-05");
+    await new Promise((r) => setTimeout(r, 50));
+    const second = workers.fetchDay("2026-11-06");
+    await Promise.all([first, second]);
+    expect(workers.running).toBe(2);
+    const limitedAt = api.requests.find((r) => r.query.starting_at === "2026-11-05")?.at ?? 0;
+    const secondPages = api.requests.filter((r) => r.query.starting_at === "2026-11-06");
+    // Its first page may have gone out before the pause was known; none after it until 1 s later.
+    const during = secondPages.filter((r) => r.at > limitedAt + 150 && r.at < limitedAt + 900);
+    expect(secondPages.length).toBeGreaterThan(1);
+    expect(during).toEqual([]);
+  });
+
+  it("an abort rejects at once with the signal's reason; the worker goes on serving", async () => {
+    const { workers } = await setup(() => ({ status: 200, delayMs: 5_000, body: {} }));
+    const controller = new AbortController();
+    const pending = workers.fetchDay("2026-11-07", controller.signal);
+    controller.abort(new Error("the person gave up"));
+    await expect(pending).rejects.toThrow("the person gave up");
+  });
+
+  it("a worker that dies rejects its days with WorkerCrashedError, and the next day gets a new one", async () => {
+    const api = await startFakeAdminApi({ org });
+    cleanups.push(() => api.close());
+    const broken = createWorkerFetcher({
+      threads: 1,
+      client: { adminKey: FAKE_ADMIN_KEY, baseUrl: api.url },
+      workerUrl: new URL("data:text/javascript,process.exit(3)"),
+    });
+    cleanups.push(() => broken.close());
+    const error = await broken.fetchDay("2026-11-08").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect(error).toMatchObject({ day: "2026-11-08" });
+    expect(String((error as Error).message)).toContain("exited with code 3");
+    expect(broken.running).toBe(0);
+  });
+
+  it("closed: no more days", async () => {
+    const { workers } = await setup();
+    await workers.fetchDay("2026-11-09");
+    await workers.close();
+    expect(workers.running).toBe(0);
+    await expect(workers.fetchDay("2026-11-09")).rejects.toThrow("closed");
+  });
+});
+
+describe("usageSourceFromConfig", () => {
+  const env = { ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY, ANTHROPIC_BASE_URL: "http://127.0.0.1:9" };
+
+  it("the Slack app fetches in FETCH_WORKERS threads (1 by default); 0, the CLI and the demo on this thread", async () => {
+    const app = usageSourceFromConfig(loadConfig(env), { workers: true });
+    cleanups.push(() => app.close());
+    expect(app.fetchDay).toBeTypeOf("function");
+    for (const usage of [
+      usageSourceFromConfig(loadConfig({ ...env, FETCH_WORKERS: "0" }), { workers: true }),
+      usageSourceFromConfig(loadConfig(env)),
+      usageSourceFromConfig(loadConfig({}), { demo: true, workers: true }),
+    ]) {
+      cleanups.push(() => usage.close());
+      expect(usage.fetchDay).toBeUndefined();
+    }
+  });
+});
