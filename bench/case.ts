@@ -1,4 +1,11 @@
-import { createAdminClient } from "../src/anthropic/client.js";
+import { request } from "undici";
+import {
+  ANTHROPIC_VERSION,
+  createAdminClient,
+  MAX_PAGE_SIZE,
+  parsePage,
+  USAGE_REPORT_PATH,
+} from "../src/anthropic/client.js";
 import { parseRecords } from "../src/anthropic/schema.js";
 import { loadConfig, requireSlack } from "../src/config.js";
 import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
@@ -7,9 +14,16 @@ import { createUsageLoader } from "../src/service/usage-loader.js";
 import { createWorkerFetcher } from "../src/service/worker-fetcher.js";
 import { createSlackApp } from "../src/slack/app.js";
 import { createMemoryDayCache } from "../src/store/day-cache.js";
-import { addRecord, aggregateDay, emptyAggregate } from "../src/usage/aggregate.js";
-import { mergeAggregates } from "../src/usage/compact.js";
+import {
+  addPage,
+  addRecord,
+  aggregateDay,
+  emptyAggregate,
+  sealDay,
+} from "../src/usage/aggregate.js";
+import { compactAggregate, mergeCompact } from "../src/usage/compact.js";
 import { periodBetween } from "../src/usage/periods.js";
+import { buildReport } from "../src/usage/report.js";
 import { FAKE_ADMIN_KEY } from "../test/support/fake-admin-api.js";
 import { FAKE_BOT_TOKEN, startFakeSlackApi } from "../test/support/fake-slack-api.js";
 import { SIGNING_SECRET, slashCommand } from "../test/support/slack-requests.js";
@@ -19,7 +33,7 @@ import { SIGNING_SECRET, slashCommand } from "../test/support/slack-requests.js"
  * Input: a JSON argument. Output: one JSON line.
  */
 export interface CaseInput {
-  kind: "cold" | "baseline" | "warm" | "aggregate" | "ack";
+  kind: "cold" | "baseline" | "warm" | "aggregate" | "ack" | "cpu";
   url: string;
   from: string;
   to: string;
@@ -117,8 +131,9 @@ function aggregate(): CaseResult {
     const agg = emptyAggregate();
     for (const record of records) addRecord(agg, record);
   });
+  // The loader's shape: one aggregate per day, kept compact, the period merged from those.
   const perDay = time(() => {
-    mergeAggregates(period.days.map((day, i) => aggregateDay(day, byDay[i] ?? [])));
+    mergeCompact(period.days.map((day, i) => compactAggregate(aggregateDay(day, byDay[i] ?? []))));
   });
   return {
     ms: onePass,
@@ -127,6 +142,59 @@ function aggregate(): CaseResult {
     records: records.length,
     recordsPerSecond: records.length / (onePass / 1000),
     perDayRecordsPerSecond: records.length / (perDay / 1000),
+  };
+}
+
+/**
+ * The client's own CPU cost, the floor under the cold report on this machine: every page of the
+ * period fetched once as bytes (untimed), then what the client does with each answer — decode,
+ * JSON.parse, read the records, fold them into the day, compact the day, merge the period — on
+ * one thread, with no network and no waiting.
+ */
+async function cpuFloor(): Promise<CaseResult> {
+  const headers = { "x-api-key": FAKE_ADMIN_KEY, "anthropic-version": ANTHROPIC_VERSION };
+  const days: Buffer[][] = [];
+  let requests = 0;
+  for (const day of period.days) {
+    const bodies: Buffer[] = [];
+    let cursor: string | null = null;
+    do {
+      const url = new URL(`${input.url}/${USAGE_REPORT_PATH}`);
+      url.searchParams.set("starting_at", day);
+      url.searchParams.set("limit", String(MAX_PAGE_SIZE));
+      if (cursor) url.searchParams.set("page", cursor);
+      const response = await request(url, { headers });
+      const body = Buffer.from(await response.body.arrayBuffer());
+      requests++;
+      bodies.push(body);
+      const page = JSON.parse(body.toString()) as { has_more: boolean; next_page: string | null };
+      cursor = page.has_more ? page.next_page : null;
+    } while (cursor);
+    days.push(bodies);
+  }
+  const started = performance.now();
+  const compacts = period.days.map((day, i) => {
+    const agg = emptyAggregate();
+    for (const body of days[i] ?? []) {
+      const page = parsePage(new TextDecoder().decode(body), day);
+      if (page instanceof Error) throw page;
+      addPage(agg, page);
+    }
+    return compactAggregate(sealDay(agg, day));
+  });
+  const result = buildReport({
+    period,
+    current: mergeCompact(compacts),
+    previousPeriod: null,
+    previous: null,
+    generatedAt: now(),
+  });
+  const ms = performance.now() - started;
+  return {
+    ms,
+    requests,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    costCents: result.totals.costCents,
   };
 }
 
@@ -209,7 +277,9 @@ const result =
     ? aggregate()
     : input.kind === "ack"
       ? await ack()
-      : input.kind === "baseline"
-        ? await report(1, 0, false)
-        : await report(input.concurrency, input.workers, input.kind === "warm");
+      : input.kind === "cpu"
+        ? await cpuFloor()
+        : input.kind === "baseline"
+          ? await report(1, 0, false)
+          : await report(input.concurrency, input.workers, input.kind === "warm");
 process.stdout.write(`${JSON.stringify(result)}\n`);

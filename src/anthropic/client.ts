@@ -255,7 +255,12 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
   };
 }
 
-function parsePage(text: string, day: string, requestId?: string): UsagePage | AnthropicApiError {
+/** A 200 answer's text as a usage page (or why it is not one). Exported for the benchmark. */
+export function parsePage(
+  text: string,
+  day: string,
+  requestId?: string,
+): UsagePage | AnthropicApiError {
   let json: unknown;
   try {
     json = JSON.parse(text);
