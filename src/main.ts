@@ -49,6 +49,8 @@ async function main(): Promise<void> {
       if (event.source === "api") lastApiSuccess = new Date();
       logger.debug(event, "day loaded");
     },
+    onCacheError: (error, context) =>
+      logger.warn({ err: error, ...context }, "day cache failed; the report goes on from the API"),
   });
   let scheduler: Scheduler | undefined;
   const health: HealthState = {

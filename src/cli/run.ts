@@ -260,6 +260,11 @@ async function digest(args: readonly string[], io: CliIo): Promise<number> {
       cache: store.dayCache,
       ...loaderOptionsFromConfig(config),
       now,
+      onCacheError: (error, context) =>
+        logger.warn(
+          { err: error, ...context },
+          "day cache failed; the report goes on from the API",
+        ),
     });
     const slack = token
       ? new WebClient(token, config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {})

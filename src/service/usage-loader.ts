@@ -39,6 +39,13 @@ export interface UsageLoaderOptions {
   finalAfterMs?: number | undefined;
   now?: (() => Date) | undefined;
   onDay?: ((event: DayLoadEvent) => void) | undefined;
+  /**
+   * The cache failed (a full disk, the database gone): the report goes on from the API, and this
+   * is told, to log it.
+   */
+  onCacheError?:
+    | ((error: unknown, context: { day: string; operation: "get" | "set" }) => void)
+    | undefined;
 }
 
 export interface LoadReportOptions {
@@ -73,7 +80,11 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
   async function fetchDay(day: string, signal?: AbortSignal): Promise<CompactAggregate> {
     const started = performance.now();
     const { compact, pages, records, invalidRecords } = await fetchAndAggregate(day, signal);
-    await cache?.set(day, compact, { final: isFinal(day) });
+    try {
+      await cache?.set(day, compact, { final: isFinal(day) });
+    } catch (error) {
+      options.onCacheError?.(error, { day, operation: "set" });
+    }
     onDay?.({
       day,
       source: "api",
@@ -87,7 +98,12 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
 
   async function loadDay(day: string, signal?: AbortSignal): Promise<CompactAggregate> {
     const started = performance.now();
-    const cached = await cache?.get(day);
+    let cached: CompactAggregate | undefined;
+    try {
+      cached = await cache?.get(day);
+    } catch (error) {
+      options.onCacheError?.(error, { day, operation: "get" });
+    }
     if (cached) {
       onDay?.({
         day,

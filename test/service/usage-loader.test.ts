@@ -130,6 +130,36 @@ describe("createUsageLoader", () => {
     expect(events[1]?.records).toBe(events[0]?.records);
   });
 
+  it("a failing cache (disk full, database gone) is told and skipped: the report comes from the API", async () => {
+    const { api, client } = await apiWithOrg();
+    const problems: string[] = [];
+    const broken = {
+      get: async () => {
+        throw new Error("SQLITE_IOERR: disk I/O error");
+      },
+      set: async () => {
+        throw new Error("SQLITE_FULL: database or disk is full");
+      },
+    };
+    const loader = createUsageLoader({
+      source: client,
+      cache: broken,
+      now: () => now,
+      onCacheError: (error, { day, operation }) =>
+        problems.push(`${operation} ${day}: ${(error as Error).message}`),
+    });
+    const healthy = createUsageLoader({ source: client, now: () => now });
+    const report = await loader.loadReport(period("2026-11-20"), { compare: false });
+    expect(reportToJson(report)).toEqual(
+      reportToJson(await healthy.loadReport(period("2026-11-20"), { compare: false })),
+    );
+    expect(problems).toEqual([
+      "get 2026-11-20: SQLITE_IOERR: disk I/O error",
+      "set 2026-11-20: SQLITE_FULL: database or disk is full",
+    ]);
+    expect(api.requestCount).toBeGreaterThan(0);
+  });
+
   it("a failing day fails the report with the API's typed error", async () => {
     const { client } = await apiWithOrg({
       fault: (r) =>
