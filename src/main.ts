@@ -7,6 +7,7 @@ import { runDigest } from "./schedule/digest-job.js";
 import { type Scheduler, startScheduler } from "./schedule/scheduler.js";
 import {
   loaderOptionsFromConfig,
+  logCacheErrors,
   storeOptionsFromConfig,
   usageSourceFromConfig,
 } from "./service/from-config.js";
@@ -49,8 +50,7 @@ async function main(): Promise<void> {
       if (event.source === "api") lastApiSuccess = new Date();
       logger.debug(event, "day loaded");
     },
-    onCacheError: (error, context) =>
-      logger.warn({ err: error, ...context }, "day cache failed; the report goes on from the API"),
+    onCacheError: logCacheErrors(logger),
   });
   let scheduler: Scheduler | undefined;
   const health: HealthState = {

@@ -16,6 +16,7 @@ import { type DigestSummary, runDigest } from "../schedule/digest-job.js";
 import { loadExport } from "../service/export.js";
 import {
   loaderOptionsFromConfig,
+  logCacheErrors,
   storeOptionsFromConfig,
   usageSourceFromConfig,
 } from "../service/from-config.js";
@@ -260,11 +261,7 @@ async function digest(args: readonly string[], io: CliIo): Promise<number> {
       cache: store.dayCache,
       ...loaderOptionsFromConfig(config),
       now,
-      onCacheError: (error, context) =>
-        logger.warn(
-          { err: error, ...context },
-          "day cache failed; the report goes on from the API",
-        ),
+      onCacheError: logCacheErrors(logger),
     });
     const slack = token
       ? new WebClient(token, config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {})

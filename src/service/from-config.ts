@@ -2,6 +2,7 @@ import { type AdminClient, createAdminClient, type UsageSource } from "../anthro
 import { type Config, requireAdminKey } from "../config.js";
 import { createSyntheticOrg } from "../demo/synthetic-org.js";
 import { createSyntheticSource } from "../demo/synthetic-source.js";
+import type { Logger } from "../log.js";
 import type { StoreOptions } from "../store/store.js";
 import type { DayFetcher } from "./day-fetch.js";
 import type { UsageLoaderOptions } from "./usage-loader.js";
@@ -65,4 +66,10 @@ export function loaderOptionsFromConfig(
     concurrency: config.FETCH_CONCURRENCY,
     finalAfterMs: config.DAY_CACHE_FINAL_AFTER_HOURS * 3600_000,
   };
+}
+
+/** The loader's cache failures, as warnings: the report itself goes on from the API. */
+export function logCacheErrors(logger: Logger): NonNullable<UsageLoaderOptions["onCacheError"]> {
+  return (error, context) =>
+    logger.warn({ err: error, ...context }, "day cache failed; the report goes on from the API");
 }
