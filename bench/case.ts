@@ -42,6 +42,11 @@ export interface CaseInput {
   workers: number;
   users: number;
   seed: number;
+  /**
+   * Days before the period, loaded first: the process is then as a running bot's is (code
+   * compiled, connections and workers up), while the period itself is not cached.
+   */
+  warmup: string[];
 }
 
 export interface CaseResult {
@@ -95,6 +100,7 @@ async function report(
     concurrency,
     now,
   });
+  await loader.loadDays(input.warmup);
   if (warmFirst) await loader.loadReport(period, { compare: false });
   const before = api.requestCount();
   const started = performance.now();
@@ -221,6 +227,7 @@ async function ack(): Promise<CaseResult> {
     concurrency: input.concurrency,
     now,
   });
+  await loader.loadDays(input.warmup);
   const app = createSlackApp({
     mode: requireSlack(config),
     config,

@@ -7,7 +7,7 @@ import { MAX_PAGE_SIZE } from "../src/anthropic/client.js";
 import { configSchema } from "../src/config.js";
 import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
 import { DEFAULT_FETCH_CONCURRENCY } from "../src/service/usage-loader.js";
-import { periodBetween } from "../src/usage/periods.js";
+import { periodBetween, shiftDay } from "../src/usage/periods.js";
 import type { CaseInput, CaseResult } from "./case.js";
 
 /*
@@ -44,6 +44,8 @@ const from = new Date(Date.parse(`${to}T00:00:00Z`) - (dayCount - 1) * 86_400_00
   .toISOString()
   .slice(0, 10);
 const period = periodBetween(from, to);
+// Three days before the period, which each case loads before it measures (see CaseInput.warmup).
+const warmup = periodBetween(shiftDay(from, -3), shiftDay(from, -1)).days;
 
 // The physical limit: the longest chain of pages of one day, or all pages spread over the workers.
 const org = createSyntheticOrg({ users, seed });
@@ -85,7 +87,7 @@ const server = spawn(
     "--latency",
     String(latency),
     "--days",
-    period.days.join(","),
+    [...warmup, ...period.days].join(","),
   ],
   { stdio: ["pipe", "pipe", "inherit"] },
 );
@@ -96,7 +98,7 @@ const firstLine = await new Promise<string>((resolve, reject) => {
 const { url } = JSON.parse(firstLine) as { url: string };
 
 async function runCase(kind: CaseInput["kind"]): Promise<CaseResult> {
-  const input: CaseInput = { kind, url, from, to, concurrency, workers, users, seed };
+  const input: CaseInput = { kind, url, from, to, concurrency, workers, users, seed, warmup };
   const child = spawn(process.execPath, [caseBundle, JSON.stringify(input)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
