@@ -1,4 +1,8 @@
-import { AnthropicApiError, type AnthropicErrorKind } from "../anthropic/errors.js";
+import {
+  AnthropicApiError,
+  type AnthropicErrorContext,
+  type AnthropicErrorKind,
+} from "../anthropic/errors.js";
 import type { FetchedDay } from "./day-fetch.js";
 
 /*
@@ -32,17 +36,10 @@ export type FromWorker =
   | { type: "paused"; untilMs: number };
 
 export type SerializedError =
-  | {
-      anthropic: true;
-      kind: AnthropicErrorKind;
-      message: string;
-      status?: number | undefined;
-      day?: string | undefined;
-      requestId?: string | undefined;
-      apiErrorType?: string | undefined;
-      apiMessage?: string | undefined;
-      attempts?: number | undefined;
-    }
+  | ({ anthropic: true; kind: AnthropicErrorKind; message: string } & Omit<
+      AnthropicErrorContext,
+      "cause"
+    >)
   | { anthropic: false; name: string; message: string };
 
 export function serializeError(error: unknown): SerializedError {
