@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, requireSlack } from "./config.js";
 import { type HealthState, startHealthServer } from "./health.js";
 import { createLogger, secretsFromEnv } from "./log.js";
 import { runAlerts } from "./schedule/alerts-job.js";
+import { DEFAULT_MAX_ATTEMPTS } from "./schedule/deliver.js";
 import { alertsDeps, digestDeps, digestEnabled } from "./schedule/digest-deps.js";
 import { runDigest } from "./schedule/digest-job.js";
 import { type Scheduler, startScheduler } from "./schedule/scheduler.js";
@@ -81,6 +82,9 @@ async function main(): Promise<void> {
         timeZone: config.DIGEST_TIMEZONE,
         catchUp: config.DIGEST_CATCH_UP,
         logger,
+        // The jobs claim with the deliverer's default limit, so "attempts left" means the same here.
+        unfinished: (since) =>
+          store.ledger.unfinished({ since, maxAttempts: DEFAULT_MAX_ATTEMPTS }),
         run: async (date) => {
           const deps = {
             config,

@@ -67,6 +67,7 @@ export async function runAlerts(
   const owner = deps.owner ?? defaultOwner();
   const deliver = createDeliverer({
     ledger: deps.ledger,
+    runDate: options.date,
     slack: options.dryRun ? undefined : deps.slack,
     owner,
     leaseMs: config.leaseMs,
@@ -78,7 +79,12 @@ export async function runAlerts(
 
   /** A lower threshold reached together with a higher one: recorded as covered, never posted. */
   async function markCovered(key: DeliveryKey, by: string) {
-    const claim = await deps.ledger.claim(key, { owner, leaseMs: 60_000, maxAttempts: 1 });
+    const claim = await deps.ledger.claim(key, {
+      owner,
+      leaseMs: 60_000,
+      maxAttempts: 1,
+      runDate: options.date,
+    });
     if (claim.status === "claimed") {
       await deps.ledger.markDelivered(key, owner, { channel: config.channel, ts: by });
     }

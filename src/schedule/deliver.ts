@@ -43,8 +43,13 @@ export const emptyCounts = (): DeliveryCounts => ({
   planned: [],
 });
 
+/** Attempts per message before the ledger gives up on it, unless a job says otherwise. */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
 export interface DelivererOptions {
   ledger: DeliveryLedger;
+  /** The local date the job runs for (YYYY-MM-DD): recorded with each claim, for restarts. */
+  runDate: string;
   /** Absent in a dry run. */
   slack?: WebClient | undefined;
   owner: string;
@@ -90,7 +95,8 @@ function deliveryRunner(options: DelivererOptions) {
     const claim = await ledger.claim(key, {
       owner,
       leaseMs: options.leaseMs ?? 5 * 60_000,
-      maxAttempts: options.maxAttempts ?? 5,
+      maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      runDate: options.runDate,
     });
     if (claim.status === "delivered") {
       counts.alreadyDelivered++;

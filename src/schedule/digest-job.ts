@@ -146,6 +146,7 @@ export async function runDigest(
 
   const delivery = {
     ledger: deps.ledger,
+    runDate: options.date,
     slack: dryRun ? undefined : deps.slack,
     owner,
     leaseMs: config.leaseMs,

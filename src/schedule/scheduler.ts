@@ -1,13 +1,21 @@
 import { schedule } from "node-cron";
 import type { Logger } from "../log.js";
+import { shiftDay } from "../usage/periods.js";
 import { lastRunToday, localDate, nextRunAfter } from "./cron.js";
 
 /*
  * The morning schedule: node-cron fires the digest in DIGEST_TIMEZONE; at start-up, a run that
  * was missed earlier today (the process was down) is made up once. A run that leaves deliveries
  * failed (or held by another replica) runs again for the same date a little later, since
- * tomorrow's run plans other periods. Repeats are harmless: the ledger posts nothing twice.
+ * tomorrow's run plans other periods. Those retries wait in timers, which a restart loses: so at
+ * start-up, the runs of the last few days that the ledger says were left unfinished run again
+ * (oldest first, before the catch-up). Repeats are harmless: the ledger posts nothing twice.
  */
+
+/** A Friday's unfinished run is still finished on Monday; an older digest is stale news. */
+const RESUME_DAYS = 3;
+/** How far before that unfinished runs are still reported (at warn) at start-up. */
+const REPORT_STALE_DAYS = 14;
 
 export interface SchedulerOptions {
   cron: string;
@@ -19,12 +27,19 @@ export interface SchedulerOptions {
   now?: () => Date;
   retryDelayMs?: number;
   maxRetries?: number;
+  /**
+   * Local dates (YYYY-MM-DD, oldest first) on or after `since` whose run left deliveries
+   * unfinished: the ledger's `unfinished`. Without it, nothing is resumed at start-up.
+   */
+  unfinished?(since: string): Promise<string[]>;
+  /** How many days back an unfinished run is still finished at start-up (default 3). */
+  resumeDays?: number;
 }
 
 export interface Scheduler {
   /** The next scheduled run, for health checks and logs. */
   nextRun(): Date | null;
-  /** Settles when the start-up catch-up (if any) has finished. */
+  /** Settles when the start-up runs (unfinished ones, then the catch-up, if any) have finished. */
   readonly caughtUp: Promise<void>;
   stop(): Promise<void>;
 }
@@ -66,6 +81,48 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     retries.add(timer);
   };
 
+  /**
+   * The unfinished runs to finish now, reporting the stale ones. A failing look-up resumes
+   * nothing: the schedule itself must still start.
+   */
+  const unfinishedRuns = async (
+    unfinished: (since: string) => Promise<string[]>,
+    today: string,
+    catchingUp: boolean,
+  ): Promise<string[]> => {
+    const resumeDays = options.resumeDays ?? RESUME_DAYS;
+    let dates: string[];
+    try {
+      dates = await unfinished(shiftDay(today, -(resumeDays + REPORT_STALE_DAYS)));
+    } catch (error) {
+      log.error({ err: error }, "could not look for runs left unfinished; none resumed");
+      return [];
+    }
+    const { due, stale } = resumable(dates, { today, resumeDays, catchingUp });
+    if (stale.length > 0) {
+      log.warn(
+        { dates: stale, resumeDays },
+        "deliveries left unfinished too long ago to post now: not retried",
+      );
+    }
+    if (due.length > 0) {
+      log.info({ dates: due }, "deliveries left unfinished before this start: running again");
+    }
+    return due;
+  };
+
+  /**
+   * Oldest first, so that a channel gets its digests in order; today's catch-up last. Without
+   * `unfinished`, the catch-up starts at once, before `startScheduler` returns.
+   */
+  const startUp = async (today: string, catchingUp: boolean): Promise<void> => {
+    if (options.unfinished) {
+      const dates = await unfinishedRuns(options.unfinished, today, catchingUp);
+      for (const date of dates) await runFor(date, "unfinished");
+    }
+    if (catchingUp) await runFor(today, "catch-up");
+  };
+
   const task = schedule(
     cron,
     (context) => runFor(localDate(context.date ?? now(), timeZone), "scheduled"),
@@ -76,12 +133,11 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     },
   );
 
-  let caughtUp = Promise.resolve();
   const missed = options.catchUp ? lastRunToday(cron, timeZone, now()) : null;
   if (missed) {
     log.info({ missed: missed.toISOString() }, "today's digest time has passed: catching up");
-    caughtUp = runFor(localDate(now(), timeZone), "catch-up");
   }
+  const caughtUp = startUp(localDate(now(), timeZone), missed !== null);
   log.info(
     { cron, timeZone, next: nextRunAfter(cron, timeZone, now())?.toISOString() },
     "digest scheduled",
@@ -96,7 +152,27 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       for (const timer of retries) clearTimeout(timer);
       retries.clear();
       await task.destroy();
-      await Promise.all(inFlight);
+      // The start-up too: it may still be looking for unfinished runs (it starts no new one now).
+      await Promise.all([...inFlight, caughtUp]);
     },
+  };
+}
+
+/**
+ * Which unfinished run dates to finish at start-up: those of the last `resumeDays` days, today's
+ * included unless the catch-up runs it anyway. Older ones are `stale`; later ones (a run for a
+ * future date, from the CLI) are left to their own morning.
+ */
+export function resumable(
+  dates: readonly string[],
+  options: { today: string; resumeDays: number; catchingUp: boolean },
+): { due: string[]; stale: string[] } {
+  const { today, catchingUp } = options;
+  const oldest = shiftDay(today, -options.resumeDays);
+  return {
+    due: dates.filter(
+      (date) => date >= oldest && (date < today || (date === today && !catchingUp)),
+    ),
+    stale: dates.filter((date) => date < oldest),
   };
 }

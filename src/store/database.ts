@@ -27,6 +27,11 @@ export interface DeliveriesTable {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+  /**
+   * The local date (YYYY-MM-DD) of the run that last claimed it: what to run again after a
+   * restart. Null for rows claimed before the column existed, or without a run date.
+   */
+  run_date: string | null;
 }
 
 export interface DayCacheTable {

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { ExpressionBuilder, Kysely } from "kysely";
 import type { DeliveriesTable, Schema } from "./database.js";
 
 /*
@@ -11,6 +11,9 @@ import type { DeliveriesTable, Schema } from "./database.js";
  *     │   └─error─▶ markFailed             (retried by a later run, up to maxAttempts)
  *     └─crash─────▶ lease runs out → takeover (`resumed: true`: the post may have gone out;
  *                   the caller looks for it in Slack before posting again)
+ *
+ * A claim records the local date of the run that made it, so that a restarted process can ask
+ * `unfinished` which runs to repeat: retries waiting in a timer die with the process.
  */
 
 export interface DeliveryKey {
@@ -33,11 +36,20 @@ export type ClaimResult =
   /** Failed too often; left for a person to look at. */
   | { status: "gave-up"; delivery: Delivery };
 
+export interface ClaimOptions {
+  owner: string;
+  leaseMs: number;
+  maxAttempts: number;
+  now?: number;
+  /**
+   * The local date (YYYY-MM-DD) of the run claiming it, recorded so that a restarted process
+   * knows which run to repeat if the delivery is left unfinished (see `unfinished`).
+   */
+  runDate?: string | undefined;
+}
+
 export interface DeliveryLedger {
-  claim(
-    key: DeliveryKey,
-    options: { owner: string; leaseMs: number; maxAttempts: number; now?: number },
-  ): Promise<ClaimResult>;
+  claim(key: DeliveryKey, options: ClaimOptions): Promise<ClaimResult>;
   markDelivered(
     key: DeliveryKey,
     owner: string,
@@ -46,6 +58,12 @@ export interface DeliveryLedger {
   markFailed(key: DeliveryKey, owner: string, error: string): Promise<void>;
   get(key: DeliveryKey): Promise<Delivery | undefined>;
   list(filter?: { kind?: string; status?: Delivery["status"] }): Promise<Delivery[]>;
+  /**
+   * The run dates, oldest first, on or after `since` (YYYY-MM-DD) that left a delivery a later
+   * claim would take: failed with attempts left (under `maxAttempts`, the limit claims use), or
+   * claimed by a holder whose lease ran out by `now`. Rows without a run date are not included.
+   */
+  unfinished(options: { since: string; maxAttempts: number; now?: number }): Promise<string[]>;
 }
 
 export function deliveryKey(key: DeliveryKey): string {
@@ -64,7 +82,7 @@ export function createLedger(db: Kysely<Schema>): DeliveryLedger {
   return {
     get,
 
-    async claim(key, { owner, leaseMs, maxAttempts, now = Date.now() }) {
+    async claim(key, { owner, leaseMs, maxAttempts, now = Date.now(), runDate }) {
       const id = deliveryKey(key);
       const inserted = await db
         .insertInto("deliveries")
@@ -82,6 +100,7 @@ export function createLedger(db: Kysely<Schema>): DeliveryLedger {
           last_error: null,
           created_at: now,
           updated_at: now,
+          run_date: runDate ?? null,
         })
         .onConflict((oc) => oc.column("key").doNothing())
         .executeTakeFirst();
@@ -98,14 +117,11 @@ export function createLedger(db: Kysely<Schema>): DeliveryLedger {
           lease_until: now + leaseMs,
           attempts: eb("attempts", "+", 1),
           updated_at: now,
+          // The run taking it over is now the one to repeat if it is left unfinished again.
+          ...(runDate ? { run_date: runDate } : {}),
         }))
         .where("key", "=", id)
-        .where((eb) =>
-          eb.or([
-            eb.and([eb("status", "=", "failed"), eb("attempts", "<", maxAttempts)]),
-            eb.and([eb("status", "=", "claimed"), eb("lease_until", "<", now)]),
-          ]),
-        )
+        .where((eb) => takeable(eb, maxAttempts, now))
         .executeTakeFirst();
       if (Number(taken.numUpdatedRows) === 1) {
         const row = await get(key);
@@ -156,5 +172,29 @@ export function createLedger(db: Kysely<Schema>): DeliveryLedger {
       if (filter.status) query = query.where("status", "=", filter.status);
       return query.orderBy("key").execute();
     },
+
+    async unfinished({ since, maxAttempts, now = Date.now() }) {
+      const rows = await db
+        .selectFrom("deliveries")
+        .select("run_date")
+        .distinct()
+        .where("run_date", "is not", null)
+        .where("run_date", ">=", since)
+        .where((eb) => takeable(eb, maxAttempts, now))
+        .orderBy("run_date")
+        .execute();
+      return rows.flatMap((r) => (r.run_date ? [r.run_date] : []));
+    },
   };
+}
+
+/**
+ * What a claim may take over: a failed delivery with attempts left, or a claim whose holder's
+ * lease ran out. One condition for `claim` and `unfinished`, so that they agree.
+ */
+function takeable(eb: ExpressionBuilder<Schema, "deliveries">, maxAttempts: number, now: number) {
+  return eb.or([
+    eb.and([eb("status", "=", "failed"), eb("attempts", "<", maxAttempts)]),
+    eb.and([eb("status", "=", "claimed"), eb("lease_until", "<", now)]),
+  ]);
 }

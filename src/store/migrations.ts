@@ -2,7 +2,8 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from "k
 
 /* Schema migrations, in code, run at start-up. Append new ones; never edit a released one. */
 
-const migrations: Record<string, Migration> = {
+/** Exported for tests that build a database as an earlier release left it. */
+export const migrations: Readonly<Record<string, Migration>> = {
   "001_initial": {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -50,6 +51,21 @@ const migrations: Record<string, Migration> = {
         .addColumn("key", "varchar(400)", (c) => c.primaryKey())
         .addColumn("user_id", "varchar(40)")
         .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
+  /*
+   * Which run a delivery belongs to, so that a restarted process can finish the runs that failed.
+   * Nullable: existing rows have no run date, and are simply never re-run at start-up.
+   */
+  "002_deliveries_run_date": {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("deliveries").addColumn("run_date", "varchar(10)").execute();
+      await db.schema
+        .createIndex("deliveries_run_date")
+        .ifNotExists()
+        .on("deliveries")
+        .columns(["run_date", "status"])
         .execute();
     },
   },

@@ -96,6 +96,14 @@ describe("runAlerts", () => {
     expect(fifty).toMatchObject({ status: "delivered", ts: "superseded-by-80" });
   });
 
+  it("every claim, posted or covered, records the date of the run", async () => {
+    const { store, deps } = await setup();
+    await runAlerts({ date: "2026-11-25" }, deps(1800));
+    const rows = await store.ledger.list();
+    expect(rows.map((r) => r.kind).sort()).toEqual(["alert-budget", "alert-budget", "alert-spike"]);
+    expect(new Set(rows.map((r) => r.run_date))).toEqual(new Set(["2026-11-25"]));
+  });
+
   it("no budget, no budget alert; the org's spend is not a spike (1.7×)", async () => {
     const { deps } = await setup();
     await runAlerts({ date: "2026-11-25" }, deps());

@@ -148,6 +148,21 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     expect(JSON.stringify(dm?.args.blocks)).toContain("`/claude-usage dm off` to stop these");
   });
 
+  it("every delivery records the date of the run that claimed it", async () => {
+    const { store } = await setup();
+    await runDigest({ date: "2026-11-23" }, deps(store));
+    const rows = await store.ledger.list();
+    expect(rows.map((r) => r.kind).sort()).toEqual([
+      "charts-weekly",
+      "charts-weekly",
+      "digest-weekly",
+      "digest-weekly",
+      "dm",
+      "dm",
+    ]);
+    expect(new Set(rows.map((r) => r.run_date))).toEqual(new Set(["2026-11-23"]));
+  });
+
   it("running again posts nothing twice", async () => {
     const { store } = await setup();
     await runDigest({ date: "2026-11-25" }, deps(store));

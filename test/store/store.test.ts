@@ -1,8 +1,12 @@
+import { Migrator, sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAdminClient } from "../../src/anthropic/client.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import { reportToJson } from "../../src/render/json.js";
 import { createUsageLoader } from "../../src/service/usage-loader.js";
+import { openDatabase } from "../../src/store/database.js";
+import { deliveryKey } from "../../src/store/ledger.js";
+import { migrations } from "../../src/store/migrations.js";
 import { parsePeriod } from "../../src/usage/periods.js";
 import { FAKE_ADMIN_KEY, startFakeAdminApi } from "../support/fake-admin-api.js";
 import { TEST_DIALECTS, type TestStoreHandle, testDatabase } from "../support/stores.js";
@@ -102,6 +106,94 @@ describe.each(TEST_DIALECTS)("store on %s", (dialect) => {
       expect(results.filter((r) => r.status === "claimed")).toHaveLength(25);
       expect(results.filter((r) => r.status === "busy")).toHaveLength(25);
     });
+
+    it("records the run date of a claim, and of the run that takes it over", async () => {
+      const store = await open();
+      await store.ledger.claim(key, { owner: "a", ...lease, runDate: "2026-11-25" });
+      expect((await store.ledger.get(key))?.run_date).toBe("2026-11-25");
+      await store.ledger.markFailed(key, "a", "ratelimited");
+      await store.ledger.claim(key, { owner: "b", ...lease, runDate: "2026-11-26" });
+      expect((await store.ledger.get(key))?.run_date).toBe("2026-11-26");
+      const other = { ...key, target: "C2" };
+      await store.ledger.claim(other, { owner: "a", ...lease });
+      expect((await store.ledger.get(other))?.run_date).toBeNull();
+    });
+
+    it("unfinished: run dates with failures that have attempts left or lapsed claims, since a date", async () => {
+      const store = await open();
+      const t0 = Date.parse("2026-11-25T09:00:00Z");
+      const claim = (target: string, runDate: string | undefined, owner = "a", now = t0) =>
+        store.ledger.claim({ ...key, target }, { owner, ...lease, now, runDate });
+      const fail = async (target: string, runDate: string | undefined, times = 1) => {
+        for (let i = 0; i < times; i++) {
+          await claim(target, runDate, `o${i}`);
+          await store.ledger.markFailed({ ...key, target }, `o${i}`, "fatal_error");
+        }
+      };
+      await fail("too-old", "2026-11-20");
+      await fail("failed-once", "2026-11-22");
+      await fail("failed-twice", "2026-11-22", 2); // the same date, listed once
+      await fail("gave-up", "2026-11-23", 3); // maxAttempts is 3
+      await claim("delivered", "2026-11-23");
+      await store.ledger.markDelivered({ ...key, target: "delivered" }, "a", {
+        channel: "C1",
+        ts: "1.1",
+      });
+      await claim("crashed", "2026-11-24"); // lease until t0 + 60 s
+      await fail("no-run-date", undefined); // claimed before the column existed
+
+      const since = "2026-11-21";
+      expect(await store.ledger.unfinished({ since, maxAttempts: 3, now: t0 + 61_000 })).toEqual([
+        "2026-11-22",
+        "2026-11-24",
+      ]);
+      // While its holder's lease runs, a claim is not unfinished: it may be posting right now.
+      expect(await store.ledger.unfinished({ since, maxAttempts: 3, now: t0 + 30_000 })).toEqual([
+        "2026-11-22",
+      ]);
+      // With a higher limit, the given-up delivery has attempts left again.
+      expect(await store.ledger.unfinished({ since, maxAttempts: 5, now: t0 })).toEqual([
+        "2026-11-22",
+        "2026-11-23",
+      ]);
+      expect(
+        await store.ledger.unfinished({ since: "2026-11-01", maxAttempts: 3, now: t0 }),
+      ).toEqual(["2026-11-20", "2026-11-22"]);
+    });
+  });
+
+  it("a database created before the run_date column opens, keeps its rows, and works", async () => {
+    handle = testDatabase(dialect);
+    const legacy = openDatabase(handle.options);
+    if (legacy.dialect === "postgres" && handle.options.schema) {
+      await legacy.db.schema.createSchema(handle.options.schema).ifNotExists().execute();
+    }
+    const first = Object.fromEntries(
+      Object.entries(migrations).filter(([name]) => name.startsWith("001_")),
+    );
+    const { error } = await new Migrator({
+      db: legacy.db,
+      provider: { getMigrations: async () => first },
+    }).migrateToLatest();
+    expect(error).toBeUndefined();
+    // A failed delivery, as the earlier release wrote it (no run_date).
+    await sql`INSERT INTO deliveries (key, kind, target, period, status, attempts, owner,
+        lease_until, channel, ts, last_error, created_at, updated_at)
+      VALUES (${deliveryKey(key)}, ${key.kind}, ${key.target}, ${key.period}, 'failed', 1, 'old',
+        0, NULL, NULL, 'ratelimited', 1, 1)`.execute(legacy.db);
+    await legacy.close();
+
+    const store = await handle.open();
+    const [row] = await store.ledger.list();
+    expect(row).toMatchObject({ key: deliveryKey(key), status: "failed", run_date: null });
+    // Not re-run at start-up (its run is unknown), but the next run of its date still takes it.
+    const since = "2026-01-01";
+    expect(await store.ledger.unfinished({ since, maxAttempts: 3 })).toEqual([]);
+    expect(
+      await store.ledger.claim(key, { owner: "new", ...lease, runDate: "2026-11-25" }),
+    ).toMatchObject({ status: "claimed", resumed: true, attempts: 2 });
+    await store.ledger.markFailed(key, "new", "ratelimited");
+    expect(await store.ledger.unfinished({ since, maxAttempts: 3 })).toEqual(["2026-11-25"]);
   });
 
   describe("day cache", () => {

@@ -16,6 +16,8 @@ export const TEST_DIALECTS: TestDialect[] = process.env.TEST_DATABASE_URL
   : ["sqlite"];
 
 export interface TestStoreHandle {
+  /** Where the database is (for tests that open it without the store, as an older release). */
+  options: StoreOptions;
   /** Open (another) store on the same database: a second replica. */
   open(extra?: Partial<StoreOptions>): Promise<Store>;
   cleanup(): Promise<void>;
@@ -26,6 +28,7 @@ export function testDatabase(dialect: TestDialect): TestStoreHandle {
   if (dialect === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "claude-usage-test-"));
     return {
+      options: { dataDir: dir },
       async open(extra = {}) {
         const store = await openStore({ dataDir: dir, ...extra });
         opened.push(store);
@@ -40,6 +43,7 @@ export function testDatabase(dialect: TestDialect): TestStoreHandle {
   const url = process.env.TEST_DATABASE_URL ?? "";
   const schema = `test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   return {
+    options: { databaseUrl: url, schema },
     async open(extra = {}) {
       const store = await openStore({ databaseUrl: url, schema, ...extra });
       opened.push(store);
