@@ -78,11 +78,7 @@ export function createWorkerFetcher(options: WorkerFetcherOptions): WorkerFetche
     worker.unref();
     worker.on("message", (message: FromWorker) => onMessage(slot, message));
     const fail = (reason: string) => {
-      const index = slots.indexOf(slot);
-      if (index >= 0) {
-        slots.splice(index, 1);
-        pastRequests += slot.requests;
-      }
+      retire(slot);
       for (const job of slot.jobs.values()) job.reject(new WorkerCrashedError(job.day, reason));
       slot.jobs.clear();
     };
@@ -90,6 +86,14 @@ export function createWorkerFetcher(options: WorkerFetcherOptions): WorkerFetche
     worker.on("exit", (code) => fail(`exited with code ${code}`));
     slots.push(slot);
     return slot;
+  }
+
+  /** Out of the pool (once), its requests still counted. */
+  function retire(slot: Slot) {
+    const index = slots.indexOf(slot);
+    if (index < 0) return;
+    slots.splice(index, 1);
+    pastRequests += slot.requests;
   }
 
   function onMessage(slot: Slot, message: FromWorker) {
@@ -158,11 +162,14 @@ export function createWorkerFetcher(options: WorkerFetcherOptions): WorkerFetche
     },
     async close() {
       closed = true;
-      const stopping = slots.splice(0);
-      await Promise.all(stopping.map((s) => s.worker.terminate()));
+      const stopping = [...slots];
       for (const slot of stopping) {
+        retire(slot);
+        // Before terminating: its exit would report the days as crashed.
         for (const job of slot.jobs.values()) job.reject(new Error("the worker fetcher is closed"));
+        slot.jobs.clear();
       }
+      await Promise.all(stopping.map((s) => s.worker.terminate()));
     },
   };
 }

@@ -158,11 +158,23 @@ describe("createWorkerFetcher", () => {
     expect(broken.running).toBe(0);
   });
 
+  it("closing with a day in progress fails it as closed, not as crashed", async () => {
+    const { workers } = await setup(() => ({ status: 200, delayMs: 5_000, body: {} }));
+    const pending = workers.fetchDay("2026-11-10");
+    await new Promise((r) => setTimeout(r, 100));
+    await workers.close();
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(WorkerCrashedError);
+    expect(String(error)).toContain("closed");
+  });
+
   it("closed: no more days", async () => {
     const { workers } = await setup();
     await workers.fetchDay("2026-11-09");
+    const requests = workers.requestCount;
     await workers.close();
     expect(workers.running).toBe(0);
+    expect(workers.requestCount).toBe(requests);
     await expect(workers.fetchDay("2026-11-09")).rejects.toThrow("closed");
   });
 });
