@@ -6,13 +6,14 @@ import type { Logger } from "../log.js";
 import type { StoreOptions } from "../store/store.js";
 import type { DayFetcher } from "./day-fetch.js";
 import type { UsageLoaderOptions } from "./usage-loader.js";
-import { createWorkerFetcher } from "./worker-fetcher.js";
+import { createWorkerFetcher, type WorkerFetcher } from "./worker-fetcher.js";
 
 export interface UsageFromConfig {
   source: UsageSource;
   client?: AdminClient;
   /** Set when days are fetched in worker threads (FETCH_WORKERS); give it to the loader. */
   fetchDay?: DayFetcher;
+  workers?: WorkerFetcher;
   close(): Promise<void>;
 }
 
@@ -39,10 +40,13 @@ export function usageSourceFromConfig(
     return { source: client, client, close: () => client.close() };
   }
   const workers = createWorkerFetcher({ threads: config.FETCH_WORKERS, client: clientOptions });
+  // Up before the first command asks for a report; idle, they do not keep the process alive.
+  workers.start();
   return {
     source: client,
     client,
     fetchDay: workers.fetchDay,
+    workers,
     close: async () => {
       await Promise.all([workers.close(), client.close()]);
     },

@@ -35,8 +35,10 @@ export interface WorkerFetcherOptions {
 
 export interface WorkerFetcher {
   fetchDay: DayFetcher;
-  /** Threads running now (they start on first use). */
+  /** Threads running now (they start on first use, or on `start`). */
   readonly running: number;
+  /** Start every thread now, so that the first report does not wait for one (the app, at boot). */
+  start(): void;
   /** API requests sent by all workers so far, retries included. */
   readonly requestCount: number;
   close(): Promise<void>;
@@ -154,6 +156,9 @@ export function createWorkerFetcher(options: WorkerFetcherOptions): WorkerFetche
 
   return {
     fetchDay,
+    start() {
+      while (!closed && slots.length < threads) start();
+    },
     get running() {
       return slots.length;
     },
