@@ -142,7 +142,11 @@ export async function runAlerts(
       groupKey,
       config.channel,
       renderPersonalBudgetsAlert(
-        pending.map(({ actor, status }) => ({ status, who: whoMrkdwn(actor, mention) })),
+        pending.map(({ actor, status }) => ({
+          status,
+          who: whoMrkdwn(actor, mention),
+          apiKey: actor.type === "api_key",
+        })),
         now(),
       ),
     );

@@ -144,7 +144,7 @@ describe("runAlerts", () => {
     expect(await runAlerts({ date: "2026-11-25" }, next)).toMatchObject({ posted: 1 });
     expect(texts()).toHaveLength(2);
     const shared = texts()[1];
-    expect(shared).toContain("Claude Code budgets: 2 people and API keys at 80% or more (2026-11)");
+    expect(shared).toContain("Claude Code budgets: 2 people at 80% or more (2026-11)");
     expect(shared).toContain("(2 of them are over it)");
     expect(shared).toContain(
       "🚨 <@UADA>: *$840.00* of $800.00 (105%) · on pace for $1,050.00\\n🚨 bob@example.com: *$720.00* of $700.00 (103%)",

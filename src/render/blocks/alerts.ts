@@ -1,5 +1,5 @@
 import type { BudgetStatus, Spike } from "../../usage/alerts.js";
-import { formatDay, formatPercent, formatUsd } from "../format.js";
+import { formatDay, formatInt, formatPercent, formatUsd } from "../format.js";
 import { capBlocks, clip, packLines, type SlackMessage } from "./limits.js";
 
 /* Alerts say who, how much, and compared to what. */
@@ -52,6 +52,7 @@ export interface PersonOverBudget {
   status: BudgetStatus;
   /** Ready-made mrkdwn: a mention, an email or an API key. */
   who: string;
+  apiKey: boolean;
 }
 
 /**
@@ -64,7 +65,14 @@ export function renderPersonalBudgetsAlert(
 ): SlackMessage {
   const first = people[0]?.status;
   const over = people.filter((p) => p.status.crossed.includes(100)).length;
-  const headline = `💸 ${people.length} people and API keys reached 80% of their monthly Claude Code budget${over > 0 ? ` (${over} of them are over it)` : ""}:`;
+  const keys = people.filter((p) => p.apiKey).length;
+  const who = [
+    counted(people.length - keys, "person", "people"),
+    counted(keys, "API key", "API keys"),
+  ]
+    .filter(Boolean)
+    .join(" and ");
+  const headline = `💸 ${who} reached 80% of their monthly Claude Code budget${over > 0 ? ` (${over} of them ${over === 1 ? "is" : "are"} over it)` : ""}:`;
   const lines = people.map(({ status, who }) => {
     const mark = status.crossed.includes(100) ? "🚨" : "•";
     return `${mark} ${clip(who, 300)}: *${formatUsd(status.spentCents)}* of ${formatUsd(status.budgetCents)} (${formatPercent(shareOf(status))}) · on pace for ${formatUsd(status.projectedCents)}`;
@@ -73,7 +81,7 @@ export function renderPersonalBudgetsAlert(
     ? `Month to date through ${formatDay(`${first.month}-${String(first.daysElapsed).padStart(2, "0")}`, now)} · `
     : "";
   return {
-    text: `Claude Code budgets: ${people.length} people and API keys at 80% or more (${first?.month ?? ""})`,
+    text: `Claude Code budgets: ${who} at 80% or more (${first?.month ?? ""})`,
     blocks: capBlocks([
       { type: "section", text: { type: "mrkdwn", text: headline } },
       ...packLines(lines).map((chunk) => ({
@@ -86,6 +94,11 @@ export function renderPersonalBudgetsAlert(
       },
     ]),
   };
+}
+
+/** "3 people", "1 API key", or "" for none. */
+function counted(n: number, one: string, many: string): string {
+  return n === 0 ? "" : `${formatInt(n)} ${n === 1 ? one : many}`;
 }
 
 function shareOf(status: BudgetStatus): number {

@@ -280,17 +280,20 @@ describe("several people over budget", () => {
     const people = Array.from({ length: 400 }, (_, i) => ({
       status: budgetStatus(100_00 + i, 100_00, "2026-11-24", PERSONAL_BUDGET_THRESHOLDS),
       who: `person-${i}@example.com`,
+      apiKey: false,
     }));
     people.push({
       status: budgetStatus(85_00, 100_00, "2026-11-24", PERSONAL_BUDGET_THRESHOLDS),
-      who: "almost@example.com",
+      who: "API key `nightly`",
+      apiKey: true,
     });
     const m = renderPersonalBudgetsAlert(people, new Date("2026-11-25T09:00:00Z"));
     expect(limitViolations(m)).toEqual([]);
-    expect(text(m)).toContain("401 people and API keys reached 80%");
+    expect(m.text).toBe("Claude Code budgets: 400 people and 1 API key at 80% or more (2026-11)");
+    expect(text(m)).toContain("400 people and 1 API key reached 80%");
     expect(text(m)).toContain("(400 of them are over it)");
     expect(text(m)).toContain("🚨 person-0@example.com: *$100.00* of $100.00 (100%)");
-    expect(text(m)).toContain("• almost@example.com: *$85.00* of $100.00 (85%)");
+    expect(text(m)).toContain("• API key `nightly`: *$85.00* of $100.00 (85%)");
     expect(text(m)).toContain("Month to date through Tue 24 Nov");
   });
 });
