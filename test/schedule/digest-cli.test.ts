@@ -9,6 +9,7 @@ import { runCliCaptured } from "../support/cli.js";
 import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
 import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "../support/fake-slack-api.js";
 import { apiRecord } from "../support/records.js";
+import { morningScheduler } from "../support/scheduler.js";
 
 let slack: FakeSlackApi | undefined;
 let api: FakeAdminApi | undefined;
@@ -135,20 +136,10 @@ describe("startScheduler", () => {
 });
 
 describe("startScheduler retries", () => {
-  const logger = createLogger({ sink: { write: () => undefined } });
-  const base = {
-    cron: "0 9 * * 1-5",
-    timeZone: "UTC",
-    catchUp: true,
-    logger,
-    now: () => new Date("2026-11-25T10:30:00Z"),
-    retryDelayMs: 5,
-  };
-
   it("runs the same date again while deliveries fail, up to a limit", async () => {
     const runs: string[] = [];
-    const scheduler = startScheduler({
-      ...base,
+    const scheduler = morningScheduler({
+      retryDelayMs: 5,
       maxRetries: 2,
       run: async (date) => {
         runs.push(date);
@@ -164,8 +155,8 @@ describe("startScheduler retries", () => {
   it("stops retrying once everything is delivered", async () => {
     let failures = 1;
     const runs: string[] = [];
-    const scheduler = startScheduler({
-      ...base,
+    const scheduler = morningScheduler({
+      retryDelayMs: 5,
       run: async (date) => {
         runs.push(date);
         return { failed: failures--, busy: 0 };
@@ -181,12 +172,7 @@ describe("startScheduler retries", () => {
 describe("startScheduler stop", () => {
   it("waits for a run in progress, and starts no new one", async () => {
     const events: string[] = [];
-    const scheduler = startScheduler({
-      cron: "0 9 * * 1-5",
-      timeZone: "UTC",
-      catchUp: true,
-      logger: createLogger({ sink: { write: () => undefined } }),
-      now: () => new Date("2026-11-25T10:30:00Z"),
+    const scheduler = morningScheduler({
       retryDelayMs: 1,
       run: async () => {
         events.push("start");

@@ -10,6 +10,7 @@ import type { Store } from "../../src/store/store.js";
 import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
 import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "../support/fake-slack-api.js";
 import { apiRecord } from "../support/records.js";
+import { morningScheduler } from "../support/scheduler.js";
 import { TEST_DIALECTS, type TestStoreHandle, testDatabase } from "../support/stores.js";
 
 /*
@@ -227,12 +228,7 @@ describe("resumable", () => {
 describe("startScheduler at start-up", () => {
   it("a failing look-up for unfinished runs does not keep today's catch-up from running", async () => {
     const runs: string[] = [];
-    const scheduler = startScheduler({
-      cron: "0 9 * * 1-5",
-      timeZone: "UTC",
-      catchUp: true,
-      logger: createLogger({ sink: { write: () => undefined } }),
-      now: () => new Date("2026-11-25T10:30:00Z"),
+    const scheduler = morningScheduler({
       unfinished: async () => {
         throw new Error("database gone");
       },
@@ -248,12 +244,7 @@ describe("startScheduler at start-up", () => {
 
   it("runs unfinished dates oldest first, then the catch-up, one at a time", async () => {
     const events: string[] = [];
-    const scheduler = startScheduler({
-      cron: "0 9 * * 1-5",
-      timeZone: "UTC",
-      catchUp: true,
-      logger: createLogger({ sink: { write: () => undefined } }),
-      now: () => new Date("2026-11-25T10:30:00Z"),
+    const scheduler = morningScheduler({
       unfinished: async () => ["2026-11-23", "2026-11-24", "2026-11-25"],
       run: async (date) => {
         events.push(`start ${date}`);
