@@ -163,10 +163,11 @@ describe("createWorkerFetcher", () => {
 
   it("closing with a day in progress fails it as closed, not as crashed", async () => {
     const { workers } = await setup(() => ({ status: 200, delayMs: 5_000, body: {} }));
-    const pending = workers.fetchDay("2026-11-10");
+    // Handled from the start: close() rejects it at once, while it waits for the thread to end.
+    const outcome = workers.fetchDay("2026-11-10").catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 100));
     await workers.close();
-    const error = await pending.catch((e: unknown) => e);
+    const error = await outcome;
     expect(error).not.toBeInstanceOf(WorkerCrashedError);
     expect(String(error)).toContain("closed");
   });
