@@ -84,6 +84,11 @@ export function formatDayShort(day: string, weekday = false): string {
   return format(new Date(`${day}T00:00:00Z`), weekday ? "EEE d MMM" : "d MMM", { in: UTC });
 }
 
+/** "2026-11" → "November". */
+export function formatMonthName(month: string): string {
+  return format(new Date(`${month}-01T00:00:00Z`), "MMMM", { in: UTC });
+}
+
 /** A period in words: "Tue 24 Nov", "Mon 16 – Sun 22 Nov", "Mon 26 Oct – Sun 1 Nov". */
 export function formatPeriodDates(period: Pick<Period, "from" | "to">, now = new Date()): string {
   if (period.from === period.to) return formatDay(period.from, now);

@@ -15,6 +15,7 @@ import type { DeliveryKey, DeliveryLedger } from "../store/ledger.js";
 import { microsToCents } from "../usage/aggregate.js";
 import {
   budgetStatus,
+  hasPersonalBudgets,
   type PersonalBudgetStatus,
   type PersonalBudgets,
   personalBudgetsCrossed,
@@ -180,7 +181,7 @@ export async function runAlerts(
 
   const orgBudget = config.budgetMonthlyCents && config.budgetMonthlyCents > 0;
   const personal = config.personalBudgets;
-  const personalBudgets = !!personal && (!!personal.defaultCents || personal.overrides.size > 0);
+  const personalBudgets = hasPersonalBudgets(personal);
   if (orgBudget || personalBudgets) {
     const report = await deps.loader.loadReport(monthToDate(yesterday), { compare: false });
     if (orgBudget && config.budgetMonthlyCents) {

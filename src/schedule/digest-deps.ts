@@ -1,6 +1,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
+import { personalBudgetsFromConfig } from "../service/from-config.js";
 import type { UsageLoader } from "../service/usage-loader.js";
 import { type UserDirectory, userIdLookup } from "../slack/user-directory.js";
 import type { Store } from "../store/store.js";
@@ -32,6 +33,7 @@ export function digestDeps(input: {
       monthlyOnFirst: config.DIGEST_MONTHLY_ON_FIRST,
       leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
       budgetMonthlyCents: budgetMonthlyCents(config),
+      personalBudgets: personalBudgetsFromConfig(config),
     },
   };
 }
@@ -66,15 +68,7 @@ export function alertsDeps(input: Parameters<typeof digestDeps>[0]): AlertsDeps 
       channel: config.ALERT_CHANNEL,
       leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
       budgetMonthlyCents: budgetMonthlyCents(config),
-      personalBudgets: {
-        defaultCents: toCents(config.BUDGET_USER_MONTHLY_USD),
-        overrides: new Map(
-          [...config.BUDGET_USER_OVERRIDES].map(([key, usd]) => [
-            key,
-            usd === null ? null : (toCents(usd) ?? null),
-          ]),
-        ),
-      },
+      personalBudgets: personalBudgetsFromConfig(config),
       spike: {
         factor: config.SPIKE_FACTOR,
         floorCents: Math.round(config.SPIKE_FLOOR_USD * 100),

@@ -4,6 +4,7 @@ import { App, type Logger as BoltLogger, LogLevel } from "@slack/bolt";
 import type { Config, SlackMode } from "../config.js";
 import { type HealthState, healthHandler } from "../health.js";
 import type { Logger } from "../log.js";
+import { personalBudgetsFromConfig } from "../service/from-config.js";
 import type { UsageLoader } from "../service/usage-loader.js";
 import { createAccessPolicy } from "./access.js";
 import type { DmPreferences, SlackContext } from "./context.js";
@@ -54,6 +55,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logger,
     now: options.now ?? (() => new Date()),
     preferences: options.preferences,
+    personalBudgets: personalBudgetsFromConfig(config),
     uploads: createFileSender(app.client),
     directory: createUserDirectory({
       client: app.client,

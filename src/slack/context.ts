@@ -1,6 +1,7 @@
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { UsageLoader } from "../service/usage-loader.js";
+import type { PersonalBudgets } from "../usage/alerts.js";
 import type { AccessPolicy } from "./access.js";
 import type { FileSender } from "./files.js";
 import type { UserDirectory } from "./user-directory.js";
@@ -17,6 +18,8 @@ export interface SlackContext {
   uploads?: FileSender | undefined;
   /** DM preferences, when the store is configured (the digest feature). */
   preferences?: DmPreferences | undefined;
+  /** People's own monthly budgets: `me` shows where they stand. */
+  personalBudgets?: PersonalBudgets | undefined;
 }
 
 export interface DmPreferences {

@@ -58,6 +58,27 @@ export interface PersonalBudgets {
   overrides: ReadonlyMap<string, number | null>;
 }
 
+/** Whether any person or API key has a budget. */
+export function hasPersonalBudgets(
+  budgets: PersonalBudgets | undefined,
+): budgets is PersonalBudgets {
+  return !!budgets && (!!budgets.defaultCents || budgets.overrides.size > 0);
+}
+
+/**
+ * An actor's monthly budget in cents, if any: its override, else the default for people. The
+ * default does not apply to API keys: a CI key's spend is not a person's.
+ */
+export function personalBudgetOf(
+  actor: { key: string; type: string },
+  budgets: PersonalBudgets,
+): number | undefined {
+  const override = budgets.overrides.get(actor.key);
+  const budget =
+    override !== undefined ? override : actor.type === "user" ? budgets.defaultCents : undefined;
+  return budget && budget > 0 ? budget : undefined;
+}
+
 export interface PersonalBudgetStatus<A> {
   actor: A;
   status: BudgetStatus;
@@ -65,8 +86,7 @@ export interface PersonalBudgetStatus<A> {
 
 /**
  * The people (and API keys) whose month-to-date spend reached one of the personal thresholds,
- * most over budget first. The default budget applies to people, not to API keys: a CI key's
- * spend is not a person's.
+ * most over budget first.
  */
 export function personalBudgetsCrossed<A extends { key: string; type: string; costCents: number }>(
   actors: Iterable<A>,
@@ -75,10 +95,8 @@ export function personalBudgetsCrossed<A extends { key: string; type: string; co
 ): PersonalBudgetStatus<A>[] {
   const crossed: PersonalBudgetStatus<A>[] = [];
   for (const actor of actors) {
-    const override = budgets.overrides.get(actor.key);
-    const budget =
-      override !== undefined ? override : actor.type === "user" ? budgets.defaultCents : undefined;
-    if (!budget || budget <= 0) continue;
+    const budget = personalBudgetOf(actor, budgets);
+    if (budget === undefined) continue;
     const status = budgetStatus(actor.costCents, budget, through, PERSONAL_BUDGET_THRESHOLDS);
     if (status.crossed.length > 0) crossed.push({ actor, status });
   }

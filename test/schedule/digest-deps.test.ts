@@ -28,6 +28,10 @@ describe("job dependencies from configuration", () => {
       logger: createLogger({ sink: { write: () => undefined } }),
     };
     expect(digestDeps(input).config.leaseMs).toBe(7000);
+    // The DMs show people their budget, from the same settings as the alerts.
+    expect(digestDeps(input).config.personalBudgets).toEqual(
+      alertsDeps(input)?.config.personalBudgets,
+    );
     expect(alertsDeps(input)?.config).toMatchObject({
       channel: "CALERTS",
       leaseMs: 7000,

@@ -225,6 +225,30 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     );
   });
 
+  it("a person with a monthly budget sees where they stand in their DM; someone without, not", async () => {
+    const { store } = await setup();
+    await runDigest(
+      { date: "2026-11-25" },
+      deps(store, {
+        config: {
+          ...config,
+          channels: [],
+          personalBudgets: {
+            defaultCents: 200_00,
+            overrides: new Map([["user:bob@example.com", null]]),
+          },
+        },
+      }),
+    );
+    const dm = (id: string) =>
+      JSON.stringify(posts().find((p) => p.args.channel === id)?.args.blocks);
+    // Ada: 16–24 Nov at $18.40 a day = $165.60 of $200 (83%); $165.60 / 24 × 30 = $207.
+    expect(dm("UADA")).toContain(
+      "💸 November so far: *$165.60* of your $200 budget (83%) · on pace for $207",
+    );
+    expect(dm("UBOB")).not.toContain("so far");
+  });
+
   it("a weekly digest gets PNG charts in its thread, once, however often the job runs", async () => {
     const { store } = await setup();
     const weekly = deps(store, { config: { ...config, channels: ["C1"], dmMode: "off" } });

@@ -174,6 +174,23 @@ describe("/claude-usage", () => {
     expect(blocksText(reply?.body ?? {})).toContain("Yesterday you ran *31 Claude Code sessions*");
     expect(blocksText(reply?.body ?? {})).toContain("You're #1 of 2 in your org");
     expect(h.slack.callsTo("users.info")[0]?.args.user).toBe("UMARIA");
+    // No budget, no month to load: yesterday and the day before only.
+    expect(h.api.requestCount).toBe(2);
+    expect(blocksText(reply?.body ?? {})).not.toContain("so far");
+  });
+
+  it("`me` shows where someone with a monthly budget stands in the month", async () => {
+    const h = await start({ BUDGET_USER_OVERRIDES: "maria@example.com=250" });
+    await slashCommand(h.url, {
+      text: "me",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    const [reply] = await h.slack.waitForResponses(1);
+    // 23 Nov $100.00 + 24 Nov $142.10 = $242.10 of $250 (97%); × 30 / 24 = $303.
+    expect(blocksText(reply?.body ?? {})).toContain(
+      "💸 November so far: *$242.10* of your $250 budget (97%) · on pace for $303",
+    );
   });
 
   it("`me` for someone whose Slack profile has no email says why", async () => {

@@ -5,6 +5,7 @@ import {
   formatCompact,
   formatDay,
   formatInt,
+  formatMonthName,
   formatPctChange,
   formatPercent,
   formatPeriodDates,
@@ -59,7 +60,7 @@ export interface MonthToDate {
 export function monthToDateLine(mtd: MonthToDate): string {
   const [year = 0, month = 1] = mtd.month.split("-").map(Number);
   const last = new Date(Date.UTC(year, month, 0));
-  const name = last.toLocaleString("en-GB", { month: "long", timeZone: "UTC" });
+  const name = formatMonthName(mtd.month);
   const end = `${last.getUTCDate()} ${last.toLocaleString("en-GB", { month: "short", timeZone: "UTC" })}`;
   const budget =
     mtd.budgetCents && mtd.budgetCents > 0

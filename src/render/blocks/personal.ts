@@ -1,12 +1,15 @@
 import type { KnownBlock } from "@slack/web-api";
+import type { BudgetStatus } from "../../usage/alerts.js";
 import { type ActorRow, change, rankOf, type UsageReport } from "../../usage/report.js";
 import {
   formatCompact,
   formatInt,
+  formatMonthName,
   formatPctChange,
   formatPercent,
   formatPeriodDates,
   formatUsd,
+  formatUsdShort,
   shortModel,
 } from "../format.js";
 import { clip, type SlackMessage } from "./limits.js";
@@ -24,6 +27,8 @@ export interface PersonalRenderOptions {
   hint?: string | undefined;
   /** Shown when the person has no activity: how we looked them up (their email). */
   lookedUpAs?: string | undefined;
+  /** Their month to date against their own monthly budget, when they have one. */
+  budget?: BudgetStatus | undefined;
 }
 
 export function renderPersonalReport(
@@ -61,8 +66,21 @@ export function renderPersonalReport(
     { type: "section", text: { type: "mrkdwn", text: clip(sentence, 3000) } },
     { type: "context", elements: [{ type: "mrkdwn", text: clip(facts.join(" · "), 3000) }] },
   ];
+  if (options.budget) {
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: budgetLine(options.budget) }],
+    });
+  }
   const text = `${when.sentence}: ${formatInt(me.sessions)} Claude Code sessions, ${formatCompact(me.linesAdded)} lines, ${formatUsd(me.costCents)}`;
   return { text, blocks };
+}
+
+/** "November so far: $410.00 of your $500 budget (82%) · on pace for $512". */
+export function budgetLine(status: BudgetStatus): string {
+  const share = status.budgetCents > 0 ? status.spentCents / status.budgetCents : 0;
+  const mark = share >= 1 ? "🚨 " : share >= 0.8 ? "💸 " : "";
+  return `${mark}${formatMonthName(status.month)} so far: *${formatUsd(status.spentCents)}* of your ${formatUsdShort(status.budgetCents)} budget (${formatPercent(share)}) · on pace for ${formatUsdShort(status.projectedCents)}`;
 }
 
 function standing(report: UsageReport, me: ActorRow): string[] {

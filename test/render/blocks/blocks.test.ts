@@ -17,6 +17,7 @@ import {
   renderPersonalReport,
   type SlackMessage,
 } from "../../../src/render/blocks/index.js";
+import { budgetLine } from "../../../src/render/blocks/personal.js";
 import { aggregateDay } from "../../../src/usage/aggregate.js";
 import { budgetStatus, PERSONAL_BUDGET_THRESHOLDS } from "../../../src/usage/alerts.js";
 import { mergeAggregates } from "../../../src/usage/compact.js";
@@ -272,6 +273,18 @@ describe("budget alerts", () => {
     const m = renderPersonalBudgetAlert(status, 80, { mrkdwn: name, name, apiKey: false }, now);
     expect(text(m)).toContain("has passed 80% of their monthly budget");
     expect(limitViolations(m)).toEqual([]);
+  });
+});
+
+describe("budgetLine (a person's DM)", () => {
+  it("says the month, the spend against the budget and the pace, marked from 80 % and over 100 %", () => {
+    const line = (spent: number) =>
+      budgetLine(budgetStatus(spent, 500_00, "2026-11-24", PERSONAL_BUDGET_THRESHOLDS));
+    expect(line(200_00)).toBe(
+      "November so far: *$200.00* of your $500 budget (40%) · on pace for $250",
+    );
+    expect(line(410_00)).toMatch(/^💸 November so far: \*\$410\.00\* of your \$500 budget \(82%\)/);
+    expect(line(520_00)).toMatch(/^🚨 November so far/);
   });
 });
 
