@@ -11,19 +11,13 @@ import {
   type SlackMessage,
 } from "../render/blocks/index.js";
 import { type RenderedChart, renderCharts } from "../render/charts/index.js";
+import { budgetStandings } from "../service/budgets.js";
 import type { UsageLoader } from "../service/usage-loader.js";
 import { chartFiles } from "../slack/files.js";
 import { mentionsFor } from "../slack/mentions.js";
 import type { DeliveryLedger } from "../store/ledger.js";
 import type { Preferences } from "../store/store.js";
-import {
-  type BudgetStatus,
-  budgetStatus,
-  hasPersonalBudgets,
-  PERSONAL_BUDGET_THRESHOLDS,
-  type PersonalBudgets,
-  personalBudgetOf,
-} from "../usage/alerts.js";
+import { budgetStatus, type PersonalBudgets } from "../usage/alerts.js";
 import { monthToDate, periodBetween, shiftDay } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
 import {
@@ -112,26 +106,6 @@ async function monthSoFar(
     spentCents: status.spentCents,
     projectedCents: status.projectedCents,
     budgetCents,
-  };
-}
-
-/**
- * Each person's month to date against their own budget (none without budgets, or for someone
- * without one). One month-to-date report serves every DM; its days are mostly cached by then.
- */
-async function personalBudgetsThrough(
-  through: string,
-  budgets: PersonalBudgets | undefined,
-  loader: UsageLoader,
-): Promise<(actor: { key: string; type: string }) => BudgetStatus | undefined> {
-  if (!hasPersonalBudgets(budgets)) return () => undefined;
-  const month = await loader.loadReport(monthToDate(through), { compare: false });
-  const spent = new Map(month.actors.map((a) => [a.key, a.costCents]));
-  return (actor) => {
-    const budget = personalBudgetOf(actor, budgets);
-    return budget === undefined
-      ? undefined
-      : budgetStatus(spent.get(actor.key) ?? 0, budget, through, PERSONAL_BUDGET_THRESHOLDS);
   };
 }
 
@@ -232,7 +206,7 @@ export async function runDigest(
       reports.get("daily") ??
       (await deps.loader.loadReport(periodBetween(yesterday, yesterday, "yesterday")));
     const prefs = (await deps.preferences?.allDmPreferences()) ?? new Map();
-    const budgetOf = await personalBudgetsThrough(yesterday, config.personalBudgets, deps.loader);
+    const budgetOf = await budgetStandings(deps.loader, yesterday, config.personalBudgets);
     const limit = pLimit(config.dmConcurrency ?? 4);
     const people = report.actors.filter(
       (a) => a.type === "user" && (a.sessions > 0 || a.costCents > 0),

@@ -13,14 +13,9 @@ import {
 } from "../render/blocks/index.js";
 import { renderCharts } from "../render/charts/index.js";
 import { formatDateSpan } from "../render/format.js";
+import { budgetStandings } from "../service/budgets.js";
 import { loadExport } from "../service/export.js";
-import {
-  type BudgetStatus,
-  budgetStatus,
-  PERSONAL_BUDGET_THRESHOLDS,
-  personalBudgetOf,
-} from "../usage/alerts.js";
-import { monthToDate, shiftDay } from "../usage/periods.js";
+import { shiftDay } from "../usage/periods.js";
 import { LEADERBOARD_METRICS, leaderboard } from "../usage/report.js";
 import type { UsageCommand } from "./commands/parse-command.js";
 import type { SlackContext } from "./context.js";
@@ -71,11 +66,17 @@ export async function answerCommand(
         );
       }
       const me = { key: `user:${email}`, type: "user" };
-      const [report, budget] = await Promise.all([
+      // Their budget, if they have one: month to date through yesterday (UTC).
+      const through = shiftDay(ctx.now().toISOString().slice(0, 10), -1);
+      const [report, standing] = await Promise.all([
         ctx.loader.loadReport(command.period),
-        personalBudgetStatus(me, ctx),
+        budgetStandings(ctx.loader, through, ctx.personalBudgets, { for: [me] }),
       ]);
-      return renderPersonalReport(report, me.key, { now: ctx.now(), lookedUpAs: email, budget });
+      return renderPersonalReport(report, me.key, {
+        now: ctx.now(),
+        lookedUpAs: email,
+        budget: standing(me),
+      });
     }
     case "export": {
       if (!(await ctx.access.canSeeOrg(userId))) return renderNotAllowed(COMMAND);
@@ -158,20 +159,4 @@ export function failureMessage(
 
 function plain(text: string): SlackMessage {
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
-}
-
-/**
- * Where a person stands against their own monthly budget, through yesterday (UTC), when they have
- * one: only then is the month loaded (its days are mostly cached by the morning run).
- */
-async function personalBudgetStatus(
-  actor: { key: string; type: string },
-  ctx: SlackContext,
-): Promise<BudgetStatus | undefined> {
-  const budget = ctx.personalBudgets && personalBudgetOf(actor, ctx.personalBudgets);
-  if (budget === undefined) return undefined;
-  const through = shiftDay(ctx.now().toISOString().slice(0, 10), -1);
-  const month = await ctx.loader.loadReport(monthToDate(through), { compare: false });
-  const spent = month.actors.find((a) => a.key === actor.key)?.costCents ?? 0;
-  return budgetStatus(spent, budget, through, PERSONAL_BUDGET_THRESHOLDS);
 }

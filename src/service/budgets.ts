@@ -1,0 +1,37 @@
+import {
+  type BudgetStatus,
+  budgetStatus,
+  hasPersonalBudgets,
+  PERSONAL_BUDGET_THRESHOLDS,
+  type PersonalBudgets,
+  personalBudgetOf,
+} from "../usage/alerts.js";
+import { monthToDate } from "../usage/periods.js";
+import type { UsageLoader } from "./usage-loader.js";
+
+type Actor = { key: string; type: string };
+
+/**
+ * Where people stand against their own monthly budgets, month to date through `through`: one
+ * month report serves them all (its days are mostly cached by the morning run). Given `for`, the
+ * month is loaded only if one of them has a budget.
+ */
+export async function budgetStandings(
+  loader: UsageLoader,
+  through: string,
+  budgets: PersonalBudgets | undefined,
+  options: { for?: readonly Actor[] } = {},
+): Promise<(actor: Actor) => BudgetStatus | undefined> {
+  if (!hasPersonalBudgets(budgets)) return () => undefined;
+  if (options.for?.every((actor) => personalBudgetOf(actor, budgets) === undefined)) {
+    return () => undefined;
+  }
+  const month = await loader.loadReport(monthToDate(through), { compare: false });
+  const spent = new Map(month.actors.map((a) => [a.key, a.costCents]));
+  return (actor) => {
+    const budget = personalBudgetOf(actor, budgets);
+    return budget === undefined
+      ? undefined
+      : budgetStatus(spent.get(actor.key) ?? 0, budget, through, PERSONAL_BUDGET_THRESHOLDS);
+  };
+}
