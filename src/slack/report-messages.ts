@@ -15,6 +15,7 @@ import { renderCharts } from "../render/charts/index.js";
 import { formatDateSpan } from "../render/format.js";
 import { budgetStandings } from "../service/budgets.js";
 import { loadExport } from "../service/export.js";
+import type { BudgetStatus } from "../usage/alerts.js";
 import { shiftDay } from "../usage/periods.js";
 import { LEADERBOARD_METRICS, leaderboard } from "../usage/report.js";
 import type { UsageCommand } from "./commands/parse-command.js";
@@ -65,17 +66,14 @@ export async function answerCommand(
           "I couldn't find the email of your Slack account, which is how Anthropic knows you. (The app needs the users:read.email scope.)",
         );
       }
-      const me = { key: `user:${email}`, type: "user" };
-      // Their budget, if they have one: month to date through yesterday (UTC).
-      const through = shiftDay(ctx.now().toISOString().slice(0, 10), -1);
-      const [report, standing] = await Promise.all([
+      const [report, budget] = await Promise.all([
         ctx.loader.loadReport(command.period),
-        budgetStandings(ctx.loader, through, ctx.personalBudgets, { for: [me] }),
+        budgetOfPerson(email, ctx),
       ]);
-      return renderPersonalReport(report, me.key, {
+      return renderPersonalReport(report, `user:${email}`, {
         now: ctx.now(),
         lookedUpAs: email,
-        budget: standing(me),
+        budget,
       });
     }
     case "export": {
@@ -159,4 +157,15 @@ export function failureMessage(
 
 function plain(text: string): SlackMessage {
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
+}
+
+/** A person's standing against their own monthly budget, through yesterday (UTC), if they have one. */
+export async function budgetOfPerson(
+  email: string,
+  ctx: SlackContext,
+): Promise<BudgetStatus | undefined> {
+  const me = { key: `user:${email}`, type: "user" };
+  const through = shiftDay(ctx.now().toISOString().slice(0, 10), -1);
+  const standing = await budgetStandings(ctx.loader, through, ctx.personalBudgets, { for: [me] });
+  return standing(me);
 }

@@ -448,7 +448,7 @@ describe("Share in channel", () => {
 
 describe("App Home", () => {
   it("publishes the viewer's week and, for allowed viewers, the org's", async () => {
-    const h = await start();
+    const h = await start({ BUDGET_USER_MONTHLY_USD: "1000" });
     const reply = await eventCallback(h.url, {
       type: "app_home_opened",
       user: "UMARIA",
@@ -467,6 +467,8 @@ describe("App Home", () => {
       "In the last 7 days (Wed 18 – Tue 24 Nov) you ran *41 Claude Code sessions*",
     );
     expect(view).toContain("Top spenders");
+    // With a budget (here everyone's $1,000): where they stand this month.
+    expect(view).toContain("November so far: *$242.10* of your $1,000 budget (24%)");
   });
 });
 
