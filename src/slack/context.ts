@@ -18,7 +18,7 @@ export interface SlackContext {
   uploads?: FileSender | undefined;
   /** DM preferences, when the store is configured (the digest feature). */
   preferences?: DmPreferences | undefined;
-  /** People's own monthly budgets: `me` shows where they stand. */
+  /** People's own monthly budgets: `me` and the Home tab show where they stand. */
   personalBudgets?: PersonalBudgets | undefined;
 }
 
