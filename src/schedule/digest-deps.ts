@@ -5,6 +5,7 @@ import { personalBudgetsFromConfig } from "../service/from-config.js";
 import type { UsageLoader } from "../service/usage-loader.js";
 import { type UserDirectory, userIdLookup } from "../slack/user-directory.js";
 import type { Store } from "../store/store.js";
+import { usdToCents } from "../usage/aggregate.js";
 import type { AlertsDeps } from "./alerts-job.js";
 import type { DigestDeps } from "./digest-job.js";
 
@@ -40,11 +41,9 @@ export function digestDeps(input: {
 
 /** BUDGET_MONTHLY_USD in cents, for the digest's month line and the budget alerts. */
 function budgetMonthlyCents(config: Config): number | undefined {
-  return toCents(config.BUDGET_MONTHLY_USD);
-}
-
-function toCents(usd: number | undefined): number | undefined {
-  return usd === undefined ? undefined : Math.round(usd * 100);
+  return config.BUDGET_MONTHLY_USD === undefined
+    ? undefined
+    : usdToCents(config.BUDGET_MONTHLY_USD);
 }
 
 /** Does this configuration ask for any scheduled posting? */
@@ -71,7 +70,7 @@ export function alertsDeps(input: Parameters<typeof digestDeps>[0]): AlertsDeps 
       personalBudgets: personalBudgetsFromConfig(config),
       spike: {
         factor: config.SPIKE_FACTOR,
-        floorCents: Math.round(config.SPIKE_FLOOR_USD * 100),
+        floorCents: usdToCents(config.SPIKE_FLOOR_USD),
         trailingDays: config.SPIKE_TRAILING_DAYS,
       },
     },

@@ -4,6 +4,7 @@ import { createSyntheticOrg } from "../demo/synthetic-org.js";
 import { createSyntheticSource } from "../demo/synthetic-source.js";
 import type { Logger } from "../log.js";
 import type { StoreOptions } from "../store/store.js";
+import { usdToCents } from "../usage/aggregate.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
 import type { DayFetcher } from "./day-fetch.js";
 import type { UsageLoaderOptions } from "./usage-loader.js";
@@ -83,16 +84,15 @@ export function logCacheErrors(logger: Logger): NonNullable<UsageLoaderOptions["
 export function personalBudgetsFromConfig(
   config: Pick<Config, "BUDGET_USER_MONTHLY_USD" | "BUDGET_USER_OVERRIDES">,
 ): PersonalBudgets {
-  const cents = (usd: number) => Math.round(usd * 100);
   return {
     defaultCents:
       config.BUDGET_USER_MONTHLY_USD === undefined
         ? undefined
-        : cents(config.BUDGET_USER_MONTHLY_USD),
+        : usdToCents(config.BUDGET_USER_MONTHLY_USD),
     overrides: new Map(
       [...config.BUDGET_USER_OVERRIDES].map(([key, usd]) => [
         key,
-        usd === null ? null : cents(usd),
+        usd === null ? null : usdToCents(usd),
       ]),
     ),
   };

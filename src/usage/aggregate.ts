@@ -15,6 +15,8 @@ export const MICROS_PER_CENT = 10_000;
 
 export const centsToMicros = (cents: number): Micros => Math.round(cents * MICROS_PER_CENT);
 export const microsToCents = (micros: Micros): number => micros / MICROS_PER_CENT;
+/** A setting in US dollars (budgets, floors) as whole cents. */
+export const usdToCents = (usd: number): number => Math.round(usd * 100);
 
 export interface TokenCounts {
   input: number;
