@@ -179,13 +179,12 @@ export async function runAlerts(
     }
   }
 
-  const orgBudget = config.budgetMonthlyCents && config.budgetMonthlyCents > 0;
+  const orgBudget = (config.budgetMonthlyCents ?? 0) > 0 ? config.budgetMonthlyCents : undefined;
   const personal = config.personalBudgets;
-  const personalBudgets = hasPersonalBudgets(personal);
-  if (orgBudget || personalBudgets) {
+  if (orgBudget || hasPersonalBudgets(personal)) {
     const report = await deps.loader.loadReport(monthToDate(yesterday), { compare: false });
-    if (orgBudget && config.budgetMonthlyCents) {
-      const status = budgetStatus(report.totals.costCents, config.budgetMonthlyCents, yesterday);
+    if (orgBudget) {
+      const status = budgetStatus(report.totals.costCents, orgBudget, yesterday);
       await announceHighest(
         status.crossed,
         (threshold) => ({
@@ -196,7 +195,7 @@ export async function runAlerts(
         (threshold) => renderBudgetAlert(status, threshold, now()),
       );
     }
-    if (personalBudgets && personal) {
+    if (hasPersonalBudgets(personal)) {
       await announcePersonalBudgets(personalBudgetsCrossed(report.actors, personal, yesterday));
     }
   }
