@@ -92,13 +92,12 @@ const defaultRenderers: DigestRenderers = {
   charts: (report) => renderCharts(report),
 };
 
-/** Month-to-date spend through `through` (its days are mostly cached by then), and its pace. */
-async function monthSoFar(
-  loader: UsageLoader,
+/** Month-to-date spend through `through`, and its pace. */
+function monthSoFar(
+  report: UsageReport,
   through: string,
   budgetCents: number | undefined,
-): Promise<MonthToDate> {
-  const report = await loader.loadReport(monthToDate(through), { compare: false });
+): MonthToDate {
   const status = budgetStatus(report.totals.costCents, budgetCents ?? 0, through);
   return {
     month: status.month,
@@ -164,6 +163,17 @@ export async function runDigest(
   // Channel digests.
   const plans = plannedDigests(options.date, config);
   const reports = new Map<string, UsageReport>();
+  // The month so far serves the daily digest's line and the DMs' budget lines: loaded once (its
+  // days are mostly cached by then; merging them is what would be repeated).
+  const months = new Map<string, Promise<UsageReport>>();
+  const monthThrough = (through: string) => {
+    let month = months.get(through);
+    if (!month) {
+      month = deps.loader.loadReport(monthToDate(through), { compare: false });
+      months.set(through, month);
+    }
+    return month;
+  };
   for (const plan of plans) {
     const report = await deps.loader.loadReport(plan.period);
     reports.set(plan.kind, report);
@@ -177,7 +187,11 @@ export async function runDigest(
       hint: plan.kind === "daily" ? "`/claude-usage last 7 days` for the week" : undefined,
       monthToDate:
         plan.kind === "daily"
-          ? await monthSoFar(deps.loader, plan.period.to, config.budgetMonthlyCents)
+          ? monthSoFar(
+              await monthThrough(plan.period.to),
+              plan.period.to,
+              config.budgetMonthlyCents,
+            )
           : undefined,
     });
     const period = `${plan.period.from}..${plan.period.to}`;
@@ -206,7 +220,9 @@ export async function runDigest(
       reports.get("daily") ??
       (await deps.loader.loadReport(periodBetween(yesterday, yesterday, "yesterday")));
     const prefs = (await deps.preferences?.allDmPreferences()) ?? new Map();
-    const budgetOf = await budgetStandings(deps.loader, yesterday, config.personalBudgets);
+    const budgetOf = await budgetStandings(deps.loader, yesterday, config.personalBudgets, {
+      month: () => monthThrough(yesterday),
+    });
     const limit = pLimit(config.dmConcurrency ?? 4);
     const people = report.actors.filter(
       (a) => a.type === "user" && (a.sessions > 0 || a.costCents > 0),

@@ -7,6 +7,7 @@ import {
   personalBudgetOf,
 } from "../usage/alerts.js";
 import { monthToDate } from "../usage/periods.js";
+import type { UsageReport } from "../usage/report.js";
 import type { UsageLoader } from "./usage-loader.js";
 
 type Actor = { key: string; type: string };
@@ -14,19 +15,21 @@ type Actor = { key: string; type: string };
 /**
  * Where people stand against their own monthly budgets, month to date through `through`: one
  * month report serves them all (its days are mostly cached by the morning run). Given `for`, the
- * month is loaded only if one of them has a budget.
+ * month is loaded only if one of them has a budget; given `month`, it comes from there (a caller
+ * that needs the same month for something else).
  */
 export async function budgetStandings(
   loader: UsageLoader,
   through: string,
   budgets: PersonalBudgets | undefined,
-  options: { for?: readonly Actor[] } = {},
+  options: { for?: readonly Actor[]; month?: () => Promise<UsageReport> } = {},
 ): Promise<(actor: Actor) => BudgetStatus | undefined> {
   if (!hasPersonalBudgets(budgets)) return () => undefined;
   if (options.for?.every((actor) => personalBudgetOf(actor, budgets) === undefined)) {
     return () => undefined;
   }
-  const month = await loader.loadReport(monthToDate(through), { compare: false });
+  const month = await (options.month?.() ??
+    loader.loadReport(monthToDate(through), { compare: false }));
   const spent = new Map(month.actors.map((a) => [a.key, a.costCents]));
   return (actor) => {
     const budget = personalBudgetOf(actor, budgets);

@@ -9,8 +9,9 @@ import {
   type DigestDeps,
   runDigest,
 } from "../../src/schedule/digest-job.js";
-import { createUsageLoader } from "../../src/service/usage-loader.js";
+import { createUsageLoader, type LoadReportOptions } from "../../src/service/usage-loader.js";
 import type { Store } from "../../src/store/store.js";
+import type { Period } from "../../src/usage/periods.js";
 import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
 import {
   FAKE_BOT_TOKEN,
@@ -247,6 +248,34 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
       "💸 November so far: *$165.60* of your $200 budget (83%) · on pace for $207",
     );
     expect(dm("UBOB")).not.toContain("so far");
+  });
+
+  it("the month so far is loaded once for the digest's line and the DMs' budget lines", async () => {
+    const { store } = await setup();
+    const base = deps(store, {
+      config: {
+        ...config,
+        channels: ["C1"],
+        budgetMonthlyCents: 50_000,
+        personalBudgets: { defaultCents: 200_00, overrides: new Map() },
+      },
+    });
+    const loaded: string[] = [];
+    const loader = {
+      ...base.loader,
+      loadReport: (period: Period, options?: LoadReportOptions) => {
+        loaded.push(period.name);
+        return base.loader.loadReport(period, options);
+      },
+    };
+    await runDigest({ date: "2026-11-25" }, { ...base, loader });
+    expect(JSON.stringify(posts().find((p) => p.args.channel === "C1")?.args.blocks)).toContain(
+      ":calendar: November so far",
+    );
+    expect(JSON.stringify(posts().find((p) => p.args.channel === "UADA")?.args.blocks)).toContain(
+      "November so far: *$165.60* of your $200 budget",
+    );
+    expect(loaded.filter((name) => name === "this month")).toEqual(["this month"]);
   });
 
   it("a weekly digest gets PNG charts in its thread, once, however often the job runs", async () => {
