@@ -18,6 +18,11 @@ export interface BudgetStatus {
   daysInMonth: number;
 }
 
+/** Spend as a share of the budget (1 = all of it; 0 without a budget). */
+export function budgetShare(status: Pick<BudgetStatus, "spentCents" | "budgetCents">): number {
+  return status.budgetCents > 0 ? status.spentCents / status.budgetCents : 0;
+}
+
 /**
  * Where month-to-date spend stands against a monthly budget. `through` is the last UTC day
  * included (usually yesterday).
@@ -33,7 +38,7 @@ export function budgetStatus(
   const daysInMonth = new Date(
     Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0),
   ).getUTCDate();
-  const percent = budgetCents > 0 ? (spentCents / budgetCents) * 100 : 0;
+  const percent = budgetShare({ spentCents, budgetCents }) * 100;
   return {
     month: through.slice(0, 7),
     spentCents,

@@ -1,4 +1,4 @@
-import type { BudgetStatus, Spike } from "../../usage/alerts.js";
+import { type BudgetStatus, budgetShare, type Spike } from "../../usage/alerts.js";
 import { formatDay, formatInt, formatPercent, formatUsd } from "../format.js";
 import { capBlocks, clip, packLines, type SlackMessage } from "./limits.js";
 
@@ -9,7 +9,7 @@ export function renderBudgetAlert(
   threshold: number,
   now: Date,
 ): SlackMessage {
-  const share = shareOf(status);
+  const share = budgetShare(status);
   const headline =
     threshold >= 100
       ? `🚨 Claude Code spend is over this month's budget: *${formatUsd(status.spentCents)}* of ${formatUsd(status.budgetCents)} (${formatPercent(share)}).`
@@ -32,7 +32,7 @@ export function renderPersonalBudgetAlert(
   who: { mrkdwn: string; name: string; apiKey: boolean },
   now: Date,
 ): SlackMessage {
-  const share = shareOf(status);
+  const share = budgetShare(status);
   // An absurdly long name must not push the numbers out of the section.
   who = { ...who, mrkdwn: clip(who.mrkdwn, 300), name: clip(who.name, 300) };
   const budget = who.apiKey ? "its monthly budget" : "their monthly budget";
@@ -75,7 +75,7 @@ export function renderPersonalBudgetsAlert(
   const headline = `💸 ${who} reached 80% of their monthly Claude Code budget${over > 0 ? ` (${over} of them ${over === 1 ? "is" : "are"} over it)` : ""}:`;
   const lines = people.map(({ status, who }) => {
     const mark = status.crossed.includes(100) ? "🚨" : "•";
-    return `${mark} ${clip(who, 300)}: *${formatUsd(status.spentCents)}* of ${formatUsd(status.budgetCents)} (${formatPercent(shareOf(status))}) · on pace for ${formatUsd(status.projectedCents)}`;
+    return `${mark} ${clip(who, 300)}: *${formatUsd(status.spentCents)}* of ${formatUsd(status.budgetCents)} (${formatPercent(budgetShare(status))}) · on pace for ${formatUsd(status.projectedCents)}`;
   });
   const through = first
     ? `Month to date through ${formatDay(`${first.month}-${String(first.daysElapsed).padStart(2, "0")}`, now)} · `
@@ -99,10 +99,6 @@ export function renderPersonalBudgetsAlert(
 /** "3 people", "1 API key", or "" for none. */
 function counted(n: number, one: string, many: string): string {
   return n === 0 ? "" : `${formatInt(n)} ${n === 1 ? one : many}`;
-}
-
-function shareOf(status: BudgetStatus): number {
-  return status.budgetCents > 0 ? status.spentCents / status.budgetCents : 0;
 }
 
 /** The headline, then the pace to the end of the month. */

@@ -1,5 +1,5 @@
 import type { KnownBlock } from "@slack/web-api";
-import type { BudgetStatus } from "../../usage/alerts.js";
+import { type BudgetStatus, budgetShare } from "../../usage/alerts.js";
 import { type ActorRow, change, rankOf, type UsageReport } from "../../usage/report.js";
 import {
   formatCompact,
@@ -78,7 +78,7 @@ export function renderPersonalReport(
 
 /** "November so far: $410.00 of your $500 budget (82%) · on pace for $512". */
 export function budgetLine(status: BudgetStatus): string {
-  const share = status.budgetCents > 0 ? status.spentCents / status.budgetCents : 0;
+  const share = budgetShare(status);
   const mark = share >= 1 ? "🚨 " : share >= 0.8 ? "💸 " : "";
   return `${mark}${formatMonthName(status.month)} so far: *${formatUsd(status.spentCents)}* of your ${formatUsdShort(status.budgetCents)} budget (${formatPercent(share)}) · on pace for ${formatUsdShort(status.projectedCents)}`;
 }
