@@ -6,7 +6,7 @@ import { storeOptionsFromConfig } from "../service/from-config.js";
 import { requiredBotScopes } from "../slack/scopes.js";
 import { slackErrorCode } from "../slack/user-directory.js";
 import { openStore } from "../store/store.js";
-import { shiftDay } from "../usage/periods.js";
+import { isoDay, shiftDay } from "../usage/periods.js";
 
 /*
  * `claude-usage doctor`: checks the configuration end to end, one real call each, and says how to
@@ -44,7 +44,7 @@ async function checkAdminKey(config: Config, now: Date): Promise<Check> {
     pageSize: 1,
     maxAttempts: 2,
   });
-  const day = shiftDay(now.toISOString().slice(0, 10), -1);
+  const day = shiftDay(isoDay(now), -1);
   try {
     const page = await client.fetchPage(day);
     const warning = config.ANTHROPIC_ADMIN_KEY.startsWith("sk-ant-admin")

@@ -1,5 +1,5 @@
 import { addDays, endOfMonth, startOfMonth, subMonths } from "date-fns";
-import { type Period, periodBetween } from "../usage/periods.js";
+import { isoDay, type Period, periodBetween } from "../usage/periods.js";
 
 /*
  * Which digests a morning run posts. Pure: the run's local date in, periods out.
@@ -22,14 +22,13 @@ export interface DigestPlanOptions {
 /** `localDate` is the date of the run in DIGEST_TIMEZONE (YYYY-MM-DD). */
 export function plannedDigests(localDate: string, options: DigestPlanOptions): PlannedDigest[] {
   const today = new Date(`${localDate}T00:00:00Z`);
-  const iso = (d: Date) => d.toISOString().slice(0, 10);
-  const yesterday = iso(addDays(today, -1));
+  const yesterday = isoDay(addDays(today, -1));
   const plans: PlannedDigest[] = [];
 
   if (options.weeklyOnMonday && today.getUTCDay() === 1) {
     plans.push({
       kind: "weekly",
-      period: periodBetween(iso(addDays(today, -7)), yesterday, "last week"),
+      period: periodBetween(isoDay(addDays(today, -7)), yesterday, "last week"),
     });
   } else {
     plans.push({ kind: "daily", period: periodBetween(yesterday, yesterday, "yesterday") });
@@ -38,7 +37,7 @@ export function plannedDigests(localDate: string, options: DigestPlanOptions): P
     const start = startOfMonth(subMonths(today, 1));
     plans.push({
       kind: "monthly",
-      period: periodBetween(iso(start), iso(endOfMonth(start)), "last month"),
+      period: periodBetween(isoDay(start), isoDay(endOfMonth(start)), "last month"),
     });
   }
   return plans;

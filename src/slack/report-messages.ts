@@ -16,7 +16,7 @@ import { formatDateSpan } from "../render/format.js";
 import { budgetStandings } from "../service/budgets.js";
 import { loadExport } from "../service/export.js";
 import type { BudgetStatus } from "../usage/alerts.js";
-import { shiftDay } from "../usage/periods.js";
+import { isoDay, shiftDay } from "../usage/periods.js";
 import { LEADERBOARD_METRICS, leaderboard } from "../usage/report.js";
 import type { UsageCommand } from "./commands/parse-command.js";
 import type { SlackContext } from "./context.js";
@@ -165,7 +165,7 @@ export async function budgetOfPerson(
   ctx: SlackContext,
 ): Promise<BudgetStatus | undefined> {
   const me = { key: `user:${email}`, type: "user" };
-  const through = shiftDay(ctx.now().toISOString().slice(0, 10), -1);
+  const through = shiftDay(isoDay(ctx.now()), -1);
   const standing = await budgetStandings(ctx.loader, through, ctx.personalBudgets, { for: [me] });
   return standing(me);
 }

@@ -77,10 +77,13 @@ export function parsePeriod(input: string | undefined, options: PeriodOptions): 
   const [from, to, name] = range;
 
   if (from > to) {
-    throw new PeriodError(raw, `The period starts (${iso(from)}) after it ends (${iso(to)}).`);
+    throw new PeriodError(
+      raw,
+      `The period starts (${isoDay(from)}) after it ends (${isoDay(to)}).`,
+    );
   }
   if (to > today) {
-    throw new PeriodError(raw, `${iso(to)} is in the future (today is ${iso(today)}).`);
+    throw new PeriodError(raw, `${isoDay(to)} is in the future (today is ${isoDay(today)}).`);
   }
   const length = differenceInCalendarDays(to, from) + 1;
   if (length > maxDays) {
@@ -101,7 +104,7 @@ export function previousPeriod(period: Period): Period {
 
 /** The UTC day `by` days after (or before, if negative) an ISO day: shiftDay("2026-03-01", -1). */
 export function shiftDay(day: string, by: number): string {
-  return iso(addDays(utcDay(day), by));
+  return isoDay(addDays(utcDay(day), by));
 }
 
 /** Build a period from two ISO days (inclusive). */
@@ -180,7 +183,7 @@ function resolve(text: string, today: Date, raw: string): Range | undefined {
 function parseDay(text: string, raw: string): TZDate {
   const day = utcDay(text);
   // Rejects 2026-02-30, which Date would roll over into March.
-  if (!isValid(day) || iso(day) !== text) {
+  if (!isValid(day) || isoDay(day) !== text) {
     throw new PeriodError(raw, `${text} is not a valid date.`);
   }
   return day;
@@ -188,8 +191,8 @@ function parseDay(text: string, raw: string): TZDate {
 
 function makePeriod(from: Date, to: Date, name: string): Period {
   const days: string[] = [];
-  for (let d = new TZDate(from, UTC); d <= to; d = addDays(d, 1)) days.push(iso(d));
-  return { from: iso(from), to: iso(to), days, name };
+  for (let d = new TZDate(from, UTC); d <= to; d = addDays(d, 1)) days.push(isoDay(d));
+  return { from: isoDay(from), to: isoDay(to), days, name };
 }
 
 function utcDay(isoDay: string): TZDate {
@@ -198,7 +201,8 @@ function utcDay(isoDay: string): TZDate {
   return new TZDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]), UTC);
 }
 
-function iso(day: Date): string {
+/** The UTC day of a moment, YYYY-MM-DD. */
+export function isoDay(day: Date): string {
   return format(day, "yyyy-MM-dd", { in: tz(UTC) });
 }
 
