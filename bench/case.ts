@@ -14,14 +14,8 @@ import { createUsageLoader } from "../src/service/usage-loader.js";
 import { createWorkerFetcher } from "../src/service/worker-fetcher.js";
 import { createSlackApp } from "../src/slack/app.js";
 import { createMemoryDayCache } from "../src/store/day-cache.js";
-import {
-  addPage,
-  addRecord,
-  aggregateDay,
-  emptyAggregate,
-  sealDay,
-} from "../src/usage/aggregate.js";
-import { compactAggregate, mergeCompact } from "../src/usage/compact.js";
+import { mergeCompact } from "../src/usage/compact.js";
+import { createDayBuilder } from "../src/usage/day-builder.js";
 import { periodBetween } from "../src/usage/periods.js";
 import { buildReport } from "../src/usage/report.js";
 import { FAKE_ADMIN_KEY } from "../test/support/fake-admin-api.js";
@@ -134,12 +128,19 @@ function aggregate(): CaseResult {
     return (performance.now() - started) / runs;
   };
   const onePass = time(() => {
-    const agg = emptyAggregate();
-    for (const record of records) addRecord(agg, record);
+    const builder = createDayBuilder();
+    for (const record of records) builder.addRecord(record);
+    builder.finish(input.from);
   });
-  // The loader's shape: one aggregate per day, kept compact, the period merged from those.
+  // The loader's shape: one compact aggregate per day, the period merged from those.
   const perDay = time(() => {
-    mergeCompact(period.days.map((day, i) => compactAggregate(aggregateDay(day, byDay[i] ?? []))));
+    mergeCompact(
+      period.days.map((day, i) => {
+        const builder = createDayBuilder();
+        for (const record of byDay[i] ?? []) builder.addRecord(record);
+        return builder.finish(day);
+      }),
+    );
   });
   return {
     ms: onePass,
@@ -180,13 +181,13 @@ async function cpuFloor(): Promise<CaseResult> {
   }
   const started = performance.now();
   const compacts = period.days.map((day, i) => {
-    const agg = emptyAggregate();
+    const builder = createDayBuilder();
     for (const body of days[i] ?? []) {
       const page = parsePage(new TextDecoder().decode(body), day);
       if (page instanceof Error) throw page;
-      addPage(agg, page);
+      builder.addPage(page);
     }
-    return compactAggregate(sealDay(agg, day));
+    return builder.finish(day);
   });
   const result = buildReport({
     period,

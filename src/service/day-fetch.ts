@@ -1,6 +1,6 @@
 import type { UsageSource } from "../anthropic/client.js";
-import { addPage, emptyAggregate, sealDay } from "../usage/aggregate.js";
-import { type CompactAggregate, compactAggregate } from "../usage/compact.js";
+import type { CompactAggregate } from "../usage/compact.js";
+import { createDayBuilder } from "../usage/day-builder.js";
 
 /*
  * One UTC day from the API to its compact aggregate: every page, in order, folded in as it
@@ -23,17 +23,17 @@ export async function fetchDay(
   day: string,
   signal?: AbortSignal,
 ): Promise<FetchedDay> {
-  const agg = emptyAggregate();
+  const builder = createDayBuilder();
   let pages = 0;
   for await (const page of source.pages(day, signal)) {
-    addPage(agg, page);
+    builder.addPage(page);
     pages++;
   }
   return {
-    compact: compactAggregate(sealDay(agg, day)),
+    compact: builder.finish(day),
     pages,
-    records: agg.totals.records,
-    invalidRecords: agg.invalidRecords,
+    records: builder.records,
+    invalidRecords: builder.invalidRecords,
   };
 }
 

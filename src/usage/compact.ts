@@ -26,8 +26,8 @@ import {
 
 export const COMPACT_VERSION = 1;
 
-/** Metric columns of an actor row, in order. */
-const FIELDS = [
+/** Metric columns of an actor row, in order (day-builder.ts writes them by position). */
+export const FIELDS = [
   "costMicros",
   "sessions",
   "linesAdded",
@@ -43,9 +43,9 @@ const FIELDS = [
   "records",
   "activeDays",
 ] as const;
-const WIDTH = FIELDS.length;
+export const WIDTH = FIELDS.length;
 
-const TYPES: readonly ActorType[] = ["user", "api_key", "other"];
+export const ACTOR_TYPES: readonly ActorType[] = ["user", "api_key", "other"];
 
 export interface CompactAggregate {
   v: typeof COMPACT_VERSION;
@@ -96,7 +96,7 @@ export function compactAggregate(agg: UsageAggregate): CompactAggregate {
   for (const actor of agg.actors.values()) {
     keys[row] = actor.key;
     names[row] = actor.name;
-    types[row] = TYPES.indexOf(actor.type);
+    types[row] = ACTOR_TYPES.indexOf(actor.type);
     const at = row * WIDTH;
     data[at] = actor.costMicros;
     data[at + 1] = actor.sessions;
@@ -213,7 +213,7 @@ function mergeActors(into: Map<string, ActorStats>, cols: CompactAggregate["acto
     const key = keys[row] as string;
     let actor = into.get(key);
     if (!actor) {
-      actor = newActor(key, TYPES[types[row] ?? 2] ?? "other", names[row] ?? key);
+      actor = newActor(key, ACTOR_TYPES[types[row] ?? 2] ?? "other", names[row] ?? key);
       actor.activeDays = 0;
       into.set(key, actor);
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseRecords } from "../../src/anthropic/schema.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
-import { aggregateDay } from "../../src/usage/aggregate.js";
+import { aggregateDay } from "../../src/usage/day-builder.js";
 
 describe("createSyntheticOrg", () => {
   it("is deterministic: the same seed gives the same records", () => {

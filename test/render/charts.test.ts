@@ -14,8 +14,8 @@ import {
 import { isNice, labelledDays, labelStride, niceTicks } from "../../src/render/charts/scale.js";
 import { escapeXml, textWidth, truncate } from "../../src/render/charts/svg.js";
 import { topActorsChartHeight } from "../../src/render/charts/top.js";
-import { aggregateDay } from "../../src/usage/aggregate.js";
 import { mergeAggregates } from "../../src/usage/compact.js";
+import { aggregateDay } from "../../src/usage/day-builder.js";
 import { periodBetween, shiftDay } from "../../src/usage/periods.js";
 import { buildReport, type UsageReport } from "../../src/usage/report.js";
 import { apiRecord, type RecordSpec } from "../support/records.js";

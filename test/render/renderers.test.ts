@@ -4,7 +4,7 @@ import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import { csvCell, renderCsv } from "../../src/render/csv.js";
 import { renderJson, reportToJson } from "../../src/render/json.js";
 import { renderText } from "../../src/render/text.js";
-import { aggregateDay } from "../../src/usage/aggregate.js";
+import { aggregateDay } from "../../src/usage/day-builder.js";
 import { parsePeriod, previousPeriod } from "../../src/usage/periods.js";
 import { buildReport } from "../../src/usage/report.js";
 import { apiRecord } from "../support/records.js";

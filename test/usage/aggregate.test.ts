@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseRecords, type UsageRecord } from "../../src/anthropic/schema.js";
-import {
-  actorIdentity,
-  addPage,
-  aggregateDay,
-  emptyAggregate,
-  microsToCents,
-  sealDay,
-} from "../../src/usage/aggregate.js";
-import { mergeAggregates } from "../../src/usage/compact.js";
+import { actorIdentity, microsToCents } from "../../src/usage/aggregate.js";
+import { mergeAggregates, mergeCompact } from "../../src/usage/compact.js";
+import { aggregateDay, createDayBuilder } from "../../src/usage/day-builder.js";
 import { apiRecord, type RecordSpec } from "../support/records.js";
 
 const SONNET = "claude-sonnet-4-5-20250929";
@@ -188,9 +182,10 @@ describe("aggregateDay", () => {
     expect(records).toHaveLength(1);
     expect(invalid.map((i) => i.index)).toEqual([2001, 2002, 2003]);
     expect(invalid[0]?.reason).toMatch(/actor/);
-    const agg = emptyAggregate();
-    addPage(agg, { records, invalid });
-    sealDay(agg, "2026-11-24");
+    const builder = createDayBuilder();
+    builder.addPage({ records, invalid });
+    expect(builder.invalidRecords).toBe(3);
+    const agg = mergeCompact([builder.finish("2026-11-24")]);
     expect(agg.invalidRecords).toBe(3);
     expect(agg.invalidSamples).toHaveLength(3);
     expect(agg.totals.sessions).toBe(4);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseRecords } from "../../src/anthropic/schema.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
-import { aggregateDay } from "../../src/usage/aggregate.js";
 import {
   CompactFormatError,
   compactAggregate,
@@ -10,6 +9,7 @@ import {
   parseCompact,
   serializeCompact,
 } from "../../src/usage/compact.js";
+import { aggregateDay } from "../../src/usage/day-builder.js";
 import { periodBetween } from "../../src/usage/periods.js";
 import { buildReport } from "../../src/usage/report.js";
 import { apiRecord } from "../support/records.js";

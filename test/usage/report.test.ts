@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseRecords } from "../../src/anthropic/schema.js";
-import { aggregateDay } from "../../src/usage/aggregate.js";
 import { mergeAggregates } from "../../src/usage/compact.js";
+import { aggregateDay } from "../../src/usage/day-builder.js";
 import { parsePeriod, previousPeriod } from "../../src/usage/periods.js";
 import { buildReport, change, leaderboard, rankOf } from "../../src/usage/report.js";
 import { apiRecord, type RecordSpec } from "../support/records.js";

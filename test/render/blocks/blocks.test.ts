@@ -18,9 +18,9 @@ import {
   type SlackMessage,
 } from "../../../src/render/blocks/index.js";
 import { budgetLine } from "../../../src/render/blocks/personal.js";
-import { aggregateDay } from "../../../src/usage/aggregate.js";
 import { budgetStatus, PERSONAL_BUDGET_THRESHOLDS } from "../../../src/usage/alerts.js";
 import { mergeAggregates } from "../../../src/usage/compact.js";
+import { aggregateDay } from "../../../src/usage/day-builder.js";
 import { parsePeriod, previousPeriod } from "../../../src/usage/periods.js";
 import { buildReport, LEADERBOARD_METRICS, type UsageReport } from "../../../src/usage/report.js";
 import { apiRecord, type RecordSpec } from "../../support/records.js";
