@@ -127,10 +127,11 @@ class RowLists {
 
 class ColumnarDay implements DayBuilder {
   private readonly totals: Metrics = emptyMetrics();
-  // Actors: row per actor; raw email / key name → row skips rebuilding the key for each record.
-  private readonly rowsByKey = new Map<string, number>();
+  // Actors: a row each, found by email or key name as the API spells them (and as canonical
+  // names), so that a known actor's record costs one lookup and no string building.
   private readonly rowsByEmail = new Map<string, number>();
   private readonly rowsByKeyName = new Map<string, number>();
+  private readonly rowsByOtherKey = new Map<string, number>();
   private readonly keys: string[] = [];
   private readonly names: string[] = [];
   private types = new Uint8Array(INITIAL_ROWS);
@@ -143,6 +144,8 @@ class ColumnarDay implements DayBuilder {
   private readonly terminalIds = new Map<string, number>();
   private readonly terminals: TerminalStats[] = [];
   private readonly tools = new Map<string, ToolStats>();
+  private readonly toolSlotNames: string[] = [];
+  private readonly toolSlots: ToolStats[] = [];
   private invalid = 0;
   private readonly invalidSamples: string[] = [];
   private nonUsd = 0;
@@ -190,6 +193,7 @@ class ColumnarDay implements DayBuilder {
     totals.records++;
 
     const actions = record.tool_actions;
+    let slot = 0;
     for (const name in actions) {
       const action = actions[name];
       if (!action) continue;
@@ -198,11 +202,17 @@ class ColumnarDay implements DayBuilder {
       add(d, at + TOOL_REJECTED, rejected);
       totals.toolAccepted += accepted;
       totals.toolRejected += rejected;
-      let tool = this.tools.get(name);
+      let tool = this.toolSlotNames[slot] === name ? this.toolSlots[slot] : undefined;
       if (!tool) {
-        tool = { tool: name, accepted: 0, rejected: 0 };
-        this.tools.set(name, tool);
+        tool = this.tools.get(name);
+        if (!tool) {
+          tool = { tool: name, accepted: 0, rejected: 0 };
+          this.tools.set(name, tool);
+        }
+        this.toolSlotNames[slot] = name;
+        this.toolSlots[slot] = tool;
       }
+      slot++;
       tool.accepted += accepted;
       tool.rejected += rejected;
     }
@@ -292,24 +302,49 @@ class ColumnarDay implements DayBuilder {
   }
 
   private rowOf(actor: UsageRecord["actor"]): number {
-    const byRaw =
-      actor.type === "user_actor" && actor.email_address
-        ? this.rowsByEmail
-        : actor.type === "api_actor" && actor.api_key_name
-          ? this.rowsByKeyName
-          : undefined;
-    const rawId = byRaw === this.rowsByEmail ? actor.email_address : actor.api_key_name;
-    if (byRaw && rawId) {
-      const hit = byRaw.get(rawId);
-      if (hit !== undefined) return hit;
+    const type = actor.type;
+    if (type === "user_actor") {
+      const email = actor.email_address;
+      if (email) {
+        const hit = this.rowsByEmail.get(email);
+        if (hit !== undefined) return hit;
+      }
+    } else if (type === "api_actor") {
+      const keyName = actor.api_key_name;
+      if (keyName) {
+        const hit = this.rowsByKeyName.get(keyName);
+        if (hit !== undefined) return hit;
+      }
     }
+    return this.rowOfNewSpelling(actor);
+  }
+
+  /**
+   * An actor, or a spelling of one, not seen before today. People and API keys are found by
+   * their canonical name (lower-case email, trimmed key name), which is also kept as a spelling:
+   * a raw email that is already canonical — nearly all — then needs one lookup, not two.
+   */
+  private rowOfNewSpelling(actor: UsageRecord["actor"]): number {
     const identity = actorIdentity(actor);
-    let row = this.rowsByKey.get(identity.key);
+    const rows =
+      identity.type === "user"
+        ? this.rowsByEmail
+        : identity.type === "api_key"
+          ? this.rowsByKeyName
+          : this.rowsByOtherKey;
+    const canonical = identity.type === "other" ? identity.key : identity.name;
+    let row = rows.get(canonical);
     if (row === undefined) {
       row = this.newRow(identity.key, identity.type, identity.name);
-      this.rowsByKey.set(identity.key, row);
+      rows.set(canonical, row);
     }
-    if (byRaw && rawId) byRaw.set(rawId, row);
+    const raw =
+      identity.type === "user" && actor.type === "user_actor"
+        ? actor.email_address
+        : identity.type === "api_key" && actor.type === "api_actor"
+          ? actor.api_key_name
+          : undefined;
+    if (raw && raw !== canonical) rows.set(raw, row);
     return row;
   }
 
