@@ -1,8 +1,9 @@
+import { setImmediate } from "node:timers/promises";
 import pLimit from "p-limit";
 import type { UsageSource } from "../anthropic/client.js";
 import type { DayCache } from "../store/day-cache.js";
 import type { UsageAggregate } from "../usage/aggregate.js";
-import { type CompactAggregate, mergeCompact } from "../usage/compact.js";
+import { type CompactAggregate, createMerger } from "../usage/compact.js";
 import { type Period, previousPeriod } from "../usage/periods.js";
 import { buildReport, type UsageReport } from "../usage/report.js";
 import { type DayFetcher, fetchDay as fetchDayHere } from "./day-fetch.js";
@@ -126,8 +127,21 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
     return Promise.all(days.map((day) => loadDay(day, signal)));
   }
 
+  /*
+   * Days are merged in order as they arrive, so the merge overlaps the fetching, and the thread
+   * is handed back between days: a Slack command that comes in meanwhile is acknowledged at once
+   * instead of after the whole period's merge (~50 ms for 10,000 people × 30 days).
+   */
   async function loadDays(days: readonly string[], signal?: AbortSignal) {
-    return mergeCompact(await loadDayParts(days, signal));
+    const pending = days.map((day) => loadDay(day, signal));
+    // Rejects with the first day that fails, whichever it is (and handles every later failure).
+    const firstFailure = Promise.all(pending).then(() => new Promise<never>(() => undefined));
+    const merger = createMerger();
+    for (const part of pending) {
+      merger.add(await Promise.race([part, firstFailure]));
+      await setImmediate();
+    }
+    return merger.result();
   }
 
   async function loadReport(period: Period, opts: LoadReportOptions = {}): Promise<UsageReport> {

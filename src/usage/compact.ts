@@ -164,47 +164,67 @@ export function mergeAggregates(parts: readonly UsageAggregate[]): UsageAggregat
  * of the period; parts are only read.
  */
 export function mergeCompact(parts: readonly CompactAggregate[]): UsageAggregate {
+  const merger = createMerger();
+  for (const part of parts) merger.add(part);
+  return merger.result();
+}
+
+/**
+ * The same merge a part at a time, for callers that merge days as they arrive and let other work
+ * (a Slack ack) run between them: a 10,000-person month is ~50 ms of merging in one piece.
+ */
+export interface Merger {
+  add(part: CompactAggregate): void;
+  /** The merged aggregate, days in order. The merger is spent afterwards. */
+  result(): UsageAggregate;
+}
+
+export function createMerger(): Merger {
   const out = emptyAggregate();
-  for (const part of parts) {
-    out.days.push(...part.days);
-    out.daily.push(...part.daily.map((d) => ({ ...d })));
-    addMetrics(out.totals, part.totals);
-    mergeActors(out.actors, part.actors);
-    for (const model of part.models) {
-      const mine = out.models.get(model.model);
-      if (!mine) out.models.set(model.model, { ...model, tokens: { ...model.tokens } });
-      else {
-        mine.costMicros += model.costMicros;
-        mine.records += model.records;
-        addTokens(mine.tokens, model.tokens);
+  return {
+    add(part) {
+      out.days.push(...part.days);
+      out.daily.push(...part.daily.map((d) => ({ ...d })));
+      addMetrics(out.totals, part.totals);
+      mergeActors(out.actors, part.actors);
+      for (const model of part.models) {
+        const mine = out.models.get(model.model);
+        if (!mine) out.models.set(model.model, { ...model, tokens: { ...model.tokens } });
+        else {
+          mine.costMicros += model.costMicros;
+          mine.records += model.records;
+          addTokens(mine.tokens, model.tokens);
+        }
       }
-    }
-    for (const terminal of part.terminals) {
-      const mine = out.terminals.get(terminal.terminal);
-      if (!mine) out.terminals.set(terminal.terminal, { ...terminal });
-      else {
-        mine.records += terminal.records;
-        mine.sessions += terminal.sessions;
-        mine.costMicros += terminal.costMicros;
+      for (const terminal of part.terminals) {
+        const mine = out.terminals.get(terminal.terminal);
+        if (!mine) out.terminals.set(terminal.terminal, { ...terminal });
+        else {
+          mine.records += terminal.records;
+          mine.sessions += terminal.sessions;
+          mine.costMicros += terminal.costMicros;
+        }
       }
-    }
-    for (const tool of part.tools) {
-      const mine = out.tools.get(tool.tool);
-      if (!mine) out.tools.set(tool.tool, { ...tool });
-      else {
-        mine.accepted += tool.accepted;
-        mine.rejected += tool.rejected;
+      for (const tool of part.tools) {
+        const mine = out.tools.get(tool.tool);
+        if (!mine) out.tools.set(tool.tool, { ...tool });
+        else {
+          mine.accepted += tool.accepted;
+          mine.rejected += tool.rejected;
+        }
       }
-    }
-    out.invalidRecords += part.invalidRecords;
-    for (const sample of part.invalidSamples) {
-      if (out.invalidSamples.length < MAX_INVALID_SAMPLES) out.invalidSamples.push(sample);
-    }
-    out.nonUsdCostItems += part.nonUsdCostItems;
-  }
-  out.days.sort();
-  out.daily.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-  return out;
+      out.invalidRecords += part.invalidRecords;
+      for (const sample of part.invalidSamples) {
+        if (out.invalidSamples.length < MAX_INVALID_SAMPLES) out.invalidSamples.push(sample);
+      }
+      out.nonUsdCostItems += part.nonUsdCostItems;
+    },
+    result() {
+      out.days.sort();
+      out.daily.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+      return out;
+    },
+  };
 }
 
 function mergeActors(into: Map<string, ActorStats>, cols: CompactAggregate["actors"]): void {

@@ -172,4 +172,39 @@ describe("createUsageLoader", () => {
     expect(error).toBeInstanceOf(AnthropicApiError);
     expect((error as AnthropicApiError).day).toBe("2026-11-20");
   });
+
+  it("a late day's failure fails the report at once, without waiting for the earlier days", async () => {
+    const { client } = await apiWithOrg({
+      fault: (r) => {
+        if (r.query.starting_at === "2026-11-24") return { status: 400, body: {} };
+        // The first day of the period answers only after 1.2 s.
+        if (r.query.starting_at === "2026-11-18") return { status: 200, delayMs: 1200, body: {} };
+        return undefined;
+      },
+    });
+    const loader = createUsageLoader({ source: client, now: () => now });
+    const started = performance.now();
+    const error = await loader.loadDays(period("last 7 days").days).catch((e: unknown) => e);
+    expect((error as AnthropicApiError).day).toBe("2026-11-24");
+    expect(performance.now() - started).toBeLessThan(800);
+  });
+
+  it("hands the thread back between days while merging (a Slack ack is not kept waiting)", async () => {
+    const source = createSyntheticSource(createSyntheticOrg({ users: 50, seed: 3 }));
+    const cache = createMemoryDayCache();
+    const loader = createUsageLoader({ source, cache, now: () => now });
+    const days = period("last 7 days").days;
+    const fromCache = await loader.loadDays(days);
+    // Every day is cached now: without a hand-back, the whole merge would finish in microtasks,
+    // before anything else queued on the event loop.
+    const order: string[] = [];
+    const merged = loader.loadDays(days).then((agg) => {
+      order.push("report");
+      return agg;
+    });
+    setImmediate(() => order.push("ack"));
+    const again = await merged;
+    expect(order).toEqual(["ack", "report"]);
+    expect(again).toEqual(fromCache);
+  });
 });
