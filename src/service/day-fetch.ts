@@ -13,6 +13,11 @@ export interface FetchedDay {
   pages: number;
   records: number;
   invalidRecords: number;
+  /**
+   * The day as the day cache stores it (serializeCompact), when the fetcher made it already: a
+   * worker thread does, so the main thread's part of a day is only the merge and the write.
+   */
+  stored?: string | undefined;
 }
 
 /** Fetches and aggregates one day; the loader caches and merges what it returns. */

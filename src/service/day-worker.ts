@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { createAdminClient } from "../anthropic/client.js";
+import { serializeCompact } from "../usage/compact.js";
 import { fetchDay, transferablesOf } from "./day-fetch.js";
 import {
   type FromWorker,
@@ -34,7 +35,12 @@ port.on("message", (message: ToWorker) => {
         .then(
           (day) =>
             post(
-              { type: "done", id: message.id, day, requests: client.requestCount },
+              {
+                type: "done",
+                id: message.id,
+                day: { ...day, stored: serializeCompact(day.compact) },
+                requests: client.requestCount,
+              },
               transferablesOf(day.compact),
             ),
           (error: unknown) =>

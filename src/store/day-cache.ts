@@ -8,7 +8,12 @@ import { createTtlMap } from "./ttl-map.js";
  */
 export interface DayCache {
   get(day: string): Promise<CompactAggregate | undefined>;
-  set(day: string, aggregate: CompactAggregate, options: { final: boolean }): Promise<void>;
+  /** `stored`: the aggregate already serialised (serializeCompact), if the caller has it. */
+  set(
+    day: string,
+    aggregate: CompactAggregate,
+    options: { final: boolean; stored?: string | undefined },
+  ): Promise<void>;
 }
 
 export interface MemoryDayCacheOptions {

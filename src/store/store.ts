@@ -67,10 +67,10 @@ function createStoreDayCache(db: Kysely<Schema>, recentTtlMs: number, now: () =>
         throw error;
       }
     },
-    async set(day, aggregate, { final }) {
+    async set(day, aggregate, { final, stored }) {
       const at = now();
       const values = {
-        payload: serializeCompact(aggregate),
+        payload: stored ?? serializeCompact(aggregate),
         final: final ? 1 : 0,
         expires_at: final ? Number.MAX_SAFE_INTEGER : at + recentTtlMs,
         updated_at: at,

@@ -4,6 +4,7 @@ import { AnthropicApiError } from "../../src/anthropic/errors.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import { createSyntheticSource } from "../../src/demo/synthetic-source.js";
 import { reportToJson } from "../../src/render/json.js";
+import { fetchDay } from "../../src/service/day-fetch.js";
 import { createUsageLoader, type DayLoadEvent } from "../../src/service/usage-loader.js";
 import { createMemoryDayCache } from "../../src/store/day-cache.js";
 import { parsePeriod } from "../../src/usage/periods.js";
@@ -206,5 +207,26 @@ describe("createUsageLoader", () => {
     const again = await merged;
     expect(order).toEqual(["ack", "report"]);
     expect(again).toEqual(fromCache);
+  });
+
+  it("writes a day to the cache in the form its fetcher already serialised, if any", async () => {
+    const source = createSyntheticSource(createSyntheticOrg({ users: 20, seed: 5 }));
+    const written: (string | undefined)[] = [];
+    const loader = createUsageLoader({
+      source,
+      now: () => now,
+      fetchDay: async (day, signal) => ({
+        ...(await fetchDay(source, day, signal)),
+        stored: `stored ${day}`,
+      }),
+      cache: {
+        get: async () => undefined,
+        set: async (_day, _aggregate, options) => {
+          written.push(options.stored);
+        },
+      },
+    });
+    await loader.loadDays(["2026-11-20", "2026-11-21"]);
+    expect(written.sort()).toEqual(["stored 2026-11-20", "stored 2026-11-21"]);
   });
 });

@@ -12,6 +12,7 @@ import {
   WorkerCrashedError,
   type WorkerFetcherOptions,
 } from "../../src/service/worker-fetcher.js";
+import { parseCompact } from "../../src/usage/compact.js";
 import { periodBetween, previousPeriod } from "../../src/usage/periods.js";
 import {
   apiErrorBody,
@@ -62,8 +63,11 @@ describe("createWorkerFetcher", () => {
     const here = await fetchDay(client, "2026-11-02");
     expect(fromWorker.pages).toBeGreaterThan(1);
     expect(fromWorker.records).toBe(org.recordCount("2026-11-02"));
-    expect(fromWorker).toEqual(here);
+    const { stored, ...day } = fromWorker;
+    expect(day).toEqual(here);
     expect(fromWorker.compact.actors.data).toBeInstanceOf(Float64Array);
+    // Serialised for the day cache in the worker, off the main thread: the same day.
+    expect(parseCompact(stored ?? "")).toEqual(here.compact);
   });
 
   it("a loader on workers reports exactly what a loader on this thread reports", async () => {
