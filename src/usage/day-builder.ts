@@ -126,7 +126,7 @@ class RowLists {
 }
 
 class ColumnarDay implements DayBuilder {
-  private readonly totals: Metrics = emptyMetrics();
+  private recordCount = 0;
   // Actors: a row each, found by email or key name as the API spells them (and as canonical
   // names), so that a known actor's record costs one lookup and no string building.
   private readonly rowsByEmail = new Map<string, number>();
@@ -151,7 +151,7 @@ class ColumnarDay implements DayBuilder {
   private nonUsd = 0;
 
   get records(): number {
-    return this.totals.records;
+    return this.recordCount;
   }
 
   get invalidRecords(): number {
@@ -171,7 +171,6 @@ class ColumnarDay implements DayBuilder {
     const row = this.rowOf(record.actor);
     const d = this.data;
     const at = row * WIDTH;
-    const totals = this.totals;
 
     const core = record.core_metrics;
     const sessions = core.num_sessions;
@@ -185,12 +184,7 @@ class ColumnarDay implements DayBuilder {
     add(d, at + COMMITS, commits);
     add(d, at + PULL_REQUESTS, prs);
     add(d, at + RECORDS, 1);
-    totals.sessions += sessions;
-    totals.linesAdded += added;
-    totals.linesRemoved += removed;
-    totals.commits += commits;
-    totals.pullRequests += prs;
-    totals.records++;
+    this.recordCount++;
 
     const actions = record.tool_actions;
     let slot = 0;
@@ -200,8 +194,6 @@ class ColumnarDay implements DayBuilder {
       const { accepted, rejected } = action;
       add(d, at + TOOL_ACCEPTED, accepted);
       add(d, at + TOOL_REJECTED, rejected);
-      totals.toolAccepted += accepted;
-      totals.toolRejected += rejected;
       let tool = this.toolSlotNames[slot] === name ? this.toolSlots[slot] : undefined;
       if (!tool) {
         tool = this.tools.get(name);
@@ -233,14 +225,12 @@ class ColumnarDay implements DayBuilder {
       add(this.actorModels.values, entry, cost);
       const t = usage.tokens;
       addTokenValues(model.tokens, t.input, t.output, t.cache_read, t.cache_creation);
-      addTokenValues(totals.tokens, t.input, t.output, t.cache_read, t.cache_creation);
       add(d, at + TOKENS_INPUT, t.input);
       add(d, at + TOKENS_OUTPUT, t.output);
       add(d, at + TOKENS_CACHE_READ, t.cache_read);
       add(d, at + TOKENS_CACHE_CREATION, t.cache_creation);
     }
     add(d, at + COST, recordCost);
-    totals.costMicros += recordCost;
 
     const terminalId = this.terminalId(record.terminal_type);
     const terminal = this.terminals[terminalId] as TerminalStats;
@@ -259,7 +249,7 @@ class ColumnarDay implements DayBuilder {
       if (type === "user") activeUsers++;
       else if (type === "api_key") activeApiKeys++;
     }
-    const t = this.totals;
+    const t = columnTotals(this.data, n);
     const terminals = this.actorTerminals.toCsr(n);
     const models = this.actorModels.toCsr(n);
     return {
@@ -382,6 +372,30 @@ class ColumnarDay implements DayBuilder {
     }
     return id;
   }
+}
+
+/** The day's totals: every record adds to exactly one actor row, so they are the column sums. */
+function columnTotals(data: Float64Array, rows: number): Metrics {
+  const t = emptyMetrics();
+  for (let at = 0; at < rows * WIDTH; at += WIDTH) {
+    t.costMicros += data[at + COST] as number;
+    t.sessions += data[at + SESSIONS] as number;
+    t.linesAdded += data[at + LINES_ADDED] as number;
+    t.linesRemoved += data[at + LINES_REMOVED] as number;
+    t.commits += data[at + COMMITS] as number;
+    t.pullRequests += data[at + PULL_REQUESTS] as number;
+    t.toolAccepted += data[at + TOOL_ACCEPTED] as number;
+    t.toolRejected += data[at + TOOL_REJECTED] as number;
+    addTokenValues(
+      t.tokens,
+      data[at + TOKENS_INPUT] as number,
+      data[at + TOKENS_OUTPUT] as number,
+      data[at + TOKENS_CACHE_READ] as number,
+      data[at + TOKENS_CACHE_CREATION] as number,
+    );
+    t.records += data[at + RECORDS] as number;
+  }
+  return t;
 }
 
 /** `array[i] += value`, for a typed array index known to be in bounds. */
