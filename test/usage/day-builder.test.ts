@@ -126,21 +126,12 @@ describe("the columnar day builder", () => {
     }
   });
 
-  it("an empty day has no actors and a zero daily point", () => {
+  it("an empty day has no actors, empty columns and the same daily point as any empty day", () => {
     const compact = createDayBuilder().finish(DAY);
     expect(compact.actors.keys).toEqual([]);
     expect(compact.actors.data.length).toBe(0);
-    expect(compact.daily).toEqual([
-      {
-        day: DAY,
-        costMicros: 0,
-        sessions: 0,
-        linesAdded: 0,
-        commits: 0,
-        pullRequests: 0,
-        activeUsers: 0,
-        activeApiKeys: 0,
-      },
-    ]);
+    expect(compact.actors.terminalOffsets).toEqual(new Uint32Array([0]));
+    expect(compact.daily).toEqual(aggregateDay(DAY, []).daily);
+    expect(compact.daily[0]?.activeUsers).toBe(0);
   });
 });
