@@ -37,6 +37,8 @@ export interface CaseInput {
   concurrency: number;
   /** Worker threads for the cold report and the ack case (0: the main thread), as FETCH_WORKERS. */
   workers: number;
+  /** Their heap limit, as FETCH_WORKER_HEAP_MB (0: V8's default). */
+  workerHeapMb: number;
   users: number;
   seed: number;
   /**
@@ -73,7 +75,11 @@ const period = periodBetween(input.from, input.to);
 function usage(concurrency: number, workers: number) {
   const options = { adminKey: FAKE_ADMIN_KEY, baseUrl: input.url, connections: concurrency };
   const client = createAdminClient(options);
-  const pool = workers > 0 ? createWorkerFetcher({ threads: workers, client: options }) : null;
+  const resourceLimits = input.workerHeapMb
+    ? { maxOldGenerationSizeMb: input.workerHeapMb }
+    : undefined;
+  const pool =
+    workers > 0 ? createWorkerFetcher({ threads: workers, client: options, resourceLimits }) : null;
   return {
     client,
     fetchDay: pool?.fetchDay,

@@ -25,6 +25,11 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: String(DEFAULT_FETCH_CONCURRENCY) },
     /** Worker threads of the cold, warm and ack cases (FETCH_WORKERS; 0: the main thread). */
     workers: { type: "string", default: String(configSchema.shape.FETCH_WORKERS.parse(undefined)) },
+    /** FETCH_WORKER_HEAP_MB for the cases' workers (0: V8's default). */
+    "worker-heap-mb": {
+      type: "string",
+      default: String(configSchema.shape.FETCH_WORKER_HEAP_MB.parse(undefined)),
+    },
     seed: { type: "string", default: "42" },
     out: { type: "string", default: "bench/results/latest.json" },
     /** Comma-separated cases to run (cold, baseline, warm, aggregate, ack, cpu); all by default. */
@@ -38,6 +43,7 @@ const dayCount = Number(values.days ?? (values.quick ? 7 : 30));
 const latency = Number(values.latency);
 const concurrency = Number(values.concurrency);
 const workers = Number(values.workers);
+const workerHeapMb = Number(values["worker-heap-mb"]);
 const seed = Number(values.seed);
 const to = "2026-10-31";
 const from = new Date(Date.parse(`${to}T00:00:00Z`) - (dayCount - 1) * 86_400_000)
@@ -57,7 +63,7 @@ const records = period.days.reduce((sum, d) => sum + org.recordCount(d), 0);
 const limitMs = Math.max(Math.max(...pagesPerDay) * latency, (totalPages * latency) / concurrency);
 
 console.log(
-  `org: ${users} people, ${dayCount} days (${from}..${to}), ${records} records, ${totalPages} pages; latency ${latency} ms; concurrency ${concurrency}; workers ${workers}; physical limit ${limitMs.toFixed(0)} ms`,
+  `org: ${users} people, ${dayCount} days (${from}..${to}), ${records} records, ${totalPages} pages; latency ${latency} ms; concurrency ${concurrency}; workers ${workers} (heap limit ${workerHeapMb || "V8's default"} MB); physical limit ${limitMs.toFixed(0)} ms`,
 );
 
 // Cases run as plain bundled JavaScript, as in production: tsx's own loader would add ~70 MB RSS.
@@ -98,7 +104,18 @@ const firstLine = await new Promise<string>((resolve, reject) => {
 const { url } = JSON.parse(firstLine) as { url: string };
 
 async function runCase(kind: CaseInput["kind"]): Promise<CaseResult> {
-  const input: CaseInput = { kind, url, from, to, concurrency, workers, users, seed, warmup };
+  const input: CaseInput = {
+    kind,
+    url,
+    from,
+    to,
+    concurrency,
+    workers,
+    workerHeapMb,
+    users,
+    seed,
+    warmup,
+  };
   const child = spawn(process.execPath, [caseBundle, JSON.stringify(input)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -214,7 +231,7 @@ console.log(
 mkdirSync("bench/results", { recursive: true });
 writeFileSync(
   values.out,
-  `${JSON.stringify({ at: new Date().toISOString(), users, days: dayCount, latency, concurrency, workers, records, totalPages, limitMs, rows, targets: verdicts }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), users, days: dayCount, latency, concurrency, workers, workerHeapMb, records, totalPages, limitMs, rows, targets: verdicts }, null, 2)}\n`,
 );
 console.log(`written: ${values.out}`);
 // The report must be the same however it was fetched.

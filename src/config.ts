@@ -72,6 +72,9 @@ export const configSchema = z.object({
   FETCH_WORKERS: int(0, 8, 1).describe(
     "Worker threads that fetch and aggregate days in the Slack app, so that commands are answered at once during a long report (0: on the main thread).",
   ),
+  FETCH_WORKER_HEAP_MB: int(0, 65_536, 1024).describe(
+    "Heap limit of each fetch worker thread, in MB (0: V8's default, sized from the machine's memory). Far above what a worker keeps, it makes V8 collect sooner: a third less peak memory for a 10,000-person month, ~10 % slower.",
+  ),
   MAX_PERIOD_DAYS: int(1, 366, DEFAULT_MAX_PERIOD_DAYS).describe(
     "Longest period a report may cover.",
   ),

@@ -1,3 +1,4 @@
+import type { ResourceLimits } from "node:worker_threads";
 import { type AdminClient, createAdminClient, type UsageSource } from "../anthropic/client.js";
 import { type Config, requireAdminKey } from "../config.js";
 import { createSyntheticOrg } from "../demo/synthetic-org.js";
@@ -41,7 +42,11 @@ export function usageSourceFromConfig(
   if (!options.workers || config.FETCH_WORKERS === 0) {
     return { source: client, client, close: () => client.close() };
   }
-  const workers = createWorkerFetcher({ threads: config.FETCH_WORKERS, client: clientOptions });
+  const workers = createWorkerFetcher({
+    threads: config.FETCH_WORKERS,
+    client: clientOptions,
+    resourceLimits: workerResourceLimits(config),
+  });
   // Up before the first command asks for a report; idle, they do not keep the process alive.
   workers.start();
   return {
@@ -96,4 +101,14 @@ export function personalBudgetsFromConfig(
       ]),
     ),
   };
+}
+
+/**
+ * A fetch worker's heap limit. V8 lets a heap grow to ~4× what it kept at its last full collection
+ * when the limit is gigabytes (the default on a big machine); under ~1 GB it grows by less.
+ */
+export function workerResourceLimits(config: Config): ResourceLimits | undefined {
+  return config.FETCH_WORKER_HEAP_MB > 0
+    ? { maxOldGenerationSizeMb: config.FETCH_WORKER_HEAP_MB }
+    : undefined;
 }

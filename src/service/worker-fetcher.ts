@@ -84,7 +84,13 @@ export function createWorkerFetcher(options: WorkerFetcherOptions): WorkerFetche
       for (const job of slot.jobs.values()) job.reject(new WorkerCrashedError(job.day, reason));
       slot.jobs.clear();
     };
-    worker.on("error", (error) => fail(error.message));
+    worker.on("error", (error: Error & { code?: string }) =>
+      fail(
+        error.code === "ERR_WORKER_OUT_OF_MEMORY"
+          ? `${error.message} (the limit is FETCH_WORKER_HEAP_MB)`
+          : error.message,
+      ),
+    );
     worker.on("exit", (code) => fail(`exited with code ${code}`));
     slots.push(slot);
     return slot;

@@ -5,7 +5,7 @@ import { loadConfig } from "../../src/config.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import { reportToJson } from "../../src/render/json.js";
 import { fetchDay } from "../../src/service/day-fetch.js";
-import { usageSourceFromConfig } from "../../src/service/from-config.js";
+import { usageSourceFromConfig, workerResourceLimits } from "../../src/service/from-config.js";
 import { createUsageLoader } from "../../src/service/usage-loader.js";
 import {
   createWorkerFetcher,
@@ -165,6 +165,23 @@ describe("createWorkerFetcher", () => {
     expect(broken.running).toBe(0);
   });
 
+  it("a worker that runs out of its heap limit names the setting that sets it", async () => {
+    const api = await startFakeAdminApi({ org });
+    cleanups.push(() => api.close());
+    const hungry = createWorkerFetcher({
+      threads: 1,
+      client: { adminKey: FAKE_ADMIN_KEY, baseUrl: api.url },
+      workerUrl: new URL(
+        "data:text/javascript,const kept = []; for (;;) kept.push(new Array(100000).fill(kept.length));",
+      ),
+      resourceLimits: { maxOldGenerationSizeMb: 16 },
+    });
+    cleanups.push(() => hungry.close());
+    const error = await hungry.fetchDay("2026-11-08").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect(String((error as Error).message)).toMatch(/memory limit.*FETCH_WORKER_HEAP_MB/);
+  });
+
   it("closing with a day in progress fails it as closed, not as crashed", async () => {
     const { workers } = await setup(() => ({ status: 200, delayMs: 5_000, body: {} }));
     // Handled from the start: close() rejects it at once, while it waits for the thread to end.
@@ -189,6 +206,14 @@ describe("createWorkerFetcher", () => {
 
 describe("usageSourceFromConfig", () => {
   const env = { ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY, ANTHROPIC_BASE_URL: "http://127.0.0.1:9" };
+
+  it("FETCH_WORKER_HEAP_MB is each worker's heap limit (1024 MB by default; 0: V8's own)", () => {
+    expect(workerResourceLimits(loadConfig(env))).toEqual({ maxOldGenerationSizeMb: 1024 });
+    expect(workerResourceLimits(loadConfig({ ...env, FETCH_WORKER_HEAP_MB: "256" }))).toEqual({
+      maxOldGenerationSizeMb: 256,
+    });
+    expect(workerResourceLimits(loadConfig({ ...env, FETCH_WORKER_HEAP_MB: "0" }))).toBeUndefined();
+  });
 
   it("the Slack app fetches in FETCH_WORKERS threads (1 by default); 0, the CLI and the demo on this thread", async () => {
     const app = usageSourceFromConfig(loadConfig({ ...env, FETCH_WORKERS: "2" }), {
