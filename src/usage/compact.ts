@@ -15,7 +15,8 @@ import {
 } from "./aggregate.js";
 
 /*
- * The compact form of an aggregate: what the day cache keeps and what periods are merged from.
+ * The compact form of a day (built by day-builder.ts): what the day cache keeps and what periods
+ * are merged from.
  *
  * A day of a 10,000-person org is ~8,000 actors. As objects (actor, tokens, terminal list, model
  * costs, map entry) that is ~500 bytes and five allocations per actor, per day, kept for as long
@@ -73,90 +74,6 @@ export interface CompactAggregate {
     modelIndex: Uint32Array;
     modelCost: Float64Array;
   };
-}
-
-/** Columns from an aggregate (which is left untouched). */
-export function compactAggregate(agg: UsageAggregate): CompactAggregate {
-  const n = agg.actors.size;
-  const keys: string[] = new Array(n);
-  const names: string[] = new Array(n);
-  const types = new Uint8Array(n);
-  const data = new Float64Array(n * WIDTH);
-  const terminalNames: string[] = [];
-  const terminalIds = new Map<string, number>();
-  const terminalOffsets = new Uint32Array(n + 1);
-  const terminalIndex: number[] = [];
-  const modelNames: string[] = [];
-  const modelIds = new Map<string, number>();
-  const modelOffsets = new Uint32Array(n + 1);
-  const modelIndex: number[] = [];
-  const modelCost: number[] = [];
-
-  let row = 0;
-  for (const actor of agg.actors.values()) {
-    keys[row] = actor.key;
-    names[row] = actor.name;
-    types[row] = ACTOR_TYPES.indexOf(actor.type);
-    const at = row * WIDTH;
-    data[at] = actor.costMicros;
-    data[at + 1] = actor.sessions;
-    data[at + 2] = actor.linesAdded;
-    data[at + 3] = actor.linesRemoved;
-    data[at + 4] = actor.commits;
-    data[at + 5] = actor.pullRequests;
-    data[at + 6] = actor.toolAccepted;
-    data[at + 7] = actor.toolRejected;
-    data[at + 8] = actor.tokens.input;
-    data[at + 9] = actor.tokens.output;
-    data[at + 10] = actor.tokens.cacheRead;
-    data[at + 11] = actor.tokens.cacheCreation;
-    data[at + 12] = actor.records;
-    data[at + 13] = actor.activeDays;
-    for (const terminal of actor.terminals) {
-      terminalIndex.push(intern(terminal, terminalIds, terminalNames));
-    }
-    terminalOffsets[row + 1] = terminalIndex.length;
-    for (const model in actor.modelCosts) {
-      modelIndex.push(intern(model, modelIds, modelNames));
-      modelCost.push(actor.modelCosts[model] ?? 0);
-    }
-    modelOffsets[row + 1] = modelIndex.length;
-    row++;
-  }
-
-  return {
-    v: COMPACT_VERSION,
-    days: [...agg.days],
-    totals: { ...agg.totals, tokens: { ...agg.totals.tokens } },
-    daily: agg.daily.map((d) => ({ ...d })),
-    models: [...agg.models.values()].map((m) => ({ ...m, tokens: { ...m.tokens } })),
-    terminals: [...agg.terminals.values()].map((t) => ({ ...t })),
-    tools: [...agg.tools.values()].map((t) => ({ ...t })),
-    invalidRecords: agg.invalidRecords,
-    invalidSamples: [...agg.invalidSamples],
-    nonUsdCostItems: agg.nonUsdCostItems,
-    actors: {
-      keys,
-      names,
-      types,
-      data,
-      terminalNames,
-      terminalOffsets,
-      terminalIndex: Uint32Array.from(terminalIndex),
-      modelNames,
-      modelOffsets,
-      modelIndex: Uint32Array.from(modelIndex),
-      modelCost: Float64Array.from(modelCost),
-    },
-  };
-}
-
-/**
- * Merge aggregates of disjoint days into one. Inputs are left untouched (they may be cached).
- * Actors merge by key, so a person active on three days counts once, with activeDays = 3.
- */
-export function mergeAggregates(parts: readonly UsageAggregate[]): UsageAggregate {
-  return mergeCompact(parts.map(compactAggregate));
 }
 
 /**
@@ -426,14 +343,4 @@ function isCsr(offsets: number[], index: number[], rows: number, names: number):
     if ((offsets[i] as number) < (offsets[i - 1] as number)) return false;
   }
   return index.every((id) => id < names);
-}
-
-function intern(value: string, ids: Map<string, number>, list: string[]): number {
-  let id = ids.get(value);
-  if (id === undefined) {
-    id = list.length;
-    list.push(value);
-    ids.set(value, id);
-  }
-  return id;
 }

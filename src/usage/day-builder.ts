@@ -65,11 +65,16 @@ export function createDayBuilder(): DayBuilder {
   return new ColumnarDay();
 }
 
-/** One day from its records, as a (period) aggregate: tests, benchmarks, the demo. */
-export function aggregateDay(day: string, records: Iterable<UsageRecord>): UsageAggregate {
+/** One day from its records, in compact form (tests, benchmarks). */
+export function compactDay(day: string, records: Iterable<UsageRecord>): CompactAggregate {
   const builder = createDayBuilder();
   for (const record of records) builder.addRecord(record);
-  return mergeCompact([builder.finish(day)]);
+  return builder.finish(day);
+}
+
+/** One day from its records, as a (period) aggregate: tests, benchmarks, the demo. */
+export function aggregateDay(day: string, records: Iterable<UsageRecord>): UsageAggregate {
+  return mergeCompact([compactDay(day, records)]);
 }
 
 /** Several short lists (one per actor) in shared typed arrays: an actor's terminals or models. */

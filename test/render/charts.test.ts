@@ -14,8 +14,8 @@ import {
 import { isNice, labelledDays, labelStride, niceTicks } from "../../src/render/charts/scale.js";
 import { escapeXml, textWidth, truncate } from "../../src/render/charts/svg.js";
 import { topActorsChartHeight } from "../../src/render/charts/top.js";
-import { mergeAggregates } from "../../src/usage/compact.js";
-import { aggregateDay } from "../../src/usage/day-builder.js";
+import { mergeCompact } from "../../src/usage/compact.js";
+import { compactDay } from "../../src/usage/day-builder.js";
 import { periodBetween, shiftDay } from "../../src/usage/periods.js";
 import { buildReport, type UsageReport } from "../../src/usage/report.js";
 import { apiRecord, type RecordSpec } from "../support/records.js";
@@ -26,12 +26,12 @@ const generatedAt = new Date("2026-12-01T08:00:00Z");
 function reportOf(from: string, to: string, specs: RecordSpec[]): UsageReport {
   const period = periodBetween(from, to);
   const parts = period.days.map((day) =>
-    aggregateDay(
+    compactDay(
       day,
       parseRecords(specs.filter((s) => (s.day ?? from) === day).map(apiRecord)).records,
     ),
   );
-  return buildReport({ period, current: mergeAggregates(parts), generatedAt });
+  return buildReport({ period, current: mergeCompact(parts), generatedAt });
 }
 
 /** A report of the deterministic synthetic org over `days` days ending 2026-11-30. */
@@ -39,9 +39,9 @@ function syntheticReport(days: number, users = 40): UsageReport {
   const org = createSyntheticOrg({ users });
   const period = periodBetween(shiftDay("2026-11-30", 1 - days), "2026-11-30");
   const parts = period.days.map((day) =>
-    aggregateDay(day, parseRecords(org.records(day, 0, org.recordCount(day))).records),
+    compactDay(day, parseRecords(org.records(day, 0, org.recordCount(day))).records),
   );
-  return buildReport({ period, current: mergeAggregates(parts), generatedAt });
+  return buildReport({ period, current: mergeCompact(parts), generatedAt });
 }
 
 const count = (svg: string, pattern: RegExp) => svg.match(pattern)?.length ?? 0;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseRecords, type UsageRecord } from "../../src/anthropic/schema.js";
 import { actorIdentity, microsToCents } from "../../src/usage/aggregate.js";
-import { mergeAggregates, mergeCompact } from "../../src/usage/compact.js";
-import { aggregateDay, createDayBuilder } from "../../src/usage/day-builder.js";
+import { mergeCompact, serializeCompact } from "../../src/usage/compact.js";
+import { aggregateDay, compactDay, createDayBuilder } from "../../src/usage/day-builder.js";
 import { apiRecord, type RecordSpec } from "../support/records.js";
 
 const SONNET = "claude-sonnet-4-5-20250929";
@@ -226,9 +226,9 @@ describe("aggregateDay", () => {
   });
 });
 
-describe("mergeAggregates", () => {
+describe("mergeCompact", () => {
   const day1 = () =>
-    aggregateDay(
+    compactDay(
       "2026-11-23",
       parsed(
         { email: "ada@example.com", sessions: 2, models: [[SONNET, 100]] },
@@ -236,7 +236,7 @@ describe("mergeAggregates", () => {
       ),
     );
   const day2 = () =>
-    aggregateDay(
+    compactDay(
       "2026-11-24",
       parsed(
         { email: "ada@example.com", terminal: "tmux", sessions: 3, models: [[OPUS, 200]] },
@@ -245,7 +245,7 @@ describe("mergeAggregates", () => {
     );
 
   it("merges actors across days: one person, activeDays counted, terminals united", () => {
-    const merged = mergeAggregates([day2(), day1()]);
+    const merged = mergeCompact([day2(), day1()]);
     expect(merged.days).toEqual(["2026-11-23", "2026-11-24"]);
     expect(merged.daily.map((d) => d.day)).toEqual(["2026-11-23", "2026-11-24"]);
     expect(merged.actors.size).toBe(3);
@@ -259,15 +259,15 @@ describe("mergeAggregates", () => {
   it("does not change its inputs (cached days are shared)", () => {
     const a = day1();
     const b = day2();
-    const before = JSON.stringify([...a.actors.values()]);
-    mergeAggregates([a, b]);
-    mergeAggregates([a, b]);
-    expect(JSON.stringify([...a.actors.values()])).toBe(before);
+    const before = serializeCompact(a);
+    mergeCompact([a, b]);
+    mergeCompact([a, b]);
+    expect(serializeCompact(a)).toBe(before);
     expect(a.totals.sessions).toBe(3);
   });
 
   it("merging nothing gives an empty aggregate", () => {
-    const empty = mergeAggregates([]);
+    const empty = mergeCompact([]);
     expect(empty.days).toEqual([]);
     expect(empty.totals.records).toBe(0);
   });

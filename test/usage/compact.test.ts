@@ -3,19 +3,18 @@ import { parseRecords } from "../../src/anthropic/schema.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import {
   CompactFormatError,
-  compactAggregate,
-  mergeAggregates,
   mergeCompact,
   parseCompact,
   serializeCompact,
 } from "../../src/usage/compact.js";
-import { aggregateDay } from "../../src/usage/day-builder.js";
+import { aggregateDay, compactDay } from "../../src/usage/day-builder.js";
 import { periodBetween } from "../../src/usage/periods.js";
 import { buildReport } from "../../src/usage/report.js";
 import { apiRecord } from "../support/records.js";
 
 const org = createSyntheticOrg({ users: 150, seed: 3 });
-const day = (d: string) => aggregateDay(d, parseRecords(org.records(d, 0, 1000)).records);
+const recordsOf = (d: string) => parseRecords(org.records(d, 0, 1000)).records;
+const day = (d: string) => compactDay(d, recordsOf(d));
 
 /** The stored (JSON) form of a day's actor columns. */
 interface StoredActors {
@@ -28,8 +27,8 @@ interface StoredActors {
 
 describe("compact aggregates", () => {
   it("a day survives compact → JSON → parse → merge unchanged", () => {
-    const original = day("2026-11-24");
-    const restored = mergeCompact([parseCompact(serializeCompact(compactAggregate(original)))]);
+    const original = aggregateDay("2026-11-24", recordsOf("2026-11-24"));
+    const restored = mergeCompact([parseCompact(serializeCompact(day("2026-11-24")))]);
     expect(restored.totals).toEqual(original.totals);
     expect(restored.daily).toEqual(original.daily);
     expect([...restored.actors.entries()]).toEqual([...original.actors.entries()]);
@@ -38,13 +37,11 @@ describe("compact aggregates", () => {
     expect([...restored.tools.values()]).toEqual([...original.tools.values()]);
   });
 
-  it("merging compact days gives the same report as merging the days themselves", () => {
+  it("merging stored days gives the same report as merging the days as built", () => {
     const days = ["2026-11-20", "2026-11-21", "2026-11-22"];
     const period = periodBetween(days[0] ?? "", days[2] ?? "");
-    const viaCompact = mergeCompact(
-      days.map((d) => parseCompact(serializeCompact(compactAggregate(day(d))))),
-    );
-    const direct = mergeAggregates(days.map(day));
+    const viaCompact = mergeCompact(days.map((d) => parseCompact(serializeCompact(day(d)))));
+    const direct = mergeCompact(days.map(day));
     const at = new Date("2026-11-25T00:00:00Z");
     expect(buildReport({ period, current: viaCompact, generatedAt: at })).toEqual(
       buildReport({ period, current: direct, generatedAt: at }),
@@ -67,8 +64,7 @@ describe("compact aggregates", () => {
       apiRecord({ apiKey: "ci", models: [["m1", 4]] }),
       { ...apiRecord({}), actor: { type: "robot_actor", robot: "r2" } },
     ]).records;
-    const agg = aggregateDay("2026-11-24", records);
-    const back = mergeCompact([parseCompact(serializeCompact(compactAggregate(agg)))]);
+    const back = mergeCompact([parseCompact(serializeCompact(compactDay("2026-11-24", records)))]);
     expect(back.actors.get("user:a@x.io")).toMatchObject({
       terminals: ["vscode", "tmux"],
       modelCosts: { m1: 10_000, m2: 50_000 },
@@ -78,8 +74,7 @@ describe("compact aggregates", () => {
   });
 
   it("an empty day round-trips", () => {
-    const empty = aggregateDay("2026-11-22", []);
-    const back = mergeCompact([parseCompact(serializeCompact(compactAggregate(empty)))]);
+    const back = mergeCompact([parseCompact(serializeCompact(compactDay("2026-11-22", [])))]);
     expect(back.actors.size).toBe(0);
     expect(back.days).toEqual(["2026-11-22"]);
   });
@@ -98,7 +93,7 @@ describe("compact aggregates", () => {
     ["terminal offsets that go backwards", (a: StoredActors) => a.terminalOffsets.splice(1, 1, 9)],
     ["a model index out of range", (a: StoredActors) => a.modelIndex.splice(0, 1, 999)],
   ])("rejects a stored day with %s", (_what, damage) => {
-    const good = JSON.parse(serializeCompact(compactAggregate(day("2026-11-24"))));
+    const good = JSON.parse(serializeCompact(day("2026-11-24")));
     expect(parseCompact(JSON.stringify(good)).actors.keys.length).toBeGreaterThan(1);
     damage(good.actors);
     expect(() => parseCompact(JSON.stringify(good))).toThrow(CompactFormatError);
@@ -106,11 +101,11 @@ describe("compact aggregates", () => {
 
   it("is much smaller than the object graph it replaces", () => {
     const big = createSyntheticOrg({ users: 5000 });
-    const agg = aggregateDay(
+    const compact = compactDay(
       "2026-11-24",
       parseRecords(big.records("2026-11-24", 0, 100_000)).records,
     );
-    const compact = compactAggregate(agg);
+    const agg = mergeCompact([compact]);
     // Typed columns: one Float64Array row per actor instead of several objects.
     expect(compact.actors.data.length).toBe(agg.actors.size * 14);
     expect(serializeCompact(compact).length / agg.actors.size).toBeLessThan(250);

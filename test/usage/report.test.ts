@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { parseRecords } from "../../src/anthropic/schema.js";
-import { mergeAggregates } from "../../src/usage/compact.js";
 import { aggregateDay } from "../../src/usage/day-builder.js";
 import { parsePeriod, previousPeriod } from "../../src/usage/periods.js";
 import { buildReport, change, leaderboard, rankOf } from "../../src/usage/report.js";
@@ -105,7 +104,7 @@ describe("buildReport", () => {
 
   it("fills the daily series with zeros on days without data", () => {
     const period = parsePeriod("2026-11-22..2026-11-24", { now, timeZone: "UTC" });
-    const current = mergeAggregates([day("2026-11-24", { models: [[SONNET, 10]] })]);
+    const current = day("2026-11-24", { models: [[SONNET, 10]] });
     const r = buildReport({ period, current });
     expect(r.daily.map((d) => [d.day, d.costCents])).toEqual([
       ["2026-11-22", 0],

@@ -19,8 +19,8 @@ import {
 } from "../../../src/render/blocks/index.js";
 import { budgetLine } from "../../../src/render/blocks/personal.js";
 import { budgetStatus, PERSONAL_BUDGET_THRESHOLDS } from "../../../src/usage/alerts.js";
-import { mergeAggregates } from "../../../src/usage/compact.js";
-import { aggregateDay } from "../../../src/usage/day-builder.js";
+import { mergeCompact } from "../../../src/usage/compact.js";
+import { compactDay } from "../../../src/usage/day-builder.js";
 import { parsePeriod, previousPeriod } from "../../../src/usage/periods.js";
 import { buildReport, LEADERBOARD_METRICS, type UsageReport } from "../../../src/usage/report.js";
 import { apiRecord, type RecordSpec } from "../../support/records.js";
@@ -37,8 +37,8 @@ function report(
   const period = parsePeriod(periodText, { now, timeZone: "UTC" });
   const before = previousPeriod(period);
   const agg = (days: string[], s: RecordSpec[]) =>
-    mergeAggregates(
-      days.map((d, i) => aggregateDay(d, i === 0 ? parseRecords(s.map(apiRecord)).records : [])),
+    mergeCompact(
+      days.map((d, i) => compactDay(d, i === 0 ? parseRecords(s.map(apiRecord)).records : [])),
     );
   return buildReport({
     period,
@@ -52,8 +52,8 @@ function report(
 function orgOf(users: number, days = "yesterday"): UsageReport {
   const org = createSyntheticOrg({ users, seed: 11 });
   const period = parsePeriod(days, { now, timeZone: "UTC" });
-  const current = mergeAggregates(
-    period.days.map((d) => aggregateDay(d, parseRecords(org.records(d, 0, 100_000)).records)),
+  const current = mergeCompact(
+    period.days.map((d) => compactDay(d, parseRecords(org.records(d, 0, 100_000)).records)),
   );
   return buildReport({ period, current, generatedAt: now });
 }
