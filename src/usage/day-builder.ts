@@ -221,7 +221,7 @@ class ColumnarDay implements DayBuilder {
       if (!isUsd) this.nonUsd++;
       const cost = isUsd ? centsToMicros(usage.estimated_cost.amount) : 0;
       recordCost += cost;
-      const id = this.modelId(usage.model);
+      const id = idOf(usage.model, this.modelIds, this.models, newModel);
       const model = this.models[id] as ModelStats;
       model.costMicros += cost;
       model.records++;
@@ -237,7 +237,7 @@ class ColumnarDay implements DayBuilder {
     }
     add(d, at + COST, recordCost);
 
-    const terminalId = this.terminalId(record.terminal_type);
+    const terminalId = idOf(record.terminal_type, this.terminalIds, this.terminals, newTerminal);
     const terminal = this.terminals[terminalId] as TerminalStats;
     this.actorTerminals.entry(row, terminalId);
     terminal.records++;
@@ -357,27 +357,31 @@ class ColumnarDay implements DayBuilder {
     this.data[row * WIDTH + ACTIVE_DAYS] = 1;
     return row;
   }
-
-  private modelId(name: string): number {
-    let id = this.modelIds.get(name);
-    if (id === undefined) {
-      id = this.models.length;
-      this.models.push({ model: name, costMicros: 0, tokens: emptyTokens(), records: 0 });
-      this.modelIds.set(name, id);
-    }
-    return id;
-  }
-
-  private terminalId(name: string): number {
-    let id = this.terminalIds.get(name);
-    if (id === undefined) {
-      id = this.terminals.length;
-      this.terminals.push({ terminal: name, records: 0, sessions: 0, costMicros: 0 });
-      this.terminalIds.set(name, id);
-    }
-    return id;
-  }
 }
+
+/** The id of `name` in `list` (looked up in `ids`), the entry made and added if it is new. */
+function idOf<T>(name: string, ids: Map<string, number>, list: T[], make: (name: string) => T) {
+  let id = ids.get(name);
+  if (id === undefined) {
+    id = list.length;
+    list.push(make(name));
+    ids.set(name, id);
+  }
+  return id;
+}
+
+const newModel = (model: string): ModelStats => ({
+  model,
+  costMicros: 0,
+  tokens: emptyTokens(),
+  records: 0,
+});
+const newTerminal = (terminal: string): TerminalStats => ({
+  terminal,
+  records: 0,
+  sessions: 0,
+  costMicros: 0,
+});
 
 /** The day's totals: every record adds to exactly one actor row, so they are the column sums. */
 function columnTotals(data: Float64Array, rows: number): Metrics {
