@@ -1,3 +1,4 @@
+import type { ResourceLimits } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAdminClient } from "../../src/anthropic/client.js";
 import { AnthropicApiError } from "../../src/anthropic/errors.js";
@@ -149,15 +150,22 @@ describe("createWorkerFetcher", () => {
     await expect(pending).rejects.toThrow("the person gave up");
   });
 
-  it("a worker that dies rejects its days with WorkerCrashedError, and the next day gets a new one", async () => {
+  /** One worker running `script` (JavaScript source) instead of the day worker. */
+  async function poolRunning(script: string, resourceLimits?: ResourceLimits) {
     const api = await startFakeAdminApi({ org });
     cleanups.push(() => api.close());
-    const broken = createWorkerFetcher({
+    const pool = createWorkerFetcher({
       threads: 1,
       client: { adminKey: FAKE_ADMIN_KEY, baseUrl: api.url },
-      workerUrl: new URL("data:text/javascript,process.exit(3)"),
+      workerUrl: new URL(`data:text/javascript,${script}`),
+      resourceLimits,
     });
-    cleanups.push(() => broken.close());
+    cleanups.push(() => pool.close());
+    return pool;
+  }
+
+  it("a worker that dies rejects its days with WorkerCrashedError, and the next day gets a new one", async () => {
+    const broken = await poolRunning("process.exit(3)");
     const error = await broken.fetchDay("2026-11-08").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkerCrashedError);
     expect(error).toMatchObject({ day: "2026-11-08" });
@@ -166,17 +174,10 @@ describe("createWorkerFetcher", () => {
   });
 
   it("a worker that runs out of its heap limit names the setting that sets it", async () => {
-    const api = await startFakeAdminApi({ org });
-    cleanups.push(() => api.close());
-    const hungry = createWorkerFetcher({
-      threads: 1,
-      client: { adminKey: FAKE_ADMIN_KEY, baseUrl: api.url },
-      workerUrl: new URL(
-        "data:text/javascript,const kept = []; for (;;) kept.push(new Array(100000).fill(kept.length));",
-      ),
-      resourceLimits: { maxOldGenerationSizeMb: 16 },
-    });
-    cleanups.push(() => hungry.close());
+    const hungry = await poolRunning(
+      "const kept = []; for (;;) kept.push(new Array(100000).fill(kept.length));",
+      { maxOldGenerationSizeMb: 16 },
+    );
     const error = await hungry.fetchDay("2026-11-08").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkerCrashedError);
     expect(String((error as Error).message)).toMatch(/memory limit.*FETCH_WORKER_HEAP_MB/);
