@@ -3,7 +3,7 @@ import { type HealthState, startHealthServer } from "./health.js";
 import { createLogger, secretsFromEnv } from "./log.js";
 import { runAlerts } from "./schedule/alerts-job.js";
 import { DEFAULT_MAX_ATTEMPTS } from "./schedule/deliver.js";
-import { alertsDeps, digestDeps, digestEnabled } from "./schedule/digest-deps.js";
+import { alertsDeps, digestDeps, digestEnabled, jobSlack } from "./schedule/digest-deps.js";
 import { runDigest } from "./schedule/digest-job.js";
 import { type Scheduler, startScheduler } from "./schedule/scheduler.js";
 import {
@@ -13,7 +13,7 @@ import {
   usageSourceFromConfig,
 } from "./service/from-config.js";
 import { createUsageLoader } from "./service/usage-loader.js";
-import { createSlackApp } from "./slack/app.js";
+import { boltLogger, createSlackApp } from "./slack/app.js";
 import { openStore } from "./store/store.js";
 
 /*
@@ -76,6 +76,14 @@ async function main(): Promise<void> {
       : undefined;
   if (healthServer) logger.info({ port: healthServer.port }, "health endpoint listening");
 
+  // The jobs post through clients of their own: one try per call and a timeout, bounded by the
+  // delivery lease (the app's client keeps Bolt's policy for interactive calls).
+  const jobs = jobSlack(config, mode.botToken, {
+    store,
+    logger: boltLogger(logger),
+    onLookupError: (method, error) =>
+      logger.warn({ method, err: error }, "Slack user lookup failed"),
+  });
   scheduler = digestEnabled(config)
     ? startScheduler({
         cron: config.DIGEST_CRON,
@@ -91,8 +99,8 @@ async function main(): Promise<void> {
             store,
             loader,
             logger,
-            slack: slack.app.client,
-            directory: slack.ctx.directory,
+            slack: jobs.slack,
+            directory: jobs.directory,
           };
           const digest = await runDigest({ date }, digestDeps(deps));
           const alerting = alertsDeps(deps);

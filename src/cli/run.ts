@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { WebClient } from "@slack/web-api";
 import { AnthropicApiError, describeAnthropicError } from "../anthropic/errors.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { createLogger, scrub, secretsFromEnv } from "../log.js";
@@ -11,7 +10,7 @@ import { renderJson } from "../render/json.js";
 import { renderText } from "../render/text.js";
 import { runAlerts } from "../schedule/alerts-job.js";
 import { localDate } from "../schedule/cron.js";
-import { alertsDeps, digestDeps } from "../schedule/digest-deps.js";
+import { alertsDeps, digestDeps, jobSlack } from "../schedule/digest-deps.js";
 import { type DigestSummary, runDigest } from "../schedule/digest-job.js";
 import { loadExport } from "../service/export.js";
 import {
@@ -21,7 +20,6 @@ import {
   usageSourceFromConfig,
 } from "../service/from-config.js";
 import { createUsageLoader } from "../service/usage-loader.js";
-import { createUserDirectory } from "../slack/user-directory.js";
 import { createMemoryDayCache } from "../store/day-cache.js";
 import { openStore, type Store } from "../store/store.js";
 import { PERIOD_FORMS, PeriodError, parsePeriod } from "../usage/periods.js";
@@ -37,10 +35,29 @@ export interface CliIo {
   progress?: boolean;
 }
 
-/** Exit codes: 0 ok, 1 the job failed (API, network), 2 bad usage or configuration. */
+/**
+ * Exit codes (README, "Exit codes"): 0 ok, 1 the job failed (API, network, store), 2 bad usage
+ * or configuration; `digest run` also: 3 deliveries failed (a later run retries them), 4
+ * deliveries given up (a person must look), 5 deliveries held by another run right now.
+ */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_DELIVERIES_FAILED = 3;
+export const EXIT_DELIVERIES_GAVE_UP = 4;
+export const EXIT_DELIVERIES_BUSY = 5;
+
+/** The most serious thing left undelivered decides: given up, then failed, then busy. */
+export function deliveryExitCode(
+  counts: readonly { failed: number; gaveUp: number; busy: number }[],
+): number {
+  const total = (field: "failed" | "gaveUp" | "busy") =>
+    counts.reduce((sum, c) => sum + c[field], 0);
+  if (total("gaveUp") > 0) return EXIT_DELIVERIES_GAVE_UP;
+  if (total("failed") > 0) return EXIT_DELIVERIES_FAILED;
+  if (total("busy") > 0) return EXIT_DELIVERIES_BUSY;
+  return EXIT_OK;
+}
 
 const FORMATS = ["text", "json", "csv", "blocks"] as const;
 type Format = (typeof FORMATS)[number];
@@ -263,12 +280,9 @@ async function digest(args: readonly string[], io: CliIo): Promise<number> {
       now,
       onCacheError: logCacheErrors(logger),
     });
-    const slack = token
-      ? new WebClient(token, config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {})
-      : undefined;
-    const directory = slack
-      ? createUserDirectory({ client: slack, cache: store.userCache })
-      : undefined;
+    const clients = token ? jobSlack(config, token, { store }) : undefined;
+    const slack = clients?.slack;
+    const directory = clients?.directory;
     const date = values.date ?? localDate(now(), config.DIGEST_TIMEZONE);
     const deps = { config, store, loader, logger, slack: dryRun ? undefined : slack, directory };
     const summary = await runDigest({ date, dryRun }, { ...digestDeps(deps), now });
@@ -279,11 +293,11 @@ async function digest(args: readonly string[], io: CliIo): Promise<number> {
       const lines = [`Alerts to ${config.ALERT_CHANNEL}`];
       for (const message of alerts.planned) lines.push(`  would post: ${message.text}`);
       lines.push(
-        `  posted ${alerts.posted} · already delivered ${alerts.alreadyDelivered} · failed ${alerts.failed}`,
+        `  posted ${alerts.posted} · already delivered ${alerts.alreadyDelivered} · busy elsewhere ${alerts.busy} · failed ${alerts.failed} · given up ${alerts.gaveUp}`,
       );
       io.stdout(`${lines.join("\n")}\n`);
     }
-    return summary.failed + (alerts?.failed ?? 0) > 0 ? EXIT_FAILURE : EXIT_OK;
+    return deliveryExitCode(alerts ? [summary, alerts] : [summary]);
   } catch (error) {
     return reportError(error, io);
   } finally {
@@ -306,7 +320,7 @@ function describeDigest(
   }
   lines.push(
     `  posted ${summary.posted} · already delivered ${summary.alreadyDelivered} · recovered ${summary.recovered} · busy elsewhere ${summary.busy} · failed ${summary.failed} · given up ${summary.gaveUp}`,
-    `  people not in Slack ${summary.notInSlack} · opted out ${summary.optedOut}`,
+    `  people not in Slack ${summary.notInSlack} · opted out ${summary.optedOut} · Slack look-up failed ${summary.lookupFailed} (counted as failed)`,
   );
   if (noChannels) lines.push("  (DIGEST_CHANNELS is empty: no channel digest)");
   if (noSlack) lines.push("  (no SLACK_BOT_TOKEN: people cannot be found in Slack, so no DMs)");

@@ -1,8 +1,13 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../log.js";
 import type { SlackMessage } from "../render/blocks/index.js";
+import {
+  classifySlackFailure,
+  type DeliveryPolicy,
+  deliveryPolicy,
+} from "../slack/delivery-client.js";
 import { createFileSender, type FileToSend } from "../slack/files.js";
-import { slackErrorCode } from "../slack/user-directory.js";
 import { type DeliveryKey, type DeliveryLedger, deliveryKey } from "../store/ledger.js";
 
 /*
@@ -46,6 +51,9 @@ export const emptyCounts = (): DeliveryCounts => ({
 /** Attempts per message before the ledger gives up on it, unless a job says otherwise. */
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
+/** A claim's lease unless a job says otherwise (DELIVERY_LEASE_SECONDS' default). */
+export const DEFAULT_LEASE_MS = 5 * 60_000;
+
 export interface DelivererOptions {
   ledger: DeliveryLedger;
   /** The local date the job runs for (YYYY-MM-DD): recorded with each claim, for restarts. */
@@ -59,9 +67,22 @@ export interface DelivererOptions {
   log: Logger;
   /** Updated as messages go (or do not go) out. */
   counts: DeliveryCounts;
+  /** How tries are bounded; derived from the lease unless given. */
+  policy?: DeliveryPolicy | undefined;
+  /** Waits between tries (tests make them instant). */
+  sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
-export type Deliver = (key: DeliveryKey, channel: string, message: SlackMessage) => Promise<void>;
+/**
+ * `legacyKey`: the key the same message had in an earlier release; delivered under it means
+ * delivered (an upgrade on the day of a run must not post it again).
+ */
+export type Deliver = (
+  key: DeliveryKey,
+  channel: string,
+  message: SlackMessage,
+  legacyKey?: DeliveryKey,
+) => Promise<void>;
 
 /** Files (charts) into a channel, or into the thread of a message there. */
 export type DeliverFiles = (
@@ -73,28 +94,39 @@ export type DeliverFiles = (
 type Where = { channel: string; ts: string };
 
 /**
- * Exactly once, whatever is sent: claim the key, look for an earlier send when taking over a
- * claim whose holder may have sent before dying, send, mark delivered.
+ * Exactly once, whatever is sent: claim the key; before any try that may repeat an earlier one
+ * (a claim taken over, or this run's own try whose answer was lost) look for that earlier send in
+ * Slack; renew the claim (a run that lost it stops there); send; mark delivered. Tries are
+ * bounded by the policy, well within the lease; what is left fails, for a later run.
  */
 function deliveryRunner(options: DelivererOptions) {
   const { ledger, owner, counts, log } = options;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const policy = options.policy ?? deliveryPolicy(leaseMs);
+  const sleep = options.sleep ?? ((ms: number) => delay(ms));
   return async (
     key: DeliveryKey,
     planned: PlannedMessage,
     send: (slack: WebClient) => Promise<Where>,
     findEarlier: (slack: WebClient) => Promise<Where | null>,
+    legacyKey?: DeliveryKey,
   ): Promise<void> => {
     const id = planned.key;
-    if (options.dryRun || !options.slack) {
+    const legacy = legacyKey ? await ledger.get(legacyKey) : undefined;
+    if (legacy?.status === "delivered") {
+      counts.alreadyDelivered++;
+      return;
+    }
+    const slack = options.dryRun ? undefined : options.slack;
+    if (!slack) {
       const existing = await ledger.get(key);
       if (existing?.status === "delivered") counts.alreadyDelivered++;
       else counts.planned.push(planned);
       return;
     }
-    const slack = options.slack;
     const claim = await ledger.claim(key, {
       owner,
-      leaseMs: options.leaseMs ?? 5 * 60_000,
+      leaseMs,
       maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       runDate: options.runDate,
     });
@@ -114,36 +146,93 @@ function deliveryRunner(options: DelivererOptions) {
       );
       return;
     }
+
     try {
-      if (claim.resumed) {
-        const earlier = await findEarlier(slack);
-        if (earlier) {
-          await ledger.markDelivered(key, owner, earlier);
-          counts.recovered++;
-          log.info(
-            { key: id },
-            "found an earlier send of an unfinished delivery; not sending again",
-          );
-          return;
-        }
-      }
-      await ledger.markDelivered(key, owner, await send(slack));
-      counts.posted++;
+      await tryToDeliver(slack, key, id, claim, send, findEarlier, legacy !== undefined);
     } catch (error) {
-      const reason = slackErrorCode(error) ?? (error as Error).message ?? String(error);
-      await ledger.markFailed(key, owner, reason);
+      // Not Slack's answer but ours: the store failed mid-way. Left failed (or, if even that
+      // fails, claimed until its lease ends), a later run looks in Slack before posting again.
+      await ledger.markFailed(key, owner, errorText(error)).catch(() => undefined);
       counts.failed++;
-      log.warn(
-        { key: id, reason, attempt: claim.attempts },
-        "delivery failed; a later run retries it",
-      );
+      log.error({ key: id, err: error }, "delivery failed in the store; a later run retries it");
     }
   };
+
+  async function tryToDeliver(
+    slack: WebClient,
+    key: DeliveryKey,
+    id: string,
+    claim: { resumed: boolean; attempts: number },
+    send: (slack: WebClient) => Promise<Where>,
+    findEarlier: (slack: WebClient) => Promise<Where | null>,
+    hadLegacyClaim: boolean,
+  ): Promise<void> {
+    const deadline = Date.now() + policy.budgetMs;
+    // An earlier try may have reached Slack: a claim taken over, or a try of ours without answer.
+    let mayHaveSent = claim.resumed || hadLegacyClaim;
+    let reason = "not tried";
+    for (let attempt = 1; attempt <= policy.tries; attempt++) {
+      let sent: Where | undefined;
+      // Which side a failure came from: Slack's (tried again here) or the store's (thrown).
+      let calling: "slack" | "store" = "slack";
+      try {
+        const earlier = mayHaveSent ? await findEarlier(slack) : null;
+        calling = "store";
+        if (earlier) {
+          await ledger.markDelivered(key, owner, earlier);
+          // Our own try of this run got through although its answer was lost: posted, once.
+          if (attempt > 1) counts.posted++;
+          else counts.recovered++;
+          log.info({ key: id, attempt }, "found the earlier send in Slack; not sending again");
+          return;
+        }
+        if (!(await ledger.renew(key, owner, leaseMs))) {
+          counts.busy++;
+          log.warn({ key: id }, "lost the claim to another run; not sending");
+          return;
+        }
+        calling = "slack";
+        sent = await send(slack);
+      } catch (error) {
+        if (calling === "store") throw error;
+        const failure = classifySlackFailure(error);
+        reason = failure.reason;
+        if (failure.kind === "refused") break;
+        if (failure.kind === "unclear") mayHaveSent = true;
+        const wait =
+          failure.kind === "rate-limited"
+            ? failure.retryAfterMs
+            : policy.backoffMs * 2 ** (attempt - 1);
+        // Another try is three calls at most (look, open the DM, post), each within the timeout.
+        if (Date.now() + wait + 3 * policy.timeoutMs > deadline) break;
+        log.info({ key: id, reason, attempt, inMs: wait }, "delivery try failed; trying again");
+        await sleep(wait);
+        continue;
+      }
+      await ledger.markDelivered(key, owner, sent);
+      counts.posted++;
+      return;
+    }
+    if (!(await ledger.markFailed(key, owner, reason))) {
+      counts.busy++;
+      log.warn({ key: id, reason }, "delivery failed, and another run has taken it over meanwhile");
+      return;
+    }
+    counts.failed++;
+    log.warn(
+      { key: id, reason, attempt: claim.attempts },
+      "delivery failed; a later run retries it",
+    );
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export function createDeliverer(options: DelivererOptions): Deliver {
   const run = deliveryRunner(options);
-  return (key, channel, message) => {
+  return (key, channel, message, legacyKey) => {
     const id = deliveryKey(key);
     return run(
       key,
@@ -159,6 +248,7 @@ export function createDeliverer(options: DelivererOptions): Deliver {
         return { channel: result.channel ?? channel, ts: result.ts ?? "" };
       },
       (slack) => findEarlierPost(slack, channel, id),
+      legacyKey,
     );
   };
 }

@@ -1,9 +1,15 @@
-import type { WebClient } from "@slack/web-api";
+import type { Logger as SlackLogger, WebClient } from "@slack/web-api";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { personalBudgetsFromConfig } from "../service/from-config.js";
 import type { UsageLoader } from "../service/usage-loader.js";
-import { type UserDirectory, userIdLookup } from "../slack/user-directory.js";
+import { createDeliveryClient, createLookupClient } from "../slack/delivery-client.js";
+import {
+  createUserDirectory,
+  strictUserLookup,
+  type UserDirectory,
+  userIdLookup,
+} from "../slack/user-directory.js";
 import type { Store } from "../store/store.js";
 import { usdToCents } from "../usage/aggregate.js";
 import type { AlertsDeps } from "./alerts-job.js";
@@ -25,6 +31,7 @@ export function digestDeps(input: {
     preferences: input.store.preferences,
     slack: input.slack,
     lookupUser: userIdLookup(directory),
+    findUser: strictUserLookup(directory),
     logger: input.logger,
     config: {
       channels: config.DIGEST_CHANNELS,
@@ -36,6 +43,35 @@ export function digestDeps(input: {
       budgetMonthlyCents: budgetMonthlyCents(config),
       personalBudgets: personalBudgetsFromConfig(config),
     },
+  };
+}
+
+/**
+ * The Slack clients of the scheduled jobs: posts through the delivery client (one try per call,
+ * bounded by DELIVERY_LEASE_SECONDS), people found through a look-up client with the same
+ * timeout and a few retries, answers cached in the store.
+ */
+export function jobSlack(
+  config: Pick<Config, "DELIVERY_LEASE_SECONDS" | "SLACK_API_URL">,
+  token: string,
+  options: {
+    store?: Store | undefined;
+    logger?: SlackLogger | undefined;
+    onLookupError?: (method: string, error: unknown) => void;
+  },
+): { slack: WebClient; directory: UserDirectory } {
+  const clientOptions = {
+    leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
+    slackApiUrl: config.SLACK_API_URL,
+    logger: options.logger,
+  };
+  return {
+    slack: createDeliveryClient(token, clientOptions),
+    directory: createUserDirectory({
+      client: createLookupClient(token, clientOptions),
+      cache: options.store?.userCache,
+      onError: options.onLookupError,
+    }),
   };
 }
 

@@ -13,9 +13,10 @@ import {
 import { type RenderedChart, renderCharts } from "../render/charts/index.js";
 import { budgetStandings } from "../service/budgets.js";
 import type { UsageLoader } from "../service/usage-loader.js";
-import { chartFiles } from "../slack/files.js";
+import { chartFiles, type FileToSend } from "../slack/files.js";
 import { mentionsFor } from "../slack/mentions.js";
-import type { DeliveryLedger } from "../store/ledger.js";
+import { classifySlackFailure } from "../slack/delivery-client.js";
+import { type DeliveryKey, type DeliveryLedger, deliveryKey } from "../store/ledger.js";
 import type { Preferences } from "../store/store.js";
 import { budgetStatus, type PersonalBudgets } from "../usage/alerts.js";
 import { monthToDate, periodBetween, shiftDay } from "../usage/periods.js";
@@ -23,6 +24,8 @@ import type { UsageReport } from "../usage/report.js";
 import {
   createDeliverer,
   createFilesDeliverer,
+  DEFAULT_LEASE_MS,
+  DEFAULT_MAX_ATTEMPTS,
   type DeliveryCounts,
   emptyCounts,
 } from "./deliver.js";
@@ -70,8 +73,14 @@ export interface DigestDeps {
   preferences?: Preferences | undefined;
   /** Absent in a dry run. */
   slack?: WebClient | undefined;
-  /** Email → Slack user id (cached), or null when the person is not in Slack. */
+  /** Email → Slack user id (cached), or null when the person is not in Slack (or Slack failed). */
   lookupUser(email: string): Promise<string | null>;
+  /**
+   * For DMs: email → Slack user id, null only when Slack says the person is not in Slack; throws
+   * when Slack could not be asked, so that the DM is recorded as failed and retried. Defaults to
+   * `lookupUser`.
+   */
+  findUser?(email: string): Promise<string | null>;
   logger: Logger;
   config: DigestConfig;
   render?: DigestRenderers;
@@ -84,6 +93,8 @@ export interface DigestSummary extends DeliveryCounts {
   date: string;
   notInSlack: number;
   optedOut: number;
+  /** DMs not sent because Slack could not say who the person is (also counted in `failed`). */
+  lookupFailed: number;
 }
 
 const defaultRenderers: DigestRenderers = {
@@ -143,6 +154,7 @@ export async function runDigest(
     ...emptyCounts(),
     notInSlack: 0,
     optedOut: 0,
+    lookupFailed: 0,
   };
   const log = logger.child({ job: "digest", ref: newReferenceId(), date: options.date, dryRun });
 
@@ -174,6 +186,10 @@ export async function runDigest(
     }
     return month;
   };
+  // Every report first; then the posts, each channel in its own lane so that one slow or failing
+  // channel holds up neither the others nor the DMs.
+  const digests: { plan: (typeof plans)[number]; message: SlackMessage; charts: FileToSend[] }[] =
+    [];
   for (const plan of plans) {
     const report = await deps.loader.loadReport(plan.period);
     reports.set(plan.kind, report);
@@ -194,10 +210,14 @@ export async function runDigest(
             )
           : undefined,
     });
-    const period = `${plan.period.from}..${plan.period.to}`;
     // Weekly and monthly digests get charts in their thread; a day is one bar.
     const charts = chartFiles(plan.kind === "daily" ? [] : await chartsFor(report, render, log));
-    for (const channel of config.channels) {
+    digests.push({ plan, message, charts });
+  }
+  // A channel's digests go in order (daily, then weekly, then monthly).
+  const channelLane = async (channel: string) => {
+    for (const { plan, message, charts } of digests) {
+      const period = `${plan.period.from}..${plan.period.to}`;
       const key = { kind: `digest-${plan.kind}`, target: channel, period };
       await deliver(key, channel, message);
       if (charts.length === 0) continue;
@@ -210,10 +230,12 @@ export async function runDigest(
         threadTs: digest?.ts ?? undefined,
       });
     }
-  }
+  };
+  const lanes: Promise<void>[] = config.channels.map((channel) => channelLane(channel));
 
   // Personal DMs, about yesterday.
-  if (config.dmMode !== "off") {
+  if (config.dmMode !== "off") lanes.push(sendDms());
+  async function sendDms(): Promise<void> {
     const yesterday =
       plans.find((p) => p.kind === "daily")?.period.from ?? shiftDay(options.date, -1);
     const report =
@@ -223,14 +245,24 @@ export async function runDigest(
     const budgetOf = await budgetStandings(deps.loader, yesterday, config.personalBudgets, {
       month: () => monthThrough(yesterday),
     });
+    const findUser = deps.findUser ?? deps.lookupUser;
     const limit = pLimit(config.dmConcurrency ?? 4);
     const people = report.actors.filter(
       (a) => a.type === "user" && (a.sessions > 0 || a.costCents > 0),
     );
-    await Promise.all(
+    await settleAll(
       people.map((person) =>
         limit(async () => {
-          const userId = await deps.lookupUser(person.name);
+          // A DM is keyed by the person, so that one whose lookup failed is the same delivery
+          // when a later run finds them.
+          const key = { kind: "dm", target: person.name.toLowerCase(), period: yesterday };
+          let userId: string | null;
+          try {
+            userId = await findUser(person.name);
+          } catch (error) {
+            await recordLookupFailure(key, error);
+            return;
+          }
           if (!userId) {
             summary.notInSlack++;
             return;
@@ -246,12 +278,48 @@ export async function runDigest(
             hint: "`/claude-usage dm off` to stop these",
             budget: budgetOf(person),
           });
-          await deliver({ kind: "dm", target: userId, period: yesterday }, userId, message);
+          // Releases before 0.2 keyed a DM by the Slack user id.
+          await deliver(key, userId, message, { kind: "dm", target: userId, period: yesterday });
         }),
       ),
     );
   }
 
+  /** Slack could not say who the person is: the DM is recorded as failed, for a later run. */
+  async function recordLookupFailure(key: DeliveryKey, error: unknown): Promise<void> {
+    const reason = `users.lookupByEmail: ${classifySlackFailure(error).reason}`;
+    summary.lookupFailed++;
+    log.warn(
+      { key: deliveryKey(key), reason },
+      "could not look the person up; DM left for a later run",
+    );
+    if (dryRun) return;
+    const claim = await deps.ledger.claim(key, {
+      owner,
+      leaseMs: config.leaseMs ?? DEFAULT_LEASE_MS,
+      maxAttempts: config.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      runDate: options.date,
+    });
+    if (claim.status === "claimed") {
+      await deps.ledger.markFailed(key, owner, reason);
+      summary.failed++;
+    } else if (claim.status === "delivered") summary.alreadyDelivered++;
+    else if (claim.status === "busy") summary.busy++;
+    else summary.gaveUp++;
+  }
+
+  await settleAll(lanes);
+
   log.info({ ...summary, planned: summary.planned.length }, "digest run finished");
   return summary;
+}
+
+/**
+ * Wait for every task, then fail with the first failure, if any: one delivery's error (the store
+ * went away, say) must not leave the others running unwatched.
+ */
+async function settleAll(tasks: readonly Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(tasks);
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failure) throw failure.reason;
 }

@@ -103,7 +103,7 @@ function withSlash(url: string): string {
 }
 
 /** Bolt and the Web API client log through our logger (and so through its secret scrubber). */
-function boltLogger(logger: Logger): BoltLogger {
+export function boltLogger(logger: Logger): BoltLogger {
   let level: LogLevel = LogLevel.INFO;
   const child = logger.child({ component: "slack" });
   const text = (parts: unknown[]) =>

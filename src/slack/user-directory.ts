@@ -21,6 +21,12 @@ export interface UserCache {
 export interface UserDirectory {
   /** The Slack user with this email, or null if there is none (or Slack could not say). */
   lookupByEmail(email: string): Promise<{ userId: string } | null>;
+  /**
+   * The Slack user with this email, or null only when Slack says there is none
+   * (`users_not_found`); a failure to ask (rate limit, Slack error, network) is thrown, for
+   * callers that must not take "could not ask" for "not in Slack" (DMs).
+   */
+  findByEmail(email: string): Promise<{ userId: string } | null>;
   /** The email of a Slack user (users.info; needs users:read.email), or null. */
   emailOf(userId: string): Promise<string | null>;
 }
@@ -52,22 +58,31 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
   const missTtl = options.missTtlMs ?? 3600_000;
   const emails = createTtlMap<string | null>({ maxEntries: 50_000 });
 
+  /** users_not_found is an answer (cached, shorter); any other failure is thrown. */
+  async function findByEmail(email: string): Promise<{ userId: string } | null> {
+    const key = `email:${email.trim().toLowerCase()}`;
+    const cached = await cache.get(key);
+    if (cached) return cached.userId ? { userId: cached.userId } : null;
+    let userId: string | null;
+    try {
+      const result = await options.client.users.lookupByEmail({ email: email.trim() });
+      userId = result.user?.deleted ? null : (result.user?.id ?? null);
+    } catch (error) {
+      if (slackErrorCode(error) !== "users_not_found") throw error;
+      userId = null;
+    }
+    await cache.set(key, { userId }, userId ? hitTtl : missTtl);
+    return userId ? { userId } : null;
+  }
+
   return {
+    findByEmail,
+
     async lookupByEmail(email) {
-      const key = `email:${email.trim().toLowerCase()}`;
-      const cached = await cache.get(key);
-      if (cached) return cached.userId ? { userId: cached.userId } : null;
       try {
-        const result = await options.client.users.lookupByEmail({ email: email.trim() });
-        const userId = result.user?.deleted ? null : (result.user?.id ?? null);
-        await cache.set(key, { userId }, userId ? hitTtl : missTtl);
-        return userId ? { userId } : null;
+        return await findByEmail(email);
       } catch (error) {
-        if (slackErrorCode(error) === "users_not_found") {
-          await cache.set(key, { userId: null }, missTtl);
-        } else {
-          options.onError?.("users.lookupByEmail", error);
-        }
+        options.onError?.("users.lookupByEmail", error);
         return null;
       }
     },
@@ -92,6 +107,14 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
 export function userIdLookup(directory?: UserDirectory): (email: string) => Promise<string | null> {
   return async (email) =>
     directory ? ((await directory.lookupByEmail(email))?.userId ?? null) : null;
+}
+
+/** Email → Slack user id, or null when not in Slack; throws when Slack could not be asked. */
+export function strictUserLookup(
+  directory?: UserDirectory,
+): (email: string) => Promise<string | null> {
+  return async (email) =>
+    directory ? ((await directory.findByEmail(email))?.userId ?? null) : null;
 }
 
 /** The `error` code of a Slack platform error ("users_not_found"), if it is one. */

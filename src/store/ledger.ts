@@ -7,10 +7,13 @@ import type { DeliveriesTable, Schema } from "./database.js";
  * that only one writer wins, or a conditional update that only one writer can match — and carries
  * a lease: if its holder dies, another run takes it over once the lease has run out.
  *
- *   claim ──post──▶ markDelivered(ts)      (done; never posted again)
- *     │   └─error─▶ markFailed             (retried by a later run, up to maxAttempts)
- *     └─crash─────▶ lease runs out → takeover (`resumed: true`: the post may have gone out;
- *                   the caller looks for it in Slack before posting again)
+ *   claim ──renew, post──▶ markDelivered(ts)  (done; never posted again)
+ *     │   └─error────────▶ markFailed         (retried by a later run, up to maxAttempts)
+ *     └─crash────────────▶ lease runs out → takeover (`resumed: true`: the post may have gone
+ *                          out; the caller looks for it in Slack before posting again)
+ *
+ * `renew` before every post keeps the claim for the post's duration and tells a run that lost
+ * its claim (it stalled past the lease and another run took over) not to post.
  *
  * A claim records the local date of the run that made it, so that a restarted process can ask
  * `unfinished` which runs to repeat: retries waiting in a timer die with the process.
@@ -55,7 +58,13 @@ export interface DeliveryLedger {
     owner: string,
     where: { channel: string; ts: string },
   ): Promise<boolean>;
-  markFailed(key: DeliveryKey, owner: string, error: string): Promise<void>;
+  /** False when `owner` no longer held the claim (another run took it over). */
+  markFailed(key: DeliveryKey, owner: string, error: string): Promise<boolean>;
+  /**
+   * Extend a live claim's lease, if `owner` still holds it. False means the claim was lost (it
+   * lapsed and another run took it over, or it was settled): the caller must not post.
+   */
+  renew(key: DeliveryKey, owner: string, leaseMs: number, now?: number): Promise<boolean>;
   get(key: DeliveryKey): Promise<Delivery | undefined>;
   list(filter?: { kind?: string; status?: Delivery["status"] }): Promise<Delivery[]>;
   /**
@@ -152,7 +161,7 @@ export function createLedger(db: Kysely<Schema>): DeliveryLedger {
     },
 
     async markFailed(key, owner, error) {
-      await db
+      const result = await db
         .updateTable("deliveries")
         .set({
           status: "failed",
@@ -163,7 +172,19 @@ export function createLedger(db: Kysely<Schema>): DeliveryLedger {
         .where("key", "=", deliveryKey(key))
         .where("owner", "=", owner)
         .where("status", "=", "claimed")
-        .execute();
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async renew(key, owner, leaseMs, now = Date.now()) {
+      const result = await db
+        .updateTable("deliveries")
+        .set({ lease_until: now + leaseMs, updated_at: now })
+        .where("key", "=", deliveryKey(key))
+        .where("owner", "=", owner)
+        .where("status", "=", "claimed")
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
 
     async list(filter = {}) {

@@ -400,7 +400,7 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
 
   it("a crash between post and mark: the next run finds the post by its metadata and does not post again", async () => {
     const { store } = await setup();
-    const key = { kind: "dm", target: "UADA", period: "2026-11-24" };
+    const key = { kind: "dm", target: "ada@example.com", period: "2026-11-24" };
     await store.ledger.claim(key, {
       owner: "crashed",
       leaseMs: 1,
@@ -412,7 +412,10 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     await web.chat.postMessage({
       channel: "UADA",
       text: "earlier",
-      metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { key: "dm:UADA:2026-11-24" } },
+      metadata: {
+        event_type: DELIVERY_EVENT_TYPE,
+        event_payload: { key: "dm:ada@example.com:2026-11-24" },
+      },
     });
     const summary = await runDigest(
       { date: "2026-11-25" },

@@ -6,6 +6,7 @@ import { DEFAULT_MAX_ATTEMPTS } from "../../src/schedule/deliver.js";
 import { DELIVERY_EVENT_TYPE, runDigest } from "../../src/schedule/digest-job.js";
 import { resumable, type Scheduler, startScheduler } from "../../src/schedule/scheduler.js";
 import { createUsageLoader } from "../../src/service/usage-loader.js";
+import { createDeliveryClient } from "../../src/slack/delivery-client.js";
 import type { Store } from "../../src/store/store.js";
 import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
 import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "../support/fake-slack-api.js";
@@ -26,6 +27,7 @@ const days = Object.fromEntries(
     [apiRecord({ day, email: "ada@example.com", sessions: 3, models: [[OPUS, 250]] })],
   ]),
 );
+const LEASE_MS = 3_000;
 /** The daily digest of the run of 2026-11-24 (about the 23rd). */
 const digestKey = { kind: "digest-daily", target: "C1", period: "2026-11-23..2026-11-23" };
 
@@ -71,7 +73,11 @@ describe.each(TEST_DIALECTS)("scheduler after a restart (store on %s)", (dialect
     const store = await handle.open();
     const client = createAdminClient({ adminKey: FAKE_ADMIN_KEY, baseUrl: api?.url });
     cleanups.push(() => client.close());
-    const web = new WebClient(FAKE_BOT_TOKEN, { slackApiUrl: slack?.apiUrl });
+    // The production delivery client, with a short lease: one try per call, bounded by it.
+    const web = createDeliveryClient(FAKE_BOT_TOKEN, {
+      leaseMs: LEASE_MS,
+      slackApiUrl: slack?.apiUrl,
+    });
     const logger = createLogger({ sink: { write: (line) => logs.push(line) } });
     const loader = createUsageLoader({
       source: client,
@@ -102,6 +108,7 @@ describe.each(TEST_DIALECTS)("scheduler after a restart (store on %s)", (dialect
               timeZone: "UTC",
               weeklyOnMonday: true,
               monthlyOnFirst: true,
+              leaseMs: LEASE_MS,
             },
             now: () => new Date(at),
           },

@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
  * A fake Slack Web API on 127.0.0.1. Point @slack/web-api (or Bolt's `clientOptions.slackApiUrl`)
  * at `${fake.url}/api/`. It records every call, knows a small directory of users, channels and
  * user groups, keeps posted messages (with their metadata) so that conversations.history can find
- * them, and can inject faults (429 with Retry-After, ok:false errors, HTTP 500).
+ * them, and can inject faults: 429 with or without Retry-After, ok:false errors, HTTP 5xx, a
+ * dropped connection or a 5xx after the call was processed (a lost answer), a call never answered.
  * It also serves response_url endpoints: `${fake.url}/response/<id>` records what is posted there.
  */
 
@@ -61,11 +62,21 @@ export interface SharedFiles {
 }
 
 export interface SlackFault {
-  /** HTTP status; 429 gets `retry-after` (seconds) from `retryAfter`, default 1. */
+  /** HTTP status; 429 gets `retry-after` (seconds) from `retryAfter`, default 1 (null: none). */
   status?: number;
-  retryAfter?: number;
+  retryAfter?: number | null;
   /** An ok:false answer with this error (HTTP 200). */
   error?: string;
+  /**
+   * Process the call (a post is kept, so history shows it), then lose the answer: drop the
+   * connection, or answer with this HTTP status instead. What a network fault after Slack did
+   * the work looks like.
+   */
+  after?: "drop" | number;
+  /** Drop the connection without processing the call. */
+  drop?: boolean;
+  /** Never answer (until the client gives up or the fake closes). */
+  hang?: boolean;
 }
 
 export interface FakeSlackApiOptions {
@@ -155,9 +166,11 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       return send(res, 200, { ok: false, error: "invalid_auth" });
     }
     const fault = options.fault?.(call);
-    if (fault) {
+    if (fault?.hang) return; // the connection stays open, unanswered
+    if (fault?.drop) return void req.socket.destroy();
+    if (fault && fault.after === undefined) {
       if (fault.status === 429) {
-        res.setHeader("retry-after", String(fault.retryAfter ?? 1));
+        if (fault.retryAfter !== null) res.setHeader("retry-after", String(fault.retryAfter ?? 1));
         return send(res, 429, { ok: false, error: "ratelimited" });
       }
       if (fault.status) return send(res, fault.status, { ok: false, error: "internal_error" });
@@ -165,7 +178,11 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     }
     // Slack reports the token's scopes on every answer.
     if (options.scopes) res.setHeader("x-oauth-scopes", options.scopes.join(","));
-    send(res, 200, answer(method, args));
+    const body = answer(method, args);
+    if (fault?.after === "drop") return void req.socket.destroy();
+    if (typeof fault?.after === "number")
+      return send(res, fault.after, { ok: false, error: "internal_error" });
+    send(res, 200, body);
   });
 
   function answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
