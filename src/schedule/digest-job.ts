@@ -13,9 +13,9 @@ import {
 import { type RenderedChart, renderCharts } from "../render/charts/index.js";
 import { budgetStandings } from "../service/budgets.js";
 import type { UsageLoader } from "../service/usage-loader.js";
+import { classifySlackFailure } from "../slack/delivery-client.js";
 import { chartFiles, type FileToSend } from "../slack/files.js";
 import { mentionsFor } from "../slack/mentions.js";
-import { classifySlackFailure } from "../slack/delivery-client.js";
 import { type DeliveryKey, type DeliveryLedger, deliveryKey } from "../store/ledger.js";
 import type { Preferences } from "../store/store.js";
 import { budgetStatus, type PersonalBudgets } from "../usage/alerts.js";
