@@ -154,7 +154,7 @@ export const configSchema = z.object({
     "At start-up, post today's digest if its time has passed and it was not posted (same day only).",
   ),
   DELIVERY_LEASE_SECONDS: int(1, 3600, 300).describe(
-    "How long a claimed delivery is held before another run may take it over (after a crash).",
+    "How long a claimed delivery is held before another run may take it over (after a crash); also bounds the jobs' Slack calls (a tenth of it each, at most 30 s) and a delivery's tries (half of it).",
   ),
   ALERT_CHANNEL: optionalString.describe(
     "Channel id for budget and spike alerts (checked each morning with the digest).",
