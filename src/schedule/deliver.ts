@@ -12,8 +12,10 @@ import { type DeliveryKey, type DeliveryLedger, deliveryKey } from "../store/led
 
 /*
  * Posting a message exactly once, for every job that posts on its own (digests, DMs, alerts):
- * claim the key, post (carrying the key in Slack message metadata), mark delivered. A lapsed claim
- * — its holder died between posting and marking — is resolved by finding the earlier post first.
+ * claim the key, post (carrying the key in Slack message metadata), mark delivered. Nothing is
+ * posted blind a second time: before a try that may repeat one that reached Slack (a claim whose
+ * holder died, or our own try whose answer was lost) the earlier post is looked for first. The
+ * Slack client makes one try per call (slack/delivery-client.ts); the repeats are decided here.
  */
 
 export const DELIVERY_EVENT_TYPE = "claude_usage_delivery";
