@@ -163,6 +163,66 @@ describe("/claude-usage", () => {
     expect(h.api.requestCount).toBe(0);
   });
 
+  it.each(["constructor", "__proto__"])(
+    "`top %s` gets the help with the reason, not a leaderboard by an unknown metric",
+    async (word) => {
+      const h = await start();
+      await slashCommand(h.url, {
+        text: `top ${word}`,
+        user_id: "UMARIA",
+        response_url: h.slack.responseUrl(),
+      });
+      const [reply] = await h.slack.waitForResponses(1);
+      expect(reply?.body.text).toBe(
+        `I don't understand the period "${word}". Try \`/claude-usage help\`.`,
+      );
+      expect(JSON.stringify(reply?.body)).not.toContain("undefined");
+      expect(h.api.requestCount).toBe(0);
+    },
+  );
+
+  it("a mistyped subcommand gets “did you mean”", async () => {
+    const h = await start();
+    await slashCommand(h.url, {
+      text: "tpo cost",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.text).toContain('I don\'t know "tpo". Did you mean `top cost`?');
+    expect(blocksText(reply?.body ?? {})).toContain("Did you mean `top cost`?");
+    expect(h.api.requestCount).toBe(0);
+  });
+
+  it("echoed input is escaped in the help's text and blocks: `<!channel>` pings no one", async () => {
+    const h = await start();
+    await slashCommand(h.url, {
+      text: "<!channel> & <@UBOSS>",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    const [reply] = await h.slack.waitForResponses(1);
+    const text = String(reply?.body.text);
+    expect(text).toContain('"&lt;!channel&gt; &amp; &lt;@UBOSS&gt;"');
+    expect(JSON.stringify(reply?.body)).not.toMatch(/<!channel>|<@UBOSS>/);
+    expect(blocksText(reply?.body ?? {})).toContain("&lt;!channel&gt;");
+  });
+
+  it("a command body without `text` is the default report, not silence", async () => {
+    const h = await start();
+    const ack = await slashCommand(h.url, {
+      text: undefined,
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    expect(ack.status).toBe(200);
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.response_type).toBe("ephemeral");
+    expect(reply?.body.text).toBe(
+      "Claude Code on Tue 24 Nov: $358.45 spend (▲258%), 2 active people",
+    );
+  });
+
   it("`me` answers with the caller's own numbers, found by their Slack email", async () => {
     const h = await start();
     await slashCommand(h.url, {

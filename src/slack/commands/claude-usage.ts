@@ -11,11 +11,13 @@ import { parseCommand } from "./parse-command.js";
 export function registerClaudeUsageCommand(app: App, ctx: SlackContext): void {
   app.command(COMMAND, async ({ command, ack, respond }) => {
     await ack();
+    // Slack may leave `text` out of the body when nothing was typed.
+    const text = command.text ?? "";
     // Every command gets a reference id, in its log lines and in any error reply.
-    const log = { ref: newReferenceId(), user: command.user_id, text: command.text.slice(0, 200) };
+    const log = { ref: newReferenceId(), user: command.user_id, text: text.slice(0, 200) };
     let message: Awaited<ReturnType<typeof answerCommand>>;
     try {
-      const parsed = parseCommand(command.text, {
+      const parsed = parseCommand(text, {
         now: ctx.now(),
         timeZone: ctx.config.REPORT_TIMEZONE,
         maxDays: ctx.config.MAX_PERIOD_DAYS,
