@@ -492,6 +492,38 @@ describe("Share in channel", () => {
     expect(blocksText(reply?.body ?? {})).not.toContain("share_report");
   });
 
+  it.each([
+    ["not JSON", "{oops", "its value is not JSON"],
+    [
+      "a kind this version does not know",
+      JSON.stringify({ kind: "me", period: "2026-11-24..2026-11-24" }),
+      "its value is not one this version knows (kind:",
+    ],
+    [
+      "a period in the future",
+      JSON.stringify({ kind: "org", period: "2026-11-24..2026-12-24" }),
+      "2026-12-24 is in the future",
+    ],
+  ])(
+    "a value with %s gets the reason, privately, and nothing is posted",
+    async (_, bad, reason) => {
+      const h = await start();
+      await buttonClick(h.url, {
+        user_id: "UMARIA",
+        action_id: "share_report",
+        value: bad,
+        response_url: h.slack.responseUrl(),
+      });
+      const [reply] = await h.slack.waitForResponses(1);
+      expect(reply?.body.response_type).toBe("ephemeral");
+      expect(reply?.body.replace_original).toBe(false);
+      expect(reply?.body.text).toContain("This Share button's report can no longer be rebuilt (");
+      expect(reply?.body.text).toContain(reason);
+      expect(blocksText(reply?.body ?? {})).toContain("can no longer be rebuilt");
+      expect(h.api.requestCount).toBe(0);
+    },
+  );
+
   it("follows the same access rule as the command", async () => {
     const h = await start({ ALLOWED_USERS: "UBOSS" });
     await buttonClick(h.url, {

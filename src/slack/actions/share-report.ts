@@ -1,7 +1,9 @@
 import type { App, BlockButtonAction } from "@slack/bolt";
 import { renderNotAllowed } from "../../render/blocks/index.js";
+import { clip, escapeMrkdwn, type SlackMessage } from "../../render/blocks/limits.js";
 import { SHARE_ACTION_ID } from "../../render/blocks/org-report.js";
-import { parsePeriod } from "../../usage/periods.js";
+import { PeriodError, type PeriodOptions, parsePeriod } from "../../usage/periods.js";
+import type { UsageCommand } from "../commands/parse-command.js";
 import type { SlackContext } from "../context.js";
 import { answerCommand, COMMAND, failureMessage, shareValueSchema } from "../report-messages.js";
 
@@ -23,17 +25,11 @@ export function registerShareReportAction(app: App, ctx: SlackContext): void {
         });
         return;
       }
-      const value = shareValueSchema.parse(JSON.parse(action.value ?? "{}"));
-      const period = parsePeriod(value.period, {
+      const command = shareCommand(action.value, {
         now: ctx.now(),
         timeZone: ctx.config.REPORT_TIMEZONE,
         maxDays: ctx.config.MAX_PERIOD_DAYS,
       });
-      const base = { period, periodText: value.period };
-      const command =
-        value.kind === "top"
-          ? { kind: "top" as const, metric: value.metric ?? "cost", ...base }
-          : { kind: value.kind, ...base };
       const message = await answerCommand(command, userId, ctx, { share: false });
       await respond({
         response_type: "in_channel",
@@ -44,13 +40,73 @@ export function registerShareReportAction(app: App, ctx: SlackContext): void {
           { type: "context", elements: [{ type: "mrkdwn", text: `Shared by <@${userId}>` }] },
         ],
       });
-      ctx.logger.info({ ...log, kind: value.kind }, "report shared");
+      ctx.logger.info({ ...log, kind: command.kind }, "report shared");
     } catch (error) {
-      await respond({
-        response_type: "ephemeral",
-        replace_original: false,
-        ...failureMessage(error, ctx, log),
-      });
+      const reply =
+        error instanceof ShareValueError
+          ? unshareable(error, ctx, log)
+          : failureMessage(error, ctx, log);
+      await respond({ response_type: "ephemeral", replace_original: false, ...reply });
     }
   });
+}
+
+/** A Share button whose value cannot give its report again: said, in words, to whoever clicked. */
+export class ShareValueError extends Error {
+  override readonly name = "ShareValueError";
+  /** The button's value, clipped, for the logs. */
+  readonly value: string;
+  constructor(reason: string, value: string | undefined) {
+    super(reason);
+    this.value = clip(value ?? "", 200);
+  }
+}
+
+/**
+ * The command a Share button's value stands for. Its value outlives the code that wrote it (an
+ * old message, a release later), so each way it can fail has its own reason.
+ */
+export function shareCommand(raw: string | undefined, options: PeriodOptions): UsageCommand {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw ?? "");
+  } catch {
+    throw new ShareValueError("its value is not JSON", raw);
+  }
+  const parsed = shareValueSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`);
+    throw new ShareValueError(
+      `its value is not one this version knows (${issues.join("; ")})`,
+      raw,
+    );
+  }
+  const value = parsed.data;
+  let period: ReturnType<typeof parsePeriod>;
+  try {
+    period = parsePeriod(value.period, options);
+  } catch (error) {
+    if (error instanceof PeriodError) throw new ShareValueError(error.message, raw);
+    throw error;
+  }
+  const base = { period, periodText: value.period };
+  return value.kind === "top"
+    ? { kind: "top", metric: value.metric ?? "cost", ...base }
+    : { kind: value.kind, ...base };
+}
+
+function unshareable(
+  error: ShareValueError,
+  ctx: SlackContext,
+  log: Record<string, unknown>,
+): SlackMessage {
+  ctx.logger.warn({ ...log, reason: error.message, value: error.value }, "Share value unusable");
+  const text = clip(
+    `This Share button's report can no longer be rebuilt (${escapeMrkdwn(error.message)}). Run \`${COMMAND}\` again and share the new report.`,
+    3000,
+  );
+  return {
+    text,
+    blocks: [{ type: "section", text: { type: "mrkdwn", text: `:warning: ${text}` } }],
+  };
 }
