@@ -22,6 +22,8 @@ export interface SlackAppOptions {
   preferences?: DmPreferences | undefined;
   /** In HTTP mode, GET /healthz answers with this state. */
   health?: HealthState | undefined;
+  /** See SlackContext (tests make it short). */
+  stillFetchingAfterMs?: number | undefined;
 }
 
 export interface SlackApp {
@@ -56,6 +58,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     now: options.now ?? (() => new Date()),
     preferences: options.preferences,
     personalBudgets: personalBudgetsFromConfig(config),
+    stillFetchingAfterMs: options.stillFetchingAfterMs,
     uploads: createFileSender(app.client),
     directory: createUserDirectory({
       client: app.client,

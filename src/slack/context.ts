@@ -20,6 +20,8 @@ export interface SlackContext {
   preferences?: DmPreferences | undefined;
   /** People's own monthly budgets: `me` and the Home tab show where they stand. */
   personalBudgets?: PersonalBudgets | undefined;
+  /** A slow answer is preceded by a "still fetching" note after this long (default 3 s). */
+  stillFetchingAfterMs?: number | undefined;
 }
 
 export interface DmPreferences {

@@ -3,7 +3,7 @@ import { createAdminClient } from "../../src/anthropic/client.js";
 import { loadConfig, requireSlack } from "../../src/config.js";
 import { createLogger } from "../../src/log.js";
 import { createUsageLoader } from "../../src/service/usage-loader.js";
-import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
+import { createSlackApp, type SlackApp, type SlackAppOptions } from "../../src/slack/app.js";
 import { createMemoryDayCache } from "../../src/store/day-cache.js";
 import type { Preferences } from "../../src/store/store.js";
 import {
@@ -76,7 +76,9 @@ async function start(
   apiOptions: FakeAdminApiOptions = { days },
   slackOptions: FakeSlackApiOptions = {},
   preferences?: Preferences,
+  extra: Pick<SlackAppOptions, "stillFetchingAfterMs"> & { requestTimeoutMs?: number } = {},
 ): Promise<Harness> {
+  const { requestTimeoutMs, ...appOptions } = extra;
   const slack = await startFakeSlackApi({
     users,
     botToken: FAKE_BOT_TOKEN,
@@ -100,7 +102,12 @@ async function start(
     secrets: [FAKE_ADMIN_KEY, FAKE_BOT_TOKEN, SIGNING_SECRET],
     sink: { write: (l) => logs.push(l) },
   });
-  const client = createAdminClient({ adminKey: FAKE_ADMIN_KEY, baseUrl: api.url, maxAttempts: 1 });
+  const client = createAdminClient({
+    adminKey: FAKE_ADMIN_KEY,
+    baseUrl: api.url,
+    maxAttempts: 1,
+    requestTimeoutMs,
+  });
   const loader = createUsageLoader({
     source: client,
     cache: createMemoryDayCache(),
@@ -113,6 +120,9 @@ async function start(
     logger,
     now: () => now,
     preferences,
+    // One answer per command however loaded the machine, unless a test is about the note.
+    stillFetchingAfterMs: 60_000,
+    ...appOptions,
   });
   const { port } = await app.start();
   harness = { slack, api, app, url: `http://127.0.0.1:${port}/slack/events`, logs };
@@ -145,6 +155,59 @@ describe("/claude-usage", () => {
     expect(text).toContain("`deploy-bot` (API key)");
     expect(text).toContain("sam@example.com");
     expect(text).toContain('"action_id":"share_report"');
+  });
+
+  it("a slow answer is preceded by a short “still fetching” note, which the answer replaces", async () => {
+    const h = await start({}, { days, latencyMs: 700 }, {}, undefined, {
+      stillFetchingAfterMs: 150,
+    });
+    const ack = await slashCommand(h.url, {
+      text: "last 2 days",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl("slow"),
+    });
+    const [note, reply] = await h.slack.waitForResponses(2);
+    expect(note?.id).toBe("slow");
+    expect(note?.body).toMatchObject({
+      response_type: "ephemeral",
+      text: ":hourglass_flowing_sand: Still fetching the numbers for 2026-11-23 to 2026-11-24 (UTC)…",
+    });
+    expect(note?.body.replace_original).toBeUndefined();
+    expect((note?.at ?? 0) - ack.at).toBeGreaterThanOrEqual(100);
+    expect(reply?.id).toBe("slow");
+    expect(reply?.body.replace_original).toBe(true);
+    expect(reply?.body.response_type).toBe("ephemeral");
+    expect(reply?.body.text).toBe(
+      "Claude Code last 2 days (Mon 23 – Tue 24 Nov): $458.45 spend (new), 2 active people",
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.slack.responses).toHaveLength(2);
+  });
+
+  it("when the API hangs, the note comes first and the reason replaces it", async () => {
+    const h = await start(
+      {},
+      { days, fault: () => ({ status: 200, body: { data: [] }, delayMs: 5_000 }) },
+      {},
+      undefined,
+      { stillFetchingAfterMs: 100, requestTimeoutMs: 800 },
+    );
+    await slashCommand(h.url, { text: "", user_id: "UMARIA", response_url: h.slack.responseUrl() });
+    const [note, reply] = await h.slack.waitForResponses(2);
+    expect(note?.body.text).toContain("Still fetching the numbers for 2026-11-24 (UTC)…");
+    expect(reply?.body.replace_original).toBe(true);
+    expect(reply?.body.text).toMatch(/^I couldn't read usage: .*ref `[0-9a-f]{6}`$/);
+    expect(reply?.body.text).toContain("the Anthropic API took too long to answer");
+  });
+
+  it("a fast answer comes alone, without a note or replace_original", async () => {
+    const h = await start({}, { days }, {}, undefined, { stillFetchingAfterMs: 1500 });
+    await slashCommand(h.url, { text: "", user_id: "UMARIA", response_url: h.slack.responseUrl() });
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.text).toContain("$358.45 spend");
+    expect(reply?.body.replace_original).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 1600));
+    expect(h.slack.responses).toHaveLength(1);
   });
 
   it("a bad period gets the help, with the reason, without calling the API", async () => {
