@@ -22,9 +22,13 @@ import {
 import { apiRecord } from "../support/records.js";
 import {
   buttonClick,
+  buttonClickRequest,
   eventCallback,
+  eventCallbackRequest,
   SIGNING_SECRET,
+  send,
   slashCommand,
+  slashCommandRequest,
 } from "../support/slack-requests.js";
 import { type TestStoreHandle, testDatabase } from "../support/stores.js";
 
@@ -61,24 +65,32 @@ interface Harness {
   app: SlackApp;
   url: string;
   logs: string[];
+  /** Another app on the same fakes, as a second replica would be. */
+  replica(extra?: AppExtra): Promise<{ app: SlackApp; url: string; logs: string[] }>;
 }
 let harness: Harness | undefined;
+let replicas: SlackApp[] = [];
 
 afterEach(async () => {
+  for (const app of replicas) await app.stop();
+  replicas = [];
   await harness?.app.stop();
   await harness?.slack.close();
   await harness?.api.close();
   harness = undefined;
 });
 
+type AppExtra = Pick<SlackAppOptions, "stillFetchingAfterMs" | "ledger" | "preferences"> & {
+  requestTimeoutMs?: number;
+};
+
 async function start(
   env: Record<string, string> = {},
   apiOptions: FakeAdminApiOptions = { days },
   slackOptions: FakeSlackApiOptions = {},
   preferences?: Preferences,
-  extra: Pick<SlackAppOptions, "stillFetchingAfterMs"> & { requestTimeoutMs?: number } = {},
+  extra: AppExtra = {},
 ): Promise<Harness> {
-  const { requestTimeoutMs, ...appOptions } = extra;
   const slack = await startFakeSlackApi({
     users,
     botToken: FAKE_BOT_TOKEN,
@@ -96,36 +108,48 @@ async function start(
     API_MAX_ATTEMPTS: "1",
     ...env,
   });
-  const logs: string[] = [];
-  const logger = createLogger({
-    level: "debug",
-    secrets: [FAKE_ADMIN_KEY, FAKE_BOT_TOKEN, SIGNING_SECRET],
-    sink: { write: (l) => logs.push(l) },
-  });
-  const client = createAdminClient({
-    adminKey: FAKE_ADMIN_KEY,
-    baseUrl: api.url,
-    maxAttempts: 1,
-    requestTimeoutMs,
-  });
-  const loader = createUsageLoader({
-    source: client,
-    cache: createMemoryDayCache(),
-    now: () => now,
-  });
-  const app = createSlackApp({
-    mode: requireSlack(config),
-    config,
-    loader,
-    logger,
-    now: () => now,
-    preferences,
-    // One answer per command however loaded the machine, unless a test is about the note.
-    stillFetchingAfterMs: 60_000,
-    ...appOptions,
-  });
-  const { port } = await app.start();
-  harness = { slack, api, app, url: `http://127.0.0.1:${port}/slack/events`, logs };
+  async function startApp({ requestTimeoutMs, ...appOptions }: AppExtra) {
+    const logs: string[] = [];
+    const logger = createLogger({
+      level: "debug",
+      secrets: [FAKE_ADMIN_KEY, FAKE_BOT_TOKEN, SIGNING_SECRET],
+      sink: { write: (l) => logs.push(l) },
+    });
+    const client = createAdminClient({
+      adminKey: FAKE_ADMIN_KEY,
+      baseUrl: api.url,
+      maxAttempts: 1,
+      requestTimeoutMs,
+    });
+    const loader = createUsageLoader({
+      source: client,
+      cache: createMemoryDayCache(),
+      now: () => now,
+    });
+    const app = createSlackApp({
+      mode: requireSlack(config),
+      config,
+      loader,
+      logger,
+      now: () => now,
+      // One answer per command however loaded the machine, unless a test is about the note.
+      stillFetchingAfterMs: 60_000,
+      ...appOptions,
+    });
+    const { port } = await app.start();
+    return { app, url: `http://127.0.0.1:${port}/slack/events`, logs };
+  }
+  const first = await startApp({ preferences, ...extra });
+  harness = {
+    slack,
+    api,
+    ...first,
+    async replica(more = {}) {
+      const started = await startApp(more);
+      replicas.push(started.app);
+      return started;
+    },
+  };
   return harness;
 }
 
@@ -663,6 +687,137 @@ describe("/claude-usage dm on|off", () => {
     });
     const [reply] = await h.slack.waitForResponses(1);
     expect(reply?.body.text).toContain("not set up");
+  });
+});
+
+describe("replays and retries", () => {
+  let stores: TestStoreHandle | undefined;
+  afterEach(async () => {
+    await stores?.cleanup();
+    stores = undefined;
+  });
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const dropped = (logs: string[]) =>
+    logs.filter((l) => l.includes("duplicate Slack request dropped"));
+  const shareValue = JSON.stringify({ kind: "org", period: "2026-11-24..2026-11-24" });
+
+  it("a signed command sent again (replayed, or retried by Slack) is acknowledged and runs once", async () => {
+    const h = await start();
+    const request = slashCommandRequest(h.url, {
+      text: "",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    const acks = [
+      await send(request),
+      await send(request),
+      await send(request, { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" }),
+    ];
+    expect(acks.map((a) => a.status)).toEqual([200, 200, 200]);
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.text).toContain("$358.45 spend");
+    await pause(300);
+    expect(h.slack.responses).toHaveLength(1);
+    expect(h.api.requestCount).toBe(2); // yesterday and the day before, fetched once
+    expect(dropped(h.logs)).toHaveLength(2);
+    expect(dropped(h.logs)[1]).toContain('"retryNum":1');
+  });
+
+  it("`dm off` replayed: the same state, one answer; sent twice on purpose, the same state again", async () => {
+    stores = testDatabase("sqlite");
+    const store = await stores.open();
+    const h = await start({}, { days }, {}, store.preferences);
+    const request = slashCommandRequest(h.url, {
+      text: "dm off",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    await send(request);
+    await send(request);
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.text).toContain("no more daily DMs");
+    await pause(300);
+    expect(h.slack.responses).toHaveLength(1);
+    expect(await store.preferences.getDmPreference("UMARIA")).toBe("off");
+    // Setting a value is idempotent by nature: a second, distinct `dm off` changes nothing.
+    await slashCommand(h.url, {
+      text: "dm off",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    const [, again] = await h.slack.waitForResponses(2);
+    expect(again?.body.text).toContain("no more daily DMs");
+    expect(await store.preferences.getDmPreference("UMARIA")).toBe("off");
+  });
+
+  it("an event delivered again with the same event_id is handled once; a retry never seen is handled", async () => {
+    const h = await start();
+    const event = { type: "app_home_opened", user: "UMARIA", channel: "D1", tab: "home" };
+    const request = eventCallbackRequest(h.url, event, "EvSAME");
+    await send(request);
+    await send(request, { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" });
+    // The original went to a replica that died: its retry is new here, and is handled.
+    await send(eventCallbackRequest(h.url, event, "EvOTHER"), { "x-slack-retry-num": "2" });
+    for (let i = 0; i < 100 && h.slack.callsTo("views.publish").length < 2; i++) await pause(20);
+    await pause(300);
+    expect(h.slack.callsTo("views.publish")).toHaveLength(2);
+    expect(dropped(h.logs)).toHaveLength(1);
+  });
+
+  it("a Share click replayed posts once", async () => {
+    const h = await start();
+    const click = buttonClickRequest(h.url, {
+      user_id: "UMARIA",
+      action_id: "share_report",
+      value: shareValue,
+      response_url: h.slack.responseUrl(),
+    });
+    await send(click);
+    await send(click);
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.response_type).toBe("in_channel");
+    await pause(300);
+    expect(h.slack.responses).toHaveLength(1);
+    expect(dropped(h.logs)).toHaveLength(1);
+  });
+
+  it("a Share click replayed to another replica posts once: both claim it in the shared ledger", async () => {
+    stores = testDatabase("sqlite");
+    const [storeA, storeB] = [await stores.open(), await stores.open()];
+    const h = await start({}, { days, latencyMs: 100 }, {}, undefined, { ledger: storeA.ledger });
+    const b = await h.replica({ ledger: storeB.ledger });
+    const fields = {
+      user_id: "UMARIA",
+      action_id: "share_report",
+      value: shareValue,
+      response_url: h.slack.responseUrl(),
+      message_ts: "1700000000.000100",
+      action_ts: "1700000042.123456",
+    };
+    // The same signed request, to each replica at once and then again to the second.
+    const click = buttonClickRequest(h.url, fields);
+    const acks = await Promise.all([send(click), send({ ...click, url: b.url })]);
+    expect(acks.map((a) => a.status)).toEqual([200, 200]);
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.response_type).toBe("in_channel");
+    expect(blocksText(reply?.body ?? {})).toContain("Shared by <@UMARIA>");
+    await send({ ...click, url: b.url });
+    await pause(500);
+    expect(h.slack.responses).toHaveLength(1);
+    const rows = await storeA.ledger.list({ kind: "share" });
+    expect(rows).toMatchObject([
+      {
+        key: "share:C0GENERAL:1700000000.000100/1700000042.123456",
+        status: "delivered",
+        attempts: 1,
+      },
+    ]);
+    const skipped = [...h.logs, ...b.logs].filter((l) => l.includes("share already handled"));
+    expect(skipped).toHaveLength(1);
+    // A second click by a person is a new share.
+    await buttonClick(b.url, { ...fields, action_ts: "1700000050.000001" });
+    const [, second] = await h.slack.waitForResponses(2);
+    expect(second?.body.response_type).toBe("in_channel");
   });
 });
 

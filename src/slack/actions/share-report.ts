@@ -1,7 +1,9 @@
-import type { App, BlockButtonAction } from "@slack/bolt";
+import { randomUUID } from "node:crypto";
+import type { App, BlockButtonAction, ButtonAction } from "@slack/bolt";
 import { renderNotAllowed } from "../../render/blocks/index.js";
 import { clip, escapeMrkdwn, type SlackMessage } from "../../render/blocks/limits.js";
 import { SHARE_ACTION_ID } from "../../render/blocks/org-report.js";
+import { type ClaimResult, type DeliveryKey, deliveryKey } from "../../store/ledger.js";
 import { PeriodError, type PeriodOptions, parsePeriod } from "../../usage/periods.js";
 import type { UsageCommand } from "../commands/parse-command.js";
 import type { SlackContext } from "../context.js";
@@ -30,16 +32,25 @@ export function registerShareReportAction(app: App, ctx: SlackContext): void {
         timeZone: ctx.config.REPORT_TIMEZONE,
         maxDays: ctx.config.MAX_PERIOD_DAYS,
       });
-      const message = await answerCommand(command, userId, ctx, { share: false });
-      await respond({
-        response_type: "in_channel",
-        replace_original: false,
-        text: message.text,
-        blocks: [
-          ...message.blocks,
-          { type: "context", elements: [{ type: "mrkdwn", text: `Shared by <@${userId}>` }] },
-        ],
-      });
+      const key = shareKey(body, action);
+      const claim = await claimShare(ctx, key, log);
+      if (!claim) return;
+      try {
+        const message = await answerCommand(command, userId, ctx, { share: false });
+        await respond({
+          response_type: "in_channel",
+          replace_original: false,
+          text: message.text,
+          blocks: [
+            ...message.blocks,
+            { type: "context", elements: [{ type: "mrkdwn", text: `Shared by <@${userId}>` }] },
+          ],
+        });
+        await claim.delivered();
+      } catch (error) {
+        await claim.failed(error);
+        throw error;
+      }
       ctx.logger.info({ ...log, kind: command.kind }, "report shared");
     } catch (error) {
       const reply =
@@ -49,6 +60,71 @@ export function registerShareReportAction(app: App, ctx: SlackContext): void {
       await respond({ response_type: "ephemeral", replace_original: false, ...reply });
     }
   });
+}
+
+/** Long enough that a replay (Bolt accepts requests up to five minutes old) finds the claim. */
+const SHARE_LEASE_MS = 10 * 60_000;
+
+/**
+ * One click, one key: the message the button is on and the moment it was clicked. A replay of the
+ * click, here or on another replica, has the same key; a second click by a person has another.
+ */
+function shareKey(body: BlockButtonAction, action: ButtonAction): DeliveryKey {
+  const container = body.container as { message_ts?: unknown; channel_id?: unknown };
+  const messageTs =
+    typeof container.message_ts === "string" ? container.message_ts : (body.message?.ts ?? "");
+  const channel =
+    body.channel?.id ??
+    (typeof container.channel_id === "string" ? container.channel_id : body.user.id);
+  return { kind: "share", target: channel, period: `${messageTs}/${action.action_ts}` };
+}
+
+interface ShareClaim {
+  delivered(): Promise<void>;
+  failed(error: unknown): Promise<void>;
+}
+
+/**
+ * The post is the bot's own, so it goes through the delivery ledger like digests: only the holder
+ * of the claim posts. Undefined when someone else has it (or had it). Without a ledger, or if the
+ * ledger fails, the click is shared anyway — the in-process replay guard still drops repeats here.
+ */
+async function claimShare(
+  ctx: SlackContext,
+  key: DeliveryKey,
+  log: Record<string, unknown>,
+): Promise<ShareClaim | undefined> {
+  const unclaimed: ShareClaim = { delivered: async () => {}, failed: async () => {} };
+  const ledger = ctx.ledger;
+  if (!ledger) return unclaimed;
+  const owner = `share-${randomUUID()}`;
+  const id = deliveryKey(key);
+  let result: ClaimResult;
+  try {
+    result = await ledger.claim(key, { owner, leaseMs: SHARE_LEASE_MS, maxAttempts: 1 });
+  } catch (error) {
+    ctx.logger.warn({ ...log, key: id, err: error }, "could not claim the share; sharing anyway");
+    return unclaimed;
+  }
+  if (result.status !== "claimed") {
+    ctx.logger.debug({ ...log, key: id, status: result.status }, "share already handled");
+    return undefined;
+  }
+  // The ledger only records what happened; a failure to record it must not undo the post.
+  const record = async (what: string, write: () => Promise<unknown>) => {
+    await write().catch((err: unknown) =>
+      ctx.logger.warn({ ...log, key: id, err }, `could not mark the share ${what}`),
+    );
+  };
+  return {
+    // A response_url post has no ts to record.
+    delivered: () =>
+      record("delivered", () => ledger.markDelivered(key, owner, { channel: key.target, ts: "" })),
+    failed: (error) =>
+      record("failed", () =>
+        ledger.markFailed(key, owner, error instanceof Error ? error.message : String(error)),
+      ),
+  };
 }
 
 /** A Share button whose value cannot give its report again: said, in words, to whoever clicked. */
@@ -66,7 +142,7 @@ export class ShareValueError extends Error {
  * The command a Share button's value stands for. Its value outlives the code that wrote it (an
  * old message, a release later), so each way it can fail has its own reason.
  */
-export function shareCommand(raw: string | undefined, options: PeriodOptions): UsageCommand {
+function shareCommand(raw: string | undefined, options: PeriodOptions): UsageCommand {
   let json: unknown;
   try {
     json = JSON.parse(raw ?? "");
