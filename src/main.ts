@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     logger,
     userCache: store.userCache,
     preferences: store.preferences,
+    ledger: store.ledger,
     health,
   });
   await slack.start();

@@ -6,10 +6,12 @@ import { type HealthState, healthHandler } from "../health.js";
 import type { Logger } from "../log.js";
 import { personalBudgetsFromConfig } from "../service/from-config.js";
 import type { UsageLoader } from "../service/usage-loader.js";
+import type { DeliveryLedger } from "../store/ledger.js";
 import { createAccessPolicy } from "./access.js";
 import type { DmPreferences, SlackContext } from "./context.js";
 import { createFileSender } from "./files.js";
 import { registerListeners } from "./index.js";
+import { dropReplays } from "./replays.js";
 import { createUserDirectory, type UserCache } from "./user-directory.js";
 
 export interface SlackAppOptions {
@@ -22,6 +24,10 @@ export interface SlackAppOptions {
   preferences?: DmPreferences | undefined;
   /** In HTTP mode, GET /healthz answers with this state. */
   health?: HealthState | undefined;
+  /** See SlackContext (tests make it short). */
+  stillFetchingAfterMs?: number | undefined;
+  /** The store's delivery ledger: Share posts once even when replicas see the same click. */
+  ledger?: DeliveryLedger | undefined;
 }
 
 export interface SlackApp {
@@ -56,6 +62,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     now: options.now ?? (() => new Date()),
     preferences: options.preferences,
     personalBudgets: personalBudgetsFromConfig(config),
+    stillFetchingAfterMs: options.stillFetchingAfterMs,
+    ledger: options.ledger,
     uploads: createFileSender(app.client),
     directory: createUserDirectory({
       client: app.client,
@@ -69,6 +77,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       onError: (error) => logger.warn({ err: error }, "could not read the allowed user group"),
     }),
   };
+  app.use(dropReplays({ logger }));
   registerListeners(app, ctx);
   app.error(async (error) => {
     logger.error({ err: error }, "unhandled error in a Slack listener");

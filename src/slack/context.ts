@@ -1,6 +1,7 @@
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { UsageLoader } from "../service/usage-loader.js";
+import type { DeliveryLedger } from "../store/ledger.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
 import type { AccessPolicy } from "./access.js";
 import type { FileSender } from "./files.js";
@@ -20,6 +21,10 @@ export interface SlackContext {
   preferences?: DmPreferences | undefined;
   /** People's own monthly budgets: `me` and the Home tab show where they stand. */
   personalBudgets?: PersonalBudgets | undefined;
+  /** A slow answer is preceded by a "still fetching" note after this long (default 3 s). */
+  stillFetchingAfterMs?: number | undefined;
+  /** When the store is configured: Share claims its post here, so replicas post a click once. */
+  ledger?: DeliveryLedger | undefined;
 }
 
 export interface DmPreferences {

@@ -192,6 +192,8 @@ describe("slash command fuzz", () => {
       loader: createUsageLoader({ source: client, now: () => now }),
       logger: createLogger({ sink: { write: (l) => logs.push(l) } }),
       now: () => now,
+      // One reply per command, however loaded the machine: no "still fetching" notes.
+      stillFetchingAfterMs: 120_000,
     });
     const { port } = await app.start();
     cleanups.push(

@@ -3,7 +3,7 @@ import { createAdminClient } from "../../src/anthropic/client.js";
 import { loadConfig, requireSlack } from "../../src/config.js";
 import { createLogger } from "../../src/log.js";
 import { createUsageLoader } from "../../src/service/usage-loader.js";
-import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
+import { createSlackApp, type SlackApp, type SlackAppOptions } from "../../src/slack/app.js";
 import { createMemoryDayCache } from "../../src/store/day-cache.js";
 import type { Preferences } from "../../src/store/store.js";
 import {
@@ -22,9 +22,13 @@ import {
 import { apiRecord } from "../support/records.js";
 import {
   buttonClick,
+  buttonClickRequest,
   eventCallback,
+  eventCallbackRequest,
   SIGNING_SECRET,
+  send,
   slashCommand,
+  slashCommandRequest,
 } from "../support/slack-requests.js";
 import { type TestStoreHandle, testDatabase } from "../support/stores.js";
 
@@ -61,21 +65,31 @@ interface Harness {
   app: SlackApp;
   url: string;
   logs: string[];
+  /** Another app on the same fakes, as a second replica would be. */
+  replica(extra?: AppExtra): Promise<{ app: SlackApp; url: string; logs: string[] }>;
 }
 let harness: Harness | undefined;
+let replicas: SlackApp[] = [];
 
 afterEach(async () => {
+  for (const app of replicas) await app.stop();
+  replicas = [];
   await harness?.app.stop();
   await harness?.slack.close();
   await harness?.api.close();
   harness = undefined;
 });
 
+type AppExtra = Pick<SlackAppOptions, "stillFetchingAfterMs" | "ledger" | "preferences"> & {
+  requestTimeoutMs?: number;
+};
+
 async function start(
   env: Record<string, string> = {},
   apiOptions: FakeAdminApiOptions = { days },
   slackOptions: FakeSlackApiOptions = {},
   preferences?: Preferences,
+  extra: AppExtra = {},
 ): Promise<Harness> {
   const slack = await startFakeSlackApi({
     users,
@@ -94,28 +108,48 @@ async function start(
     API_MAX_ATTEMPTS: "1",
     ...env,
   });
-  const logs: string[] = [];
-  const logger = createLogger({
-    level: "debug",
-    secrets: [FAKE_ADMIN_KEY, FAKE_BOT_TOKEN, SIGNING_SECRET],
-    sink: { write: (l) => logs.push(l) },
-  });
-  const client = createAdminClient({ adminKey: FAKE_ADMIN_KEY, baseUrl: api.url, maxAttempts: 1 });
-  const loader = createUsageLoader({
-    source: client,
-    cache: createMemoryDayCache(),
-    now: () => now,
-  });
-  const app = createSlackApp({
-    mode: requireSlack(config),
-    config,
-    loader,
-    logger,
-    now: () => now,
-    preferences,
-  });
-  const { port } = await app.start();
-  harness = { slack, api, app, url: `http://127.0.0.1:${port}/slack/events`, logs };
+  async function startApp({ requestTimeoutMs, ...appOptions }: AppExtra) {
+    const logs: string[] = [];
+    const logger = createLogger({
+      level: "debug",
+      secrets: [FAKE_ADMIN_KEY, FAKE_BOT_TOKEN, SIGNING_SECRET],
+      sink: { write: (l) => logs.push(l) },
+    });
+    const client = createAdminClient({
+      adminKey: FAKE_ADMIN_KEY,
+      baseUrl: api.url,
+      maxAttempts: 1,
+      requestTimeoutMs,
+    });
+    const loader = createUsageLoader({
+      source: client,
+      cache: createMemoryDayCache(),
+      now: () => now,
+    });
+    const app = createSlackApp({
+      mode: requireSlack(config),
+      config,
+      loader,
+      logger,
+      now: () => now,
+      // One answer per command however loaded the machine, unless a test is about the note.
+      stillFetchingAfterMs: 60_000,
+      ...appOptions,
+    });
+    const { port } = await app.start();
+    return { app, url: `http://127.0.0.1:${port}/slack/events`, logs };
+  }
+  const first = await startApp({ preferences, ...extra });
+  harness = {
+    slack,
+    api,
+    ...first,
+    async replica(more = {}) {
+      const started = await startApp(more);
+      replicas.push(started.app);
+      return started;
+    },
+  };
   return harness;
 }
 
@@ -147,6 +181,59 @@ describe("/claude-usage", () => {
     expect(text).toContain('"action_id":"share_report"');
   });
 
+  it("a slow answer is preceded by a short “still fetching” note, which the answer replaces", async () => {
+    const h = await start({}, { days, latencyMs: 700 }, {}, undefined, {
+      stillFetchingAfterMs: 150,
+    });
+    const ack = await slashCommand(h.url, {
+      text: "last 2 days",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl("slow"),
+    });
+    const [note, reply] = await h.slack.waitForResponses(2);
+    expect(note?.id).toBe("slow");
+    expect(note?.body).toMatchObject({
+      response_type: "ephemeral",
+      text: ":hourglass_flowing_sand: Still fetching the numbers for 2026-11-23 to 2026-11-24 (UTC)…",
+    });
+    expect(note?.body.replace_original).toBeUndefined();
+    expect((note?.at ?? 0) - ack.at).toBeGreaterThanOrEqual(100);
+    expect(reply?.id).toBe("slow");
+    expect(reply?.body.replace_original).toBe(true);
+    expect(reply?.body.response_type).toBe("ephemeral");
+    expect(reply?.body.text).toBe(
+      "Claude Code last 2 days (Mon 23 – Tue 24 Nov): $458.45 spend (new), 2 active people",
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.slack.responses).toHaveLength(2);
+  });
+
+  it("when the API hangs, the note comes first and the reason replaces it", async () => {
+    const h = await start(
+      {},
+      { days, fault: () => ({ status: 200, body: { data: [] }, delayMs: 5_000 }) },
+      {},
+      undefined,
+      { stillFetchingAfterMs: 100, requestTimeoutMs: 800 },
+    );
+    await slashCommand(h.url, { text: "", user_id: "UMARIA", response_url: h.slack.responseUrl() });
+    const [note, reply] = await h.slack.waitForResponses(2);
+    expect(note?.body.text).toContain("Still fetching the numbers for 2026-11-24 (UTC)…");
+    expect(reply?.body.replace_original).toBe(true);
+    expect(reply?.body.text).toMatch(/^I couldn't read usage: .*ref `[0-9a-f]{6}`$/);
+    expect(reply?.body.text).toContain("the Anthropic API took too long to answer");
+  });
+
+  it("a fast answer comes alone, without a note or replace_original", async () => {
+    const h = await start({}, { days }, {}, undefined, { stillFetchingAfterMs: 1500 });
+    await slashCommand(h.url, { text: "", user_id: "UMARIA", response_url: h.slack.responseUrl() });
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.text).toContain("$358.45 spend");
+    expect(reply?.body.replace_original).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 1600));
+    expect(h.slack.responses).toHaveLength(1);
+  });
+
   it("a bad period gets the help, with the reason, without calling the API", async () => {
     const h = await start();
     await slashCommand(h.url, {
@@ -161,6 +248,66 @@ describe("/claude-usage", () => {
     );
     expect(blocksText(reply?.body ?? {})).toContain("How to use");
     expect(h.api.requestCount).toBe(0);
+  });
+
+  it.each(["constructor", "__proto__"])(
+    "`top %s` gets the help with the reason, not a leaderboard by an unknown metric",
+    async (word) => {
+      const h = await start();
+      await slashCommand(h.url, {
+        text: `top ${word}`,
+        user_id: "UMARIA",
+        response_url: h.slack.responseUrl(),
+      });
+      const [reply] = await h.slack.waitForResponses(1);
+      expect(reply?.body.text).toBe(
+        `I don't understand the period "${word}". Try \`/claude-usage help\`.`,
+      );
+      expect(JSON.stringify(reply?.body)).not.toContain("undefined");
+      expect(h.api.requestCount).toBe(0);
+    },
+  );
+
+  it("a mistyped subcommand gets “did you mean”", async () => {
+    const h = await start();
+    await slashCommand(h.url, {
+      text: "tpo cost",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.text).toContain('I don\'t know "tpo". Did you mean `top cost`?');
+    expect(blocksText(reply?.body ?? {})).toContain("Did you mean `top cost`?");
+    expect(h.api.requestCount).toBe(0);
+  });
+
+  it("echoed input is escaped in the help's text and blocks: `<!channel>` pings no one", async () => {
+    const h = await start();
+    await slashCommand(h.url, {
+      text: "<!channel> & <@UBOSS>",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    const [reply] = await h.slack.waitForResponses(1);
+    const text = String(reply?.body.text);
+    expect(text).toContain('"&lt;!channel&gt; &amp; &lt;@UBOSS&gt;"');
+    expect(JSON.stringify(reply?.body)).not.toMatch(/<!channel>|<@UBOSS>/);
+    expect(blocksText(reply?.body ?? {})).toContain("&lt;!channel&gt;");
+  });
+
+  it("a command body without `text` is the default report, not silence", async () => {
+    const h = await start();
+    const ack = await slashCommand(h.url, {
+      text: undefined,
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    expect(ack.status).toBe(200);
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.response_type).toBe("ephemeral");
+    expect(reply?.body.text).toBe(
+      "Claude Code on Tue 24 Nov: $358.45 spend (▲258%), 2 active people",
+    );
   });
 
   it("`me` answers with the caller's own numbers, found by their Slack email", async () => {
@@ -432,6 +579,38 @@ describe("Share in channel", () => {
     expect(blocksText(reply?.body ?? {})).not.toContain("share_report");
   });
 
+  it.each([
+    ["not JSON", "{oops", "its value is not JSON"],
+    [
+      "a kind this version does not know",
+      JSON.stringify({ kind: "me", period: "2026-11-24..2026-11-24" }),
+      "its value is not one this version knows (kind:",
+    ],
+    [
+      "a period in the future",
+      JSON.stringify({ kind: "org", period: "2026-11-24..2026-12-24" }),
+      "2026-12-24 is in the future",
+    ],
+  ])(
+    "a value with %s gets the reason, privately, and nothing is posted",
+    async (_, bad, reason) => {
+      const h = await start();
+      await buttonClick(h.url, {
+        user_id: "UMARIA",
+        action_id: "share_report",
+        value: bad,
+        response_url: h.slack.responseUrl(),
+      });
+      const [reply] = await h.slack.waitForResponses(1);
+      expect(reply?.body.response_type).toBe("ephemeral");
+      expect(reply?.body.replace_original).toBe(false);
+      expect(reply?.body.text).toContain("This Share button's report can no longer be rebuilt (");
+      expect(reply?.body.text).toContain(reason);
+      expect(blocksText(reply?.body ?? {})).toContain("can no longer be rebuilt");
+      expect(h.api.requestCount).toBe(0);
+    },
+  );
+
   it("follows the same access rule as the command", async () => {
     const h = await start({ ALLOWED_USERS: "UBOSS" });
     await buttonClick(h.url, {
@@ -508,6 +687,137 @@ describe("/claude-usage dm on|off", () => {
     });
     const [reply] = await h.slack.waitForResponses(1);
     expect(reply?.body.text).toContain("not set up");
+  });
+});
+
+describe("replays and retries", () => {
+  let stores: TestStoreHandle | undefined;
+  afterEach(async () => {
+    await stores?.cleanup();
+    stores = undefined;
+  });
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const dropped = (logs: string[]) =>
+    logs.filter((l) => l.includes("duplicate Slack request dropped"));
+  const shareValue = JSON.stringify({ kind: "org", period: "2026-11-24..2026-11-24" });
+
+  it("a signed command sent again (replayed, or retried by Slack) is acknowledged and runs once", async () => {
+    const h = await start();
+    const request = slashCommandRequest(h.url, {
+      text: "",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    const acks = [
+      await send(request),
+      await send(request),
+      await send(request, { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" }),
+    ];
+    expect(acks.map((a) => a.status)).toEqual([200, 200, 200]);
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.text).toContain("$358.45 spend");
+    await pause(300);
+    expect(h.slack.responses).toHaveLength(1);
+    expect(h.api.requestCount).toBe(2); // yesterday and the day before, fetched once
+    expect(dropped(h.logs)).toHaveLength(2);
+    expect(dropped(h.logs)[1]).toContain('"retryNum":1');
+  });
+
+  it("`dm off` replayed: the same state, one answer; sent twice on purpose, the same state again", async () => {
+    stores = testDatabase("sqlite");
+    const store = await stores.open();
+    const h = await start({}, { days }, {}, store.preferences);
+    const request = slashCommandRequest(h.url, {
+      text: "dm off",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    await send(request);
+    await send(request);
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.text).toContain("no more daily DMs");
+    await pause(300);
+    expect(h.slack.responses).toHaveLength(1);
+    expect(await store.preferences.getDmPreference("UMARIA")).toBe("off");
+    // Setting a value is idempotent by nature: a second, distinct `dm off` changes nothing.
+    await slashCommand(h.url, {
+      text: "dm off",
+      user_id: "UMARIA",
+      response_url: h.slack.responseUrl(),
+    });
+    const [, again] = await h.slack.waitForResponses(2);
+    expect(again?.body.text).toContain("no more daily DMs");
+    expect(await store.preferences.getDmPreference("UMARIA")).toBe("off");
+  });
+
+  it("an event delivered again with the same event_id is handled once; a retry never seen is handled", async () => {
+    const h = await start();
+    const event = { type: "app_home_opened", user: "UMARIA", channel: "D1", tab: "home" };
+    const request = eventCallbackRequest(h.url, event, "EvSAME");
+    await send(request);
+    await send(request, { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" });
+    // The original went to a replica that died: its retry is new here, and is handled.
+    await send(eventCallbackRequest(h.url, event, "EvOTHER"), { "x-slack-retry-num": "2" });
+    for (let i = 0; i < 100 && h.slack.callsTo("views.publish").length < 2; i++) await pause(20);
+    await pause(300);
+    expect(h.slack.callsTo("views.publish")).toHaveLength(2);
+    expect(dropped(h.logs)).toHaveLength(1);
+  });
+
+  it("a Share click replayed posts once", async () => {
+    const h = await start();
+    const click = buttonClickRequest(h.url, {
+      user_id: "UMARIA",
+      action_id: "share_report",
+      value: shareValue,
+      response_url: h.slack.responseUrl(),
+    });
+    await send(click);
+    await send(click);
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.response_type).toBe("in_channel");
+    await pause(300);
+    expect(h.slack.responses).toHaveLength(1);
+    expect(dropped(h.logs)).toHaveLength(1);
+  });
+
+  it("a Share click replayed to another replica posts once: both claim it in the shared ledger", async () => {
+    stores = testDatabase("sqlite");
+    const [storeA, storeB] = [await stores.open(), await stores.open()];
+    const h = await start({}, { days, latencyMs: 100 }, {}, undefined, { ledger: storeA.ledger });
+    const b = await h.replica({ ledger: storeB.ledger });
+    const fields = {
+      user_id: "UMARIA",
+      action_id: "share_report",
+      value: shareValue,
+      response_url: h.slack.responseUrl(),
+      message_ts: "1700000000.000100",
+      action_ts: "1700000042.123456",
+    };
+    // The same signed request, to each replica at once and then again to the second.
+    const click = buttonClickRequest(h.url, fields);
+    const acks = await Promise.all([send(click), send({ ...click, url: b.url })]);
+    expect(acks.map((a) => a.status)).toEqual([200, 200]);
+    const [reply] = await h.slack.waitForResponses(1);
+    expect(reply?.body.response_type).toBe("in_channel");
+    expect(blocksText(reply?.body ?? {})).toContain("Shared by <@UMARIA>");
+    await send({ ...click, url: b.url });
+    await pause(500);
+    expect(h.slack.responses).toHaveLength(1);
+    const rows = await storeA.ledger.list({ kind: "share" });
+    expect(rows).toMatchObject([
+      {
+        key: "share:C0GENERAL:1700000000.000100/1700000042.123456",
+        status: "delivered",
+        attempts: 1,
+      },
+    ]);
+    const skipped = [...h.logs, ...b.logs].filter((l) => l.includes("share already handled"));
+    expect(skipped).toHaveLength(1);
+    // A second click by a person is a new share.
+    await buttonClick(b.url, { ...fields, action_ts: "1700000050.000001" });
+    const [, second] = await h.slack.waitForResponses(2);
+    expect(second?.body.response_type).toBe("in_channel");
   });
 });
 

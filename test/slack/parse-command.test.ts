@@ -64,6 +64,37 @@ describe("parseCommand", () => {
     expect(parse("help")).toEqual({ kind: "help" });
   });
 
+  it.each(["constructor", "__proto__"])(
+    "`top %s` is not a metric (no inherited object keys): the help, with the reason",
+    (word) => {
+      const command = parse(`top ${word}`);
+      expect(command).toMatchObject({ kind: "help", problem: expect.stringContaining(word) });
+    },
+  );
+
+  it.each([
+    ["tpo cost", "top cost"],
+    ["modles", "models"],
+    ["modle last week", "models last week"],
+    ["exprot 30d", "export 30d"],
+    ["hlep", "help"],
+    ["top csot", "top cost"],
+    ["top sesions last week", "top sessions last week"],
+  ])("a typo gets a suggestion: %j → did you mean %j", (text, suggestion) => {
+    const command = parse(text);
+    expect(command.kind).toBe("help");
+    expect(command.kind === "help" && command.problem).toContain(`Did you mean \`${suggestion}\`?`);
+  });
+
+  it.each(["fortnight", "last fortnight", "top 2026-02-30", "xyzzy", "me tomorrow"])(
+    "no suggestion when nothing is close: %j",
+    (text) => {
+      const command = parse(text);
+      expect(command.kind).toBe("help");
+      expect(command.kind === "help" && command.problem).not.toContain("Did you mean");
+    },
+  );
+
   it.each(["fortnight", "me next year", "top cost 2026-02-30", "dm maybe", "2027-01-01"])(
     "turns %j into help with the reason",
     (text) => {

@@ -11,31 +11,73 @@ export interface Posted {
   at: number;
 }
 
+export interface SignedRequest {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** A signed request, to post once with `send` — or several times: a replay. */
+export function signRequest(
+  url: string,
+  body: string,
+  contentType: string,
+  secret = SIGNING_SECRET,
+): SignedRequest {
+  const ts = Math.floor(Date.now() / 1000).toString();
+  const signature = `v0=${createHmac("sha256", secret).update(`v0:${ts}:${body}`).digest("hex")}`;
+  return {
+    url,
+    body,
+    headers: {
+      "content-type": contentType,
+      "x-slack-request-timestamp": ts,
+      "x-slack-signature": signature,
+    },
+  };
+}
+
+/** Post a signed request as it is; `extraHeaders` e.g. Slack's `x-slack-retry-num`. */
+export async function send(
+  request: SignedRequest,
+  extraHeaders: Record<string, string> = {},
+): Promise<Posted> {
+  const response = await fetch(request.url, {
+    method: "POST",
+    headers: { ...request.headers, ...extraHeaders },
+    body: request.body,
+  });
+  return { status: response.status, body: await response.text(), at: Date.now() };
+}
+
 export async function postSigned(
   url: string,
   body: string,
   contentType: string,
   secret = SIGNING_SECRET,
 ): Promise<Posted> {
-  const ts = Math.floor(Date.now() / 1000).toString();
-  const signature = `v0=${createHmac("sha256", secret).update(`v0:${ts}:${body}`).digest("hex")}`;
-  const response = await fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": contentType,
-      "x-slack-request-timestamp": ts,
-      "x-slack-signature": signature,
-    },
-    body,
-  });
-  return { status: response.status, body: await response.text(), at: Date.now() };
+  return send(signRequest(url, body, contentType, secret));
 }
 
-export function slashCommand(
+// Slack gives every interaction its own trigger_id and every event its own event_id; the app
+// drops a request whose id it has seen, so tests need them unique too.
+let sequence = 0;
+const nextId = () => `${Date.now()}.${++sequence}`;
+
+export interface SlashCommandFields {
+  /** Left out of the body when undefined (Slack has been seen to do that). */
+  text: string | undefined;
+  user_id: string;
+  response_url: string;
+  channel_id?: string;
+  trigger_id?: string;
+}
+
+export function slashCommandRequest(
   url: string,
-  fields: { text: string; user_id: string; response_url: string; channel_id?: string },
+  fields: SlashCommandFields,
   secret?: string,
-) {
+): SignedRequest {
   const body = new URLSearchParams({
     token: "legacy-verification-token",
     team_id: "T0FAKE",
@@ -45,25 +87,42 @@ export function slashCommand(
     user_id: fields.user_id,
     user_name: fields.user_id.toLowerCase(),
     command: "/claude-usage",
-    text: fields.text,
+    ...(fields.text === undefined ? {} : { text: fields.text }),
     api_app_id: "A0FAKE",
     response_url: fields.response_url,
-    trigger_id: "1.2.3",
+    trigger_id: fields.trigger_id ?? nextId(),
   }).toString();
-  return postSigned(url, body, "application/x-www-form-urlencoded", secret);
+  return signRequest(url, body, "application/x-www-form-urlencoded", secret);
 }
 
-export function buttonClick(
-  url: string,
-  fields: { user_id: string; action_id: string; value: string; response_url: string },
-) {
+export function slashCommand(url: string, fields: SlashCommandFields, secret?: string) {
+  return send(slashCommandRequest(url, fields, secret));
+}
+
+export interface ButtonClickFields {
+  user_id: string;
+  action_id: string;
+  value: string;
+  response_url: string;
+  trigger_id?: string;
+  /** The message the button is on. */
+  message_ts?: string;
+  action_ts?: string;
+}
+
+export function buttonClickRequest(url: string, fields: ButtonClickFields): SignedRequest {
   const payload = {
     type: "block_actions",
     user: { id: fields.user_id, username: fields.user_id.toLowerCase(), team_id: "T0FAKE" },
     api_app_id: "A0FAKE",
     token: "legacy-verification-token",
-    container: { type: "message", message_ts: "1.1", channel_id: "C0GENERAL", is_ephemeral: true },
-    trigger_id: "1.2.3",
+    container: {
+      type: "message",
+      message_ts: fields.message_ts ?? "1.1",
+      channel_id: "C0GENERAL",
+      is_ephemeral: true,
+    },
+    trigger_id: fields.trigger_id ?? nextId(),
     team: { id: "T0FAKE", domain: "fake" },
     channel: { id: "C0GENERAL", name: "general" },
     response_url: fields.response_url,
@@ -73,23 +132,35 @@ export function buttonClick(
         block_id: "report_actions",
         type: "button",
         value: fields.value,
-        action_ts: "1.2",
+        action_ts: fields.action_ts ?? nextId(),
       },
     ],
   };
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  return postSigned(url, body, "application/x-www-form-urlencoded");
+  return signRequest(url, body, "application/x-www-form-urlencoded");
 }
 
-export function eventCallback(url: string, event: Record<string, unknown>) {
+export function buttonClick(url: string, fields: ButtonClickFields) {
+  return send(buttonClickRequest(url, fields));
+}
+
+export function eventCallbackRequest(
+  url: string,
+  event: Record<string, unknown>,
+  eventId = `Ev${nextId()}`,
+): SignedRequest {
   const body = JSON.stringify({
     token: "legacy-verification-token",
     team_id: "T0FAKE",
     api_app_id: "A0FAKE",
     event,
     type: "event_callback",
-    event_id: `Ev${Date.now()}`,
+    event_id: eventId,
     event_time: Math.floor(Date.now() / 1000),
   });
-  return postSigned(url, body, "application/json");
+  return signRequest(url, body, "application/json");
+}
+
+export function eventCallback(url: string, event: Record<string, unknown>) {
+  return send(eventCallbackRequest(url, event));
 }

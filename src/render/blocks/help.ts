@@ -51,7 +51,10 @@ export function renderHelp(
       ],
     },
   );
-  const text = options.problem ? `${options.problem} Try \`${cmd} help\`.` : `How to use ${cmd}`;
+  // The problem may quote what was typed (`<!channel>`): Slack reads the top-level text as mrkdwn too.
+  const text = options.problem
+    ? `${escapeMrkdwn(options.problem)} Try \`${cmd} help\`.`
+    : `How to use ${cmd}`;
   return { text: clip(text, 3000), blocks };
 }
 

@@ -1,7 +1,11 @@
-import type { App, BlockButtonAction } from "@slack/bolt";
+import { randomUUID } from "node:crypto";
+import type { App, BlockButtonAction, ButtonAction } from "@slack/bolt";
 import { renderNotAllowed } from "../../render/blocks/index.js";
+import { clip, escapeMrkdwn, type SlackMessage } from "../../render/blocks/limits.js";
 import { SHARE_ACTION_ID } from "../../render/blocks/org-report.js";
-import { parsePeriod } from "../../usage/periods.js";
+import { type ClaimResult, type DeliveryKey, deliveryKey } from "../../store/ledger.js";
+import { PeriodError, type PeriodOptions, parsePeriod } from "../../usage/periods.js";
+import type { UsageCommand } from "../commands/parse-command.js";
 import type { SlackContext } from "../context.js";
 import { answerCommand, COMMAND, failureMessage, shareValueSchema } from "../report-messages.js";
 
@@ -23,34 +27,162 @@ export function registerShareReportAction(app: App, ctx: SlackContext): void {
         });
         return;
       }
-      const value = shareValueSchema.parse(JSON.parse(action.value ?? "{}"));
-      const period = parsePeriod(value.period, {
+      const command = shareCommand(action.value, {
         now: ctx.now(),
         timeZone: ctx.config.REPORT_TIMEZONE,
         maxDays: ctx.config.MAX_PERIOD_DAYS,
       });
-      const base = { period, periodText: value.period };
-      const command =
-        value.kind === "top"
-          ? { kind: "top" as const, metric: value.metric ?? "cost", ...base }
-          : { kind: value.kind, ...base };
-      const message = await answerCommand(command, userId, ctx, { share: false });
-      await respond({
-        response_type: "in_channel",
-        replace_original: false,
-        text: message.text,
-        blocks: [
-          ...message.blocks,
-          { type: "context", elements: [{ type: "mrkdwn", text: `Shared by <@${userId}>` }] },
-        ],
-      });
-      ctx.logger.info({ ...log, kind: value.kind }, "report shared");
+      const key = shareKey(body, action);
+      const claim = await claimShare(ctx, key, log);
+      if (!claim) return;
+      try {
+        const message = await answerCommand(command, userId, ctx, { share: false });
+        await respond({
+          response_type: "in_channel",
+          replace_original: false,
+          text: message.text,
+          blocks: [
+            ...message.blocks,
+            { type: "context", elements: [{ type: "mrkdwn", text: `Shared by <@${userId}>` }] },
+          ],
+        });
+        await claim.delivered();
+      } catch (error) {
+        await claim.failed(error);
+        throw error;
+      }
+      ctx.logger.info({ ...log, kind: command.kind }, "report shared");
     } catch (error) {
-      await respond({
-        response_type: "ephemeral",
-        replace_original: false,
-        ...failureMessage(error, ctx, log),
-      });
+      const reply =
+        error instanceof ShareValueError
+          ? unshareable(error, ctx, log)
+          : failureMessage(error, ctx, log);
+      await respond({ response_type: "ephemeral", replace_original: false, ...reply });
     }
   });
+}
+
+/** Long enough that a replay (Bolt accepts requests up to five minutes old) finds the claim. */
+const SHARE_LEASE_MS = 10 * 60_000;
+
+/**
+ * One click, one key: the message the button is on and the moment it was clicked. A replay of the
+ * click, here or on another replica, has the same key; a second click by a person has another.
+ */
+function shareKey(body: BlockButtonAction, action: ButtonAction): DeliveryKey {
+  const container = body.container as { message_ts?: unknown; channel_id?: unknown };
+  const messageTs =
+    typeof container.message_ts === "string" ? container.message_ts : (body.message?.ts ?? "");
+  const channel =
+    body.channel?.id ??
+    (typeof container.channel_id === "string" ? container.channel_id : body.user.id);
+  return { kind: "share", target: channel, period: `${messageTs}/${action.action_ts}` };
+}
+
+interface ShareClaim {
+  delivered(): Promise<void>;
+  failed(error: unknown): Promise<void>;
+}
+
+/**
+ * The post is the bot's own, so it goes through the delivery ledger like digests: only the holder
+ * of the claim posts. Undefined when someone else has it (or had it). Without a ledger, or if the
+ * ledger fails, the click is shared anyway — the in-process replay guard still drops repeats here.
+ */
+async function claimShare(
+  ctx: SlackContext,
+  key: DeliveryKey,
+  log: Record<string, unknown>,
+): Promise<ShareClaim | undefined> {
+  const unclaimed: ShareClaim = { delivered: async () => {}, failed: async () => {} };
+  const ledger = ctx.ledger;
+  if (!ledger) return unclaimed;
+  const owner = `share-${randomUUID()}`;
+  const id = deliveryKey(key);
+  let result: ClaimResult;
+  try {
+    result = await ledger.claim(key, { owner, leaseMs: SHARE_LEASE_MS, maxAttempts: 1 });
+  } catch (error) {
+    ctx.logger.warn({ ...log, key: id, err: error }, "could not claim the share; sharing anyway");
+    return unclaimed;
+  }
+  if (result.status !== "claimed") {
+    ctx.logger.debug({ ...log, key: id, status: result.status }, "share already handled");
+    return undefined;
+  }
+  // The ledger only records what happened; a failure to record it must not undo the post.
+  const record = async (what: string, write: () => Promise<unknown>) => {
+    await write().catch((err: unknown) =>
+      ctx.logger.warn({ ...log, key: id, err }, `could not mark the share ${what}`),
+    );
+  };
+  return {
+    // A response_url post has no ts to record.
+    delivered: () =>
+      record("delivered", () => ledger.markDelivered(key, owner, { channel: key.target, ts: "" })),
+    failed: (error) =>
+      record("failed", () =>
+        ledger.markFailed(key, owner, error instanceof Error ? error.message : String(error)),
+      ),
+  };
+}
+
+/** A Share button whose value cannot give its report again: said, in words, to whoever clicked. */
+export class ShareValueError extends Error {
+  override readonly name = "ShareValueError";
+  /** The button's value, clipped, for the logs. */
+  readonly value: string;
+  constructor(reason: string, value: string | undefined) {
+    super(reason);
+    this.value = clip(value ?? "", 200);
+  }
+}
+
+/**
+ * The command a Share button's value stands for. Its value outlives the code that wrote it (an
+ * old message, a release later), so each way it can fail has its own reason.
+ */
+function shareCommand(raw: string | undefined, options: PeriodOptions): UsageCommand {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw ?? "");
+  } catch {
+    throw new ShareValueError("its value is not JSON", raw);
+  }
+  const parsed = shareValueSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`);
+    throw new ShareValueError(
+      `its value is not one this version knows (${issues.join("; ")})`,
+      raw,
+    );
+  }
+  const value = parsed.data;
+  let period: ReturnType<typeof parsePeriod>;
+  try {
+    period = parsePeriod(value.period, options);
+  } catch (error) {
+    if (error instanceof PeriodError) throw new ShareValueError(error.message, raw);
+    throw error;
+  }
+  const base = { period, periodText: value.period };
+  return value.kind === "top"
+    ? { kind: "top", metric: value.metric ?? "cost", ...base }
+    : { kind: value.kind, ...base };
+}
+
+function unshareable(
+  error: ShareValueError,
+  ctx: SlackContext,
+  log: Record<string, unknown>,
+): SlackMessage {
+  ctx.logger.warn({ ...log, reason: error.message, value: error.value }, "Share value unusable");
+  const text = clip(
+    `This Share button's report can no longer be rebuilt (${escapeMrkdwn(error.message)}). Run \`${COMMAND}\` again and share the new report.`,
+    3000,
+  );
+  return {
+    text,
+    blocks: [{ type: "section", text: { type: "mrkdwn", text: `:warning: ${text}` } }],
+  };
 }

@@ -1,30 +1,51 @@
 import type { App } from "@slack/bolt";
 import { newReferenceId } from "../../log.js";
+import type { SlackMessage } from "../../render/blocks/limits.js";
+import { formatDateSpan } from "../../render/format.js";
 import type { SlackContext } from "../context.js";
+import { respondWithProgress, STILL_FETCHING_AFTER_MS } from "../progress.js";
 import { answerCommand, COMMAND, failureMessage } from "../report-messages.js";
-import { parseCommand } from "./parse-command.js";
+import { parseCommand, type UsageCommand } from "./parse-command.js";
 
 /**
  * `/claude-usage`: ack at once (Slack allows 3 s; a cold 30-day report takes longer), then
- * answer through response_url. Replies are ephemeral; the Share button makes them public.
+ * answer through response_url — after a short "still fetching" note when the answer is slow.
+ * Replies are ephemeral; the Share button makes them public.
  */
 export function registerClaudeUsageCommand(app: App, ctx: SlackContext): void {
   app.command(COMMAND, async ({ command, ack, respond }) => {
     await ack();
+    // Slack may leave `text` out of the body when nothing was typed.
+    const text = command.text ?? "";
     // Every command gets a reference id, in its log lines and in any error reply.
-    const log = { ref: newReferenceId(), user: command.user_id, text: command.text.slice(0, 200) };
-    let message: Awaited<ReturnType<typeof answerCommand>>;
-    try {
-      const parsed = parseCommand(command.text, {
-        now: ctx.now(),
-        timeZone: ctx.config.REPORT_TIMEZONE,
-        maxDays: ctx.config.MAX_PERIOD_DAYS,
-      });
-      message = await answerCommand(parsed, command.user_id, ctx, { share: true });
-      ctx.logger.info({ ...log, kind: parsed.kind }, "slash command answered");
-    } catch (error) {
-      message = failureMessage(error, ctx, log);
-    }
-    await respond({ response_type: "ephemeral", ...message });
+    const log = { ref: newReferenceId(), user: command.user_id, text: text.slice(0, 200) };
+    let parsed: UsageCommand | undefined;
+    const answer = (async (): Promise<SlackMessage> => {
+      try {
+        parsed = parseCommand(text, {
+          now: ctx.now(),
+          timeZone: ctx.config.REPORT_TIMEZONE,
+          maxDays: ctx.config.MAX_PERIOD_DAYS,
+        });
+        const message = await answerCommand(parsed, command.user_id, ctx, { share: true });
+        ctx.logger.info({ ...log, kind: parsed.kind }, "slash command answered");
+        return message;
+      } catch (error) {
+        return failureMessage(error, ctx, log);
+      }
+    })();
+    await respondWithProgress(respond, answer, {
+      afterMs: ctx.stillFetchingAfterMs ?? STILL_FETCHING_AFTER_MS,
+      note: () => stillFetching(parsed),
+      onNoteError: (error) => ctx.logger.warn({ ...log, err: error }, "could not post the note"),
+    });
   });
+}
+
+function stillFetching(command: UsageCommand | undefined): SlackMessage {
+  const text =
+    command && "period" in command
+      ? `:hourglass_flowing_sand: Still fetching the numbers for ${formatDateSpan(command.period)} (UTC)…`
+      : ":hourglass_flowing_sand: Still working on it…";
+  return { text, blocks: [{ type: "context", elements: [{ type: "mrkdwn", text }] }] };
 }

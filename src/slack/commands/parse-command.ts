@@ -1,5 +1,6 @@
 import { type Period, PeriodError, type PeriodOptions, parsePeriod } from "../../usage/periods.js";
 import type { LeaderboardMetric } from "../../usage/report.js";
+import { closest } from "./suggest.js";
 
 /*
  * `/claude-usage …` text → what was asked. Pure. Anything it cannot read becomes a `help` command
@@ -19,16 +20,32 @@ export type UsageCommand =
 /** Slack allows long command text; nothing we accept is longer than this. */
 const MAX_INPUT = 200;
 
-const METRIC_ALIASES: Record<string, LeaderboardMetric> = {
-  cost: "cost",
-  spend: "cost",
-  sessions: "sessions",
-  lines: "lines",
-  commits: "commits",
-  prs: "prs",
-  pr: "prs",
-  "pull-requests": "prs",
-};
+/** A Map, not an object: `top constructor` must not find Object.prototype's members. */
+const METRIC_ALIASES = new Map<string, LeaderboardMetric>([
+  ["cost", "cost"],
+  ["spend", "cost"],
+  ["sessions", "sessions"],
+  ["lines", "lines"],
+  ["commits", "commits"],
+  ["prs", "prs"],
+  ["pr", "prs"],
+  ["pull-requests", "prs"],
+]);
+
+/** Every first word understood, and the subcommand it means (for "did you mean"). */
+const SUBCOMMANDS = new Map<string, string>([
+  ["help", "help"],
+  ["me", "me"],
+  ["mine", "me"],
+  ["models", "models"],
+  ["model", "models"],
+  ["export", "export"],
+  ["csv", "export"],
+  ["chart", "chart"],
+  ["charts", "chart"],
+  ["dm", "dm"],
+  ["top", "top"],
+]);
 
 export function parseCommand(input: string, options: PeriodOptions): UsageCommand {
   const text = input.normalize("NFKC").trim().replace(/\s+/g, " ");
@@ -62,18 +79,51 @@ export function parseCommand(input: string, options: PeriodOptions): UsageComman
       }
       case "top": {
         const [metricWord = "cost", ...periodWords] = restWords;
-        const metric = METRIC_ALIASES[metricWord.toLowerCase()];
-        // `top last 7 days` means top by cost for that period.
-        if (!metric)
-          return { kind: "top", metric: "cost", ...period(restWords.join(" "), options) };
-        return { kind: "top", metric, ...period(periodWords.join(" "), options) };
+        const metric = METRIC_ALIASES.get(metricWord.toLowerCase());
+        if (metric) return { kind: "top", metric, ...period(periodWords.join(" "), options) };
+        // `top last 7 days` means top by cost for that period; `top csot` is a typo.
+        return withSuggestion(
+          () => ({ kind: "top", metric: "cost", ...period(rest, options) }),
+          metricWord,
+          (word) => {
+            const known = closest(word, METRIC_ALIASES.keys());
+            return known && ["top", known, ...periodWords].join(" ");
+          },
+        );
       }
       default:
-        return { kind: "org", ...period(text, options) };
+        // Not a subcommand, so a period: `last 7 days`; or a mistyped subcommand: `tpo cost`.
+        return withSuggestion(
+          () => ({ kind: "org", ...period(text, options) }),
+          first,
+          (word) => {
+            const known = closest(word, SUBCOMMANDS.keys());
+            const subcommand = known && SUBCOMMANDS.get(known);
+            return subcommand && [subcommand, ...restWords].join(" ");
+          },
+        );
     }
   } catch (error) {
     if (error instanceof PeriodError) return { kind: "help", problem: error.message };
     throw error;
+  }
+}
+
+/**
+ * `parse()`, or, when it fails on a word that looks like a typo of a known one, the help saying
+ * what was probably meant. The period's own reason stays when nothing is close.
+ */
+function withSuggestion(
+  parse: () => UsageCommand,
+  word: string,
+  suggest: (word: string) => string | undefined,
+): UsageCommand {
+  try {
+    return parse();
+  } catch (error) {
+    const suggestion = error instanceof PeriodError ? suggest(word) : undefined;
+    if (!suggestion) throw error;
+    return { kind: "help", problem: `I don't know "${word}". Did you mean \`${suggestion}\`?` };
   }
 }
 
