@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { type Logger as PinoLogger, pino } from "pino";
+import { createScrubber, REDACTED, urlPasswords } from "./scrub.js";
 
 /*
  * Logging: structured JSON lines (pino) for machines, a short readable line per event on a
- * terminal. Every line passes through a scrubber before it is written: the configured secrets,
- * and anything shaped like an Anthropic or Slack credential, become "[redacted]" wherever they
- * appear — in a message, a field, or an error's text — so no code path can leak one by accident.
+ * terminal. Every line passes through a scrubber (scrub.ts) before it is written: the configured
+ * secrets (and long runs of them, their base64), URL passwords, and anything shaped like an
+ * Anthropic or Slack credential, become "[redacted]" wherever they appear — in a message, a field,
+ * or an error's text — so no code path can leak one by accident.
  */
 
 export type Logger = PinoLogger;
@@ -18,20 +20,13 @@ export interface LoggerOptions {
   level?: string | undefined;
   /** Human-readable lines instead of JSON (defaults to: stdout is a terminal). */
   pretty?: boolean | undefined;
-  /** Exact values to scrub (admin key, Slack tokens, signing secret). */
+  /** Values to scrub (admin key, Slack tokens, signing secret, database password). */
   secrets?: readonly (string | undefined)[] | undefined;
   /** Where lines go; stdout by default. */
   sink?: LogSink | undefined;
 }
 
-export const REDACTED = "[redacted]";
-
-/** Credentials recognised by their shape, even if not configured here. */
-const SECRET_SHAPES = [
-  /sk-ant-[A-Za-z0-9_-]{8,}/g,
-  /xox[abposr]-[A-Za-z0-9-]{8,}/g,
-  /xapp-[A-Za-z0-9-]{8,}/g,
-];
+export { REDACTED, scrub } from "./scrub.js";
 
 /** Environment variables that hold secrets. */
 export const SECRET_ENV_VARS = [
@@ -41,28 +36,21 @@ export const SECRET_ENV_VARS = [
   "SLACK_SIGNING_SECRET",
 ] as const;
 
+/** The secrets in an environment: the variables above, and DATABASE_URL's password. */
 export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
-  return SECRET_ENV_VARS.map((name) => env[name]?.trim()).filter(
-    (value): value is string => !!value,
-  );
-}
-
-/** Replace every secret (exact values and credential shapes) in a text. */
-export function scrub(text: string, secrets: readonly string[] = []): string {
-  let out = text;
-  // Short values would redact ordinary words; a real secret is long.
-  for (const secret of secrets) if (secret.length >= 8) out = out.split(secret).join(REDACTED);
-  for (const shape of SECRET_SHAPES) out = out.replace(shape, REDACTED);
-  return out;
+  return [
+    ...SECRET_ENV_VARS.map((name) => env[name]?.trim()),
+    ...urlPasswords(env.DATABASE_URL?.trim()),
+  ].filter((value): value is string => !!value);
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const secrets = (options.secrets ?? []).filter((s): s is string => !!s);
+  const scrub = createScrubber(options.secrets);
   const sink = options.sink ?? { write: (line: string) => void process.stdout.write(line) };
   const pretty = options.pretty ?? (options.sink === undefined && process.stdout.isTTY === true);
   const destination: LogSink = {
     write(line) {
-      const clean = scrub(line, secrets);
+      const clean = scrub(line);
       sink.write(pretty ? prettyLine(clean) : clean);
     },
   };

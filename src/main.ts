@@ -1,6 +1,6 @@
-import { ConfigError, loadConfig, requireSlack } from "./config.js";
+import { type Config, ConfigError, loadConfig, requireSlack } from "./config.js";
 import { type HealthState, startHealthServer } from "./health.js";
-import { createLogger, secretsFromEnv } from "./log.js";
+import { createLogger, scrub, secretsFromEnv } from "./log.js";
 import { runAlerts } from "./schedule/alerts-job.js";
 import { DEFAULT_MAX_ATTEMPTS } from "./schedule/deliver.js";
 import { alertsDeps, digestDeps, digestEnabled, jobSlack } from "./schedule/digest-deps.js";
@@ -14,7 +14,7 @@ import {
 } from "./service/from-config.js";
 import { createUsageLoader } from "./service/usage-loader.js";
 import { boltLogger, createSlackApp } from "./slack/app.js";
-import { openStore } from "./store/store.js";
+import { openStore, type Store } from "./store/store.js";
 
 /*
  * `npm start`: the Slack app and, when configured, the morning digest. Configuration problems name
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
 
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsFromEnv(process.env) });
   const usage = usageSourceFromConfig(config, { workers: true });
-  const store = await openStore(storeOptionsFromConfig(config));
+  const store = await openStoreOrExit(config);
   logger.info({ store: store.database.location }, "store ready");
   let lastApiSuccess: Date | null = null;
   const loader = createUsageLoader({
@@ -133,4 +133,31 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => void stop("SIGINT"));
 }
 
-await main();
+/**
+ * A store that cannot be opened (DATABASE_URL invalid or unreachable, DATA_DIR not writable) is
+ * one clear line and exit 1, not a crash trace: those print the URL, password included.
+ */
+async function openStoreOrExit(config: Config): Promise<Store> {
+  try {
+    return await openStore(storeOptionsFromConfig(config));
+  } catch (error) {
+    const where = config.DATABASE_URL ? "DATABASE_URL" : "DATA_DIR";
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      scrub(
+        `claude-usage: cannot start: the store could not be opened (check ${where}): ${reason.replace(/\s+/g, " ")}\n`,
+        secretsFromEnv(process.env),
+      ),
+    );
+    process.exit(1);
+  }
+}
+
+// Anything else that stops start-up: its trace, scrubbed (an error may carry a URL or a token).
+await main().catch((error: unknown) => {
+  const trace = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(
+    `${scrub(`claude-usage: crashed: ${trace}`, secretsFromEnv(process.env))}\n`,
+  );
+  process.exit(1);
+});

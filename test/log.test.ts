@@ -51,6 +51,28 @@ describe("logger", () => {
     expect(out).toContain(REDACTED);
   });
 
+  it("at trace level too, never writes an echoed prefix, upper-cased form or base64 of one", () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: "trace",
+      secrets: [ADMIN, BOT, SIGNING],
+      sink: { write: (l) => lines.push(l) },
+    });
+    const echoes = [
+      ADMIN.slice(0, 30),
+      ADMIN.toUpperCase(),
+      Buffer.from(ADMIN).toString("base64"),
+      Buffer.from(`Bearer ${BOT}`).toString("base64"),
+      SIGNING.slice(-14),
+    ];
+    logger.trace({ upstream: { message: echoes.join(" / ") } }, `echoed ${echoes.join(" ")}`);
+    logger.error({ err: new Error(`upstream said ${echoes.join(", ")}`) }, "failed");
+    const out = lines.join("");
+    expect(lines).toHaveLength(2);
+    for (const echo of echoes) expect(out).not.toContain(echo);
+    expect(out.toLowerCase()).not.toContain("recognisable");
+  });
+
   it("redacts credential shapes even when not configured", () => {
     expect(
       scrub("a sk-ant-api03-abcdefghijkl and xapp-1-A0-12345678-abc and xoxp-99999999-x"),

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, type Dispatcher, request } from "undici";
+import { createScrubber } from "../scrub.js";
 import { USER_AGENT } from "../version.js";
 import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES } from "./backoff.js";
 import { AnthropicApiError, type AnthropicErrorKind } from "./errors.js";
@@ -85,8 +86,8 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
   // One 429 pauses every worker of this client, not just the one that saw it.
   let pausedUntil = 0;
 
-  /** Scrub the key from anything the API echoes back, before it can reach a log or a person. */
-  const redact = (text: string) => (adminKey ? text.split(adminKey).join("[redacted]") : text);
+  /** Scrub the key (and runs of it) from anything the API echoes back, before it goes anywhere. */
+  const redact = createScrubber([adminKey]);
 
   async function fetchPage(day: string, cursor?: string, signal?: AbortSignal): Promise<UsagePage> {
     if (!DAY.test(day)) throw new RangeError(`day must be YYYY-MM-DD, got ${JSON.stringify(day)}`);
@@ -207,6 +208,8 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
         error: new AnthropicApiError("unavailable", `Anthropic API answered ${status}`, context),
       };
     }
+    // Any other status (400, 404, 418…): the request itself was refused. The error keeps the real
+    // status, which is what people are told (describeAnthropicError), never a blanket 400.
     return {
       ok: false,
       retry: false,

@@ -1,6 +1,6 @@
 import { WebClient } from "@slack/web-api";
 import { createAdminClient } from "../anthropic/client.js";
-import { AnthropicApiError, describeAnthropicError } from "../anthropic/errors.js";
+import { AnthropicApiError, describeAnthropicErrorInDetail } from "../anthropic/errors.js";
 import type { Config } from "../config.js";
 import { storeOptionsFromConfig } from "../service/from-config.js";
 import { requiredBotScopes } from "../slack/scopes.js";
@@ -10,7 +10,7 @@ import { isoDay, shiftDay } from "../usage/periods.js";
 
 /*
  * `claude-usage doctor`: checks the configuration end to end, one real call each, and says how to
- * fix what is wrong. Never prints a secret.
+ * fix what is wrong. Details may hold upstream text; the CLI scrubs them of secrets before printing.
  */
 
 export interface Check {
@@ -57,7 +57,7 @@ async function checkAdminKey(config: Config, now: Date): Promise<Check> {
     };
   } catch (error) {
     const detail =
-      error instanceof AnthropicApiError ? describeAnthropicError(error) : String(error);
+      error instanceof AnthropicApiError ? describeAnthropicErrorInDetail(error) : String(error);
     return { name, ok: false, detail, fix: "Check ANTHROPIC_ADMIN_KEY and ANTHROPIC_BASE_URL." };
   } finally {
     await client.close();

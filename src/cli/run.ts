@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { AnthropicApiError, describeAnthropicError } from "../anthropic/errors.js";
+import { AnthropicApiError, describeAnthropicErrorInDetail } from "../anthropic/errors.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { createLogger, scrub, secretsFromEnv } from "../log.js";
 import { renderOrgReport } from "../render/blocks/org-report.js";
@@ -384,11 +384,12 @@ function reportError(error: unknown, io: CliIo): number {
     io.stderr(`${APP_NAME}: ${error.message}\n`);
     return EXIT_USAGE;
   }
+  // Operators may see upstream text and error messages here, but never a secret in them.
+  const say = (text: string) => io.stderr(scrub(text, secretsFromEnv(io.env)));
   if (error instanceof AnthropicApiError) {
-    const ref = error.requestId ? ` (Anthropic request-id ${error.requestId})` : "";
-    io.stderr(`${APP_NAME}: couldn't read usage: ${describeAnthropicError(error)}${ref}\n`);
+    say(`${APP_NAME}: couldn't read usage: ${describeAnthropicErrorInDetail(error)}\n`);
     return EXIT_FAILURE;
   }
-  io.stderr(`${APP_NAME}: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
+  say(`${APP_NAME}: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
   return EXIT_FAILURE;
 }

@@ -143,16 +143,37 @@ export function failureMessage(
 ): SlackMessage {
   const ref = context.ref ?? newReferenceId();
   ctx.logger.error({ ref, err: error, ...context }, "could not answer");
+  // In our words only: upstream text (an API's message, even a Slack error code) may echo
+  // anything, and the details are in the log line above, under the ref.
   const slackCode = slackErrorCode(error);
   const reason =
     error instanceof AnthropicApiError
       ? describeAnthropicError(error)
-      : slackCode === "missing_scope"
-        ? "Slack refused: this app lacks a permission it needs (an admin can reinstall it from manifest.yml to grant it)."
-        : slackCode
-          ? `Slack refused the request (${slackCode}).`
-          : "something went wrong on my side. Try again in a moment.";
+      : slackCode !== undefined
+        ? describeSlackRefusal(slackCode)
+        : "something went wrong on my side. Try again in a moment.";
   return renderError(reason, ref);
+}
+
+const SLACK_AUTH_CODES = new Set([
+  "invalid_auth",
+  "not_authed",
+  "account_inactive",
+  "token_revoked",
+  "token_expired",
+]);
+
+function describeSlackRefusal(code: string): string {
+  if (code === "missing_scope") {
+    return "Slack refused: this app lacks a permission it needs (an admin can reinstall it from manifest.yml to grant it).";
+  }
+  if (SLACK_AUTH_CODES.has(code)) {
+    return "Slack no longer accepts this app's token (an admin should check SLACK_BOT_TOKEN).";
+  }
+  if (code === "not_in_channel" || code === "channel_not_found") {
+    return "Slack refused: the app cannot post there (it may need to be invited to the channel).";
+  }
+  return "Slack refused the request.";
 }
 
 function plain(text: string): SlackMessage {

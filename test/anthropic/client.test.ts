@@ -2,7 +2,11 @@ import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { backoffDelay, parseRetryAfter } from "../../src/anthropic/backoff.js";
 import { type AdminClientOptions, createAdminClient } from "../../src/anthropic/client.js";
-import { AnthropicApiError, describeAnthropicError } from "../../src/anthropic/errors.js";
+import {
+  AnthropicApiError,
+  describeAnthropicError,
+  describeAnthropicErrorInDetail,
+} from "../../src/anthropic/errors.js";
 import type { UsagePage } from "../../src/anthropic/schema.js";
 import { APP_VERSION } from "../../src/version.js";
 import {
@@ -319,6 +323,40 @@ describe("errors that are not retried", () => {
     expect(error.apiMessage).toBe("starting_at is too far in the past");
     expect(error.message).toContain("starting_at is too far in the past");
     expect(api.requestCount).toBe(1);
+    // People get our words; operators (CLI, doctor) also get the API's.
+    expect(describeAnthropicError(error)).toBe(
+      "the Anthropic API refused the request as invalid (400 Bad Request).",
+    );
+    expect(describeAnthropicErrorInDetail(error)).toContain(
+      'Anthropic said: "starting_at is too far in the past"',
+    );
+  });
+
+  it("404 and 418 are described by their own status, not as a 400", async () => {
+    const { api } = await setup({
+      fault: () => ({ status: 418, body: apiErrorBody("teapot_error", "short and stout") }),
+    });
+    const wrongPath = createAdminClient({
+      adminKey: FAKE_ADMIN_KEY,
+      baseUrl: `${api.url}/nowhere`,
+    });
+    const notFound = await failure(wrongPath.fetchPage(DAY)).finally(() => wrongPath.close());
+    expect(notFound.status).toBe(404);
+    expect(describeAnthropicError(notFound)).toMatch(
+      /^the Anthropic API did not find what was asked for \(404 Not Found\)\. .*ANTHROPIC_BASE_URL/,
+    );
+
+    const client = createAdminClient({ adminKey: FAKE_ADMIN_KEY, baseUrl: api.url });
+    const teapot = await failure(client.fetchPage(DAY)).finally(() => client.close());
+    expect(teapot.kind).toBe("bad_request");
+    expect(teapot.message).toContain("(418)");
+    expect(describeAnthropicError(teapot)).toBe(
+      "the Anthropic API refused the request (418 I'm a Teapot).",
+    );
+    for (const error of [notFound, teapot]) {
+      expect(describeAnthropicError(error)).not.toContain("(400");
+      expect(describeAnthropicError(error)).not.toContain(error.apiMessage);
+    }
   });
 
   it("redacts the key if the API ever echoes it back", async () => {
@@ -331,6 +369,26 @@ describe("errors that are not retried", () => {
     const error = await failure(client.fetchPage(DAY));
     expect(error.message).not.toContain(FAKE_ADMIN_KEY);
     expect(error.apiMessage).toBe("bad key [redacted]");
+  });
+
+  it("redacts an echoed prefix, upper-cased form or base64 of the key too", async () => {
+    const echoes = [
+      FAKE_ADMIN_KEY.slice(0, 20),
+      FAKE_ADMIN_KEY.toUpperCase(),
+      Buffer.from(FAKE_ADMIN_KEY).toString("base64"),
+    ];
+    const { client } = await setup({
+      fault: () => ({
+        status: 400,
+        body: apiErrorBody("invalid_request_error", `bad key ${echoes.join(" or ")}`),
+      }),
+    });
+    const error = await failure(client.fetchPage(DAY));
+    // The base64's last character also encodes the zero bits after the key: it may remain.
+    expect(error.apiMessage).toMatch(
+      /^bad key \[redacted\] or \[redacted\] or \[redacted\][A-Za-z0-9+/]?=*$/,
+    );
+    for (const echo of echoes) expect(error.message).not.toContain(echo);
   });
 
   it("an answer that is not JSON is an invalid response", async () => {
