@@ -125,7 +125,8 @@ describe("digest processes", () => {
       };
       const [a, b] = [digestProcess(env), digestProcess(env)];
       const codes = await Promise.all([a.exited, b.exited]);
-      expect(codes, a.output() + b.output()).toEqual([0, 0]);
+      // Each posts what it claimed; one that met the other's live claims says so (5: busy).
+      for (const code of codes) expect([0, 5], a.output() + b.output()).toContain(code);
       const counts = dmsPerPerson(slack);
       expect(counts.size).toBe(people.length);
       expect([...counts.values()].every((n) => n === 1)).toBe(true);

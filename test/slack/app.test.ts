@@ -194,7 +194,7 @@ describe("/claude-usage", () => {
     expect(note?.id).toBe("slow");
     expect(note?.body).toMatchObject({
       response_type: "ephemeral",
-      text: ":hourglass_flowing_sand: Still fetching the numbers for 2026-11-23 to 2026-11-24 (UTC)…",
+      text: "Still fetching the numbers for 2026-11-23 to 2026-11-24 (UTC)…",
     });
     expect(note?.body.replace_original).toBeUndefined();
     expect((note?.at ?? 0) - ack.at).toBeGreaterThanOrEqual(100);

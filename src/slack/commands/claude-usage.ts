@@ -45,7 +45,13 @@ export function registerClaudeUsageCommand(app: App, ctx: SlackContext): void {
 function stillFetching(command: UsageCommand | undefined): SlackMessage {
   const text =
     command && "period" in command
-      ? `:hourglass_flowing_sand: Still fetching the numbers for ${formatDateSpan(command.period)} (UTC)…`
-      : ":hourglass_flowing_sand: Still working on it…";
-  return { text, blocks: [{ type: "context", elements: [{ type: "mrkdwn", text }] }] };
+      ? `Still fetching the numbers for ${formatDateSpan(command.period)} (UTC)…`
+      : "Still working on it…";
+  // The emoji only in the block: the fallback text is what a notification shows, code and all.
+  return {
+    text,
+    blocks: [
+      { type: "context", elements: [{ type: "mrkdwn", text: `:hourglass_flowing_sand: ${text}` }] },
+    ],
+  };
 }
