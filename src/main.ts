@@ -14,6 +14,7 @@ import {
 } from "./service/from-config.js";
 import { createUsageLoader } from "./service/usage-loader.js";
 import { createSlackApp } from "./slack/app.js";
+import { StoreError } from "./store/errors.js";
 import { openStore } from "./store/store.js";
 
 /*
@@ -39,7 +40,13 @@ async function main(): Promise<void> {
 
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsFromEnv(process.env) });
   const usage = usageSourceFromConfig(config, { workers: true });
-  const store = await openStore(storeOptionsFromConfig(config));
+  const store = await openStore(storeOptionsFromConfig(config, logger)).catch((error: unknown) => {
+    // Without its store the app cannot keep its ledger's promises: one clear line, and exit for
+    // the orchestrator to try again. (Once started, the store may come and go.)
+    if (!(error instanceof StoreError)) throw error;
+    logger.error(`cannot start: ${error.message}`);
+    process.exit(1);
+  });
   logger.info({ store: store.database.location }, "store ready");
   let lastApiSuccess: Date | null = null;
   const loader = createUsageLoader({

@@ -23,6 +23,7 @@ import {
 import { createUsageLoader } from "../service/usage-loader.js";
 import { createUserDirectory } from "../slack/user-directory.js";
 import { createMemoryDayCache } from "../store/day-cache.js";
+import { StoreError } from "../store/errors.js";
 import { openStore, type Store } from "../store/store.js";
 import { PERIOD_FORMS, PeriodError, parsePeriod } from "../usage/periods.js";
 import { APP_NAME, APP_VERSION } from "../version.js";
@@ -254,7 +255,7 @@ async function digest(args: readonly string[], io: CliIo): Promise<number> {
       secrets: secretsFromEnv(io.env),
       sink: { write: io.stderr },
     });
-    store = await openStore(storeOptionsFromConfig(config));
+    store = await openStore(storeOptionsFromConfig(config, logger));
     usage = usageSourceFromConfig(config, { demo: values.demo });
     const loader = createUsageLoader({
       source: usage.source,
@@ -267,7 +268,11 @@ async function digest(args: readonly string[], io: CliIo): Promise<number> {
       ? new WebClient(token, config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {})
       : undefined;
     const directory = slack
-      ? createUserDirectory({ client: slack, cache: store.userCache })
+      ? createUserDirectory({
+          client: slack,
+          cache: store.userCache,
+          onCacheError: (operation, err) => logger.warn({ operation, err }, "user cache failed"),
+        })
       : undefined;
     const date = values.date ?? localDate(now(), config.DIGEST_TIMEZONE);
     const deps = { config, store, loader, logger, slack: dryRun ? undefined : slack, directory };
@@ -369,6 +374,10 @@ function reportError(error: unknown, io: CliIo): number {
   if (error instanceof ConfigError) {
     io.stderr(`${APP_NAME}: ${error.message}\n`);
     return EXIT_USAGE;
+  }
+  if (error instanceof StoreError) {
+    io.stderr(`${APP_NAME}: ${error.message}\n`);
+    return EXIT_FAILURE;
   }
   if (error instanceof AnthropicApiError) {
     const ref = error.requestId ? ` (Anthropic request-id ${error.requestId})` : "";
