@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
-import type { Store } from "./store/store.js";
+import type { Database } from "./store/database.js";
 
 /*
  * Readiness for orchestrators and people: GET /healthz answers 200 when the app can do its job,
@@ -12,7 +12,8 @@ import type { Store } from "./store/store.js";
 export interface HealthState {
   /** The Slack app has started (HTTP listening, or Socket Mode connected). */
   slackReady(): boolean;
-  store?: Store | undefined;
+  /** The store (its database is asked `select 1`), when there is one. */
+  store?: { database: Database } | undefined;
   /** Last time a day was fetched from the API without error. */
   lastApiSuccess(): Date | null;
   nextDigest(): Date | null;
@@ -28,16 +29,19 @@ export interface HealthReport {
   };
 }
 
-export async function checkHealth(state: HealthState): Promise<HealthReport> {
-  let store: HealthReport["checks"]["store"] = "none";
-  if (state.store) {
-    try {
-      await sql`select 1`.execute(state.store.database.db);
-      store = "ok";
-    } catch {
-      store = "unreachable";
-    }
-  }
+/**
+ * How long the store has to answer. A database host that is gone can leave a query waiting far
+ * longer than an orchestrator waits for /healthz; not answering in time is being unreachable.
+ */
+export const STORE_CHECK_TIMEOUT_MS = 2_000;
+
+export async function checkHealth(
+  state: HealthState,
+  options: { storeTimeoutMs?: number } = {},
+): Promise<HealthReport> {
+  const store = state.store
+    ? await storeAnswers(state.store.database, options.storeTimeoutMs ?? STORE_CHECK_TIMEOUT_MS)
+    : "none";
   const slack = state.slackReady() ? "ready" : "starting";
   return {
     status: slack === "ready" && store !== "unreachable" ? "ok" : "unavailable",
@@ -48,6 +52,22 @@ export async function checkHealth(state: HealthState): Promise<HealthReport> {
       nextDigest: state.nextDigest()?.toISOString() ?? null,
     },
   };
+}
+
+async function storeAnswers(database: Database, timeoutMs: number): Promise<"ok" | "unreachable"> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"unreachable">((resolve) => {
+    timer = setTimeout(() => resolve("unreachable"), timeoutMs);
+  });
+  const query = sql`select 1`.execute(database.db).then(
+    () => "ok" as const,
+    () => "unreachable" as const,
+  );
+  try {
+    return await Promise.race([query, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A request handler for /healthz (Bolt custom route or our own server). */

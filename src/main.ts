@@ -1,6 +1,6 @@
 import { type Config, ConfigError, loadConfig, requireSlack } from "./config.js";
 import { type HealthState, startHealthServer } from "./health.js";
-import { createLogger, scrub, secretsFromEnv } from "./log.js";
+import { createLogger, type Logger, scrub, secretsFromEnv } from "./log.js";
 import { runAlerts } from "./schedule/alerts-job.js";
 import { DEFAULT_MAX_ATTEMPTS } from "./schedule/deliver.js";
 import { alertsDeps, digestDeps, digestEnabled, jobSlack } from "./schedule/digest-deps.js";
@@ -14,6 +14,7 @@ import {
 } from "./service/from-config.js";
 import { createUsageLoader } from "./service/usage-loader.js";
 import { boltLogger, createSlackApp } from "./slack/app.js";
+import { StoreError } from "./store/errors.js";
 import { openStore, type Store } from "./store/store.js";
 
 /*
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
 
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsFromEnv(process.env) });
   const usage = usageSourceFromConfig(config, { workers: true });
-  const store = await openStoreOrExit(config);
+  const store = await openStoreOrExit(config, logger);
   logger.info({ store: store.database.location }, "store ready");
   let lastApiSuccess: Date | null = null;
   const loader = createUsageLoader({
@@ -84,6 +85,8 @@ async function main(): Promise<void> {
     logger: boltLogger(logger),
     onLookupError: (method, error) =>
       logger.warn({ method, err: error }, "Slack user lookup failed"),
+    onCacheError: (operation, err) =>
+      logger.warn({ operation, err }, "Slack user cache failed; going on without it"),
   });
   scheduler = digestEnabled(config)
     ? startScheduler({
@@ -137,15 +140,20 @@ async function main(): Promise<void> {
  * A store that cannot be opened (DATABASE_URL invalid or unreachable, DATA_DIR not writable) is
  * one clear line and exit 1, not a crash trace: those print the URL, password included.
  */
-async function openStoreOrExit(config: Config): Promise<Store> {
+async function openStoreOrExit(config: Config, logger: Logger): Promise<Store> {
   try {
-    return await openStore(storeOptionsFromConfig(config));
+    return await openStore(storeOptionsFromConfig(config, logger));
   } catch (error) {
+    // Without its store the app cannot keep its ledger's promises: exit for the orchestrator to
+    // try again. (Once started, the store may come and go.)
     const where = config.DATABASE_URL ? "DATABASE_URL" : "DATA_DIR";
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason =
+      error instanceof StoreError
+        ? error.message
+        : `the store could not be opened (check ${where}): ${error instanceof Error ? error.message : String(error)}`;
     process.stderr.write(
       scrub(
-        `claude-usage: cannot start: the store could not be opened (check ${where}): ${reason.replace(/\s+/g, " ")}\n`,
+        `claude-usage: cannot start: ${reason.replace(/\s+/g, " ")}\n`,
         secretsFromEnv(process.env),
       ),
     );

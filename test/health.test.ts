@@ -1,5 +1,7 @@
+import { createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkHealth, startHealthServer } from "../src/health.js";
+import { openDatabase } from "../src/store/database.js";
 import { type TestStoreHandle, testDatabase } from "./support/stores.js";
 
 let handle: TestStoreHandle | undefined;
@@ -51,6 +53,33 @@ describe("health", () => {
       expect((await fetch(`http://127.0.0.1:${server.port}/other`)).status).toBe(404);
     } finally {
       await server.close();
+    }
+  });
+
+  it("a database that accepts connections and never answers is unreachable, within the timeout", async () => {
+    // A host that is there but says nothing (a hung server, a half-open network path).
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as { port: number }).port;
+    const database = openDatabase({ databaseUrl: `postgres://u@127.0.0.1:${port}/db` });
+    try {
+      const started = Date.now();
+      const report = await checkHealth(
+        {
+          slackReady: () => true,
+          store: { database },
+          lastApiSuccess: () => null,
+          nextDigest: () => null,
+        },
+        { storeTimeoutMs: 300 },
+      );
+      expect(report).toMatchObject({ status: "unavailable", checks: { store: "unreachable" } });
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+      await database.close();
     }
   });
 });

@@ -21,6 +21,7 @@ import {
 } from "../service/from-config.js";
 import { createUsageLoader } from "../service/usage-loader.js";
 import { createMemoryDayCache } from "../store/day-cache.js";
+import { StoreError } from "../store/errors.js";
 import { openStore, type Store } from "../store/store.js";
 import { PERIOD_FORMS, PeriodError, parsePeriod } from "../usage/periods.js";
 import { APP_NAME, APP_VERSION } from "../version.js";
@@ -271,7 +272,7 @@ async function digest(args: readonly string[], io: CliIo): Promise<number> {
       secrets: secretsFromEnv(io.env),
       sink: { write: io.stderr },
     });
-    store = await openStore(storeOptionsFromConfig(config));
+    store = await openStore(storeOptionsFromConfig(config, logger));
     usage = usageSourceFromConfig(config, { demo: values.demo });
     const loader = createUsageLoader({
       source: usage.source,
@@ -280,7 +281,13 @@ async function digest(args: readonly string[], io: CliIo): Promise<number> {
       now,
       onCacheError: logCacheErrors(logger),
     });
-    const clients = token ? jobSlack(config, token, { store }) : undefined;
+    const clients = token
+      ? jobSlack(config, token, {
+          store,
+          onCacheError: (operation, err) =>
+            logger.warn({ operation, err }, "Slack user cache failed; going on without it"),
+        })
+      : undefined;
     const slack = clients?.slack;
     const directory = clients?.directory;
     const date = values.date ?? localDate(now(), config.DIGEST_TIMEZONE);
@@ -386,6 +393,10 @@ function reportError(error: unknown, io: CliIo): number {
   }
   // Operators may see upstream text and error messages here, but never a secret in them.
   const say = (text: string) => io.stderr(scrub(text, secretsFromEnv(io.env)));
+  if (error instanceof StoreError) {
+    say(`${APP_NAME}: ${error.message}\n`);
+    return EXIT_FAILURE;
+  }
   if (error instanceof AnthropicApiError) {
     say(`${APP_NAME}: couldn't read usage: ${describeAnthropicErrorInDetail(error)}\n`);
     return EXIT_FAILURE;

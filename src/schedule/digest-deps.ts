@@ -58,6 +58,7 @@ export function jobSlack(
     store?: Store | undefined;
     logger?: SlackLogger | undefined;
     onLookupError?: (method: string, error: unknown) => void;
+    onCacheError?: (operation: "get" | "set", error: unknown) => void;
   },
 ): { slack: WebClient; directory: UserDirectory } {
   const clientOptions = {
@@ -71,6 +72,7 @@ export function jobSlack(
       client: createLookupClient(token, clientOptions),
       cache: options.store?.userCache,
       onError: options.onLookupError,
+      onCacheError: options.onCacheError,
     }),
   };
 }

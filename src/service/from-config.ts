@@ -60,12 +60,18 @@ export function usageSourceFromConfig(
   };
 }
 
-/** Where the store lives and how long recent days are reused, per configuration. */
-export function storeOptionsFromConfig(config: Config): StoreOptions {
+/**
+ * Where the store lives and how long recent days are reused, per configuration. With a logger,
+ * lost database connections (a PostgreSQL restart) are logged as warnings.
+ */
+export function storeOptionsFromConfig(config: Config, logger?: Logger): StoreOptions {
   return {
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     recentTtlMs: config.DAY_CACHE_RECENT_TTL_MINUTES * 60_000,
+    onConnectionLost: logger
+      ? (error) => logger.warn({ err: error }, "store connection lost; the next query reconnects")
+      : undefined,
   };
 }
 

@@ -69,6 +69,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       client: app.client,
       cache: options.userCache,
       onError: (method, error) => logger.warn({ method, err: error }, "Slack user lookup failed"),
+      onCacheError: (operation, error) =>
+        logger.warn({ operation, err: error }, "Slack user cache failed; asking Slack instead"),
     }),
     access: createAccessPolicy({
       client: app.client,

@@ -15,6 +15,7 @@ import { renderCharts } from "../render/charts/index.js";
 import { formatDateSpan } from "../render/format.js";
 import { budgetStandings } from "../service/budgets.js";
 import { loadExport } from "../service/export.js";
+import { StoreError } from "../store/errors.js";
 import type { BudgetStatus } from "../usage/alerts.js";
 import { isoDay, shiftDay } from "../usage/periods.js";
 import { LEADERBOARD_METRICS, leaderboard } from "../usage/report.js";
@@ -53,7 +54,12 @@ export async function answerCommand(
       if (!ctx.preferences) {
         return plain("Daily DM summaries are not set up on this installation yet.");
       }
-      await ctx.preferences.setDmPreference(userId, command.enable ? "on" : "off");
+      try {
+        await ctx.preferences.setDmPreference(userId, command.enable ? "on" : "off");
+      } catch (error) {
+        if (!(error instanceof StoreError)) throw error;
+        return storeFailure(error, `${COMMAND} dm ${command.enable ? "on" : "off"}`, ctx);
+      }
       return plain(
         command.enable
           ? "Done: you'll get a short summary of your Claude Code day by DM each morning."
@@ -174,6 +180,21 @@ function describeSlackRefusal(code: string): string {
     return "Slack refused: the app cannot post there (it may need to be invited to the channel).";
   }
   return "Slack refused the request.";
+}
+
+/**
+ * The store failed (its database down, most likely): what could not be done and when to try
+ * again, not where the database is. Logged with a reference id, like other failures.
+ */
+function storeFailure(error: StoreError, retry: string, ctx: SlackContext): SlackMessage {
+  const ref = newReferenceId();
+  ctx.logger.warn({ ref, err: error }, "store failed; told the user");
+  const why = error.unreachable
+    ? "my database is not answering right now"
+    : "my database refused it";
+  return plain(
+    `:warning: I couldn't ${error.operation}: ${why}. Reports still work; try \`${retry}\` again in a few minutes. (ref \`${ref}\`)`,
+  );
 }
 
 function plain(text: string): SlackMessage {

@@ -4,7 +4,8 @@ import { createTtlMap } from "../store/ttl-map.js";
 /*
  * Email ↔ Slack user, for mentions in leaderboards and for finding people's DMs. Answers are
  * cached, misses too (shorter), so a leaderboard of 25 does not cost 25 calls every time.
- * A Slack failure never breaks a report: the person is shown by email.
+ * A Slack failure never breaks a report: the person is shown by email. Nor does a cache failure
+ * (the store's database down): it is a miss, and Slack is asked.
  */
 
 export interface CachedUser {
@@ -38,6 +39,8 @@ export interface UserDirectoryOptions {
   missTtlMs?: number | undefined;
   /** Told about Slack failures (not "users_not_found", which is an answer). */
   onError?: ((method: string, error: unknown) => void) | undefined;
+  /** Told about cache failures, which are otherwise misses (get) and no-ops (set). */
+  onCacheError?: ((operation: "get" | "set", error: unknown) => void) | undefined;
 }
 
 export function createMemoryUserCache(now: () => number = Date.now): UserCache {
@@ -52,8 +55,38 @@ export function createMemoryUserCache(now: () => number = Date.now): UserCache {
   };
 }
 
+/**
+ * A cache that cannot fail: a failing get is a miss, a failing set does nothing, and `onError`
+ * is told. The cache only saves Slack calls; it must never stand between a report and Slack.
+ */
+export function optionalUserCache(
+  cache: UserCache,
+  onError: (operation: "get" | "set", error: unknown) => void,
+): UserCache {
+  return {
+    async get(key) {
+      try {
+        return await cache.get(key);
+      } catch (error) {
+        onError("get", error);
+        return undefined;
+      }
+    },
+    async set(key, value, ttlMs) {
+      try {
+        await cache.set(key, value, ttlMs);
+      } catch (error) {
+        onError("set", error);
+      }
+    },
+  };
+}
+
 export function createUserDirectory(options: UserDirectoryOptions): UserDirectory {
-  const cache = options.cache ?? createMemoryUserCache();
+  const cache = optionalUserCache(
+    options.cache ?? createMemoryUserCache(),
+    options.onCacheError ?? (() => undefined),
+  );
   const hitTtl = options.hitTtlMs ?? 24 * 3600_000;
   const missTtl = options.missTtlMs ?? 3600_000;
   const emails = createTtlMap<string | null>({ maxEntries: 50_000 });

@@ -77,23 +77,40 @@ export interface DatabaseOptions {
   dataDir?: string | undefined;
   /** PostgreSQL schema to use (tests isolate themselves in one). */
   schema?: string | undefined;
+  /**
+   * A pooled PostgreSQL connection was lost (a restart, a failover, a network cut). Nothing to
+   * do: the pool drops it and the next query connects again (or fails on its own); this is told,
+   * to log it.
+   */
+  onConnectionLost?: ((error: Error) => void) | undefined;
 }
+
+/** How long a query waits for a new PostgreSQL connection before it fails (a host that is gone). */
+const CONNECT_TIMEOUT_MS = 5_000;
 
 export function openDatabase(options: DatabaseOptions): Database {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 10,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    });
     const schema = options.schema;
-    if (schema) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
-      pool.on("connect", (client) => {
-        client.query(`SET search_path TO ${schema}`).catch(() => undefined);
-      });
+    if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
+      throw new Error(`invalid schema name: ${schema}`);
     }
-    const url = new URL(options.databaseUrl);
+    const lost = options.onConnectionLost ?? (() => undefined);
+    // An idle connection that dies is an 'error' event on the pool, and one in use between two
+    // queries (a transaction) an 'error' event on its client: unheard, either kills the process.
+    pool.on("error", () => undefined); // the client's own listener below has told already
+    pool.on("connect", (client) => {
+      client.on("error", lost);
+      if (schema) client.query(`SET search_path TO ${schema}`).catch(() => undefined);
+    });
     return {
       db: new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }),
       dialect: "postgres",
-      location: `postgres://${url.host}${url.pathname}${schema ? ` (schema ${schema})` : ""}`,
+      location: databaseLocation(options),
       async close() {
         await this.db.destroy();
       },
@@ -101,7 +118,7 @@ export function openDatabase(options: DatabaseOptions): Database {
   }
   const dir = options.dataDir ?? "./data";
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, "claude-usage.sqlite");
+  const file = databaseLocation(options);
   const sqlite = new SQLite(file);
   // WAL: readers do not block the writer; busy_timeout: a second process waits instead of failing.
   sqlite.pragma("journal_mode = WAL");
@@ -114,4 +131,16 @@ export function openDatabase(options: DatabaseOptions): Database {
       await this.db.destroy();
     },
   };
+}
+
+/** Where the database is, without credentials: for logs, `doctor` and error messages. */
+export function databaseLocation(options: DatabaseOptions): string {
+  if (!options.databaseUrl) return join(options.dataDir ?? "./data", "claude-usage.sqlite");
+  const schema = options.schema ? ` (schema ${options.schema})` : "";
+  try {
+    const url = new URL(options.databaseUrl);
+    return `${url.protocol}//${url.host}${url.pathname}${schema}`;
+  } catch {
+    return `an unreadable DATABASE_URL${schema}`;
+  }
 }

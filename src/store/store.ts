@@ -1,8 +1,15 @@
 import type { Kysely } from "kysely";
 import type { UserCache } from "../slack/user-directory.js";
 import { CompactFormatError, parseCompact, serializeCompact } from "../usage/compact.js";
-import { type Database, type DatabaseOptions, openDatabase, type Schema } from "./database.js";
+import {
+  type Database,
+  type DatabaseOptions,
+  databaseLocation,
+  openDatabase,
+  type Schema,
+} from "./database.js";
 import type { DayCache } from "./day-cache.js";
+import { StoreError } from "./errors.js";
 import { createLedger, type DeliveryLedger } from "./ledger.js";
 import { migrate } from "./migrations.js";
 
@@ -34,20 +41,48 @@ export interface StoreOptions extends DatabaseOptions {
 
 /** Open the database, run migrations, and hand out the store's parts. */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const database = openDatabase(options);
-  if (database.dialect === "postgres" && options.schema) {
-    await database.db.schema.createSchema(options.schema).ifNotExists().execute();
-  }
-  await migrate(database.db as unknown as Kysely<unknown>);
+  const database = await openMigrated(options);
   const now = options.now ?? Date.now;
   return {
     database,
     ledger: createLedger(database.db),
     dayCache: createStoreDayCache(database.db, options.recentTtlMs ?? 10 * 60_000, now),
-    preferences: createPreferences(database.db),
+    preferences: createPreferences(database),
     userCache: createStoreUserCache(database.db, now),
     close: () => database.close(),
   };
+}
+
+/**
+ * The database, migrated. One that cannot be opened is a StoreError that says where and why
+ * (never with the password).
+ */
+async function openMigrated(options: StoreOptions): Promise<Database> {
+  let database: Database | undefined;
+  try {
+    database = openDatabase(options);
+    if (database.dialect === "postgres" && options.schema) {
+      await database.db.schema.createSchema(options.schema).ifNotExists().execute();
+    }
+    await migrate(database.db as unknown as Kysely<unknown>);
+    return database;
+  } catch (error) {
+    await database?.close().catch(() => undefined);
+    throw new StoreError(databaseLocation(options), "open", error, {
+      secrets: passwordOf(options.databaseUrl),
+    });
+  }
+}
+
+/** The connection string's password, to keep out of messages. */
+function passwordOf(databaseUrl: string | undefined): string[] {
+  if (!databaseUrl) return [];
+  try {
+    const password = new URL(databaseUrl).password;
+    return password ? [password, decodeURIComponent(password)] : [];
+  } catch {
+    return [];
+  }
 }
 
 function createStoreDayCache(db: Kysely<Schema>, recentTtlMs: number, now: () => number): DayCache {
@@ -84,14 +119,19 @@ function createStoreDayCache(db: Kysely<Schema>, recentTtlMs: number, now: () =>
   };
 }
 
-function createPreferences(db: Kysely<Schema>): Preferences {
+/** Preferences are what people asked for: a failure is a StoreError, which replies explain. */
+function createPreferences({ db, location }: Database): Preferences {
+  const failed = (operation: string) => (error: unknown) => {
+    throw new StoreError(location, operation, error);
+  };
   return {
     async getDmPreference(userId) {
       const row = await db
         .selectFrom("preferences")
         .select("dm")
         .where("user_id", "=", userId)
-        .executeTakeFirst();
+        .executeTakeFirst()
+        .catch(failed("read your DM preference"));
       return row?.dm;
     },
     async setDmPreference(userId, dm) {
@@ -100,10 +140,15 @@ function createPreferences(db: Kysely<Schema>): Preferences {
         .insertInto("preferences")
         .values({ user_id: userId, dm, updated_at })
         .onConflict((oc) => oc.column("user_id").doUpdateSet({ dm, updated_at }))
-        .execute();
+        .execute()
+        .catch(failed("save your DM preference"));
     },
     async allDmPreferences() {
-      const rows = await db.selectFrom("preferences").select(["user_id", "dm"]).execute();
+      const rows = await db
+        .selectFrom("preferences")
+        .select(["user_id", "dm"])
+        .execute()
+        .catch(failed("read the DM preferences"));
       return new Map(rows.map((r) => [r.user_id, r.dm]));
     },
   };
