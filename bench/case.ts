@@ -10,7 +10,8 @@ import {
   USAGE_REPORT_PATH,
 } from "../src/anthropic/client.js";
 import { parseRecords } from "../src/anthropic/schema.js";
-import { loadConfig, requireSlack } from "../src/config.js";
+import { loadConfig, } from "../src/app/config.js";
+import { slackAppOptionsFromConfig } from "../src/app/options.js";
 import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
 import { createLogger } from "../src/log.js";
 import { createUsageLoader } from "../src/service/usage-loader.js";
@@ -263,8 +264,7 @@ async function ack(): Promise<CaseResult> {
   });
   await loader.loadDays(input.warmup);
   const app = createSlackApp({
-    mode: requireSlack(config),
-    config,
+    ...slackAppOptionsFromConfig(config),
     loader,
     logger: createLogger({ level: "error", sink: { write: () => undefined } }),
     now,

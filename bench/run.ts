@@ -4,7 +4,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { MAX_PAGE_SIZE } from "../src/anthropic/client.js";
-import { configSchema } from "../src/config.js";
+import { configSchema } from "../src/app/config.js";
 import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
 import { DEFAULT_FETCH_CONCURRENCY } from "../src/service/usage-loader.js";
 import { periodBetween, shiftDay } from "../src/usage/periods.js";

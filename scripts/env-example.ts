@@ -1,3 +1,3 @@
-import { renderEnvExample } from "../src/config-docs.js";
+import { renderEnvExample } from "../src/app/config-docs.js";
 
 process.stdout.write(renderEnvExample());

@@ -1,21 +1,14 @@
-import { type Config, ConfigError, loadConfig, requireSlack } from "./config.js";
-import { type HealthState, startHealthServer } from "./health.js";
+import { type Config, ConfigError, loadConfig, requireSlack } from "./app/config.js";
+import { type HealthState, startHealthServer } from "./app/health.js";
+import { digestEnabled, jobSlack, morningDeps } from "./app/jobs.js";
+import { slackAppOptionsFromConfig } from "./app/options.js";
+import { openRuntime, type StoreRuntime } from "./app/runtime.js";
 import { createLogger, type Logger, scrub, secretsFromEnv } from "./log.js";
-import { runAlerts } from "./schedule/alerts-job.js";
 import { DEFAULT_MAX_ATTEMPTS } from "./schedule/deliver.js";
-import { alertsDeps, digestDeps, digestEnabled, jobSlack } from "./schedule/digest-deps.js";
-import { runDigest } from "./schedule/digest-job.js";
+import { leftForLater, runMorning } from "./schedule/morning.js";
 import { type Scheduler, startScheduler } from "./schedule/scheduler.js";
-import {
-  loaderOptionsFromConfig,
-  logCacheErrors,
-  storeOptionsFromConfig,
-  usageSourceFromConfig,
-} from "./service/from-config.js";
-import { createUsageLoader } from "./service/usage-loader.js";
 import { boltLogger, createSlackApp } from "./slack/app.js";
 import { StoreError } from "./store/errors.js";
-import { openStore, type Store } from "./store/store.js";
 
 /*
  * `npm start`: the Slack app and, when configured, the morning digest. Configuration problems name
@@ -39,31 +32,18 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsFromEnv(process.env) });
-  const usage = usageSourceFromConfig(config, { workers: true });
-  const store = await openStoreOrExit(config, logger);
+  const runtime = await openRuntimeOrExit(config, logger);
+  const { loader, store } = runtime;
   logger.info({ store: store.database.location }, "store ready");
-  let lastApiSuccess: Date | null = null;
-  const loader = createUsageLoader({
-    source: usage.source,
-    fetchDay: usage.fetchDay,
-    cache: store.dayCache,
-    ...loaderOptionsFromConfig(config),
-    onDay: (event) => {
-      if (event.source === "api") lastApiSuccess = new Date();
-      logger.debug(event, "day loaded");
-    },
-    onCacheError: logCacheErrors(logger),
-  });
   let scheduler: Scheduler | undefined;
   const health: HealthState = {
     slackReady: () => slack.isReady(),
     store,
-    lastApiSuccess: () => lastApiSuccess,
+    lastApiSuccess: runtime.lastApiSuccess,
     nextDigest: () => scheduler?.nextRun() ?? null,
   };
   const slack = createSlackApp({
-    mode,
-    config,
+    ...slackAppOptionsFromConfig(config),
     loader,
     logger,
     userCache: store.userCache,
@@ -97,23 +77,10 @@ async function main(): Promise<void> {
         // The jobs claim with the deliverer's default limit, so "attempts left" means the same here.
         unfinished: (since) =>
           store.ledger.unfinished({ since, maxAttempts: DEFAULT_MAX_ATTEMPTS }),
-        run: async (date) => {
-          const deps = {
-            config,
-            store,
-            loader,
-            logger,
-            slack: jobs.slack,
-            directory: jobs.directory,
-          };
-          const digest = await runDigest({ date }, digestDeps(deps));
-          const alerting = alertsDeps(deps);
-          const alerts = alerting ? await runAlerts({ date }, alerting) : undefined;
-          return {
-            failed: digest.failed + (alerts?.failed ?? 0),
-            busy: digest.busy + (alerts?.busy ?? 0),
-          };
-        },
+        run: async (date) =>
+          leftForLater(
+            await runMorning({ date }, morningDeps({ config, store, loader, logger, ...jobs })),
+          ),
       })
     : undefined;
 
@@ -128,8 +95,7 @@ async function main(): Promise<void> {
     await scheduler?.stop();
     await healthServer?.close();
     await slack.stop().catch((err: unknown) => logger.warn({ err }, "error while stopping Slack"));
-    await usage.close();
-    await store.close();
+    await runtime.close();
     process.exit(0);
   };
   process.once("SIGTERM", () => void stop("SIGTERM"));
@@ -137,12 +103,13 @@ async function main(): Promise<void> {
 }
 
 /**
- * A store that cannot be opened (DATABASE_URL invalid or unreachable, DATA_DIR not writable) is
- * one clear line and exit 1, not a crash trace: those print the URL, password included.
+ * The runtime, or one clear line and exit 1 when its store cannot be opened (DATABASE_URL invalid
+ * or unreachable, DATA_DIR not writable), not a crash trace: those print the URL, password
+ * included.
  */
-async function openStoreOrExit(config: Config, logger: Logger): Promise<Store> {
+async function openRuntimeOrExit(config: Config, logger: Logger): Promise<StoreRuntime> {
   try {
-    return await openStore(storeOptionsFromConfig(config, logger));
+    return await openRuntime(config, { logger, workers: true, store: true });
   } catch (error) {
     // Without its store the app cannot keep its ledger's promises: exit for the orchestrator to
     // try again. (Once started, the store may come and go.)

@@ -2,7 +2,15 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { AnthropicApiError, describeAnthropicErrorInDetail } from "../anthropic/errors.js";
-import { ConfigError, loadConfig } from "../config.js";
+import { ConfigError, loadConfig } from "../app/config.js";
+import { renderChecks, runDoctor } from "../app/doctor.js";
+import { alertsDeps, digestDeps, jobSlack } from "../app/jobs.js";
+import {
+  loaderOptionsFromConfig,
+  logCacheErrors,
+  storeOptionsFromConfig,
+  usageSourceFromConfig,
+} from "../app/options.js";
 import { createLogger, scrub, secretsFromEnv } from "../log.js";
 import { renderOrgReport } from "../render/blocks/org-report.js";
 import { renderCsv } from "../render/csv.js";
@@ -10,22 +18,14 @@ import { renderJson } from "../render/json.js";
 import { renderText } from "../render/text.js";
 import { runAlerts } from "../schedule/alerts-job.js";
 import { localDate } from "../schedule/cron.js";
-import { alertsDeps, digestDeps, jobSlack } from "../schedule/digest-deps.js";
 import { type DigestSummary, runDigest } from "../schedule/digest-job.js";
 import { loadExport } from "../service/export.js";
-import {
-  loaderOptionsFromConfig,
-  logCacheErrors,
-  storeOptionsFromConfig,
-  usageSourceFromConfig,
-} from "../service/from-config.js";
 import { createUsageLoader } from "../service/usage-loader.js";
 import { createMemoryDayCache } from "../store/day-cache.js";
 import { StoreError } from "../store/errors.js";
 import { openStore, type Store } from "../store/store.js";
 import { PERIOD_FORMS, PeriodError, parsePeriod } from "../usage/periods.js";
 import { APP_NAME, APP_VERSION } from "../version.js";
-import { renderChecks, runDoctor } from "./doctor.js";
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;

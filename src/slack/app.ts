@@ -1,22 +1,32 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, type Logger as BoltLogger, LogLevel } from "@slack/bolt";
-import type { Config, SlackMode } from "../config.js";
-import { type HealthState, healthHandler } from "../health.js";
+import { type HealthState, healthHandler } from "../app/health.js";
 import type { Logger } from "../log.js";
-import { personalBudgetsFromConfig } from "../service/from-config.js";
 import type { UsageLoader } from "../service/usage-loader.js";
 import type { DeliveryLedger } from "../store/ledger.js";
+import type { PersonalBudgets } from "../usage/alerts.js";
 import { createAccessPolicy } from "./access.js";
-import type { DmPreferences, SlackContext } from "./context.js";
+import type { DmPreferences, ReportSettings, SlackContext } from "./context.js";
 import { createFileSender } from "./files.js";
 import { registerListeners } from "./index.js";
 import { dropReplays } from "./replays.js";
 import { createUserDirectory, type UserCache } from "./user-directory.js";
 
+/** How the app talks to Slack: Socket Mode (no public URL) or HTTP (signed requests on a port). */
+export type SlackMode =
+  | { mode: "socket"; botToken: string; appToken: string }
+  | { mode: "http"; botToken: string; signingSecret: string; port: number };
+
 export interface SlackAppOptions {
   mode: SlackMode;
-  config: Config;
+  reports: ReportSettings;
+  /** Who may see org-wide reports; with neither set, everyone in the workspace. */
+  access: { allowedUsers: readonly string[]; allowedUsergroup?: string | undefined };
+  /** Slack Web API base URL (tests). */
+  slackApiUrl?: string | undefined;
+  /** People's own monthly budgets: `me` and the Home tab show where they stand. */
+  personalBudgets?: PersonalBudgets | undefined;
   loader: UsageLoader;
   logger: Logger;
   now?: (() => Date) | undefined;
@@ -41,10 +51,8 @@ export interface SlackApp {
 }
 
 export function createSlackApp(options: SlackAppOptions): SlackApp {
-  const { mode, config, logger } = options;
-  const clientOptions = config.SLACK_API_URL
-    ? { slackApiUrl: withSlash(config.SLACK_API_URL) }
-    : {};
+  const { mode, logger } = options;
+  const clientOptions = options.slackApiUrl ? { slackApiUrl: withSlash(options.slackApiUrl) } : {};
   const common = { token: mode.botToken, logger: boltLogger(logger), clientOptions };
   const customRoutes = options.health
     ? [{ path: "/healthz", method: ["GET"], handler: healthHandler(options.health) }]
@@ -56,12 +64,12 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   let ready = false;
 
   const ctx: SlackContext = {
-    config,
+    reports: options.reports,
     loader: options.loader,
     logger,
     now: options.now ?? (() => new Date()),
     preferences: options.preferences,
-    personalBudgets: personalBudgetsFromConfig(config),
+    personalBudgets: options.personalBudgets,
     stillFetchingAfterMs: options.stillFetchingAfterMs,
     ledger: options.ledger,
     uploads: createFileSender(app.client),
@@ -74,8 +82,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     }),
     access: createAccessPolicy({
       client: app.client,
-      allowedUsers: config.ALLOWED_USERS,
-      allowedUsergroup: config.ALLOWED_USERGROUP,
+      allowedUsers: options.access.allowedUsers,
+      allowedUsergroup: options.access.allowedUsergroup,
       onError: (error) => logger.warn({ err: error }, "could not read the allowed user group"),
     }),
   };

@@ -1,4 +1,3 @@
-import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { UsageLoader } from "../service/usage-loader.js";
 import type { DeliveryLedger } from "../store/ledger.js";
@@ -7,9 +6,17 @@ import type { AccessPolicy } from "./access.js";
 import type { FileSender } from "./files.js";
 import type { UserDirectory } from "./user-directory.js";
 
+/** How reports read their periods (REPORT_TIMEZONE, MAX_PERIOD_DAYS). */
+export interface ReportSettings {
+  /** The zone that decides what "today" and "yesterday" mean. */
+  timeZone: string;
+  /** The longest period a report may cover. */
+  maxPeriodDays: number;
+}
+
 /** What every listener needs, built once by createSlackApp. */
 export interface SlackContext {
-  config: Pick<Config, "REPORT_TIMEZONE" | "MAX_PERIOD_DAYS">;
+  reports: ReportSettings;
   loader: UsageLoader;
   directory: UserDirectory;
   access: AccessPolicy;

@@ -116,7 +116,7 @@ export async function answerCommand(
       };
       const common = {
         now: ctx.now(),
-        timeZone: ctx.config.REPORT_TIMEZONE,
+        timeZone: ctx.reports.timeZone,
         share: options.share ? { value: JSON.stringify(share) } : undefined,
       };
       if (command.kind === "models") return renderModels(report, common);

@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createAdminClient } from "../../src/anthropic/client.js";
+import { loadConfig } from "../../src/app/config.js";
+import { digestDeps, jobSlack } from "../../src/app/jobs.js";
 import {
   EXIT_DELIVERIES_BUSY,
   EXIT_DELIVERIES_FAILED,
   EXIT_DELIVERIES_GAVE_UP,
   EXIT_OK,
 } from "../../src/cli/run.js";
-import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/log.js";
 import { createDeliverer, emptyCounts } from "../../src/schedule/deliver.js";
-import { digestDeps, jobSlack } from "../../src/schedule/digest-deps.js";
 import { runDigest } from "../../src/schedule/digest-job.js";
 import { createUsageLoader } from "../../src/service/usage-loader.js";
 import { createDeliveryClient, deliveryPolicy } from "../../src/slack/delivery-client.js";

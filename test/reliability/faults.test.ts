@@ -1,7 +1,8 @@
 import { WebClient } from "@slack/web-api";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAdminClient } from "../../src/anthropic/client.js";
-import { loadConfig, requireSlack } from "../../src/config.js";
+import { loadConfig, } from "../../src/app/config.js";
+import { slackAppOptionsFromConfig } from "../../src/app/options.js";
 import { createSyntheticOrg, mulberry32 } from "../../src/demo/synthetic-org.js";
 import { createLogger } from "../../src/log.js";
 import { reportToJson } from "../../src/render/json.js";
@@ -187,8 +188,7 @@ describe("slash command fuzz", () => {
     const client = createAdminClient({ adminKey: FAKE_ADMIN_KEY, baseUrl: server.url });
     const logs: string[] = [];
     const app = createSlackApp({
-      mode: requireSlack(config),
-      config,
+      ...slackAppOptionsFromConfig(config),
       loader: createUsageLoader({ source: client, now: () => now }),
       logger: createLogger({ sink: { write: (l) => logs.push(l) } }),
       now: () => now,

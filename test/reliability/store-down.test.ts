@@ -2,11 +2,11 @@ import { WebClient } from "@slack/web-api";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAdminClient } from "../../src/anthropic/client.js";
-import { loadConfig, requireSlack } from "../../src/config.js";
+import { loadConfig, } from "../../src/app/config.js";
+import { digestDeps } from "../../src/app/jobs.js";
+import { logCacheErrors, slackAppOptionsFromConfig } from "../../src/app/options.js";
 import { createLogger } from "../../src/log.js";
-import { digestDeps } from "../../src/schedule/digest-deps.js";
 import { runDigest } from "../../src/schedule/digest-job.js";
-import { logCacheErrors } from "../../src/service/from-config.js";
 import { createUsageLoader } from "../../src/service/usage-loader.js";
 import { createSlackApp } from "../../src/slack/app.js";
 import { createUserDirectory } from "../../src/slack/user-directory.js";
@@ -99,8 +99,7 @@ for (const dialect of TEST_DIALECTS) {
         PORT: "0",
       });
       const app = createSlackApp({
-        mode: requireSlack(config),
-        config,
+        ...slackAppOptionsFromConfig(config),
         loader,
         logger,
         now: () => now,

@@ -2,11 +2,11 @@ import type { ResourceLimits } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAdminClient } from "../../src/anthropic/client.js";
 import { AnthropicApiError } from "../../src/anthropic/errors.js";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/app/config.js";
+import { usageSourceFromConfig, workerResourceLimits } from "../../src/app/options.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import { reportToJson } from "../../src/render/json.js";
 import { fetchDay } from "../../src/service/day-fetch.js";
-import { usageSourceFromConfig, workerResourceLimits } from "../../src/service/from-config.js";
 import { createUsageLoader } from "../../src/service/usage-loader.js";
 import {
   createWorkerFetcher,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createAdminClient } from "../../src/anthropic/client.js";
-import { loadConfig, requireSlack } from "../../src/config.js";
+import { loadConfig, requireSlack } from "../../src/app/config.js";
+import { slackAppOptionsFromConfig } from "../../src/app/options.js";
 import { createLogger } from "../../src/log.js";
 import { createUsageLoader } from "../../src/service/usage-loader.js";
 import { createSlackApp, type SlackApp, type SlackAppOptions } from "../../src/slack/app.js";
@@ -127,8 +128,7 @@ async function start(
       now: () => now,
     });
     const app = createSlackApp({
-      mode: requireSlack(config),
-      config,
+      ...slackAppOptionsFromConfig(config),
       loader,
       logger,
       now: () => now,
@@ -836,8 +836,8 @@ describe("Socket Mode", () => {
       expect(mode.mode).toBe("socket");
       const client = createAdminClient({ adminKey: FAKE_ADMIN_KEY });
       const app = createSlackApp({
+        ...slackAppOptionsFromConfig(config),
         mode,
-        config,
         loader: createUsageLoader({ source: client }),
         logger: createLogger({ sink: { write: () => undefined } }),
       });

@@ -29,8 +29,8 @@ export function registerShareReportAction(app: App, ctx: SlackContext): void {
       }
       const command = shareCommand(action.value, {
         now: ctx.now(),
-        timeZone: ctx.config.REPORT_TIMEZONE,
-        maxDays: ctx.config.MAX_PERIOD_DAYS,
+        timeZone: ctx.reports.timeZone,
+        maxDays: ctx.reports.maxPeriodDays,
       });
       const key = shareKey(body, action);
       const claim = await claimShare(ctx, key, log);

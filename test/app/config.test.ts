@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError, configSchema, loadConfig, requireAdminKey } from "../src/config.js";
-import { configVariables, renderEnvExample } from "../src/config-docs.js";
-import { APP_VERSION } from "../src/version.js";
+import { ConfigError, configSchema, loadConfig, requireAdminKey } from "../../src/app/config.js";
+import { configVariables, renderEnvExample } from "../../src/app/config-docs.js";
+import { APP_VERSION } from "../../src/version.js";
 
 describe("loadConfig", () => {
   it("applies defaults when nothing is set", () => {
@@ -71,7 +71,7 @@ describe("loadConfig", () => {
   });
 
   it("every variable of the schema is in the README's table, with its default", () => {
-    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
     const rows = new Map(
       readme
         .split("\n")
@@ -87,7 +87,7 @@ describe("loadConfig", () => {
   });
 
   it(".env.example is generated from the schema and up to date", () => {
-    const example = readFileSync(new URL("../.env.example", import.meta.url), "utf8");
+    const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
     expect(example, "run: npm run --silent env:example > .env.example").toBe(renderEnvExample());
     for (const v of configVariables())
       expect(v.description, `${v.name} needs .describe()`).not.toBe("");
@@ -96,7 +96,7 @@ describe("loadConfig", () => {
 
 describe("version", () => {
   it("src/version.ts matches package.json", () => {
-    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
     expect(APP_VERSION).toBe(pkg.version);
   });
 });

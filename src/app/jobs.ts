@@ -1,7 +1,8 @@
 import type { Logger as SlackLogger, WebClient } from "@slack/web-api";
-import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
-import { personalBudgetsFromConfig } from "../service/from-config.js";
+import type { AlertsDeps } from "../schedule/alerts-job.js";
+import type { DigestDeps } from "../schedule/digest-job.js";
+import type { MorningDeps } from "../schedule/morning.js";
 import type { UsageLoader } from "../service/usage-loader.js";
 import { createDeliveryClient, createLookupClient } from "../slack/delivery-client.js";
 import {
@@ -12,10 +13,18 @@ import {
 } from "../slack/user-directory.js";
 import type { Store } from "../store/store.js";
 import { usdToCents } from "../usage/aggregate.js";
-import type { AlertsDeps } from "./alerts-job.js";
-import type { DigestDeps } from "./digest-job.js";
+import type { Config } from "./config.js";
+import { personalBudgetsFromConfig } from "./options.js";
 
-/** The digest job's dependencies from configuration (shared by `npm start` and the CLI). */
+/**
+ * The morning run's dependencies from configuration (shared by `npm start` and the CLI): posts
+ * through `slack` (absent in a dry run), people found through `directory`.
+ */
+export function morningDeps(input: Parameters<typeof digestDeps>[0]): MorningDeps {
+  return { digest: digestDeps(input), alerts: alertsDeps(input) };
+}
+
+/** The digest job's dependencies from configuration. */
 export function digestDeps(input: {
   config: Config;
   store: Store;
@@ -23,6 +32,7 @@ export function digestDeps(input: {
   logger: Logger;
   slack?: WebClient | undefined;
   directory?: UserDirectory | undefined;
+  now?: (() => Date) | undefined;
 }): DigestDeps {
   const { config, directory } = input;
   return {
@@ -33,6 +43,7 @@ export function digestDeps(input: {
     lookupUser: userIdLookup(directory),
     findUser: strictUserLookup(directory),
     logger: input.logger,
+    now: input.now,
     config: {
       channels: config.DIGEST_CHANNELS,
       dmMode: config.DM_SUMMARIES,
@@ -101,6 +112,7 @@ export function alertsDeps(input: Parameters<typeof digestDeps>[0]): AlertsDeps 
     slack: input.slack,
     lookupUser: userIdLookup(directory),
     logger: input.logger,
+    now: input.now,
     config: {
       channel: config.ALERT_CHANNEL,
       leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,

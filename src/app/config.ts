@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { DEFAULT_BASE_URL } from "./anthropic/client.js";
-import { isValidCron } from "./schedule/cron.js";
-import { DEFAULT_FETCH_CONCURRENCY } from "./service/usage-loader.js";
-import { DEFAULT_MAX_PERIOD_DAYS, isValidTimeZone } from "./usage/periods.js";
+import { DEFAULT_BASE_URL } from "../anthropic/client.js";
+import { isValidCron } from "../schedule/cron.js";
+import { DEFAULT_FETCH_CONCURRENCY } from "../service/usage-loader.js";
+import type { SlackMode } from "../slack/app.js";
+import { DEFAULT_MAX_PERIOD_DAYS, isValidTimeZone } from "../usage/periods.js";
 
 /*
  * One configuration, read from the environment once and validated by zod. An empty variable
@@ -227,10 +228,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return result.data;
 }
-
-export type SlackMode =
-  | { mode: "socket"; botToken: string; appToken: string }
-  | { mode: "http"; botToken: string; signingSecret: string; port: number };
 
 /** What the Slack app needs to start, or a ConfigError naming every missing variable. */
 export function requireSlack(config: Config): SlackMode {

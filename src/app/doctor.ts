@@ -1,12 +1,12 @@
 import { WebClient } from "@slack/web-api";
 import { createAdminClient } from "../anthropic/client.js";
 import { AnthropicApiError, describeAnthropicErrorInDetail } from "../anthropic/errors.js";
-import type { Config } from "../config.js";
-import { storeOptionsFromConfig } from "../service/from-config.js";
 import { requiredBotScopes } from "../slack/scopes.js";
 import { slackErrorCode } from "../slack/user-directory.js";
 import { openStore } from "../store/store.js";
 import { isoDay, shiftDay } from "../usage/periods.js";
+import type { Config } from "./config.js";
+import { storeOptionsFromConfig } from "./options.js";
 
 /*
  * `claude-usage doctor`: checks the configuration end to end, one real call each, and says how to

@@ -1,15 +1,16 @@
 import type { ResourceLimits } from "node:worker_threads";
 import { type AdminClient, createAdminClient, type UsageSource } from "../anthropic/client.js";
-import { type Config, requireAdminKey } from "../config.js";
 import { createSyntheticOrg } from "../demo/synthetic-org.js";
 import { createSyntheticSource } from "../demo/synthetic-source.js";
 import type { Logger } from "../log.js";
+import type { DayFetcher } from "../service/day-fetch.js";
+import type { UsageLoaderOptions } from "../service/usage-loader.js";
+import { createWorkerFetcher, type WorkerFetcher } from "../service/worker-fetcher.js";
+import type { SlackAppOptions } from "../slack/app.js";
 import type { StoreOptions } from "../store/store.js";
 import { usdToCents } from "../usage/aggregate.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
-import type { DayFetcher } from "./day-fetch.js";
-import type { UsageLoaderOptions } from "./usage-loader.js";
-import { createWorkerFetcher, type WorkerFetcher } from "./worker-fetcher.js";
+import { type Config, requireAdminKey, requireSlack } from "./config.js";
 
 export interface UsageFromConfig {
   source: UsageSource;
@@ -89,6 +90,19 @@ export function loaderOptionsFromConfig(
 export function logCacheErrors(logger: Logger): NonNullable<UsageLoaderOptions["onCacheError"]> {
   return (error, context) =>
     logger.warn({ err: error, ...context }, "day cache failed; the report goes on from the API");
+}
+
+/** The Slack app's settings from configuration (its clients and stores are the caller's). */
+export function slackAppOptionsFromConfig(
+  config: Config,
+): Pick<SlackAppOptions, "mode" | "reports" | "access" | "slackApiUrl" | "personalBudgets"> {
+  return {
+    mode: requireSlack(config),
+    reports: { timeZone: config.REPORT_TIMEZONE, maxPeriodDays: config.MAX_PERIOD_DAYS },
+    access: { allowedUsers: config.ALLOWED_USERS, allowedUsergroup: config.ALLOWED_USERGROUP },
+    slackApiUrl: config.SLACK_API_URL,
+    personalBudgets: personalBudgetsFromConfig(config),
+  };
 }
 
 /** BUDGET_USER_MONTHLY_USD and BUDGET_USER_OVERRIDES in cents (alerts, DMs, `/claude-usage me`). */

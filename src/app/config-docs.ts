@@ -34,7 +34,7 @@ export function configVariables(): ConfigVariable[] {
 export function renderEnvExample(): string {
   const lines = [
     "# claude-usage configuration. Copy to .env (never commit it) or set in your environment.",
-    "# Generated from src/config.ts: `npm run --silent env:example > .env.example`.",
+    "# Generated from src/app/config.ts: `npm run --silent env:example > .env.example`.",
     "",
   ];
   for (const v of configVariables()) {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
-import type { Database } from "./store/database.js";
+import type { Database } from "../store/database.js";
 
 /*
  * Readiness for orchestrators and people: GET /healthz answers 200 when the app can do its job,

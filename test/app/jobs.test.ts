@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/app/config.js";
+import { alertsDeps, digestDeps } from "../../src/app/jobs.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import { createSyntheticSource } from "../../src/demo/synthetic-source.js";
 import { createLogger } from "../../src/log.js";
-import { alertsDeps, digestDeps } from "../../src/schedule/digest-deps.js";
 import { createUsageLoader } from "../../src/service/usage-loader.js";
 import { type TestStoreHandle, testDatabase } from "../support/stores.js";
 

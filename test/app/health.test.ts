@@ -1,8 +1,8 @@
 import { createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { checkHealth, startHealthServer } from "../src/health.js";
-import { openDatabase } from "../src/store/database.js";
-import { type TestStoreHandle, testDatabase } from "./support/stores.js";
+import { checkHealth, startHealthServer } from "../../src/app/health.js";
+import { openDatabase } from "../../src/store/database.js";
+import { type TestStoreHandle, testDatabase } from "../support/stores.js";
 
 let handle: TestStoreHandle | undefined;
 afterEach(async () => {

@@ -1,0 +1,94 @@
+import type { Logger } from "../log.js";
+import {
+  createUsageLoader,
+  type UsageLoader,
+  type UsageLoaderOptions,
+} from "../service/usage-loader.js";
+import { createMemoryDayCache } from "../store/day-cache.js";
+import { openStore, type Store } from "../store/store.js";
+import type { Config } from "./config.js";
+import {
+  loaderOptionsFromConfig,
+  logCacheErrors,
+  storeOptionsFromConfig,
+  type UsageFromConfig,
+  usageSourceFromConfig,
+} from "./options.js";
+
+/*
+ * The composition root: what a process needs — where usage comes from, the store, the loader —
+ * built from the configuration in one place and closed in one place. `npm start`, every CLI
+ * command and the benchmark open one; nothing below src/app/ reads the configuration.
+ */
+
+export interface RuntimeOptions {
+  logger: Logger;
+  /** The built-in synthetic organisation instead of the Admin API. */
+  demo?: boolean | undefined;
+  /** Fetch days in FETCH_WORKERS worker threads (the Slack app keeps its main thread free). */
+  workers?: boolean | undefined;
+  /** Open the store (ledger, day cache, preferences); without it, days are cached in memory. */
+  store?: boolean | undefined;
+  now?: (() => Date) | undefined;
+  /** Told of every day loaded (the CLI's progress line). */
+  onDay?: UsageLoaderOptions["onDay"];
+}
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  usage: UsageFromConfig;
+  /** Present when opened with `store: true`. */
+  store: Store | undefined;
+  loader: UsageLoader;
+  /** When a day last came from the API without error (for /healthz and doctor). */
+  lastApiSuccess(): Date | null;
+  close(): Promise<void>;
+}
+
+/** A runtime opened with its store. */
+export type StoreRuntime = Runtime & { store: Store };
+
+/** Throws ConfigError (a missing admin key) or StoreError (a store that cannot be opened). */
+export async function openRuntime(
+  config: Config,
+  options: RuntimeOptions & { store: true },
+): Promise<StoreRuntime>;
+export async function openRuntime(config: Config, options: RuntimeOptions): Promise<Runtime>;
+export async function openRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
+  const { logger } = options;
+  const usage = usageSourceFromConfig(config, options);
+  let store: Store | undefined;
+  try {
+    store = options.store ? await openStore(storeOptionsFromConfig(config, logger)) : undefined;
+  } catch (error) {
+    await usage.close();
+    throw error;
+  }
+  let lastApiSuccess: Date | null = null;
+  const loader = createUsageLoader({
+    source: usage.source,
+    fetchDay: usage.fetchDay,
+    cache: store?.dayCache ?? createMemoryDayCache(),
+    ...loaderOptionsFromConfig(config),
+    now: options.now,
+    onDay: (event) => {
+      if (event.source === "api") lastApiSuccess = new Date();
+      logger.debug(event, "day loaded");
+      options.onDay?.(event);
+    },
+    onCacheError: logCacheErrors(logger),
+  });
+  return {
+    config,
+    logger,
+    usage,
+    store,
+    loader,
+    lastApiSuccess: () => lastApiSuccess,
+    async close() {
+      await usage.close();
+      await store?.close();
+    },
+  };
+}
