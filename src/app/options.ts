@@ -95,10 +95,10 @@ export function logCacheErrors(logger: Logger): NonNullable<UsageLoaderOptions["
 /** The Slack app's settings from configuration (its clients and stores are the caller's). */
 export function slackAppOptionsFromConfig(
   config: Config,
-): Pick<SlackAppOptions, "mode" | "reports" | "access" | "slackApiUrl" | "personalBudgets"> {
+): Pick<SlackAppOptions, "mode" | "periods" | "access" | "slackApiUrl" | "personalBudgets"> {
   return {
     mode: requireSlack(config),
-    reports: { timeZone: config.REPORT_TIMEZONE, maxPeriodDays: config.MAX_PERIOD_DAYS },
+    periods: { timeZone: config.REPORT_TIMEZONE, maxPeriodDays: config.MAX_PERIOD_DAYS },
     access: { allowedUsers: config.ALLOWED_USERS, allowedUsergroup: config.ALLOWED_USERGROUP },
     slackApiUrl: config.SLACK_API_URL,
     personalBudgets: personalBudgetsFromConfig(config),

@@ -9,19 +9,17 @@ import {
 } from "../render/blocks/alerts.js";
 import type { SlackMessage } from "../render/blocks/limits.js";
 import { escapeMrkdwn } from "../render/blocks/limits.js";
+import { findSpikes } from "../reports/spikes.js";
 import type { UsageLoader } from "../service/usage-loader.js";
 import { mentionsFor } from "../slack/mentions.js";
 import type { DeliveryKey, DeliveryLedger } from "../store/ledger.js";
-import { microsToCents } from "../usage/aggregate.js";
 import {
   budgetStatus,
   hasPersonalBudgets,
   type PersonalBudgetStatus,
   type PersonalBudgets,
   personalBudgetsCrossed,
-  type Spike,
   type SpikeRule,
-  spikeOf,
 } from "../usage/alerts.js";
 import { monthToDate, shiftDay } from "../usage/periods.js";
 import type { ActorRow } from "../usage/report.js";
@@ -201,36 +199,12 @@ export async function runAlerts(
   }
 
   // Spikes: yesterday against the trailing days before it, per person and for the org.
-  const days = Array.from({ length: config.spike.trailingDays + 1 }, (_, i) =>
-    shiftDay(yesterday, -i),
-  );
-  const perDay = await Promise.all(days.map((day) => deps.loader.loadDays([day])));
-  const [target, ...trailing] = perDay;
-  if (target) {
-    const spikes: Spike[] = [];
-    const org = spikeOf(
-      "org",
-      "the org",
-      microsToCents(target.totals.costMicros),
-      trailing.map((d) => microsToCents(d.totals.costMicros)),
-      config.spike,
-    );
-    if (org) spikes.push(org);
-    for (const actor of target.actors.values()) {
-      const history = trailing.map((d) => microsToCents(d.actors.get(actor.key)?.costMicros ?? 0));
-      const spike = spikeOf(
-        actor.key,
-        actor.name,
-        microsToCents(actor.costMicros),
-        history,
-        config.spike,
-      );
-      if (spike) spikes.push(spike);
-    }
-    const spiking = [...target.actors.values()].filter((a) => spikes.some((s) => s.key === a.key));
+  const { spikes, day } = await findSpikes(deps.loader, yesterday, config.spike);
+  if (day) {
+    const spiking = [...day.actors.values()].filter((a) => spikes.some((s) => s.key === a.key));
     const mention = await mentionsFor(spiking, deps.lookupUser);
     for (const spike of spikes) {
-      const actor = target.actors.get(spike.key);
+      const actor = day.actors.get(spike.key);
       const who =
         spike.key === "org"
           ? "the whole org"

@@ -3,7 +3,6 @@ import type { WebClient } from "@slack/web-api";
 import pLimit from "p-limit";
 import { type Logger, newReferenceId } from "../log.js";
 import {
-  type MonthToDate,
   type PersonalRenderOptions,
   type ReportRenderOptions,
   renderOrgReport,
@@ -11,15 +10,16 @@ import {
   type SlackMessage,
 } from "../render/blocks/index.js";
 import { type RenderedChart, renderCharts } from "../render/charts/index.js";
-import { budgetStandings } from "../service/budgets.js";
+import { budgetStandings } from "../reports/budgets.js";
+import { monthSoFar, monthsToDate } from "../reports/month-to-date.js";
 import type { UsageLoader } from "../service/usage-loader.js";
 import { classifySlackFailure } from "../slack/delivery-client.js";
 import { chartFiles, type FileToSend } from "../slack/files.js";
 import { mentionsFor } from "../slack/mentions.js";
 import { type DeliveryKey, type DeliveryLedger, deliveryKey } from "../store/ledger.js";
 import type { Preferences } from "../store/store.js";
-import { budgetStatus, type PersonalBudgets } from "../usage/alerts.js";
-import { monthToDate, periodBetween, shiftDay } from "../usage/periods.js";
+import type { PersonalBudgets } from "../usage/alerts.js";
+import { periodBetween, shiftDay } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
 import {
   createDeliverer,
@@ -103,22 +103,6 @@ const defaultRenderers: DigestRenderers = {
   charts: (report) => renderCharts(report),
 };
 
-/** Month-to-date spend through `through`, and its pace. */
-function monthSoFar(
-  report: UsageReport,
-  through: string,
-  budgetCents: number | undefined,
-): MonthToDate {
-  const status = budgetStatus(report.totals.costCents, budgetCents ?? 0, through);
-  return {
-    month: status.month,
-    through,
-    spentCents: status.spentCents,
-    projectedCents: status.projectedCents,
-    budgetCents,
-  };
-}
-
 /** Charts, or none when they cannot be drawn here (the report still goes out). */
 async function chartsFor(
   report: UsageReport,
@@ -175,17 +159,8 @@ export async function runDigest(
   // Channel digests.
   const plans = plannedDigests(options.date, config);
   const reports = new Map<string, UsageReport>();
-  // The month so far serves the daily digest's line and the DMs' budget lines: loaded once (its
-  // days are mostly cached by then; merging them is what would be repeated).
-  const months = new Map<string, Promise<UsageReport>>();
-  const monthThrough = (through: string) => {
-    let month = months.get(through);
-    if (!month) {
-      month = deps.loader.loadReport(monthToDate(through), { compare: false });
-      months.set(through, month);
-    }
-    return month;
-  };
+  // The month so far serves the daily digest's line and the DMs' budget lines: loaded once.
+  const monthThrough = monthsToDate(deps.loader);
   // Every report first; then the posts, each channel in its own lane so that one slow or failing
   // channel holds up neither the others nor the DMs.
   const digests: { plan: (typeof plans)[number]; message: SlackMessage; charts: FileToSend[] }[] =

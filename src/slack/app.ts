@@ -7,7 +7,7 @@ import type { UsageLoader } from "../service/usage-loader.js";
 import type { DeliveryLedger } from "../store/ledger.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
 import { createAccessPolicy } from "./access.js";
-import type { DmPreferences, ReportSettings, SlackContext } from "./context.js";
+import type { DmPreferences, PeriodSettings, SlackContext } from "./context.js";
 import { createFileSender } from "./files.js";
 import { registerListeners } from "./index.js";
 import { dropReplays } from "./replays.js";
@@ -20,7 +20,7 @@ export type SlackMode =
 
 export interface SlackAppOptions {
   mode: SlackMode;
-  reports: ReportSettings;
+  periods: PeriodSettings;
   /** Who may see org-wide reports; with neither set, everyone in the workspace. */
   access: { allowedUsers: readonly string[]; allowedUsergroup?: string | undefined };
   /** Slack Web API base URL (tests). */
@@ -64,7 +64,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   let ready = false;
 
   const ctx: SlackContext = {
-    reports: options.reports,
+    periods: options.periods,
     loader: options.loader,
     logger,
     now: options.now ?? (() => new Date()),

@@ -7,7 +7,7 @@ import type { FileSender } from "./files.js";
 import type { UserDirectory } from "./user-directory.js";
 
 /** How reports read their periods (REPORT_TIMEZONE, MAX_PERIOD_DAYS). */
-export interface ReportSettings {
+export interface PeriodSettings {
   /** The zone that decides what "today" and "yesterday" mean. */
   timeZone: string;
   /** The longest period a report may cover. */
@@ -16,7 +16,7 @@ export interface ReportSettings {
 
 /** What every listener needs, built once by createSlackApp. */
 export interface SlackContext {
-  reports: ReportSettings;
+  periods: PeriodSettings;
   loader: UsageLoader;
   directory: UserDirectory;
   access: AccessPolicy;

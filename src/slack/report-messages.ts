@@ -13,8 +13,8 @@ import {
 } from "../render/blocks/index.js";
 import { renderCharts } from "../render/charts/index.js";
 import { formatDateSpan } from "../render/format.js";
-import { budgetStandings } from "../service/budgets.js";
-import { loadExport } from "../service/export.js";
+import { budgetStandings } from "../reports/budgets.js";
+import { loadExport } from "../reports/export.js";
 import { StoreError } from "../store/errors.js";
 import type { BudgetStatus } from "../usage/alerts.js";
 import { isoDay, shiftDay } from "../usage/periods.js";
@@ -116,7 +116,7 @@ export async function answerCommand(
       };
       const common = {
         now: ctx.now(),
-        timeZone: ctx.reports.timeZone,
+        timeZone: ctx.periods.timeZone,
         share: options.share ? { value: JSON.stringify(share) } : undefined,
       };
       if (command.kind === "models") return renderModels(report, common);

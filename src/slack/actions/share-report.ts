@@ -29,8 +29,8 @@ export function registerShareReportAction(app: App, ctx: SlackContext): void {
       }
       const command = shareCommand(action.value, {
         now: ctx.now(),
-        timeZone: ctx.reports.timeZone,
-        maxDays: ctx.reports.maxPeriodDays,
+        timeZone: ctx.periods.timeZone,
+        maxDays: ctx.periods.maxPeriodDays,
       });
       const key = shareKey(body, action);
       const claim = await claimShare(ctx, key, log);

@@ -24,8 +24,8 @@ export function registerClaudeUsageCommand(app: App, ctx: SlackContext): void {
       try {
         parsed = parseCommand(text, {
           now: ctx.now(),
-          timeZone: ctx.reports.timeZone,
-          maxDays: ctx.reports.maxPeriodDays,
+          timeZone: ctx.periods.timeZone,
+          maxDays: ctx.periods.maxPeriodDays,
         });
         const message = await answerCommand(parsed, command.user_id, ctx, { share: true });
         ctx.logger.info({ ...log, kind: parsed.kind }, "slash command answered");

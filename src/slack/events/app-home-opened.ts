@@ -22,7 +22,7 @@ export function registerAppHomeOpened(app: App, ctx: SlackContext): void {
 
 export async function homeBlocks(userId: string, ctx: SlackContext): Promise<KnownBlock[]> {
   const now = ctx.now();
-  const period = parsePeriod("last 7 days", { now, timeZone: ctx.reports.timeZone });
+  const period = parsePeriod("last 7 days", { now, timeZone: ctx.periods.timeZone });
   const [email, allowed] = await Promise.all([
     ctx.directory.emailOf(userId),
     ctx.access.canSeeOrg(userId),
@@ -48,7 +48,7 @@ export async function homeBlocks(userId: string, ctx: SlackContext): Promise<Kno
   if (allowed) {
     blocks.push(
       { type: "divider" },
-      ...renderOrgReport(report, { now, timeZone: ctx.reports.timeZone, top: 10 }).blocks,
+      ...renderOrgReport(report, { now, timeZone: ctx.periods.timeZone, top: 10 }).blocks,
     );
   }
   blocks.push({

@@ -1,9 +1,9 @@
 import { type ExportFile, exportComment, renderExport } from "../render/export.js";
+import type { UsageLoader } from "../service/usage-loader.js";
 import { actorDays } from "../usage/actor-days.js";
 import { mergeCompact } from "../usage/compact.js";
 import type { Period } from "../usage/periods.js";
 import { buildReport } from "../usage/report.js";
-import type { UsageLoader } from "./usage-loader.js";
 
 /** The export of a period: its day parts fetched once, for both the detail and the summary. */
 export async function loadExport(

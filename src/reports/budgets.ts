@@ -1,3 +1,4 @@
+import type { UsageLoader } from "../service/usage-loader.js";
 import {
   type BudgetStatus,
   budgetStatus,
@@ -8,7 +9,6 @@ import {
 } from "../usage/alerts.js";
 import { monthToDate } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
-import type { UsageLoader } from "./usage-loader.js";
 
 type Actor = { key: string; type: string };
 
