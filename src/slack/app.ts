@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { App, type Logger as BoltLogger, LogLevel } from "@slack/bolt";
 import { type HealthState, healthHandler } from "../app/health.js";
 import type { Logger } from "../log.js";
+import { createReports } from "../reports/index.js";
 import type { UsageLoader } from "../service/usage-loader.js";
 import type { DeliveryLedger } from "../store/ledger.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
@@ -65,11 +66,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 
   const ctx: SlackContext = {
     periods: options.periods,
-    loader: options.loader,
+    reports: createReports({
+      loader: options.loader,
+      personalBudgets: options.personalBudgets,
+      now: options.now,
+    }),
     logger,
     now: options.now ?? (() => new Date()),
     preferences: options.preferences,
-    personalBudgets: options.personalBudgets,
     stillFetchingAfterMs: options.stillFetchingAfterMs,
     ledger: options.ledger,
     uploads: createFileSender(app.client),

@@ -1,7 +1,6 @@
 import type { Logger } from "../log.js";
-import type { UsageLoader } from "../service/usage-loader.js";
+import type { Reports } from "../reports/index.js";
 import type { DeliveryLedger } from "../store/ledger.js";
-import type { PersonalBudgets } from "../usage/alerts.js";
 import type { AccessPolicy } from "./access.js";
 import type { FileSender } from "./files.js";
 import type { UserDirectory } from "./user-directory.js";
@@ -17,7 +16,8 @@ export interface PeriodSettings {
 /** What every listener needs, built once by createSlackApp. */
 export interface SlackContext {
   periods: PeriodSettings;
-  loader: UsageLoader;
+  /** Every report the listeners answer with. */
+  reports: Reports;
   directory: UserDirectory;
   access: AccessPolicy;
   logger: Logger;
@@ -26,8 +26,6 @@ export interface SlackContext {
   uploads?: FileSender | undefined;
   /** DM preferences, when the store is configured (the digest feature). */
   preferences?: DmPreferences | undefined;
-  /** People's own monthly budgets: `me` and the Home tab show where they stand. */
-  personalBudgets?: PersonalBudgets | undefined;
   /** A slow answer is preceded by a "still fetching" note after this long (default 3 s). */
   stillFetchingAfterMs?: number | undefined;
   /** When the store is configured: Share claims its post here, so replicas post a click once. */

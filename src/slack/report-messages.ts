@@ -6,18 +6,13 @@ import {
   renderHelp,
   renderLeaderboard,
   renderModels,
-  renderNotAllowed,
   renderOrgReport,
   renderPersonalReport,
   type SlackMessage,
 } from "../render/blocks/index.js";
 import { renderCharts } from "../render/charts/index.js";
 import { formatDateSpan } from "../render/format.js";
-import { budgetStandings } from "../reports/budgets.js";
-import { loadExport } from "../reports/export.js";
 import { StoreError } from "../store/errors.js";
-import type { BudgetStatus } from "../usage/alerts.js";
-import { isoDay, shiftDay } from "../usage/periods.js";
 import { LEADERBOARD_METRICS, leaderboard } from "../usage/report.js";
 import type { UsageCommand } from "./commands/parse-command.js";
 import type { SlackContext } from "./context.js";
@@ -72,29 +67,24 @@ export async function answerCommand(
           "I couldn't find the email of your Slack account, which is how Anthropic knows you. (The app needs the users:read.email scope.)",
         );
       }
-      const [report, budget] = await Promise.all([
-        ctx.loader.loadReport(command.period),
-        budgetOfPerson(email, ctx),
-      ]);
-      return renderPersonalReport(report, `user:${email}`, {
+      const mine = await ctx.reports.personal(email, command.period);
+      return renderPersonalReport(mine.report, mine.actorKey, {
         now: ctx.now(),
         lookedUpAs: email,
-        budget,
+        budget: mine.budget,
       });
     }
     case "export": {
-      if (!(await ctx.access.canSeeOrg(userId))) return renderNotAllowed(COMMAND);
       if (!ctx.uploads) return plain("Exports are not set up on this installation.");
-      const { files, comment } = await loadExport(ctx.loader, command.period, { now: ctx.now() });
+      const { files, comment } = await ctx.reports.export(command.period);
       await ctx.uploads.toUser(userId, files, comment);
       return plain(
         `:inbox_tray: Sent you the export for ${formatDateSpan(command.period)} (UTC) in a DM: two CSV files, one row per person and day, and a summary per person.`,
       );
     }
     case "chart": {
-      if (!(await ctx.access.canSeeOrg(userId))) return renderNotAllowed(COMMAND);
       if (!ctx.uploads) return plain("Charts are not set up on this installation.");
-      const report = await ctx.loader.loadReport(command.period, { compare: false });
+      const report = await ctx.reports.org(command.period, { compare: false });
       await ctx.uploads.toUser(
         userId,
         chartFiles(await renderCharts(report)),
@@ -107,8 +97,7 @@ export async function answerCommand(
     case "org":
     case "top":
     case "models": {
-      if (!(await ctx.access.canSeeOrg(userId))) return renderNotAllowed(COMMAND);
-      const report = await ctx.loader.loadReport(command.period);
+      const report = await ctx.reports.org(command.period);
       const share: ShareValue = {
         kind: command.kind,
         metric: command.kind === "top" ? command.metric : undefined,
@@ -199,15 +188,4 @@ function storeFailure(error: StoreError, retry: string, ctx: SlackContext): Slac
 
 function plain(text: string): SlackMessage {
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
-}
-
-/** A person's standing against their own monthly budget, through yesterday (UTC), if they have one. */
-export async function budgetOfPerson(
-  email: string,
-  ctx: SlackContext,
-): Promise<BudgetStatus | undefined> {
-  const me = { key: `user:${email}`, type: "user" };
-  const through = shiftDay(isoDay(ctx.now()), -1);
-  const standing = await budgetStandings(ctx.loader, through, ctx.personalBudgets, { for: [me] });
-  return standing(me);
 }

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { App, BlockButtonAction, ButtonAction } from "@slack/bolt";
-import { renderNotAllowed } from "../../render/blocks/index.js";
+import type { App, BlockButtonAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { clip, escapeMrkdwn, type SlackMessage } from "../../render/blocks/limits.js";
 import { SHARE_ACTION_ID } from "../../render/blocks/org-report.js";
 import { type ClaimResult, type DeliveryKey, deliveryKey } from "../../store/ledger.js";
 import { PeriodError, type PeriodOptions, parsePeriod } from "../../usage/periods.js";
 import type { UsageCommand } from "../commands/parse-command.js";
 import type { SlackContext } from "../context.js";
+import { ackFirst, orgAccessOnly } from "../middleware.js";
 import { answerCommand, COMMAND, failureMessage, shareValueSchema } from "../report-messages.js";
 
 /**
@@ -14,19 +14,24 @@ import { answerCommand, COMMAND, failureMessage, shareValueSchema } from "../rep
  * (no extra scope, works wherever the command was used). Same access rule as the command.
  */
 export function registerShareReportAction(app: App, ctx: SlackContext): void {
-  app.action<BlockButtonAction>(SHARE_ACTION_ID, async ({ ack, body, action, respond }) => {
-    await ack();
+  app.action<BlockButtonAction>(
+    SHARE_ACTION_ID,
+    ackFirst,
+    orgAccessOnly<SlackActionMiddlewareArgs<BlockButtonAction>>(ctx),
+    shareReport(ctx),
+  );
+}
+
+/** The Share button's listener, once acknowledged and allowed: rebuild the report, post it once. */
+export function shareReport(ctx: SlackContext) {
+  return async ({
+    body,
+    action,
+    respond,
+  }: Pick<SlackActionMiddlewareArgs<BlockButtonAction>, "body" | "action" | "respond">) => {
     const userId = body.user.id;
     const log = { user: userId, action: SHARE_ACTION_ID };
     try {
-      if (!(await ctx.access.canSeeOrg(userId))) {
-        await respond({
-          response_type: "ephemeral",
-          replace_original: false,
-          ...renderNotAllowed(COMMAND),
-        });
-        return;
-      }
       const command = shareCommand(action.value, {
         now: ctx.now(),
         timeZone: ctx.periods.timeZone,
@@ -59,7 +64,7 @@ export function registerShareReportAction(app: App, ctx: SlackContext): void {
           : failureMessage(error, ctx, log);
       await respond({ response_type: "ephemeral", replace_original: false, ...reply });
     }
-  });
+  };
 }
 
 /** Long enough that a replay (Bolt accepts requests up to five minutes old) finds the claim. */

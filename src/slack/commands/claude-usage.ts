@@ -1,11 +1,12 @@
-import type { App } from "@slack/bolt";
+import type { App, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { newReferenceId } from "../../log.js";
 import type { SlackMessage } from "../../render/blocks/limits.js";
 import { formatDateSpan } from "../../render/format.js";
 import type { SlackContext } from "../context.js";
+import { ackFirst, orgAccessOnly } from "../middleware.js";
 import { respondWithProgress, STILL_FETCHING_AFTER_MS } from "../progress.js";
 import { answerCommand, COMMAND, failureMessage } from "../report-messages.js";
-import { parseCommand, type UsageCommand } from "./parse-command.js";
+import { needsOrgAccess, parseCommand, type UsageCommand } from "./parse-command.js";
 
 /**
  * `/claude-usage`: ack at once (Slack allows 3 s; a cold 30-day report takes longer), then
@@ -13,20 +14,39 @@ import { parseCommand, type UsageCommand } from "./parse-command.js";
  * Replies are ephemeral; the Share button makes them public.
  */
 export function registerClaudeUsageCommand(app: App, ctx: SlackContext): void {
-  app.command(COMMAND, async ({ command, ack, respond }) => {
-    await ack();
-    // Slack may leave `text` out of the body when nothing was typed.
+  app.command(
+    COMMAND,
+    ackFirst,
+    orgAccessOnly<SlackCommandMiddlewareArgs>(ctx, ({ command }) =>
+      needsOrgAccess(parseSlashText(command.text, ctx)),
+    ),
+    answerSlashCommand(ctx),
+  );
+}
+
+/** What was asked, read on the report calendar; anything unreadable becomes help. */
+function parseSlashText(text: string | undefined, ctx: SlackContext): UsageCommand {
+  // Slack may leave `text` out of the body when nothing was typed.
+  return parseCommand(text ?? "", {
+    now: ctx.now(),
+    timeZone: ctx.periods.timeZone,
+    maxDays: ctx.periods.maxPeriodDays,
+  });
+}
+
+/** The command's listener, once acknowledged and allowed: parse, answer, respond. */
+export function answerSlashCommand(ctx: SlackContext) {
+  return async ({
+    command,
+    respond,
+  }: Pick<SlackCommandMiddlewareArgs, "command" | "respond">): Promise<void> => {
     const text = command.text ?? "";
     // Every command gets a reference id, in its log lines and in any error reply.
     const log = { ref: newReferenceId(), user: command.user_id, text: text.slice(0, 200) };
     let parsed: UsageCommand | undefined;
     const answer = (async (): Promise<SlackMessage> => {
       try {
-        parsed = parseCommand(text, {
-          now: ctx.now(),
-          timeZone: ctx.periods.timeZone,
-          maxDays: ctx.periods.maxPeriodDays,
-        });
+        parsed = parseSlashText(text, ctx);
         const message = await answerCommand(parsed, command.user_id, ctx, { share: true });
         ctx.logger.info({ ...log, kind: parsed.kind }, "slash command answered");
         return message;
@@ -39,7 +59,7 @@ export function registerClaudeUsageCommand(app: App, ctx: SlackContext): void {
       note: () => stillFetching(parsed),
       onNoteError: (error) => ctx.logger.warn({ ...log, err: error }, "could not post the note"),
     });
-  });
+  };
 }
 
 function stillFetching(command: UsageCommand | undefined): SlackMessage {

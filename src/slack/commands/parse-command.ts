@@ -47,6 +47,19 @@ const SUBCOMMANDS = new Map<string, string>([
   ["top", "top"],
 ]);
 
+/** Whether answering shows org-wide numbers (costs, leaderboards): the access rule's question. */
+export function needsOrgAccess(command: UsageCommand): boolean {
+  return ORG_KINDS.has(command.kind);
+}
+
+const ORG_KINDS: ReadonlySet<UsageCommand["kind"]> = new Set([
+  "org",
+  "top",
+  "models",
+  "export",
+  "chart",
+]);
+
 export function parseCommand(input: string, options: PeriodOptions): UsageCommand {
   const text = input.normalize("NFKC").trim().replace(/\s+/g, " ");
   if (text.length > MAX_INPUT)

@@ -3,7 +3,7 @@ import type { KnownBlock } from "@slack/web-api";
 import { renderOrgReport, renderPersonalReport } from "../../render/blocks/index.js";
 import { parsePeriod } from "../../usage/periods.js";
 import type { SlackContext } from "../context.js";
-import { budgetOfPerson, COMMAND, failureMessage } from "../report-messages.js";
+import { COMMAND, failureMessage } from "../report-messages.js";
 
 /** The Home tab: the viewer's last 7 days and, for those allowed, the org's. */
 export function registerAppHomeOpened(app: App, ctx: SlackContext): void {
@@ -28,8 +28,8 @@ export async function homeBlocks(userId: string, ctx: SlackContext): Promise<Kno
     ctx.access.canSeeOrg(userId),
   ]);
   const [report, budget] = await Promise.all([
-    ctx.loader.loadReport(period),
-    email ? budgetOfPerson(email, ctx) : undefined,
+    ctx.reports.org(period),
+    email ? ctx.reports.budgetOf(email) : undefined,
   ]);
   const blocks: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: "Your Claude Code week" } },

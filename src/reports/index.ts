@@ -1,0 +1,63 @@
+import type { ExportFile } from "../render/export.js";
+import type { UsageLoader } from "../service/usage-loader.js";
+import type { BudgetStatus, PersonalBudgets } from "../usage/alerts.js";
+import { isoDay, type Period, shiftDay } from "../usage/periods.js";
+import type { UsageReport } from "../usage/report.js";
+import { budgetStandings } from "./budgets.js";
+import { loadExport } from "./export.js";
+
+/*
+ * The use cases every surface shares — the slash command, the Share button, the Home tab, the CLI —
+ * so that each says the same thing: load, compute, and hand a renderer what it shows. No Slack
+ * here; who may see what is the caller's rule.
+ */
+
+export interface PersonalReport {
+  /** The whole org's period (the person's rank and share are read from it). */
+  report: UsageReport;
+  /** The person's actor key in it. */
+  actorKey: string;
+  email: string;
+  /** Where they stand against their own monthly budget, when they have one. */
+  budget: BudgetStatus | undefined;
+}
+
+export interface Reports {
+  /** The org's period, compared with the period before unless `compare: false`. */
+  org(period: Period, options?: { compare?: boolean }): Promise<UsageReport>;
+  /** One person's period, and where they stand against their own budget. */
+  personal(email: string, period: Period): Promise<PersonalReport>;
+  /** Where a person stands against their monthly budget through yesterday (UTC), if they have one. */
+  budgetOf(email: string): Promise<BudgetStatus | undefined>;
+  /** The CSV export of a period: one row per person and day, and a summary per person. */
+  export(period: Period): Promise<{ files: ExportFile[]; comment: string }>;
+}
+
+export interface ReportsOptions {
+  loader: UsageLoader;
+  /** People's own monthly budgets (BUDGET_USER_MONTHLY_USD, BUDGET_USER_OVERRIDES). */
+  personalBudgets?: PersonalBudgets | undefined;
+  now?: (() => Date) | undefined;
+}
+
+export function createReports(options: ReportsOptions): Reports {
+  const { loader } = options;
+  const now = options.now ?? (() => new Date());
+
+  async function budgetOf(email: string): Promise<BudgetStatus | undefined> {
+    const me = { key: `user:${email}`, type: "user" };
+    const through = shiftDay(isoDay(now()), -1);
+    const standing = await budgetStandings(loader, through, options.personalBudgets, { for: [me] });
+    return standing(me);
+  }
+
+  return {
+    org: (period, { compare = true } = {}) => loader.loadReport(period, { compare }),
+    budgetOf,
+    async personal(email, period) {
+      const [report, budget] = await Promise.all([loader.loadReport(period), budgetOf(email)]);
+      return { report, actorKey: `user:${email}`, email, budget };
+    },
+    export: (period) => loadExport(loader, period, { now: now() }),
+  };
+}
