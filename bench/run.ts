@@ -6,7 +6,7 @@ import { build } from "esbuild";
 import { MAX_PAGE_SIZE } from "../src/anthropic/client.js";
 import { configSchema } from "../src/app/config.js";
 import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
-import { DEFAULT_FETCH_CONCURRENCY } from "../src/service/usage-loader.js";
+import { DEFAULT_FETCH_CONCURRENCY } from "../src/loading/usage-loader.js";
 import { periodBetween, shiftDay } from "../src/usage/periods.js";
 import type { CaseInput, CaseResult } from "./case.js";
 
@@ -70,7 +70,7 @@ console.log(
 const caseBundle = "bench/results/case.js";
 // The worker script goes next to the case bundle, where worker-fetcher looks for day-worker.js.
 await build({
-  entryPoints: { case: "bench/case.ts", "day-worker": "src/service/day-worker.ts" },
+  entryPoints: { case: "bench/case.ts", "day-worker": "src/loading/day-worker.ts" },
   bundle: true,
   platform: "node",
   format: "esm",

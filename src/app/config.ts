@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_BASE_URL } from "../anthropic/client.js";
+import { DEFAULT_FETCH_CONCURRENCY } from "../loading/usage-loader.js";
 import { isValidCron } from "../schedule/cron.js";
-import { DEFAULT_FETCH_CONCURRENCY } from "../service/usage-loader.js";
 import type { SlackMode } from "../slack/app.js";
 import { DEFAULT_MAX_PERIOD_DAYS, isValidTimeZone } from "../usage/periods.js";
 

@@ -1,9 +1,9 @@
 import type { Logger as SlackLogger, WebClient } from "@slack/web-api";
+import type { UsageLoader } from "../loading/usage-loader.js";
 import type { Logger } from "../log.js";
 import type { AlertsDeps } from "../schedule/alerts-job.js";
 import type { DigestDeps } from "../schedule/digest-job.js";
 import type { MorningDeps } from "../schedule/morning.js";
-import type { UsageLoader } from "../service/usage-loader.js";
 import { createDeliveryClient, createLookupClient } from "../slack/delivery-client.js";
 import {
   createUserDirectory,

@@ -1,9 +1,9 @@
-import type { Logger } from "../log.js";
 import {
   createUsageLoader,
   type UsageLoader,
   type UsageLoaderOptions,
-} from "../service/usage-loader.js";
+} from "../loading/usage-loader.js";
+import type { Logger } from "../log.js";
 import { createMemoryDayCache } from "../store/day-cache.js";
 import { openStore, type Store } from "../store/store.js";
 import type { Config } from "./config.js";

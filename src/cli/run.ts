@@ -11,6 +11,7 @@ import {
   storeOptionsFromConfig,
   usageSourceFromConfig,
 } from "../app/options.js";
+import { createUsageLoader } from "../loading/usage-loader.js";
 import { createLogger, scrub, secretsFromEnv } from "../log.js";
 import { renderOrgReport } from "../render/blocks/org-report.js";
 import { renderCsv } from "../render/csv.js";
@@ -20,7 +21,6 @@ import { loadExport } from "../reports/export.js";
 import { runAlerts } from "../schedule/alerts-job.js";
 import { localDate } from "../schedule/cron.js";
 import { type DigestSummary, runDigest } from "../schedule/digest-job.js";
-import { createUsageLoader } from "../service/usage-loader.js";
 import { createMemoryDayCache } from "../store/day-cache.js";
 import { StoreError } from "../store/errors.js";
 import { openStore, type Store } from "../store/store.js";

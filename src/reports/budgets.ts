@@ -1,4 +1,4 @@
-import type { UsageLoader } from "../service/usage-loader.js";
+import type { UsageLoader } from "../loading/usage-loader.js";
 import {
   type BudgetStatus,
   budgetStatus,

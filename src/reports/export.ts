@@ -1,5 +1,5 @@
+import type { UsageLoader } from "../loading/usage-loader.js";
 import { type ExportFile, exportComment, renderExport } from "../render/export.js";
-import type { UsageLoader } from "../service/usage-loader.js";
 import { actorDays } from "../usage/actor-days.js";
 import { mergeCompact } from "../usage/compact.js";
 import type { Period } from "../usage/periods.js";

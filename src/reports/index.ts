@@ -1,5 +1,5 @@
+import type { UsageLoader } from "../loading/usage-loader.js";
 import type { ExportFile } from "../render/export.js";
-import type { UsageLoader } from "../service/usage-loader.js";
 import type { BudgetStatus, PersonalBudgets } from "../usage/alerts.js";
 import { isoDay, type Period, shiftDay } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";

@@ -1,5 +1,5 @@
+import type { UsageLoader } from "../loading/usage-loader.js";
 import type { MonthToDate } from "../render/blocks/index.js";
-import type { UsageLoader } from "../service/usage-loader.js";
 import { budgetStatus } from "../usage/alerts.js";
 import { monthToDate } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";

@@ -1,4 +1,4 @@
-import type { UsageLoader } from "../service/usage-loader.js";
+import type { UsageLoader } from "../loading/usage-loader.js";
 import type { UsageAggregate } from "../usage/aggregate.js";
 import { microsToCents } from "../usage/aggregate.js";
 import { type Spike, type SpikeRule, spikeOf } from "../usage/alerts.js";

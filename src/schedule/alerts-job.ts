@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { WebClient } from "@slack/web-api";
+import type { UsageLoader } from "../loading/usage-loader.js";
 import { type Logger, newReferenceId } from "../log.js";
 import {
   renderBudgetAlert,
@@ -10,7 +11,6 @@ import {
 import type { SlackMessage } from "../render/blocks/limits.js";
 import { escapeMrkdwn } from "../render/blocks/limits.js";
 import { findSpikes } from "../reports/spikes.js";
-import type { UsageLoader } from "../service/usage-loader.js";
 import { mentionsFor } from "../slack/mentions.js";
 import type { DeliveryKey, DeliveryLedger } from "../store/ledger.js";
 import {

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import type { WebClient } from "@slack/web-api";
 import pLimit from "p-limit";
+import type { UsageLoader } from "../loading/usage-loader.js";
 import { type Logger, newReferenceId } from "../log.js";
 import {
   type PersonalRenderOptions,
@@ -12,7 +13,6 @@ import {
 import { type RenderedChart, renderCharts } from "../render/charts/index.js";
 import { budgetStandings } from "../reports/budgets.js";
 import { monthSoFar, monthsToDate } from "../reports/month-to-date.js";
-import type { UsageLoader } from "../service/usage-loader.js";
 import { classifySlackFailure } from "../slack/delivery-client.js";
 import { chartFiles, type FileToSend } from "../slack/files.js";
 import { mentionsFor } from "../slack/mentions.js";

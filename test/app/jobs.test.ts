@@ -3,8 +3,8 @@ import { loadConfig } from "../../src/app/config.js";
 import { alertsDeps, digestDeps } from "../../src/app/jobs.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import { createSyntheticSource } from "../../src/demo/synthetic-source.js";
+import { createUsageLoader } from "../../src/loading/usage-loader.js";
 import { createLogger } from "../../src/log.js";
-import { createUsageLoader } from "../../src/service/usage-loader.js";
 import { type TestStoreHandle, testDatabase } from "../support/stores.js";
 
 let handle: TestStoreHandle | undefined;

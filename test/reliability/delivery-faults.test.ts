@@ -8,10 +8,10 @@ import {
   EXIT_DELIVERIES_GAVE_UP,
   EXIT_OK,
 } from "../../src/cli/run.js";
+import { createUsageLoader } from "../../src/loading/usage-loader.js";
 import { createLogger } from "../../src/log.js";
 import { createDeliverer, emptyCounts } from "../../src/schedule/deliver.js";
 import { runDigest } from "../../src/schedule/digest-job.js";
-import { createUsageLoader } from "../../src/service/usage-loader.js";
 import { createDeliveryClient, deliveryPolicy } from "../../src/slack/delivery-client.js";
 import type { Store } from "../../src/store/store.js";
 import { runCliCaptured } from "../support/cli.js";

@@ -4,10 +4,10 @@ import { createAdminClient } from "../../src/anthropic/client.js";
 import { loadConfig } from "../../src/app/config.js";
 import { slackAppOptionsFromConfig } from "../../src/app/options.js";
 import { createSyntheticOrg, mulberry32 } from "../../src/demo/synthetic-org.js";
+import { createUsageLoader } from "../../src/loading/usage-loader.js";
 import { createLogger } from "../../src/log.js";
 import { reportToJson } from "../../src/render/json.js";
 import { runDigest } from "../../src/schedule/digest-job.js";
-import { createUsageLoader } from "../../src/service/usage-loader.js";
 import { createSlackApp } from "../../src/slack/app.js";
 import { parsePeriod } from "../../src/usage/periods.js";
 import {

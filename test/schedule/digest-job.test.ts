@@ -1,6 +1,7 @@
 import { WebClient } from "@slack/web-api";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAdminClient } from "../../src/anthropic/client.js";
+import { createUsageLoader, type LoadReportOptions } from "../../src/loading/usage-loader.js";
 import { createLogger } from "../../src/log.js";
 import { renderOrgReport, renderPersonalReport } from "../../src/render/blocks/index.js";
 import {
@@ -9,7 +10,6 @@ import {
   type DigestDeps,
   runDigest,
 } from "../../src/schedule/digest-job.js";
-import { createUsageLoader, type LoadReportOptions } from "../../src/service/usage-loader.js";
 import type { Store } from "../../src/store/store.js";
 import type { Period } from "../../src/usage/periods.js";
 import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";

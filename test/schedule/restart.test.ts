@@ -1,11 +1,11 @@
 import { WebClient } from "@slack/web-api";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAdminClient } from "../../src/anthropic/client.js";
+import { createUsageLoader } from "../../src/loading/usage-loader.js";
 import { createLogger } from "../../src/log.js";
 import { DEFAULT_MAX_ATTEMPTS } from "../../src/schedule/deliver.js";
 import { DELIVERY_EVENT_TYPE, runDigest } from "../../src/schedule/digest-job.js";
 import { resumable, type Scheduler, startScheduler } from "../../src/schedule/scheduler.js";
-import { createUsageLoader } from "../../src/service/usage-loader.js";
 import { createDeliveryClient } from "../../src/slack/delivery-client.js";
 import type { Store } from "../../src/store/store.js";
 import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";

@@ -5,14 +5,14 @@ import { AnthropicApiError } from "../../src/anthropic/errors.js";
 import { loadConfig } from "../../src/app/config.js";
 import { usageSourceFromConfig, workerResourceLimits } from "../../src/app/options.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
-import { reportToJson } from "../../src/render/json.js";
-import { fetchDay } from "../../src/service/day-fetch.js";
-import { createUsageLoader } from "../../src/service/usage-loader.js";
+import { fetchDay } from "../../src/loading/day-fetch.js";
+import { createUsageLoader } from "../../src/loading/usage-loader.js";
 import {
   createWorkerFetcher,
   WorkerCrashedError,
   type WorkerFetcherOptions,
-} from "../../src/service/worker-fetcher.js";
+} from "../../src/loading/worker-fetcher.js";
+import { reportToJson } from "../../src/render/json.js";
 import { parseCompact } from "../../src/usage/compact.js";
 import { periodBetween, previousPeriod } from "../../src/usage/periods.js";
 import {

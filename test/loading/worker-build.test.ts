@@ -29,7 +29,7 @@ describe("the built worker", () => {
     const api = await startFakeAdminApi({ org });
     try {
       const script = `
-        import { createWorkerFetcher } from ${JSON.stringify(join(out, "service/worker-fetcher.js"))};
+        import { createWorkerFetcher } from ${JSON.stringify(join(out, "loading/worker-fetcher.js"))};
         const workers = createWorkerFetcher({
           threads: 1,
           client: { adminKey: ${JSON.stringify(FAKE_ADMIN_KEY)}, baseUrl: ${JSON.stringify(api.url)} },

@@ -3,9 +3,9 @@ import { createAdminClient } from "../../src/anthropic/client.js";
 import { AnthropicApiError } from "../../src/anthropic/errors.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import { createSyntheticSource } from "../../src/demo/synthetic-source.js";
+import { fetchDay } from "../../src/loading/day-fetch.js";
+import { createUsageLoader, type DayLoadEvent } from "../../src/loading/usage-loader.js";
 import { reportToJson } from "../../src/render/json.js";
-import { fetchDay } from "../../src/service/day-fetch.js";
-import { createUsageLoader, type DayLoadEvent } from "../../src/service/usage-loader.js";
 import { createMemoryDayCache } from "../../src/store/day-cache.js";
 import { parsePeriod } from "../../src/usage/periods.js";
 import {
