@@ -1,5 +1,5 @@
 import { type Config, ConfigError, loadConfig, requireSlack } from "./app/config.js";
-import { type HealthState, startHealthServer } from "./app/health.js";
+import { type HealthState, healthHandler, startHealthServer } from "./app/health.js";
 import { digestEnabled, jobSlack, morningDeps } from "./app/jobs.js";
 import { slackAppOptionsFromConfig } from "./app/options.js";
 import { openRuntime, type StoreRuntime } from "./app/runtime.js";
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     userCache: store.userCache,
     preferences: store.preferences,
     ledger: store.ledger,
-    health,
+    health: healthHandler(health),
   });
   await slack.start();
   const healthServer =

@@ -1,18 +1,18 @@
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, type Logger as BoltLogger, LogLevel } from "@slack/bolt";
-import { type HealthState, healthHandler } from "../app/health.js";
 import type { UsageLoader } from "../loading/usage-loader.js";
 import type { Logger } from "../log.js";
 import { createReports } from "../reports/index.js";
 import type { DeliveryLedger } from "../store/ledger.js";
+import type { UserCache } from "../store/user-cache.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
 import { createAccessPolicy } from "./access.js";
 import type { DmPreferences, PeriodSettings, SlackContext } from "./context.js";
 import { createFileSender } from "./files.js";
 import { registerListeners } from "./index.js";
 import { dropReplays } from "./replays.js";
-import { createUserDirectory, type UserCache } from "./user-directory.js";
+import { createUserDirectory } from "./user-directory.js";
 
 /** How the app talks to Slack: Socket Mode (no public URL) or HTTP (signed requests on a port). */
 export type SlackMode =
@@ -33,8 +33,8 @@ export interface SlackAppOptions {
   now?: (() => Date) | undefined;
   userCache?: UserCache | undefined;
   preferences?: DmPreferences | undefined;
-  /** In HTTP mode, GET /healthz answers with this state. */
-  health?: HealthState | undefined;
+  /** In HTTP mode, GET /healthz is answered by this handler (the app's health check). */
+  health?: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   /** See SlackContext (tests make it short). */
   stillFetchingAfterMs?: number | undefined;
   /** The store's delivery ledger: Share posts once even when replicas see the same click. */
@@ -56,7 +56,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const clientOptions = options.slackApiUrl ? { slackApiUrl: withSlash(options.slackApiUrl) } : {};
   const common = { token: mode.botToken, logger: boltLogger(logger), clientOptions };
   const customRoutes = options.health
-    ? [{ path: "/healthz", method: ["GET"], handler: healthHandler(options.health) }]
+    ? [{ path: "/healthz", method: ["GET"], handler: options.health }]
     : [];
   const app =
     mode.mode === "socket"

@@ -1,5 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import { createTtlMap } from "../store/ttl-map.js";
+import type { CachedUser, UserCache } from "../store/user-cache.js";
 
 /*
  * Email ↔ Slack user, for mentions in leaderboards and for finding people's DMs. Answers are
@@ -7,17 +8,6 @@ import { createTtlMap } from "../store/ttl-map.js";
  * A Slack failure never breaks a report: the person is shown by email. Nor does a cache failure
  * (the store's database down): it is a miss, and Slack is asked.
  */
-
-export interface CachedUser {
-  /** null: we asked, and this email is not a Slack user here. */
-  userId: string | null;
-}
-
-/** Where answers are kept: in memory by default, or in the store (shared by replicas). */
-export interface UserCache {
-  get(key: string): Promise<CachedUser | undefined>;
-  set(key: string, value: CachedUser, ttlMs: number): Promise<void>;
-}
 
 export interface UserDirectory {
   /** The Slack user with this email, or null if there is none (or Slack could not say). */

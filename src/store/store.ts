@@ -1,5 +1,4 @@
 import type { Kysely } from "kysely";
-import type { UserCache } from "../slack/user-directory.js";
 import { CompactFormatError, parseCompact, serializeCompact } from "../usage/compact.js";
 import {
   type Database,
@@ -12,6 +11,7 @@ import type { DayCache } from "./day-cache.js";
 import { StoreError } from "./errors.js";
 import { createLedger, type DeliveryLedger } from "./ledger.js";
 import { migrate } from "./migrations.js";
+import type { UserCache } from "./user-cache.js";
 
 /* The store: the ledger, the day cache, DM preferences and the Slack user cache, on one database. */
 

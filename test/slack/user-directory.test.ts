@@ -4,8 +4,8 @@ import {
   createMemoryUserCache,
   createUserDirectory,
   optionalUserCache,
-  type UserCache,
 } from "../../src/slack/user-directory.js";
+import type { UserCache } from "../../src/store/user-cache.js";
 import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "../support/fake-slack-api.js";
 import { TEST_DIALECTS, type TestStoreHandle, testDatabase } from "../support/stores.js";
 
