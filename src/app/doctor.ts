@@ -1,8 +1,8 @@
 import { WebClient } from "@slack/web-api";
 import { createAdminClient } from "../anthropic/client.js";
 import { AnthropicApiError, describeAnthropicErrorInDetail } from "../anthropic/errors.js";
+import { slackErrorCode } from "../slack/errors.js";
 import { requiredBotScopes } from "../slack/scopes.js";
-import { slackErrorCode } from "../slack/user-directory.js";
 import { openStore } from "../store/store.js";
 import { isoDay, shiftDay } from "../usage/periods.js";
 import type { Config } from "./config.js";

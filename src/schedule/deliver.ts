@@ -2,11 +2,8 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../log.js";
 import type { SlackMessage } from "../render/blocks/index.js";
-import {
-  classifySlackFailure,
-  type DeliveryPolicy,
-  deliveryPolicy,
-} from "../slack/delivery-client.js";
+import { type DeliveryPolicy, deliveryPolicy } from "../slack/delivery-client.js";
+import { classifySlackFailure } from "../slack/errors.js";
 import { createFileSender, type FileToSend } from "../slack/files.js";
 import { type DeliveryKey, type DeliveryLedger, deliveryKey } from "../store/ledger.js";
 

@@ -13,7 +13,7 @@ import {
 import { type RenderedChart, renderCharts } from "../render/charts/index.js";
 import { budgetStandings } from "../reports/budgets.js";
 import { monthSoFar, monthsToDate } from "../reports/month-to-date.js";
-import { classifySlackFailure } from "../slack/delivery-client.js";
+import { classifySlackFailure } from "../slack/errors.js";
 import { chartFiles, type FileToSend } from "../slack/files.js";
 import { mentionsFor } from "../slack/mentions.js";
 import { type DeliveryKey, type DeliveryLedger, deliveryKey } from "../store/ledger.js";

@@ -16,9 +16,10 @@ import { StoreError } from "../store/errors.js";
 import { LEADERBOARD_METRICS, leaderboard } from "../usage/report.js";
 import type { UsageCommand } from "./commands/parse-command.js";
 import type { SlackContext } from "./context.js";
+import { slackErrorCode } from "./errors.js";
 import { chartFiles } from "./files.js";
 import { mentionsFor } from "./mentions.js";
-import { slackErrorCode, userIdLookup } from "./user-directory.js";
+import { userIdLookup } from "./user-directory.js";
 
 /*
  * From a parsed command to the message that answers it. Shared by the slash command, the Share
@@ -26,6 +27,9 @@ import { slackErrorCode, userIdLookup } from "./user-directory.js";
  */
 
 export const COMMAND = "/claude-usage";
+
+/** The Share button's action id: rendered with a report, handled by actions/share-report.ts. */
+export const SHARE_ACTION_ID = "share_report";
 
 /** What a Share button carries: enough to compute the same report again, with fixed dates. */
 export const shareValueSchema = z.object({
@@ -106,7 +110,9 @@ export async function answerCommand(
       const common = {
         now: ctx.now(),
         timeZone: ctx.periods.timeZone,
-        share: options.share ? { value: JSON.stringify(share) } : undefined,
+        share: options.share
+          ? { actionId: SHARE_ACTION_ID, value: JSON.stringify(share) }
+          : undefined,
       };
       if (command.kind === "models") return renderModels(report, common);
       const top = command.kind === "top" ? 25 : 5;

@@ -1,6 +1,7 @@
 import type { WebClient } from "@slack/web-api";
 import { createTtlMap } from "../store/ttl-map.js";
 import type { CachedUser, UserCache } from "../store/user-cache.js";
+import { slackErrorCode } from "./errors.js";
 
 /*
  * Email ↔ Slack user, for mentions in leaderboards and for finding people's DMs. Answers are
@@ -138,10 +139,4 @@ export function strictUserLookup(
 ): (email: string) => Promise<string | null> {
   return async (email) =>
     directory ? ((await directory.findByEmail(email))?.userId ?? null) : null;
-}
-
-/** The `error` code of a Slack platform error ("users_not_found"), if it is one. */
-export function slackErrorCode(error: unknown): string | undefined {
-  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
-  return typeof data?.error === "string" ? data.error : undefined;
 }

@@ -9,6 +9,5 @@ export {
   type ReportRenderOptions,
   renderOrgReport,
   reportTitle,
-  SHARE_ACTION_ID,
 } from "./org-report.js";
 export { type PersonalRenderOptions, renderPersonalReport } from "./personal.js";

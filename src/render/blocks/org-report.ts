@@ -26,7 +26,6 @@ import {
 
 /* The org report as Block Kit: slash-command replies, the morning digest and the App Home. */
 
-export const SHARE_ACTION_ID = "share_report";
 const MEDALS = ["🥇", "🥈", "🥉"];
 
 export interface ReportRenderOptions {
@@ -35,8 +34,8 @@ export interface ReportRenderOptions {
   top?: number | undefined;
   /** A Slack mention ("<@U…>") for a person, resolved beforehand; undefined shows the email. */
   mention?: ((actor: ActorRow) => string | undefined) | undefined;
-  /** Adds a "Share in channel" button carrying this value. */
-  share?: { value: string } | undefined;
+  /** Adds a "Share in channel" button: its action id (the listener's) and the value it carries. */
+  share?: { actionId: string; value: string } | undefined;
   /** The zone in which "fetched at" is told (default UTC). */
   timeZone?: string | undefined;
   /** A closing hint, e.g. "`/claude-usage last 7 days` for the week". */
@@ -122,7 +121,7 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
       elements: [
         {
           type: "button",
-          action_id: SHARE_ACTION_ID,
+          action_id: options.share.actionId,
           text: { type: "plain_text", text: "Share in channel" },
           value: options.share.value,
         },

@@ -1,13 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { App, BlockButtonAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { clip, escapeMrkdwn, type SlackMessage } from "../../render/blocks/limits.js";
-import { SHARE_ACTION_ID } from "../../render/blocks/org-report.js";
 import { type ClaimResult, type DeliveryKey, deliveryKey } from "../../store/ledger.js";
 import { PeriodError, type PeriodOptions, parsePeriod } from "../../usage/periods.js";
 import type { UsageCommand } from "../commands/parse-command.js";
 import type { SlackContext } from "../context.js";
 import { ackFirst, orgAccessOnly } from "../middleware.js";
-import { answerCommand, COMMAND, failureMessage, shareValueSchema } from "../report-messages.js";
+import {
+  answerCommand,
+  COMMAND,
+  failureMessage,
+  SHARE_ACTION_ID,
+  shareValueSchema,
+} from "../report-messages.js";
 
 /**
  * "Share in channel": the same report, posted for everyone through the button's response_url

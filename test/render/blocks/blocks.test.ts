@@ -162,7 +162,10 @@ describe("renderOrgReport", () => {
   });
 
   it("adds a Share button when asked", () => {
-    const m = renderOrgReport(sample(), { now, share: { value: "org|yesterday" } });
+    const m = renderOrgReport(sample(), {
+      now,
+      share: { actionId: "share_report", value: "org|yesterday" },
+    });
     expect(m.blocks.at(-1)).toMatchObject({
       type: "actions",
       elements: [{ action_id: "share_report", value: "org|yesterday" }],
@@ -170,7 +173,7 @@ describe("renderOrgReport", () => {
   });
 
   it("an empty day says so plainly, without a Share button", () => {
-    const m = renderOrgReport(report([]), { now, share: { value: "x" } });
+    const m = renderOrgReport(report([]), { now, share: { actionId: "share_report", value: "x" } });
     expect(text(m)).toContain("No Claude Code activity on Tue 24 Nov.");
     expect(m.text).toBe("Claude Code on Tue 24 Nov: no activity");
     expect(m.blocks.some((b) => b.type === "actions")).toBe(false);
@@ -187,7 +190,12 @@ describe("renderOrgReport", () => {
   it.each([0, 1, 5000])("stays within Block Kit limits for an org of %i people", (users) => {
     const r = users === 0 ? report([]) : orgOf(users);
     for (const m of [
-      renderOrgReport(r, { now, top: 50, share: { value: "v" }, hint: "x".repeat(5000) }),
+      renderOrgReport(r, {
+        now,
+        top: 50,
+        share: { actionId: "share_report", value: "v" },
+        hint: "x".repeat(5000),
+      }),
       ...LEADERBOARD_METRICS.map((metric) => renderLeaderboard(r, metric, { now, top: 5000 })),
       renderModels(r, { now }),
     ]) {
