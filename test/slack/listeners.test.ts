@@ -1,0 +1,205 @@
+import type { RespondArguments, RespondFn } from "@slack/bolt";
+import { describe, expect, it } from "vitest";
+import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
+import { createSyntheticSource } from "../../src/demo/synthetic-source.js";
+import { createUsageLoader } from "../../src/loading/usage-loader.js";
+import { createLogger } from "../../src/log.js";
+import { createReports, type Reports } from "../../src/reports/index.js";
+import { shareReport } from "../../src/slack/actions/share-report.js";
+import { answerSlashCommand } from "../../src/slack/commands/claude-usage.js";
+import type { SlackContext } from "../../src/slack/context.js";
+import { ackFirst, orgAccessOnly } from "../../src/slack/middleware.js";
+
+/*
+ * The listener callbacks on their own, with a recording `respond` and `ack` instead of signed
+ * HTTP (test/slack/app.test.ts keeps the end-to-end path): what each says, and when.
+ */
+
+const now = new Date("2026-11-25T09:00:00Z");
+const org = createSyntheticOrg({ users: 12, seed: 7 });
+const email = org.email(0);
+
+function context(overrides: Partial<SlackContext> = {}): SlackContext {
+  const loader = createUsageLoader({ source: createSyntheticSource(org), now: () => now });
+  return {
+    periods: { timeZone: "UTC", maxPeriodDays: 92 },
+    reports: createReports({ loader, now: () => now }),
+    directory: {
+      lookupByEmail: async () => null,
+      findByEmail: async () => null,
+      emailOf: async (userId) => (userId === "UADA" ? email : null),
+    },
+    access: { restricted: true, canSeeOrg: async (userId) => userId === "UBOSS" },
+    logger: createLogger({ sink: { write: () => undefined } }),
+    now: () => now,
+    stillFetchingAfterMs: 60_000,
+    ...overrides,
+  };
+}
+
+/** What a listener said through `respond`, in order. */
+type Said = RespondArguments & { blocks?: unknown };
+
+function recorder(): { said: Said[]; respond: RespondFn } {
+  const said: Said[] = [];
+  const respond = async (message: string | RespondArguments) => {
+    said.push(typeof message === "string" ? { text: message } : message);
+  };
+  // Bolt's respond resolves with the HTTP response; nothing here reads it.
+  return { said, respond: respond as unknown as RespondFn };
+}
+
+const command = (text: string | undefined, userId = "UADA") =>
+  ({ text, user_id: userId }) as Parameters<ReturnType<typeof answerSlashCommand>>[0]["command"];
+
+describe("the slash command's listener", () => {
+  it("`me` answers once, ephemerally, with the person's own report", async () => {
+    const { said, respond } = recorder();
+    await answerSlashCommand(context())({ command: command("me yesterday"), respond });
+    expect(said).toHaveLength(1);
+    expect(said[0]?.response_type).toBe("ephemeral");
+    expect(String(said[0]?.text)).toMatch(/^Yesterday: \d+ Claude Code sessions/);
+    expect(JSON.stringify(said[0]?.blocks)).toMatch(/You're #\d+ of \d+ in your org/);
+  });
+
+  it("a body without text is the org report; `top constructor` is help, not 'Top by undefined'", async () => {
+    const { said, respond } = recorder();
+    const ctx = context();
+    await answerSlashCommand(ctx)({ command: command(undefined, "UBOSS"), respond });
+    await answerSlashCommand(ctx)({ command: command("top constructor", "UBOSS"), respond });
+    expect(said).toHaveLength(2);
+    expect(String(said[0]?.text)).toMatch(/^Claude Code on /);
+    expect(JSON.stringify(said[1])).not.toContain("undefined");
+    expect(JSON.stringify(said[1]?.blocks)).toContain("How to use");
+  });
+
+  it("a slow answer: a note first, then the answer replacing it", async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const base = context();
+    const slow: Reports = {
+      ...base.reports,
+      org: async (...args) => {
+        await gate;
+        return base.reports.org(...args);
+      },
+    };
+    const { said, respond } = recorder();
+    const answered = answerSlashCommand({ ...base, reports: slow, stillFetchingAfterMs: 5 })({
+      command: command("last 7 days", "UBOSS"),
+      respond,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(said.map((m) => m.text)).toEqual([
+      "Still fetching the numbers for 2026-11-18 to 2026-11-24 (UTC)…",
+    ]);
+    release();
+    await answered;
+    expect(said).toHaveLength(2);
+    expect(said[1]?.replace_original).toBe(true);
+    expect(String(said[1]?.text)).toMatch(/^Claude Code last 7 days/);
+  });
+
+  it("a failing report is a reason and a reference id, never a throw", async () => {
+    const base = context();
+    const broken: Reports = {
+      ...base.reports,
+      org: async () => {
+        throw new Error("boom");
+      },
+    };
+    const { said, respond } = recorder();
+    await answerSlashCommand({ ...base, reports: broken })({
+      command: command("last 7 days", "UBOSS"),
+      respond,
+    });
+    expect(String(said[0]?.text)).toMatch(/something went wrong on my side.*ref `[0-9a-f]{6}`/);
+  });
+});
+
+describe("listener middleware", () => {
+  it("ackFirst acknowledges before the rest runs", async () => {
+    const order: string[] = [];
+    await ackFirst({
+      ack: async () => void order.push("ack"),
+      next: async () => void order.push("next"),
+    } as unknown as Parameters<typeof ackFirst>[0]);
+    expect(order).toEqual(["ack", "next"]);
+  });
+
+  it("orgAccessOnly: someone not allowed is told so and the listener does not run", async () => {
+    const { said, respond } = recorder();
+    let ran = 0;
+    const middleware = orgAccessOnly(context());
+    const run = (userId: string) =>
+      middleware({
+        body: { user_id: userId },
+        respond,
+        next: async () => {
+          ran++;
+        },
+      } as unknown as Parameters<typeof middleware>[0]);
+    await run("UADA");
+    expect(ran).toBe(0);
+    expect(said[0]).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(String(said[0]?.text)).toContain("limited to a few people");
+    await run("UBOSS");
+    expect(ran).toBe(1);
+    expect(said).toHaveLength(1);
+  });
+
+  it("orgAccessOnly asks nobody when the request shows no org numbers", async () => {
+    let asked = 0;
+    const ctx = context({
+      access: {
+        restricted: true,
+        canSeeOrg: async () => {
+          asked++;
+          return false;
+        },
+      },
+    });
+    let ran = 0;
+    const middleware = orgAccessOnly(ctx, () => false);
+    await middleware({
+      body: { user_id: "UADA" },
+      respond: recorder().respond,
+      next: async () => {
+        ran++;
+      },
+    } as unknown as Parameters<typeof middleware>[0]);
+    expect({ asked, ran }).toEqual({ asked: 0, ran: 1 });
+  });
+});
+
+describe("the Share button's listener", () => {
+  const click = (value: string) =>
+    ({
+      body: {
+        user: { id: "UBOSS" },
+        container: { message_ts: "1.1", channel_id: "C1" },
+        channel: { id: "C1" },
+      },
+      action: { value, action_ts: "2.2", action_id: "share_report" },
+    }) as unknown as Omit<Parameters<ReturnType<typeof shareReport>>[0], "respond">;
+
+  it("posts the report in the channel, saying who shared it", async () => {
+    const { said, respond } = recorder();
+    await shareReport(context())({
+      ...click(JSON.stringify({ kind: "org", period: "2026-11-18..2026-11-24" })),
+      respond,
+    });
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatchObject({ response_type: "in_channel", replace_original: false });
+    expect(JSON.stringify(said[0]?.blocks)).toContain("Shared by <@UBOSS>");
+  });
+
+  it("a value it cannot rebuild gets the reason, ephemerally", async () => {
+    const { said, respond } = recorder();
+    await shareReport(context())({ ...click("{not json"), respond });
+    expect(said[0]?.response_type).toBe("ephemeral");
+    expect(String(said[0]?.text)).toContain("its value is not JSON");
+  });
+});
