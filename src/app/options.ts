@@ -124,8 +124,9 @@ export function personalBudgetsFromConfig(
 }
 
 /**
- * A fetch worker's heap limit. V8 lets a heap grow to ~4× what it kept at its last full collection
- * when the limit is gigabytes (the default on a big machine); under ~1 GB it grows by less.
+ * A fetch worker's heap limit. V8 lets a heap grow to several times what it kept at its last full
+ * collection when the limit is gigabytes (the default on a big machine); a lower limit makes it
+ * collect sooner (measured in docs/PERFORMANCE.md).
  */
 export function workerResourceLimits(config: Config): ResourceLimits | undefined {
   return config.FETCH_WORKER_HEAP_MB > 0

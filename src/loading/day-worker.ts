@@ -11,8 +11,8 @@ import {
 
 /*
  * A worker thread that fetches and aggregates days (started by worker-fetcher.ts). Parsing and
- * folding ~1 MB pages is most of a cold report's CPU; here it does not delay slash-command acks on
- * the main thread. Its client shares 429 pauses with the other workers through the main thread.
+ * folding pages is most of a cold report's CPU (docs/PERFORMANCE.md); here it does not delay
+ * slash-command acks on the main thread. Its client shares 429 pauses with the other workers through the main thread.
  */
 
 const port = parentPort;

@@ -84,8 +84,8 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
       day,
       signal,
     );
-    // A task of its own for each day's write (~10 ms for 10,000 people): days that a worker
-    // hands over together would otherwise be written in one block, keeping a Slack ack waiting.
+    // A task of its own for each day's write: days that a worker hands over together would
+    // otherwise be written in one block, keeping a Slack ack waiting (docs/PERFORMANCE.md).
     await setImmediate();
     try {
       await cache?.set(day, compact, { final: isFinal(day), stored });
@@ -136,7 +136,7 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
   /*
    * Days are merged in order as they arrive, so the merge overlaps the fetching, and the thread
    * is handed back between days: a Slack command that comes in meanwhile is acknowledged at once
-   * instead of after the whole period's merge (~50 ms for 10,000 people × 30 days).
+   * instead of after the whole period's merge.
    */
   async function loadDays(days: readonly string[], signal?: AbortSignal) {
     const pending: (Promise<CompactAggregate> | undefined)[] = days.map((day) =>
