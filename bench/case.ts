@@ -10,7 +10,7 @@ import {
   USAGE_REPORT_PATH,
 } from "../src/anthropic/client.js";
 import { parseRecords } from "../src/anthropic/schema.js";
-import { loadConfig, } from "../src/app/config.js";
+import { loadConfig } from "../src/app/config.js";
 import { slackAppOptionsFromConfig } from "../src/app/options.js";
 import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
 import { createLogger } from "../src/log.js";

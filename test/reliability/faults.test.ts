@@ -1,7 +1,7 @@
 import { WebClient } from "@slack/web-api";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAdminClient } from "../../src/anthropic/client.js";
-import { loadConfig, } from "../../src/app/config.js";
+import { loadConfig } from "../../src/app/config.js";
 import { slackAppOptionsFromConfig } from "../../src/app/options.js";
 import { createSyntheticOrg, mulberry32 } from "../../src/demo/synthetic-org.js";
 import { createLogger } from "../../src/log.js";

@@ -2,7 +2,7 @@ import { WebClient } from "@slack/web-api";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAdminClient } from "../../src/anthropic/client.js";
-import { loadConfig, } from "../../src/app/config.js";
+import { loadConfig } from "../../src/app/config.js";
 import { digestDeps } from "../../src/app/jobs.js";
 import { logCacheErrors, slackAppOptionsFromConfig } from "../../src/app/options.js";
 import { createLogger } from "../../src/log.js";
