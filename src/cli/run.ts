@@ -4,26 +4,18 @@ import { parseArgs } from "node:util";
 import { AnthropicApiError, describeAnthropicErrorInDetail } from "../anthropic/errors.js";
 import { ConfigError, loadConfig } from "../app/config.js";
 import { renderChecks, runDoctor } from "../app/doctor.js";
-import { alertsDeps, digestDeps, jobSlack } from "../app/jobs.js";
-import {
-  loaderOptionsFromConfig,
-  logCacheErrors,
-  storeOptionsFromConfig,
-  usageSourceFromConfig,
-} from "../app/options.js";
-import { createLogger, scrub, secretsFromEnv } from "../log.js";
+import { jobSlack, morningDeps } from "../app/jobs.js";
+import { openRuntime, type Runtime, type RuntimeOptions } from "../app/runtime.js";
+import { createLogger, type Logger, scrub, secretsFromEnv } from "../log.js";
 import { renderOrgReport } from "../render/blocks/org-report.js";
 import { renderCsv } from "../render/csv.js";
 import { renderJson } from "../render/json.js";
 import { renderText } from "../render/text.js";
-import { runAlerts } from "../schedule/alerts-job.js";
 import { localDate } from "../schedule/cron.js";
-import { type DigestSummary, runDigest } from "../schedule/digest-job.js";
+import type { DigestSummary } from "../schedule/digest-job.js";
+import { runMorning } from "../schedule/morning.js";
 import { loadExport } from "../service/export.js";
-import { createUsageLoader } from "../service/usage-loader.js";
-import { createMemoryDayCache } from "../store/day-cache.js";
 import { StoreError } from "../store/errors.js";
-import { openStore, type Store } from "../store/store.js";
 import { PERIOD_FORMS, PeriodError, parsePeriod } from "../usage/periods.js";
 import { APP_NAME, APP_VERSION } from "../version.js";
 
@@ -139,30 +131,21 @@ async function report(args: readonly string[], io: CliIo): Promise<number> {
     return EXIT_USAGE;
   }
 
-  let usage: ReturnType<typeof usageSourceFromConfig> | undefined;
   try {
     const { config, now, period } = configAndPeriod(io, parsed.period);
-
-    usage = usageSourceFromConfig(config, { demo: parsed.demo });
     const totalDays = period.days.length * (parsed.compare ? 2 : 1);
     let loadedDays = 0;
-    const loader = createUsageLoader({
-      source: usage.source,
-      cache: createMemoryDayCache(),
-      ...loaderOptionsFromConfig(config),
-      now,
-      onDay: io.progress
-        ? () => io.stderr(`\rFetching usage: ${++loadedDays}/${totalDays} days`)
-        : undefined,
+    const onDay = io.progress
+      ? () => io.stderr(`\rFetching usage: ${++loadedDays}/${totalDays} days`)
+      : undefined;
+    return await withRuntime(config, io, { demo: parsed.demo, now, onDay }, async ({ loader }) => {
+      const result = await loader.loadReport(period, { compare: parsed.compare });
+      if (io.progress && loadedDays > 0) io.stderr("\r\x1b[K");
+      io.stdout(render(result, parsed.format, parsed.top, now()));
+      return EXIT_OK;
     });
-    const result = await loader.loadReport(period, { compare: parsed.compare });
-    if (io.progress && loadedDays > 0) io.stderr("\r\x1b[K");
-    io.stdout(render(result, parsed.format, parsed.top, now()));
-    return EXIT_OK;
   } catch (error) {
     return reportError(error, io);
-  } finally {
-    await usage?.close();
   }
 }
 
@@ -185,17 +168,11 @@ async function exportFiles(args: readonly string[], io: CliIo): Promise<number> 
     io.stderr(`${APP_NAME}: ${(error as Error).message}\n\n${USAGE}`);
     return EXIT_USAGE;
   }
-  let usage: ReturnType<typeof usageSourceFromConfig> | undefined;
   try {
     const { config, now, period } = configAndPeriod(io, periodText);
-    usage = usageSourceFromConfig(config, { demo: values.demo });
-    const loader = createUsageLoader({
-      source: usage.source,
-      cache: createMemoryDayCache(),
-      ...loaderOptionsFromConfig(config),
-      now,
-    });
-    const { files, comment } = await loadExport(loader, period, { now: now() });
+    const { files, comment } = await withRuntime(config, io, { demo: values.demo, now }, (r) =>
+      loadExport(r.loader, period, { now: now() }),
+    );
     await mkdir(values.out, { recursive: true });
     const lines = [comment];
     for (const file of files) {
@@ -207,9 +184,33 @@ async function exportFiles(args: readonly string[], io: CliIo): Promise<number> 
     return EXIT_OK;
   } catch (error) {
     return reportError(error, io);
-  } finally {
-    await usage?.close();
   }
+}
+
+/**
+ * The runtime for one command, closed when `use` is done. Its warnings (a day cache that failed,
+ * a lost store connection) go to stderr, scrubbed; stdout is the command's output alone.
+ */
+async function withRuntime<T>(
+  config: ReturnType<typeof loadConfig>,
+  io: CliIo,
+  options: Omit<RuntimeOptions, "logger" | "store">,
+  use: (runtime: Runtime) => Promise<T>,
+): Promise<T> {
+  const runtime = await openRuntime(config, { ...options, logger: cliLogger(io) });
+  try {
+    return await use(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+function cliLogger(io: CliIo): Logger {
+  return createLogger({
+    level: "warn",
+    secrets: secretsFromEnv(io.env),
+    sink: { write: io.stderr },
+  });
 }
 
 /** The configuration, the clock and the period asked for (throws ConfigError / PeriodError). */
@@ -255,8 +256,7 @@ async function digest(args: readonly string[], io: CliIo): Promise<number> {
     return EXIT_USAGE;
   }
 
-  let usage: ReturnType<typeof usageSourceFromConfig> | undefined;
-  let store: Store | undefined;
+  let runtime: Runtime | undefined;
   try {
     const config = loadConfig(io.env);
     const now = io.now ?? (() => new Date());
@@ -267,20 +267,10 @@ async function digest(args: readonly string[], io: CliIo): Promise<number> {
         "SLACK_BOT_TOKEN: is not set; it is needed to post (or use --dry-run).",
       ]);
     }
-    const logger = createLogger({
-      level: "warn",
-      secrets: secretsFromEnv(io.env),
-      sink: { write: io.stderr },
-    });
-    store = await openStore(storeOptionsFromConfig(config, logger));
-    usage = usageSourceFromConfig(config, { demo: values.demo });
-    const loader = createUsageLoader({
-      source: usage.source,
-      cache: store.dayCache,
-      ...loaderOptionsFromConfig(config),
-      now,
-      onCacheError: logCacheErrors(logger),
-    });
+    const logger = cliLogger(io);
+    const opened = await openRuntime(config, { logger, demo: values.demo, store: true, now });
+    runtime = opened;
+    const { store, loader } = opened;
     const clients = token
       ? jobSlack(config, token, {
           store,
@@ -291,11 +281,26 @@ async function digest(args: readonly string[], io: CliIo): Promise<number> {
     const slack = clients?.slack;
     const directory = clients?.directory;
     const date = values.date ?? localDate(now(), config.DIGEST_TIMEZONE);
-    const deps = { config, store, loader, logger, slack: dryRun ? undefined : slack, directory };
-    const summary = await runDigest({ date, dryRun }, { ...digestDeps(deps), now });
-    io.stdout(describeDigest(summary, dryRun, config.DIGEST_CHANNELS.length === 0, !directory));
-    const alerting = alertsDeps(deps);
-    const alerts = alerting ? await runAlerts({ date, dryRun }, { ...alerting, now }) : undefined;
+    const deps = {
+      config,
+      store,
+      loader,
+      logger,
+      slack: dryRun ? undefined : slack,
+      directory,
+      now,
+    };
+    const { digest: summary, alerts } = await runMorning(
+      {
+        date,
+        dryRun,
+        onDigest: (digest) =>
+          io.stdout(
+            describeDigest(digest, dryRun, config.DIGEST_CHANNELS.length === 0, !directory),
+          ),
+      },
+      morningDeps(deps),
+    );
     if (alerts) {
       const lines = [`Alerts to ${config.ALERT_CHANNEL}`];
       for (const message of alerts.planned) lines.push(`  would post: ${message.text}`);
@@ -308,8 +313,7 @@ async function digest(args: readonly string[], io: CliIo): Promise<number> {
   } catch (error) {
     return reportError(error, io);
   } finally {
-    await usage?.close();
-    await store?.close();
+    await runtime?.close();
   }
 }
 
