@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { request } from "undici";
 import {
   ANTHROPIC_VERSION,
-  createAdminClient,
   MAX_PAGE_SIZE,
   parsePage,
   USAGE_REPORT_PATH,
@@ -12,12 +11,10 @@ import {
 import { parseRecords } from "../src/anthropic/schema.js";
 import { loadConfig } from "../src/app/config.js";
 import { slackAppOptionsFromConfig } from "../src/app/options.js";
+import { openRuntime } from "../src/app/runtime.js";
 import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
-import { createUsageLoader } from "../src/loading/usage-loader.js";
-import { createWorkerFetcher } from "../src/loading/worker-fetcher.js";
 import { createLogger } from "../src/log.js";
 import { createSlackApp } from "../src/slack/app.js";
-import { openStore } from "../src/store/store.js";
 import { mergeCompact } from "../src/usage/compact.js";
 import { createDayBuilder } from "../src/usage/day-builder.js";
 import { periodBetween } from "../src/usage/periods.js";
@@ -70,38 +67,31 @@ const now = () => new Date(Date.parse(`${input.to}T00:00:00Z`) + 30 * 86_400_000
 const period = periodBetween(input.from, input.to);
 
 /**
- * The client as the app builds it: days fetched in `workers` worker threads (the bundled
- * day-worker.js next to this bundle), or on the main thread.
+ * The app as `npm start` opens it (openRuntime), configured as a deployment would be: days
+ * fetched with FETCH_CONCURRENCY connections in FETCH_WORKERS worker threads (the bundled
+ * day-worker.js next to this bundle; 0: on the main thread), and cached in the store on SQLite
+ * in a DATA_DIR of this case's own — written as they arrive (cold), read back (warm).
  */
-function usage(concurrency: number, workers: number) {
-  const options = { adminKey: FAKE_ADMIN_KEY, baseUrl: input.url, connections: concurrency };
-  const client = createAdminClient(options);
-  const resourceLimits = input.workerHeapMb
-    ? { maxOldGenerationSizeMb: input.workerHeapMb }
-    : undefined;
-  const pool =
-    workers > 0 ? createWorkerFetcher({ threads: workers, client: options, resourceLimits }) : null;
-  return {
-    client,
-    fetchDay: pool?.fetchDay,
-    requestCount: () => client.requestCount + (pool?.requestCount ?? 0),
-    close: async () => {
-      await Promise.all([client.close(), pool?.close()]);
-    },
-  };
-}
-
-/**
- * The app's own day cache: the store on SQLite, in a directory of this case's own. Days are
- * written to it as they arrive (cold) and read back from it (warm), as `npm start` does.
- */
-async function store() {
+async function app(concurrency: number, workers: number, env: NodeJS.ProcessEnv = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), "claude-usage-bench-"));
-  const opened = await openStore({ dataDir });
+  const config = loadConfig({
+    ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY,
+    ANTHROPIC_BASE_URL: input.url,
+    FETCH_CONCURRENCY: String(concurrency),
+    FETCH_WORKERS: String(workers),
+    FETCH_WORKER_HEAP_MB: String(input.workerHeapMb),
+    DATA_DIR: dataDir,
+    ...env,
+  });
+  const logger = createLogger({ level: "error", sink: { write: () => undefined } });
+  const runtime = await openRuntime(config, { logger, workers: true, store: true, now });
+  const { client, workers: pool } = runtime.usage;
   return {
-    dayCache: opened.dayCache,
+    runtime,
+    /** Requests to the API, from the main thread's client and the workers' own. */
+    requestCount: () => (client?.requestCount ?? 0) + (pool?.requestCount ?? 0),
     close: async () => {
-      await opened.close();
+      await runtime.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
@@ -112,24 +102,16 @@ async function report(
   workers: number,
   warmFirst: boolean,
 ): Promise<CaseResult> {
-  const api = usage(concurrency, workers);
-  const days = await store();
-  const loader = createUsageLoader({
-    source: api.client,
-    fetchDay: api.fetchDay,
-    cache: days.dayCache,
-    concurrency,
-    now,
-  });
+  const opened = await app(concurrency, workers);
+  const { loader } = opened.runtime;
   await loader.loadDays(input.warmup);
   if (warmFirst) await loader.loadReport(period, { compare: false });
-  const before = api.requestCount();
+  const before = opened.requestCount();
   const started = performance.now();
   const result = await loader.loadReport(period, { compare: false });
   const ms = performance.now() - started;
-  const requests = api.requestCount() - before;
-  await api.close();
-  await days.close();
+  const requests = opened.requestCount() - before;
+  await opened.close();
   return {
     ms,
     requests,
@@ -244,32 +226,22 @@ async function cpuFloor(): Promise<CaseResult> {
  */
 async function ack(): Promise<CaseResult> {
   const slack = await startFakeSlackApi({ botToken: FAKE_BOT_TOKEN });
-  const config = loadConfig({
-    ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY,
-    ANTHROPIC_BASE_URL: input.url,
+  const opened = await app(input.concurrency, input.workers, {
     SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
     PORT: "0",
     MAX_PERIOD_DAYS: "366",
   });
-  const api = usage(input.concurrency, input.workers);
-  const days = await store();
-  const loader = createUsageLoader({
-    source: api.client,
-    fetchDay: api.fetchDay,
-    cache: days.dayCache,
-    concurrency: input.concurrency,
-    now,
-  });
+  const { config, loader, logger } = opened.runtime;
   await loader.loadDays(input.warmup);
-  const app = createSlackApp({
+  const bolt = createSlackApp({
     ...slackAppOptionsFromConfig(config),
     loader,
-    logger: createLogger({ level: "error", sink: { write: () => undefined } }),
+    logger,
     now,
   });
-  const { port } = await app.start();
+  const { port } = await bolt.start();
   const url = `http://127.0.0.1:${port}/slack/events`;
   const started = performance.now();
   await slashCommand(url, {
@@ -295,10 +267,9 @@ async function ack(): Promise<CaseResult> {
   }
   const ms = performance.now() - started;
   await Promise.all(probes);
-  await app.stop();
-  const requests = api.requestCount();
-  await api.close();
-  await days.close();
+  await bolt.stop();
+  const requests = opened.requestCount();
+  await opened.close();
   await slack.close();
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>

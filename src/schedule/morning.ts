@@ -20,11 +20,21 @@ export interface MorningResult {
 }
 
 export async function runMorning(
-  options: { date: string; dryRun?: boolean },
+  options: {
+    date: string;
+    dryRun?: boolean;
+    /**
+     * Told of the digest before the alerts run: `digest run` prints it then, so that an alerts
+     * failure does not hide what the digest posted.
+     */
+    onDigest?: (summary: DigestSummary) => void;
+  },
   deps: MorningDeps,
 ): Promise<MorningResult> {
-  const digest = await runDigest(options, deps.digest);
-  const alerts = deps.alerts ? await runAlerts(options, deps.alerts) : undefined;
+  const { onDigest, ...job } = options;
+  const digest = await runDigest(job, deps.digest);
+  onDigest?.(digest);
+  const alerts = deps.alerts ? await runAlerts(job, deps.alerts) : undefined;
   return { digest, alerts };
 }
 

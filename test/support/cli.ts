@@ -1,4 +1,7 @@
+import { afterEach } from "vitest";
 import { runCli } from "../../src/cli/run.js";
+import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "./fake-admin-api.js";
+import { apiRecord } from "./records.js";
 
 /** Run the CLI in-process, capturing what it writes. */
 export async function runCliCaptured(
@@ -19,4 +22,64 @@ export async function runCliCaptured(
     now: now ? () => now : undefined,
   });
   return { code, stdout, stderr };
+}
+
+export const OPUS = "claude-opus-4-1-20250805";
+export const SONNET = "claude-sonnet-4-5-20250929";
+
+/** Two days of a small organisation: Ada (twice, in two cases) and a deploy key. */
+export const REPORT_DAYS = {
+  "2026-11-24": [
+    apiRecord({
+      email: "ada@example.com",
+      terminal: "vscode",
+      sessions: 3,
+      added: 412,
+      removed: 97,
+      commits: 4,
+      prs: 1,
+      edit: [31, 3],
+      models: [[SONNET, 388.41, 48210, 12877]],
+    }),
+    apiRecord({
+      email: "ADA@example.com",
+      terminal: "iTerm.app",
+      sessions: 1,
+      added: 10,
+      models: [[OPUS, 100.2, 100, 50]],
+    }),
+    apiRecord({
+      apiKey: "deploy-bot",
+      terminal: "non-interactive",
+      sessions: 2,
+      commits: 1,
+      models: [[OPUS, 1000]],
+    }),
+  ],
+  "2026-11-23": [apiRecord({ email: "ada@example.com", sessions: 1, models: [[SONNET, 244.3]] })],
+};
+
+/**
+ * A fake Admin API for each test that asks for one, closed after it: `env()` starts it (with
+ * REPORT_DAYS unless told) and returns the CLI's environment for it.
+ */
+export function fakeApiPerTest() {
+  let api: FakeAdminApi | undefined;
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+  });
+  return {
+    async env(options: Parameters<typeof startFakeAdminApi>[0] = { days: REPORT_DAYS }) {
+      api = await startFakeAdminApi(options);
+      return {
+        ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY,
+        ANTHROPIC_BASE_URL: api.url,
+        API_MAX_ATTEMPTS: "2",
+      };
+    },
+    get api() {
+      return api;
+    },
+  };
 }

@@ -1,76 +1,18 @@
-import { execFile } from "node:child_process";
-import { mkdtemp, readdir, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli } from "../src/cli/run.js";
-import { APP_VERSION } from "../src/version.js";
-import { runCliCaptured } from "./support/cli.js";
-import {
-  apiErrorBody,
-  FAKE_ADMIN_KEY,
-  type FakeAdminApi,
-  startFakeAdminApi,
-} from "./support/fake-admin-api.js";
-import { apiRecord } from "./support/records.js";
+import { describe, expect, it } from "vitest";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../../../src/cli/exit-codes.js";
+import { runCli } from "../../../src/cli/run.js";
+import { fakeApiPerTest, OPUS, REPORT_DAYS, runCliCaptured, SONNET } from "../../support/cli.js";
+import { apiErrorBody, FAKE_ADMIN_KEY } from "../../support/fake-admin-api.js";
 
 const now = new Date("2026-11-25T10:00:00Z");
-let api: FakeAdminApi | undefined;
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
-
+const fake = fakeApiPerTest();
 const cli = (argv: string[], env: NodeJS.ProcessEnv = {}) => runCliCaptured(argv, env, now);
-
-const OPUS = "claude-opus-4-1-20250805";
-const SONNET = "claude-sonnet-4-5-20250929";
-const days = {
-  "2026-11-24": [
-    apiRecord({
-      email: "ada@example.com",
-      terminal: "vscode",
-      sessions: 3,
-      added: 412,
-      removed: 97,
-      commits: 4,
-      prs: 1,
-      edit: [31, 3],
-      models: [[SONNET, 388.41, 48210, 12877]],
-    }),
-    apiRecord({
-      email: "ADA@example.com",
-      terminal: "iTerm.app",
-      sessions: 1,
-      added: 10,
-      models: [[OPUS, 100.2, 100, 50]],
-    }),
-    apiRecord({
-      apiKey: "deploy-bot",
-      terminal: "non-interactive",
-      sessions: 2,
-      commits: 1,
-      models: [[OPUS, 1000]],
-    }),
-  ],
-  "2026-11-23": [apiRecord({ email: "ada@example.com", sessions: 1, models: [[SONNET, 244.3]] })],
-};
-
-async function withApi(options: Parameters<typeof startFakeAdminApi>[0] = { days }) {
-  api = await startFakeAdminApi(options);
-  return {
-    ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY,
-    ANTHROPIC_BASE_URL: api.url,
-    API_MAX_ATTEMPTS: "2",
-  };
-}
 
 describe("claude-usage report", () => {
   it("--format json prints exactly the report and nothing else", async () => {
     const { code, stdout, stderr } = await cli(
       ["report", "yesterday", "--format", "json"],
-      await withApi(),
+      await fake.env(),
     );
     expect(code).toBe(EXIT_OK);
     expect(stderr).toBe("");
@@ -110,25 +52,31 @@ describe("claude-usage report", () => {
   it("accepts a multi-word period without quotes", async () => {
     const { code, stdout } = await cli(
       ["report", "last", "7", "days", "--format", "json", "--no-compare"],
-      await withApi(),
+      await fake.env(),
     );
     expect(code).toBe(EXIT_OK);
     const json = JSON.parse(stdout);
     expect(json.period).toMatchObject({ from: "2026-11-18", to: "2026-11-24", days: 7 });
     expect(json.previous).toBeNull();
-    expect(api?.requestCount).toBe(7);
+    expect(fake.api?.requestCount).toBe(7);
   });
 
   it("--format csv prints one row per actor", async () => {
-    const { code, stdout } = await cli(["report", "--format", "csv"], await withApi());
+    const { code, stdout } = await cli(["report", "--format", "csv"], await fake.env());
     expect(code).toBe(EXIT_OK);
     const rows = stdout.trimEnd().split("\r\n");
     expect(rows).toHaveLength(3);
     expect(rows[1]).toMatch(/^deploy-bot,api_key,10\.0000,1000,/);
   });
 
+  it("-f is --format", async () => {
+    const { code, stdout } = await cli(["report", "-f", "csv"], await fake.env());
+    expect(code).toBe(EXIT_OK);
+    expect(stdout.trimEnd().split("\r\n")).toHaveLength(3);
+  });
+
   it("--format blocks prints the Slack message: fallback text and Block Kit blocks", async () => {
-    const { code, stdout } = await cli(["report", "--format", "blocks"], await withApi());
+    const { code, stdout } = await cli(["report", "--format", "blocks"], await fake.env());
     expect(code).toBe(EXIT_OK);
     const message = JSON.parse(stdout);
     expect(message.text).toMatch(/^Claude Code on Tue 24 Nov: \$14\.89 spend/);
@@ -139,14 +87,14 @@ describe("claude-usage report", () => {
   });
 
   it("text is the default format", async () => {
-    const { code, stdout } = await cli(["report", "yesterday", "--top", "1"], await withApi());
+    const { code, stdout } = await cli(["report", "yesterday", "--top", "1"], await fake.env());
     expect(code).toBe(EXIT_OK);
     expect(stdout).toContain("Claude Code usage · yesterday · Tue 24 Nov");
     expect(stdout).toContain("…and 1 more");
   });
 
   it("shows progress on a terminal's stderr, and clears it before the report", async () => {
-    const env = await withApi();
+    const env = await fake.env();
     let stderr = "";
     let stdout = "";
     const code = await runCli(["report", "last 3 days", "--format", "json"], {
@@ -175,34 +123,7 @@ describe("claude-usage report", () => {
   });
 });
 
-describe("export", () => {
-  it("writes the by-day and summary CSV files (the ones Slack gets) into --out", async () => {
-    const out = await mkdtemp(join(tmpdir(), "claude-usage-export-"));
-    const env = await withApi();
-    const { code, stdout } = await cli(["export", "yesterday", "--out", out], env);
-    expect(code).toBe(EXIT_OK);
-    expect(stdout).toContain("Claude Code usage export, 2026-11-24 (UTC)");
-    const byDay = await readFile(join(out, "claude-usage-2026-11-24-by-day.csv"), "utf8");
-    const summary = await readFile(join(out, "claude-usage-2026-11-24-summary.csv"), "utf8");
-    expect(stdout).toContain(`wrote ${join(out, "claude-usage-2026-11-24-by-day.csv")}`);
-    const rows = byDay.trimEnd().split("\r\n");
-    expect(rows).toHaveLength(3);
-    expect(rows[1]).toMatch(/^2026-11-24,deploy-bot,api_key,10\.0000,1000,/);
-    // The summary is what `report --format csv` prints.
-    const report = await cli(["report", "yesterday", "--format", "csv"], env);
-    expect(summary).toBe(report.stdout);
-  });
-
-  it("a bad period is a usage error naming the accepted forms (exit 2), writing nothing", async () => {
-    const out = await mkdtemp(join(tmpdir(), "claude-usage-export-"));
-    const { code, stderr } = await cli(["export", "fortnight", "--out", out], await withApi());
-    expect(code).toBe(EXIT_USAGE);
-    expect(stderr).toContain("fortnight");
-    expect(await readdir(out)).toEqual([]);
-  });
-});
-
-describe("errors", () => {
+describe("claude-usage report: errors", () => {
   it("a missing admin key names the variable (exit 2)", async () => {
     const { code, stdout, stderr } = await cli(["report", "yesterday"]);
     expect(code).toBe(EXIT_USAGE);
@@ -223,18 +144,18 @@ describe("errors", () => {
   });
 
   it("a bad period shows the accepted forms (exit 2) without calling the API", async () => {
-    const env = await withApi();
+    const env = await fake.env();
     const { code, stderr } = await cli(["report", "last", "fortnight"], env);
     expect(code).toBe(EXIT_USAGE);
     expect(stderr).toContain(`I don't understand the period "last fortnight"`);
     expect(stderr).toContain("Accepted periods:");
     expect(stderr).toContain("2026-11-01..2026-11-07");
-    expect(api?.requestCount).toBe(0);
+    expect(fake.api?.requestCount).toBe(0);
   });
 
   it("a rejected key says so (exit 1) and never prints the key", async () => {
-    const env = await withApi({
-      days,
+    const env = await fake.env({
+      days: REPORT_DAYS,
       fault: () => ({
         status: 401,
         body: apiErrorBody("authentication_error", "invalid x-api-key"),
@@ -248,40 +169,35 @@ describe("errors", () => {
   });
 
   it("an unreachable API says so (exit 1)", async () => {
-    const env = await withApi();
-    await api?.close();
+    const env = await fake.env();
+    await fake.api?.close();
     const { code, stderr } = await cli(["report"], { ...env, API_MAX_ATTEMPTS: "1" });
     expect(code).toBe(EXIT_FAILURE);
     expect(stderr).toContain("could not be reached");
   });
 
   it.each([
-    [["report", "--format", "xml"], /--format must be one of text, json, csv, blocks/],
-    [["report", "--top", "0"], /--top must be a whole number/],
+    [["report", "--format", "xml"], /--format must be one of text, json, csv, blocks, not "xml"/],
+    [["report", "--top", "0"], /--top must be a whole number from 1 to 1000, not "0"/],
+    [["report", "--top", "ten"], /--top must be a whole number/],
     [["report", "--bogus"], /Unknown option '--bogus'/],
-    [["frobnicate"], /unknown command "frobnicate"/],
-  ])("bad usage %j exits 2 with help", async (argv, message) => {
-    const { code, stderr } = await cli(argv);
+    [["report", "--top"], /Option '--top <value>' argument missing/],
+    [["report", "--demo=yes"], /--demo/],
+  ])("bad usage %j exits 2 with the usage, before reading any setting", async (argv, message) => {
+    // No admin key: a usage error is told before the configuration is read.
+    const { code, stdout, stderr } = await cli(argv);
     expect(code).toBe(EXIT_USAGE);
+    expect(stdout).toBe("");
     expect(stderr).toMatch(message);
     expect(stderr).toContain("Usage:");
+    expect(stderr).not.toContain("ANTHROPIC_ADMIN_KEY: is not set");
   });
 
-  it("help and --version", async () => {
-    expect((await cli(["help"])).stdout).toContain("claude-usage report [period]");
-    expect(await cli(["--version"])).toMatchObject({ code: EXIT_OK, stdout: `${APP_VERSION}\n` });
-  });
-});
-
-describe("the real entry point", () => {
-  it("`npm run --silent cli -- report --demo --format json` prints pure JSON", async () => {
-    const { stdout } = await promisify(execFile)(
-      "npm",
-      ["run", "--silent", "cli", "--", "report", "yesterday", "--demo", "--format", "json"],
-      { env: { ...process.env, ANTHROPIC_ADMIN_KEY: "" } },
-    );
-    const json = JSON.parse(stdout);
-    expect(json.period.days).toBe(1);
-    expect(json.users.length).toBeGreaterThan(0);
+  it("--help prints its own help (exit 0) and checks nothing else", async () => {
+    const { code, stdout, stderr } = await cli(["report", "--format", "xml", "--help"]);
+    expect(code).toBe(EXIT_OK);
+    expect(stderr).toBe("");
+    expect(stdout).toMatch(/^Usage: claude-usage report \[period\]/);
+    expect(stdout).toContain("Periods:");
   });
 });

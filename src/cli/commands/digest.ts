@@ -1,0 +1,114 @@
+import { ConfigError, loadConfig } from "../../app/config.js";
+import { jobSlack, morningDeps } from "../../app/jobs.js";
+import { openRuntime } from "../../app/runtime.js";
+import { localDate } from "../../schedule/cron.js";
+import type { DeliveryCounts } from "../../schedule/deliver.js";
+import type { DigestSummary } from "../../schedule/digest-job.js";
+import { runMorning } from "../../schedule/morning.js";
+import { defineCommand } from "../command.js";
+import { UsageError } from "../errors.js";
+import { deliveryExitCode } from "../exit-codes.js";
+import { clockOf } from "../io.js";
+import { SHARED_OPTIONS } from "../options.js";
+import { cliLogger } from "../runtime.js";
+
+export const digestCommand = defineCommand({
+  name: "digest run",
+  takesPeriod: false,
+  about:
+    "the morning job now — channel digests, DMs and (with ALERT_CHANNEL) budget and spike alerts, through the delivery ledger, so nothing already delivered is posted again. Exits 3, 4 or 5 when deliveries are left (README, Exit codes).",
+  options: {
+    date: {
+      type: "string",
+      value: "YYYY-MM-DD",
+      defaultText: "today",
+      help: "the run's date in DIGEST_TIMEZONE",
+    },
+    "dry-run": { type: "boolean", help: "print what would be posted, and post nothing" },
+    demo: SHARED_OPTIONS.demo,
+  },
+  settings: [
+    "ANTHROPIC_ADMIN_KEY (required without --demo)",
+    "SLACK_BOT_TOKEN (required without --dry-run)",
+    "DIGEST_CHANNELS",
+    "DM_SUMMARIES",
+    "DIGEST_TIMEZONE",
+    "ALERT_CHANNEL",
+    "BUDGET_MONTHLY_USD",
+    "DATA_DIR",
+    "DATABASE_URL",
+  ],
+  async run({ values }, io) {
+    if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) {
+      throw new UsageError(`--date must be YYYY-MM-DD, not "${values.date}"`);
+    }
+    const config = loadConfig(io.env);
+    const now = clockOf(io);
+    const dryRun = values["dry-run"];
+    const token = config.SLACK_BOT_TOKEN;
+    if (!dryRun && !token) {
+      throw new ConfigError([
+        "SLACK_BOT_TOKEN: is not set; it is needed to post (or use --dry-run).",
+      ]);
+    }
+    const logger = cliLogger(io);
+    const runtime = await openRuntime(config, { logger, demo: values.demo, store: true, now });
+    try {
+      const { store, loader } = runtime;
+      const clients = token
+        ? jobSlack(config, token, {
+            store,
+            onCacheError: (operation, err) =>
+              logger.warn({ operation, err }, "Slack user cache failed; going on without it"),
+          })
+        : undefined;
+      const directory = clients?.directory;
+      const slack = dryRun ? undefined : clients?.slack;
+      const date = values.date ?? localDate(now(), config.DIGEST_TIMEZONE);
+      const noChannels = config.DIGEST_CHANNELS.length === 0;
+      const { digest, alerts } = await runMorning(
+        {
+          date,
+          dryRun,
+          // Printed before the alerts run: an alerts failure must not hide what was posted.
+          onDigest: (summary) => io.stdout(describeDigest(summary, dryRun, noChannels, !directory)),
+        },
+        morningDeps({ config, store, loader, logger, slack, directory, now }),
+      );
+      if (alerts && config.ALERT_CHANNEL) io.stdout(describeAlerts(alerts, config.ALERT_CHANNEL));
+      return deliveryExitCode(alerts ? [digest, alerts] : [digest]);
+    } finally {
+      await runtime.close();
+    }
+  },
+});
+
+function describeDigest(
+  summary: DigestSummary,
+  dryRun: boolean,
+  noChannels: boolean,
+  noSlack: boolean,
+): string {
+  const lines = [`Digest for ${summary.date}${dryRun ? " (dry run: nothing posted)" : ""}`];
+  if (dryRun) {
+    for (const message of summary.planned)
+      lines.push(`  would post to ${message.channel}: ${message.text}`);
+    if (summary.planned.length === 0) lines.push("  nothing to post");
+  }
+  lines.push(
+    `  posted ${summary.posted} · already delivered ${summary.alreadyDelivered} · recovered ${summary.recovered} · busy elsewhere ${summary.busy} · failed ${summary.failed} · given up ${summary.gaveUp}`,
+    `  people not in Slack ${summary.notInSlack} · opted out ${summary.optedOut} · Slack look-up failed ${summary.lookupFailed} (counted as failed)`,
+  );
+  if (noChannels) lines.push("  (DIGEST_CHANNELS is empty: no channel digest)");
+  if (noSlack) lines.push("  (no SLACK_BOT_TOKEN: people cannot be found in Slack, so no DMs)");
+  return `${lines.join("\n")}\n`;
+}
+
+function describeAlerts(alerts: DeliveryCounts, channel: string): string {
+  const lines = [`Alerts to ${channel}`];
+  for (const message of alerts.planned) lines.push(`  would post: ${message.text}`);
+  lines.push(
+    `  posted ${alerts.posted} · already delivered ${alerts.alreadyDelivered} · busy elsewhere ${alerts.busy} · failed ${alerts.failed} · given up ${alerts.gaveUp}`,
+  );
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,120 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { EXIT_OK, EXIT_USAGE } from "../../../src/cli/exit-codes.js";
+import { runCliCaptured } from "../../support/cli.js";
+import {
+  FAKE_ADMIN_KEY,
+  type FakeAdminApi,
+  startFakeAdminApi,
+} from "../../support/fake-admin-api.js";
+import {
+  FAKE_BOT_TOKEN,
+  type FakeSlackApi,
+  startFakeSlackApi,
+} from "../../support/fake-slack-api.js";
+import { apiRecord } from "../../support/records.js";
+
+let slack: FakeSlackApi | undefined;
+let api: FakeAdminApi | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await slack?.close();
+  await api?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const cli = (argv: string[], env: NodeJS.ProcessEnv) =>
+  runCliCaptured(argv, env, new Date("2026-11-25T09:00:00Z"));
+
+describe("claude-usage digest run", () => {
+  it("posts the digest and DMs, and a second run posts nothing again", async () => {
+    dir = mkdtempSync(join(tmpdir(), "claude-usage-cli-"));
+    slack = await startFakeSlackApi({
+      users: [{ id: "UADA", email: "ada@example.com" }],
+      botToken: FAKE_BOT_TOKEN,
+    });
+    api = await startFakeAdminApi({
+      days: {
+        "2026-11-24": [
+          apiRecord({
+            email: "ada@example.com",
+            sessions: 3,
+            models: [["claude-opus-4-1-20250805", 250]],
+          }),
+        ],
+      },
+    });
+    const env = {
+      ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY,
+      ANTHROPIC_BASE_URL: api.url,
+      SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+      SLACK_API_URL: slack.apiUrl,
+      DATA_DIR: dir,
+      DIGEST_CHANNELS: "C1",
+      DM_SUMMARIES: "all",
+    };
+    const first = await cli(["digest", "run"], env);
+    expect(first.code).toBe(EXIT_OK);
+    expect(first.stdout).toContain("Digest for 2026-11-25");
+    expect(first.stdout).toContain("posted 2 · already delivered 0");
+    const second = await cli(["digest", "run"], env);
+    expect(second.stdout).toContain("posted 0 · already delivered 2");
+    expect(slack.messages.map((m) => m.channel).sort()).toEqual(["C1", "DADA"]);
+    expect(first.stdout + first.stderr + second.stdout + second.stderr).not.toContain(
+      FAKE_BOT_TOKEN,
+    );
+  });
+
+  it("a dry run with ALERT_CHANNEL also says which alerts it would post", async () => {
+    dir = mkdtempSync(join(tmpdir(), "claude-usage-cli-"));
+    const { code, stdout } = await cli(
+      ["digest", "run", "--demo", "--dry-run", "--date", "2026-11-25"],
+      {
+        DATA_DIR: dir,
+        ALERT_CHANNEL: "CALERTS",
+        BUDGET_MONTHLY_USD: "2000",
+      },
+    );
+    expect(code).toBe(EXIT_OK);
+    expect(stdout).toContain("Alerts to CALERTS");
+    expect(stdout).toMatch(/would post: Claude Code budget: \d+% of \$2,000\.00 used \(2026-11\)/);
+  });
+
+  it("needs SLACK_BOT_TOKEN unless it is a dry run; checks --date", async () => {
+    dir = mkdtempSync(join(tmpdir(), "claude-usage-cli-"));
+    const noToken = await cli(["digest", "run", "--demo"], { DATA_DIR: dir });
+    expect(noToken.code).toBe(EXIT_USAGE);
+    expect(noToken.stderr).toContain("SLACK_BOT_TOKEN");
+    const badDate = await cli(["digest", "run", "--date", "25/11/2026"], { DATA_DIR: dir });
+    expect(badDate.code).toBe(EXIT_USAGE);
+    expect(badDate.stderr).toContain("--date must be YYYY-MM-DD");
+    expect((await cli(["digest"], {})).stderr).toContain('did you mean "digest run"');
+  });
+});
+
+describe("claude-usage digest run: usage", () => {
+  it.each([
+    [["digest", "run", "tomorrow"], /Unexpected argument 'tomorrow'/],
+    [["digest", "run", "--date"], /Option '--date <value>' argument missing/],
+    [["digest", "run", "--format", "json"], /Unknown option '--format'/],
+    [["digest", "run", "--date", "2026-11-5"], /--date must be YYYY-MM-DD, not "2026-11-5"/],
+  ])("bad usage %j exits 2 with the usage, opening nothing", async (argv, message) => {
+    dir = mkdtempSync(join(tmpdir(), "claude-usage-cli-"));
+    const { code, stdout, stderr } = await cli(argv, { DATA_DIR: join(dir, "store") });
+    expect(code).toBe(EXIT_USAGE);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(message);
+    expect(stderr).toContain("Usage:");
+    expect(stderr).not.toContain("SLACK_BOT_TOKEN: is not set");
+    expect(existsSync(join(dir, "store"))).toBe(false);
+  });
+
+  it("--help prints its own help (exit 0)", async () => {
+    const { code, stdout } = await cli(["digest", "run", "--help"], {});
+    expect(code).toBe(EXIT_OK);
+    expect(stdout).toMatch(/^Usage: claude-usage digest run \[--date YYYY-MM-DD\]/);
+    expect(stdout).not.toContain("Periods:");
+  });
+});
