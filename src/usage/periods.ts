@@ -102,6 +102,52 @@ export function previousPeriod(period: Period): Period {
   return makePeriod(addDays(from, -length), addDays(from, -1), `previous ${length}d`);
 }
 
+/** How a period's comparison was chosen, for saying it in words. */
+export type BaselineKind = "same weekday" | "week" | "month" | "equal";
+
+/**
+ * What a period is compared with, as people compare: a day with the same weekday a week earlier
+ * (a Monday is not a Sunday); a calendar week with the week before; a calendar month with the
+ * month before, to the same day when it is partial; anything else with the equal period before.
+ */
+export function comparisonPeriod(period: Period): Period & { baseline: BaselineKind } {
+  const from = utcDay(period.from);
+  const to = utcDay(period.to);
+  if (isCalendarMonth(period, from, to)) {
+    const start = startOfMonth(subMonths(from, 1));
+    const end = endOfMonth(start);
+    // A month to date: the month before to the same day (or its end, when it is shorter).
+    const through =
+      isoDay(to) === isoDay(endOfMonth(from)) ? end : addDays(start, to.getDate() - 1);
+    return {
+      ...makePeriod(start, through > end ? end : through, "the month before"),
+      baseline: "month",
+    };
+  }
+  if (period.days.length === 1) {
+    const day = addDays(from, -7);
+    return { ...makePeriod(day, day, "the same weekday a week earlier"), baseline: "same weekday" };
+  }
+  if (isoDay(startOfISOWeek(from)) === period.from && period.days.length <= 7) {
+    return {
+      ...makePeriod(addDays(from, -7), addDays(to, -7), "the week before"),
+      baseline: "week",
+    };
+  }
+  return { ...previousPeriod(period), baseline: "equal" };
+}
+
+/** A calendar month, whole or to date: asked for as a month, or running from a 1st to its end. */
+function isCalendarMonth(period: Period, from: Date, to: Date): boolean {
+  if (from.getDate() !== 1 || period.from.slice(0, 7) !== period.to.slice(0, 7)) return false;
+  return (
+    ISO_MONTH.test(period.name) ||
+    period.name === "this month" ||
+    period.name === "last month" ||
+    isoDay(to) === isoDay(endOfMonth(from))
+  );
+}
+
 /** The UTC day `by` days after (or before, if negative) an ISO day: shiftDay("2026-03-01", -1). */
 export function shiftDay(day: string, by: number): string {
   return isoDay(addDays(utcDay(day), by));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  comparisonPeriod,
   PeriodError,
   parsePeriod,
   previousPeriod,
@@ -136,5 +137,43 @@ describe("shiftDay", () => {
     expect(shiftDay("2026-12-31", 1)).toBe("2027-01-01");
     expect(shiftDay("2026-11-24", -14)).toBe("2026-11-10");
     expect(shiftDay("2026-11-24", 0)).toBe("2026-11-24");
+  });
+});
+
+describe("comparisonPeriod: the baseline people compare with", () => {
+  const base = (text: string, at = now) => {
+    const b = comparisonPeriod(parsePeriod(text, { now: at, timeZone: "UTC" }));
+    return `${b.from}..${b.to} (${b.baseline})`;
+  };
+
+  it("a day: the same weekday a week earlier, not the day before", () => {
+    expect(base("yesterday")).toBe("2026-11-17..2026-11-17 (same weekday)"); // Tue 24 → Tue 17
+    expect(base("2026-11-23")).toBe("2026-11-16..2026-11-16 (same weekday)");
+  });
+
+  it("a calendar week, whole or to date: the same days of the week before", () => {
+    expect(base("last week")).toBe("2026-11-09..2026-11-15 (week)");
+    expect(base("this week")).toBe("2026-11-16..2026-11-18 (week)"); // Mon 23 – Wed 25
+  });
+
+  it("a calendar month: the month before; to date, the month before to the same day", () => {
+    expect(base("2026-10")).toBe("2026-09-01..2026-09-30 (month)");
+    expect(base("last month")).toBe("2026-09-01..2026-09-30 (month)");
+    expect(base("this month")).toBe("2026-10-01..2026-10-25 (month)");
+    // The 1st: one day of the month, compared with the 1st of the month before.
+    expect(base("this month", new Date("2026-12-01T10:00:00Z"))).toBe(
+      "2026-11-01..2026-11-01 (month)",
+    );
+    // March to the 30th against a February that has no 30th: all of February.
+    expect(base("this month", new Date("2026-03-30T10:00:00Z"))).toBe(
+      "2026-02-01..2026-02-28 (month)",
+    );
+    expect(base("2026-03")).toBe("2026-02-01..2026-02-28 (month)");
+  });
+
+  it("anything else: the equal period just before", () => {
+    expect(base("last 7 days")).toBe("2026-11-11..2026-11-17 (equal)");
+    expect(base("last 30 days")).toBe("2026-09-26..2026-10-25 (equal)");
+    expect(base("2026-11-10..2026-11-13")).toBe("2026-11-06..2026-11-09 (equal)");
   });
 });
