@@ -5,6 +5,7 @@ import {
   endOfMonth,
   format,
   isValid,
+  min,
   startOfISOWeek,
   startOfMonth,
   subMonths,
@@ -120,7 +121,7 @@ export function comparisonPeriod(period: Period): Period & { baseline: BaselineK
     const through =
       isoDay(to) === isoDay(endOfMonth(from)) ? end : addDays(start, to.getDate() - 1);
     return {
-      ...makePeriod(start, through > end ? end : through, "the month before"),
+      ...makePeriod(start, min([through, end]), "the month before"),
       baseline: "month",
     };
   }
