@@ -1,14 +1,27 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, type Dispatcher, request } from "undici";
+import type { z } from "zod";
 import { createScrubber } from "../scrub.js";
 import { USER_AGENT } from "../version.js";
 import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES } from "./backoff.js";
 import { AnthropicApiError, type AnthropicErrorKind } from "./errors.js";
+import {
+  type ApiKeyInfo,
+  apiKeySchema,
+  type ListPage,
+  listPageSchema,
+  type Member,
+  memberSchema,
+  type RosterList,
+  readEntries,
+} from "./roster.js";
 import { apiErrorBodySchema, parseRecords, type UsagePage, usagePageSchema } from "./schema.js";
 
 export const DEFAULT_BASE_URL = "https://api.anthropic.com";
 export const ANTHROPIC_VERSION = "2023-06-01";
 export const USAGE_REPORT_PATH = "v1/organizations/usage_report/claude_code";
+export const MEMBERS_PATH = "v1/organizations/users";
+export const API_KEYS_PATH = "v1/organizations/api_keys";
 /** The API's maximum page size: fewer round trips per day. */
 export const MAX_PAGE_SIZE = 1000;
 
@@ -45,6 +58,10 @@ export interface AdminClientOptions {
 
 export interface AdminClient extends UsageSource {
   fetchPage(day: string, cursor?: string, signal?: AbortSignal): Promise<UsagePage>;
+  /** Every member of the organisation (all pages). */
+  listMembers(signal?: AbortSignal): Promise<RosterList<Member>>;
+  /** Every API key of the organisation (all pages), whatever its status. */
+  listApiKeys(signal?: AbortSignal): Promise<RosterList<ApiKeyInfo>>;
   /** Requests sent so far, retries included (benchmarks and tests read it). */
   readonly requestCount: number;
   /** Send no request before this time (epoch ms): a 429 seen by another client of the same key. */
@@ -53,6 +70,19 @@ export interface AdminClient extends UsageSource {
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** What a GET is about, for its errors: a usage day, or the list being read. */
+interface Subject {
+  day?: string | undefined;
+  list?: string | undefined;
+}
+
+/** Reads a 200 answer's text, or says why it cannot. */
+type Parse<T> = (text: string, requestId: string | undefined) => T | AnthropicApiError;
+
+type Attempt<T> =
+  | { ok: true; value: T }
+  | { ok: false; retry: boolean; retryAfterMs?: number | undefined; error: AnthropicApiError };
 
 export function createAdminClient(options: AdminClientOptions): AdminClient {
   const adminKey = options.adminKey;
@@ -95,7 +125,21 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     url.searchParams.set("starting_at", day);
     url.searchParams.set("limit", String(pageSize));
     if (cursor) url.searchParams.set("page", cursor);
+    return getWithRetries(
+      url,
+      (text, requestId) => parsePage(text, day, requestId),
+      { day },
+      signal,
+    );
+  }
 
+  /** One GET, retried on 429/5xx/network errors within the deadline; its answer read by `parse`. */
+  async function getWithRetries<T>(
+    url: URL,
+    parse: Parse<T>,
+    subject: Subject,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const deadline = Date.now() + deadlineMs;
     let last: AnthropicApiError | undefined;
     let attempts = 0;
@@ -108,8 +152,8 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       }
 
       attempts = attempt;
-      const outcome = await attemptOnce(url, day, signal);
-      if (outcome.ok) return outcome.page;
+      const outcome = await attemptOnce(url, parse, subject, signal);
+      if (outcome.ok) return outcome.value;
       last = outcome.error;
       if (!outcome.retry || attempt === maxAttempts) break;
 
@@ -121,14 +165,16 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       }
       await pause(delay, signal);
     }
-    throw withAttempts(last, attempts, day);
+    throw withAttempts(last, attempts, subject.day);
   }
 
-  type Attempt =
-    | { ok: true; page: UsagePage }
-    | { ok: false; retry: boolean; retryAfterMs?: number | undefined; error: AnthropicApiError };
-
-  async function attemptOnce(url: URL, day: string, signal?: AbortSignal): Promise<Attempt> {
+  async function attemptOnce<T>(
+    url: URL,
+    parse: Parse<T>,
+    subject: Subject,
+    signal?: AbortSignal,
+  ): Promise<Attempt<T>> {
+    const { day } = subject;
     const timeout = AbortSignal.timeout(requestTimeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     requestCount++;
@@ -156,10 +202,10 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     const status = response.statusCode;
     const requestId = header(response.headers, "request-id");
     if (status === 200) {
-      const page = parsePage(text, day, requestId);
-      return page instanceof AnthropicApiError
-        ? { ok: false, retry: false, error: page }
-        : { ok: true, page };
+      const value = parse(text, requestId);
+      return value instanceof AnthropicApiError
+        ? { ok: false, retry: false, error: value }
+        : { ok: true, value };
     }
 
     const apiError = readApiError(text);
@@ -176,7 +222,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
         retry: false,
         error: new AnthropicApiError(
           "auth",
-          `Anthropic rejected the admin key (${status}${apiError.type ? ` ${apiError.type}` : ""}). Use an Admin API key (sk-ant-admin…) of an organisation; individual accounts cannot use the usage report API.`,
+          `Anthropic rejected the admin key${subject.list ? ` for reading ${subject.list}` : ""} (${status}${apiError.type ? ` ${apiError.type}` : ""}). Use an Admin API key (sk-ant-admin…) of an organisation; individual accounts cannot use the usage report API.`,
           context,
         ),
       };
@@ -221,6 +267,42 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     };
   }
 
+  /** Every page of a list paged by `after_id`, read with `schema`. */
+  async function listAll<T>(
+    path: string,
+    list: string,
+    schema: z.ZodType<T>,
+    signal?: AbortSignal,
+  ): Promise<RosterList<T>> {
+    const all: RosterList<T> = { items: [], invalid: 0 };
+    const seen = new Set<string>();
+    let after: string | undefined;
+    for (;;) {
+      const url = new URL(path, base);
+      url.searchParams.set("limit", String(pageSize));
+      if (after) url.searchParams.set("after_id", after);
+      const page = await getWithRetries(
+        url,
+        (text, requestId) => parseListPage(text, list, requestId),
+        { list },
+        signal,
+      );
+      const read = readEntries(schema, page.data);
+      all.items.push(...read.items);
+      all.invalid += read.invalid;
+      if (!page.has_more) return all;
+      const next = page.last_id;
+      if (!next || seen.has(next)) {
+        throw new AnthropicApiError(
+          "invalid_response",
+          `reading ${list}: has_more is true but ${next ? "the same page came twice" : "last_id is empty"}`,
+        );
+      }
+      seen.add(next);
+      after = next;
+    }
+  }
+
   async function* pages(day: string, signal?: AbortSignal): AsyncGenerator<UsagePage> {
     const seen = new Set<string>();
     let cursor: string | undefined;
@@ -246,6 +328,10 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
   return {
     fetchPage,
     pages,
+    listMembers: (signal) =>
+      listAll(MEMBERS_PATH, "the organisation's members", memberSchema, signal),
+    listApiKeys: (signal) =>
+      listAll(API_KEYS_PATH, "the organisation's API keys", apiKeySchema, signal),
     get requestCount() {
       return requestCount;
     },
@@ -289,6 +375,30 @@ export function parsePage(
     hasMore: envelope.data.has_more,
     nextPage: envelope.data.next_page ?? null,
   };
+}
+
+function parseListPage(
+  text: string,
+  list: string,
+  requestId: string | undefined,
+): ListPage | AnthropicApiError {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return new AnthropicApiError("invalid_response", `reading ${list}: the answer is not JSON`, {
+      requestId,
+      status: 200,
+    });
+  }
+  const page = listPageSchema.safeParse(json);
+  return page.success
+    ? page.data
+    : new AnthropicApiError(
+        "invalid_response",
+        `reading ${list}: the answer is not a list page (${page.error.issues[0]?.message ?? "unknown shape"})`,
+        { requestId, status: 200 },
+      );
 }
 
 function readApiError(text: string): { type?: string | undefined; message?: string | undefined } {
@@ -340,7 +450,7 @@ function sanitizeCause(cause: unknown): Error | undefined {
 function withAttempts(
   error: AnthropicApiError | undefined,
   attempts: number,
-  day: string,
+  day: string | undefined,
 ): AnthropicApiError {
   if (!error) {
     return new AnthropicApiError("timeout", "gave up before the first attempt (deadline)", { day });

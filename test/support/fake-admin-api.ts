@@ -46,6 +46,10 @@ export interface FakeAdminApiOptions {
   fault?: (request: RecordedRequest) => FaultReply | undefined;
   /** Keep request records (off in benchmarks, where there are thousands). */
   record?: boolean;
+  /** Entries of GET /v1/organizations/users, each with an `id` (odd entries allowed). */
+  members?: unknown[];
+  /** Entries of GET /v1/organizations/api_keys, each with an `id`. */
+  apiKeys?: unknown[];
 }
 
 export interface FakeAdminApi {
@@ -64,6 +68,11 @@ export interface FakeAdminApi {
 }
 
 const PATH = "/v1/organizations/usage_report/claude_code";
+/** The roster lists, paged by after_id/last_id as the real API pages them. */
+const LISTS = {
+  "/v1/organizations/users": "members",
+  "/v1/organizations/api_keys": "apiKeys",
+} as const;
 
 export async function startFakeAdminApi(options: FakeAdminApiOptions = {}): Promise<FakeAdminApi> {
   const adminKey = options.adminKey ?? FAKE_ADMIN_KEY;
@@ -96,7 +105,8 @@ export async function startFakeAdminApi(options: FakeAdminApiOptions = {}): Prom
   });
 
   function handle(request: RecordedRequest, res: ServerResponse) {
-    if (request.path !== PATH) return error(res, 404, "not_found_error", "Not found");
+    const list = LISTS[request.path as keyof typeof LISTS];
+    if (request.path !== PATH && !list) return error(res, 404, "not_found_error", "Not found");
     if (request.headers["x-api-key"] !== adminKey) {
       return error(res, 401, "authentication_error", "invalid x-api-key");
     }
@@ -117,6 +127,8 @@ export async function startFakeAdminApi(options: FakeAdminApiOptions = {}): Prom
       else send();
       return;
     }
+
+    if (list) return listPage(options[list] ?? [], request, res);
 
     const day = request.query.starting_at ?? "";
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) {
@@ -141,6 +153,31 @@ export async function startFakeAdminApi(options: FakeAdminApiOptions = {}): Prom
       "request-id": `req_fake_${request.n}`,
     });
     res.end(body);
+  }
+
+  function listPage(entries: unknown[], request: RecordedRequest, res: ServerResponse) {
+    const limit = Number(request.query.limit ?? 20);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      return error(res, 400, "invalid_request_error", "limit must be between 1 and 1000");
+    }
+    const idOf = (entry: unknown) =>
+      entry && typeof entry === "object" && "id" in entry ? String(entry.id) : undefined;
+    const after = request.query.after_id;
+    const start = after ? entries.findIndex((entry) => idOf(entry) === after) + 1 : 0;
+    if (after && start === 0) return error(res, 400, "invalid_request_error", "unknown after_id");
+    const data = entries.slice(start, start + limit);
+    res.writeHead(200, {
+      "content-type": "application/json",
+      "request-id": `req_fake_${request.n}`,
+    });
+    res.end(
+      JSON.stringify({
+        data,
+        has_more: start + limit < entries.length,
+        first_id: idOf(data[0]) ?? null,
+        last_id: idOf(data.at(-1)) ?? null,
+      }),
+    );
   }
 
   function renderPage(day: string, offset: number, limit: number): string {
