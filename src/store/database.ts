@@ -54,7 +54,15 @@ export interface UserCacheTable {
   expires_at: number;
 }
 
+/** The latest copy of a list read from elsewhere (the org's members, its API keys, teams). */
+export interface SnapshotsTable {
+  name: string;
+  payload: string;
+  fetched_at: number;
+}
+
 export interface Schema {
+  snapshots: SnapshotsTable;
   deliveries: DeliveriesTable;
   day_cache: DayCacheTable;
   preferences: PreferencesTable;

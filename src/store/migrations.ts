@@ -69,6 +69,18 @@ export const migrations: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  /* Lists read from the Admin API and Slack (members, API keys, user groups), kept between runs. */
+  "004_snapshots": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("snapshots")
+        .ifNotExists()
+        .addColumn("name", "varchar(100)", (c) => c.primaryKey())
+        .addColumn("payload", "text", (c) => c.notNull())
+        .addColumn("fetched_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

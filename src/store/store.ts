@@ -11,6 +11,7 @@ import type { DayCache } from "./day-cache.js";
 import { StoreError } from "./errors.js";
 import { createLedger, type DeliveryLedger } from "./ledger.js";
 import { migrate } from "./migrations.js";
+import type { Snapshots } from "./snapshots.js";
 import type { UserCache } from "./user-cache.js";
 
 /* The store: the ledger, the day cache, DM preferences and the Slack user cache, on one database. */
@@ -29,6 +30,7 @@ export interface Store {
   dayCache: DayCache;
   preferences: Preferences;
   userCache: UserCache;
+  snapshots: Snapshots;
   database: Database;
   close(): Promise<void>;
 }
@@ -49,6 +51,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     dayCache: createStoreDayCache(database.db, options.recentTtlMs ?? 10 * 60_000, now),
     preferences: createPreferences(database),
     userCache: createStoreUserCache(database.db, now),
+    snapshots: createStoreSnapshots(database.db),
     close: () => database.close(),
   };
 }
@@ -171,6 +174,26 @@ function createStoreUserCache(db: Kysely<Schema>, now: () => number): UserCache 
         .insertInto("user_cache")
         .values({ key, user_id: value.userId, expires_at })
         .onConflict((oc) => oc.column("key").doUpdateSet({ user_id: value.userId, expires_at }))
+        .execute();
+    },
+  };
+}
+
+function createStoreSnapshots(db: Kysely<Schema>): Snapshots {
+  return {
+    async get(name) {
+      const row = await db
+        .selectFrom("snapshots")
+        .select(["payload", "fetched_at"])
+        .where("name", "=", name)
+        .executeTakeFirst();
+      return row ? { payload: row.payload, fetchedAt: row.fetched_at } : undefined;
+    },
+    async put(name, payload, fetched_at) {
+      await db
+        .insertInto("snapshots")
+        .values({ name, payload, fetched_at })
+        .onConflict((oc) => oc.column("name").doUpdateSet({ payload, fetched_at }))
         .execute();
     },
   };
