@@ -8,6 +8,9 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   "users.info": ["users:read", "users:read.email"],
   "users.lookupByEmail": ["users:read.email"],
   "usergroups.users.list": ["usergroups:read"],
+  // Teams from user groups (TEAMS_FROM_USERGROUPS): the groups, and their members' emails.
+  "usergroups.list": ["usergroups:read"],
+  "users.list": ["users:read", "users:read.email"],
   "views.publish": [],
   // Digests and DMs; chat:write.public posts to public channels the bot has not joined.
   "chat.postMessage": ["chat:write", "chat:write.public"],

@@ -59,8 +59,8 @@ export function buildRoster(
       managers: Set<string>;
     }
   >();
-  for (const row of memberships) {
-    const name = row.team.trim();
+  for (const { team: named, ...row } of memberships) {
+    const name = named.trim();
     if (!name) continue;
     const id = norm(name);
     let team = byId.get(id);

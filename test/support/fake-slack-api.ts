@@ -85,6 +85,8 @@ export interface FakeSlackApiOptions {
   channels?: { id: string; name?: string; isMember?: boolean }[];
   /** User group id → member user ids. */
   usergroups?: Record<string, string[]>;
+  /** User groups as usergroups.list shows them (their members serve usergroups.users.list too). */
+  groups?: { id: string; handle: string; name?: string; users: string[]; disabled?: boolean }[];
   botToken?: string;
   /** Called before the normal answer; a fault replaces it. */
   fault?: (call: SlackCall) => SlackFault | undefined;
@@ -206,8 +208,37 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
         const user = users.find((u) => u.email?.toLowerCase() === email && !u.deleted);
         return user ? { ok: true, user: slackUser(user) } : { ok: false, error: "users_not_found" };
       }
+      case "usergroups.list": {
+        const groups = (options.groups ?? []).filter(
+          (g) => !g.disabled || args.include_disabled === true || args.include_disabled === "true",
+        );
+        const withUsers = args.include_users === true || args.include_users === "true";
+        return {
+          ok: true,
+          usergroups: groups.map((g) => ({
+            id: g.id,
+            handle: g.handle,
+            name: g.name ?? g.handle,
+            date_delete: g.disabled ? 1 : 0,
+            ...(withUsers ? { users: g.users, user_count: g.users.length } : {}),
+          })),
+        };
+      }
+      case "users.list": {
+        // Paged by an opaque cursor, as Slack pages it.
+        const limit = Math.max(1, Number(args.limit ?? 100));
+        const start = args.cursor ? Number(Buffer.from(String(args.cursor), "base64url")) : 0;
+        const page = users.slice(start, start + limit);
+        const next =
+          start + limit < users.length
+            ? Buffer.from(String(start + limit)).toString("base64url")
+            : "";
+        return { ok: true, members: page.map(slackUser), response_metadata: { next_cursor: next } };
+      }
       case "usergroups.users.list": {
-        const members = options.usergroups?.[String(args.usergroup)];
+        const members =
+          options.usergroups?.[String(args.usergroup)] ??
+          options.groups?.find((g) => g.id === String(args.usergroup))?.users;
         return members ? { ok: true, users: members } : { ok: false, error: "no_such_subteam" };
       }
       case "conversations.open":
