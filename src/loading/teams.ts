@@ -1,0 +1,108 @@
+import { z } from "zod";
+import type { Snapshots } from "../store/snapshots.js";
+import { buildRoster, type Membership, type TeamLead, type TeamRoster } from "../usage/teams.js";
+
+/*
+ * The teams the reports use: the teams file (read once, at start-up, by the caller) and Slack user
+ * groups (read every few hours, kept in the store's snapshots so that replicas and restarts share
+ * one copy). When Slack fails, the last copy is used; with none, the file's teams alone.
+ */
+
+export const USER_GROUPS_MAX_AGE_MS = 6 * 60 * 60_000;
+
+export interface TeamsFromGroups {
+  memberships: Membership[];
+}
+
+export interface TeamsLoaderOptions {
+  /** Memberships and leads from TEAMS_FILE, already read and checked. */
+  file?: { memberships: Membership[]; leads: TeamLead[] } | undefined;
+  /** Reads the Slack user groups (TEAMS_FROM_USERGROUPS); absent when not configured. */
+  userGroups?: (() => Promise<TeamsFromGroups>) | undefined;
+  snapshots?: Snapshots | undefined;
+  maxAgeMs?: number | undefined;
+  now?: (() => number) | undefined;
+  /** Told when Slack or the store fails (the teams still load from what there is). */
+  onError?: ((operation: string, error: unknown) => void) | undefined;
+}
+
+export interface TeamsView {
+  roster: TeamRoster;
+  /** When the user groups were read, epoch ms (undefined: none configured or none ever read). */
+  groupsReadAt: number | undefined;
+}
+
+export interface TeamsLoader {
+  /** Whether any source of teams is configured (without one, team commands say how to add one). */
+  readonly configured: boolean;
+  teams(): Promise<TeamsView>;
+}
+
+const membershipsSchema = z.array(
+  z.object({
+    actorKey: z.string(),
+    team: z.string(),
+    costCenter: z.string().optional(),
+    handle: z.string().optional(),
+  }),
+);
+
+const SNAPSHOT = "usergroup_teams";
+
+export function createTeamsLoader(options: TeamsLoaderOptions): TeamsLoader {
+  const now = options.now ?? Date.now;
+  const maxAgeMs = options.maxAgeMs ?? USER_GROUPS_MAX_AGE_MS;
+  const fileRows = options.file?.memberships ?? [];
+  const leads = options.file?.leads ?? [];
+  let kept: { memberships: Membership[]; readAt: number } | undefined;
+  let inFlight: Promise<TeamsView> | undefined;
+
+  async function storedCopy() {
+    try {
+      const copy = await options.snapshots?.get(SNAPSHOT);
+      if (!copy) return undefined;
+      const parsed = membershipsSchema.safeParse(JSON.parse(copy.payload));
+      return parsed.success ? { memberships: parsed.data, readAt: copy.fetchedAt } : undefined;
+    } catch (error) {
+      options.onError?.("read the user-group teams snapshot", error);
+      return undefined;
+    }
+  }
+
+  async function groups(): Promise<typeof kept> {
+    const read = options.userGroups;
+    if (!read) return undefined;
+    if (kept && now() - kept.readAt < maxAgeMs) return kept;
+    const stored = await storedCopy();
+    if (stored && (!kept || stored.readAt > kept.readAt)) kept = stored;
+    if (kept && now() - kept.readAt < maxAgeMs) return kept;
+    try {
+      const fresh = await read();
+      kept = { memberships: fresh.memberships, readAt: now() };
+      await options.snapshots
+        ?.put(SNAPSHOT, JSON.stringify(fresh.memberships), kept.readAt)
+        .catch((error: unknown) => options.onError?.("keep the user-group teams snapshot", error));
+    } catch (error) {
+      options.onError?.("read the Slack user groups", error);
+    }
+    return kept;
+  }
+
+  async function load(): Promise<TeamsView> {
+    const fromGroups = await groups();
+    return {
+      roster: buildRoster([...fileRows, ...(fromGroups?.memberships ?? [])], leads),
+      groupsReadAt: fromGroups?.readAt,
+    };
+  }
+
+  return {
+    configured: fileRows.length > 0 || options.userGroups !== undefined,
+    teams() {
+      inFlight ??= load().finally(() => {
+        inFlight = undefined;
+      });
+      return inFlight;
+    },
+  };
+}
