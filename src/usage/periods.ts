@@ -242,7 +242,8 @@ function makePeriod(from: Date, to: Date, name: string): Period {
   return { from: isoDay(from), to: isoDay(to), days, name };
 }
 
-function utcDay(isoDay: string): TZDate {
+/** A YYYY-MM-DD day as midnight UTC, for day arithmetic that ignores the machine's zone. */
+export function utcDay(isoDay: string): TZDate {
   const m = ISO_DAY.exec(isoDay);
   if (!m) return new TZDate(Number.NaN, UTC);
   return new TZDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]), UTC);
