@@ -4,7 +4,8 @@ import { createScrubber } from "../scrub.js";
 import { USER_AGENT } from "../version.js";
 import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES } from "./backoff.js";
 import { AnthropicApiError, type AnthropicErrorKind } from "./errors.js";
-import { apiErrorBodySchema, parseRecords, type UsagePage, usagePageSchema } from "./schema.js";
+import { parseRecords, type UsagePage } from "./records.js";
+import { apiErrorBodySchema, usagePageSchema } from "./schema.js";
 
 export const DEFAULT_BASE_URL = "https://api.anthropic.com";
 export const ANTHROPIC_VERSION = "2023-06-01";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRecords } from "../../src/anthropic/schema.js";
+import { parseRecords } from "../../src/anthropic/records.js";
 import { renderActorDaysCsv, renderCsv } from "../../src/render/csv.js";
 import { renderJson } from "../../src/render/json.js";
 import { renderText } from "../../src/render/text.js";
