@@ -8,7 +8,7 @@ import {
   parsePage,
   USAGE_REPORT_PATH,
 } from "../src/anthropic/client.js";
-import { parseRecords } from "../src/anthropic/schema.js";
+import { parseRecords } from "../src/anthropic/records.js";
 import { loadConfig } from "../src/app/config.js";
 import { slackAppOptionsFromConfig } from "../src/app/options.js";
 import { openRuntime } from "../src/app/runtime.js";

@@ -5,6 +5,7 @@ import { createScrubber } from "../scrub.js";
 import { USER_AGENT } from "../version.js";
 import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES } from "./backoff.js";
 import { AnthropicApiError, type AnthropicErrorKind } from "./errors.js";
+import { parseRecords, type UsagePage } from "./records.js";
 import {
   type ApiKeyInfo,
   apiKeySchema,
@@ -15,7 +16,7 @@ import {
   type RosterList,
   readEntries,
 } from "./roster.js";
-import { apiErrorBodySchema, parseRecords, type UsagePage, usagePageSchema } from "./schema.js";
+import { apiErrorBodySchema, usagePageSchema } from "./schema.js";
 
 export const DEFAULT_BASE_URL = "https://api.anthropic.com";
 export const ANTHROPIC_VERSION = "2023-06-01";

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { readRecordFast } from "./fast-record.js";
 
 /*
  * Schemas for the Claude Code Analytics Admin API.
@@ -9,8 +8,8 @@ import { readRecordFast } from "./fast-record.js";
  * missing or null, and the page envelope keeps `data` as unknown[] so that one record we cannot
  * read is counted, not fatal.
  *
- * Records are read by `readRecordFast` (fast-record.ts) first; only records it does not vouch for
- * go through zod, which stays the contract. A property test keeps the two in agreement.
+ * These schemas are the contract; records.ts reads a page's records against them, with the fast
+ * path of fast-record.ts in front.
  */
 
 /** A count that may be missing or null in practice; either means 0. */
@@ -110,40 +109,3 @@ export type UsageRecord = z.infer<typeof usageRecordSchema>;
 export type UsageRecordInput = z.input<typeof usageRecordSchema>;
 export type UsagePageEnvelope = z.infer<typeof usagePageSchema>;
 export type Actor = z.infer<typeof actorSchema>;
-
-/** A record that could not be understood: counted and reported, never silently dropped. */
-export interface InvalidRecord {
-  index: number;
-  reason: string;
-}
-
-export interface UsagePage {
-  records: UsageRecord[];
-  invalid: InvalidRecord[];
-  hasMore: boolean;
-  nextPage: string | null;
-}
-
-/** Validate each record on its own so one odd record does not sink the page. */
-export function parseRecords(data: readonly unknown[], pageOffset = 0) {
-  const records: UsageRecord[] = [];
-  const invalid: InvalidRecord[] = [];
-  for (let i = 0; i < data.length; i++) {
-    const fast = readRecordFast(data[i]);
-    if (fast) {
-      records.push(fast);
-      continue;
-    }
-    const result = usageRecordSchema.safeParse(data[i]);
-    if (result.success) records.push(result.data);
-    else invalid.push({ index: pageOffset + i, reason: summarizeIssues(result.error) });
-  }
-  return { records, invalid };
-}
-
-function summarizeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join(".") || "(record)"}: ${issue.message}`)
-    .join("; ");
-}

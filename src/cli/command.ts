@@ -1,23 +1,9 @@
-import type { Config } from "../app/config.js";
 import { EXIT_OK } from "./exit-codes.js";
-import { commandHelp } from "./help.js";
+import { type CommandInfo, commandHelp } from "./help.js";
 import type { CliIo } from "./io.js";
 import { type OptionSpecs, type OptionValues, parseOptions } from "./options.js";
 
-/** A setting a command reads, as its help names it: `REPORT_TIMEZONE`, or with a note. */
-export type SettingMention = keyof Config | `${keyof Config} (${string})`;
-
-/** What the usage and help texts are made of. */
-export interface CommandInfo {
-  /** As typed after the program's name: "report", "digest run". */
-  name: string;
-  /** Takes a period ("last 7 days", quoted or not) after its name. */
-  takesPeriod: boolean;
-  /** What it does: one paragraph, starting in lower case after "name: ". */
-  about: string;
-  options: OptionSpecs;
-  settings: readonly SettingMention[];
-}
+export type { CommandInfo, SettingMention } from "./help.js";
 
 export interface Command extends CommandInfo {
   /**

@@ -1,8 +1,9 @@
+import type { Config } from "../app/config.js";
 import { PERIOD_FORMS } from "../usage/periods.js";
 import { APP_NAME } from "../version.js";
-import type { CommandInfo, SettingMention } from "./command.js";
 import {
   type OptionSpec,
+  type OptionSpecs,
   optionHelp,
   optionLabel,
   optionUsage,
@@ -12,6 +13,21 @@ import {
 /*
  * The usage and help texts, made from the commands' declarations (command.ts, options.ts).
  */
+
+/** A setting a command reads, as its help names it: `REPORT_TIMEZONE`, or with a note. */
+export type SettingMention = keyof Config | `${keyof Config} (${string})`;
+
+/** What the usage and help texts are made of. */
+export interface CommandInfo {
+  /** As typed after the program's name: "report", "digest run". */
+  name: string;
+  /** Takes a period ("last 7 days", quoted or not) after its name. */
+  takesPeriod: boolean;
+  /** What it does: one paragraph, starting in lower case after "name: ". */
+  about: string;
+  options: OptionSpecs;
+  settings: readonly SettingMention[];
+}
 
 const WIDTH = 100;
 

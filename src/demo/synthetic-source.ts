@@ -1,5 +1,5 @@
 import { MAX_PAGE_SIZE, type UsageSource } from "../anthropic/client.js";
-import { parseRecords, type UsagePage } from "../anthropic/schema.js";
+import { parseRecords, type UsagePage } from "../anthropic/records.js";
 import type { SyntheticOrg } from "./synthetic-org.js";
 
 /**

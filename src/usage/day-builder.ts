@@ -1,4 +1,5 @@
-import type { InvalidRecord, UsageRecord } from "../anthropic/schema.js";
+import type { InvalidRecord } from "../anthropic/records.js";
+import type { UsageRecord } from "../anthropic/schema.js";
 import {
   type ActorType,
   actorIdentity,

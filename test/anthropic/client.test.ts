@@ -7,7 +7,7 @@ import {
   describeAnthropicError,
   describeAnthropicErrorInDetail,
 } from "../../src/anthropic/errors.js";
-import type { UsagePage } from "../../src/anthropic/schema.js";
+import type { UsagePage } from "../../src/anthropic/records.js";
 import { APP_VERSION } from "../../src/version.js";
 import {
   apiErrorBody,

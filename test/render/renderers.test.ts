@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRecords } from "../../src/anthropic/schema.js";
+import { parseRecords } from "../../src/anthropic/records.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import { csvCell, renderCsv } from "../../src/render/csv.js";
 import { renderJson, reportToJson } from "../../src/render/json.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseRecords, type UsageRecord } from "../../src/anthropic/schema.js";
+import { parseRecords } from "../../src/anthropic/records.js";
+import type { UsageRecord } from "../../src/anthropic/schema.js";
 import { actorIdentity, microsToCents } from "../../src/usage/aggregate.js";
 import { mergeCompact, serializeCompact } from "../../src/usage/compact.js";
 import { aggregateDay, compactDay, createDayBuilder } from "../../src/usage/day-builder.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseRecords, type UsageRecord } from "../../src/anthropic/schema.js";
+import { parseRecords } from "../../src/anthropic/records.js";
+import type { UsageRecord } from "../../src/anthropic/schema.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import {
   type ActorStats,

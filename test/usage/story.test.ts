@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRecords } from "../../src/anthropic/schema.js";
+import { parseRecords } from "../../src/anthropic/records.js";
 import { aggregateDay } from "../../src/usage/day-builder.js";
 import { parsePeriod, previousPeriod } from "../../src/usage/periods.js";
 import { buildReport } from "../../src/usage/report.js";
