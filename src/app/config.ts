@@ -56,6 +56,38 @@ function parseBudgetOverrides(
   return overrides;
 }
 
+/**
+ * `name=value` pairs, comma-separated (`backend=C0123, platform=C0456`). Problems name the entry's
+ * position; `value` is checked by `check`, which says what it should look like.
+ */
+function parsePairs<T>(
+  text: string | undefined,
+  ctx: z.RefinementCtx,
+  check: (value: string) => T | undefined,
+  example: string,
+): Map<string, T> {
+  const pairs = new Map<string, T>();
+  const entries = (text ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
+  entries.forEach((entry, i) => {
+    const match = /^(.+?)\s*=\s*(\S+)$/.exec(entry);
+    const name = match?.[1]?.trim().replace(/^@/, "") ?? "";
+    const value = match ? check(match[2] ?? "") : undefined;
+    if (!name || value === undefined) {
+      ctx.addIssue({ code: "custom", message: `entry ${i + 1} must look like ${example}` });
+      return;
+    }
+    if (pairs.has(name.toLowerCase())) {
+      ctx.addIssue({ code: "custom", message: `entry ${i + 1} names a team already named` });
+      return;
+    }
+    pairs.set(name.toLowerCase(), value);
+  });
+  return pairs;
+}
+
 export const configSchema = z.object({
   ANTHROPIC_ADMIN_KEY: optionalString.describe(
     "Admin API key of your Anthropic organisation (sk-ant-admin…). Required except with --demo.",
@@ -194,6 +226,40 @@ export const configSchema = z.object({
     .default(20)
     .describe("A day below this spend (US dollars) is never a spike."),
   SPIKE_TRAILING_DAYS: int(3, 60, 14).describe("Days before whose median a day is compared with."),
+
+  // --- Teams
+  TEAMS_FILE: optionalString.describe(
+    "A CSV (header email,team and optionally cost_center,manager) or YAML file of who is in which team. Rows with a bad email or no team are left out with a warning naming their line; a file of the wrong shape stops the app at start-up.",
+  ),
+  TEAMS_FROM_USERGROUPS: optionalString.describe(
+    "Teams from Slack user groups: all, or handles/ids (comma-separated). Combined with TEAMS_FILE; read again every 6 hours.",
+  ),
+  TEAM_DIGESTS: z
+    .string()
+    .optional()
+    .transform((text, ctx) =>
+      parsePairs(text, ctx, (v) => (/^[CG][A-Z0-9]{2,}$/.test(v) ? v : undefined), "backend=C0123"),
+    )
+    .describe(
+      "Team digests: team=channel id pairs (comma-separated), e.g. backend=C0123, platform=C0456. Each channel gets its team's morning digest.",
+    ),
+  TEAM_BUDGETS: z
+    .string()
+    .optional()
+    .transform((text, ctx) =>
+      parsePairs(
+        text,
+        ctx,
+        (v) => (Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : undefined),
+        "backend=5000",
+      ),
+    )
+    .describe(
+      "Monthly budgets of teams in US dollars (comma-separated): backend=5000, platform=2500. Alerted like the org budget.",
+    ),
+  TEAM_LEADS_SEE_TEAM: bool(false).describe(
+    "Team leads (the manager column of TEAMS_FILE) may see their own team's reports without org access.",
+  ),
   DM_SUMMARIES: z
     .enum(["off", "opt-in", "all"])
     .default("off")

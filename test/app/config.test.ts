@@ -37,6 +37,36 @@ describe("loadConfig", () => {
     }
   });
 
+  it("team digests and budgets: team=value pairs, names in any case or as @handles", () => {
+    const config = loadConfig({
+      TEAM_DIGESTS: "Backend=C0123, @platform=G0456",
+      TEAM_BUDGETS: "backend=5000,platform=2500.5",
+      TEAMS_FROM_USERGROUPS: "all",
+    });
+    expect([...config.TEAM_DIGESTS]).toEqual([
+      ["backend", "C0123"],
+      ["platform", "G0456"],
+    ]);
+    expect([...config.TEAM_BUDGETS]).toEqual([
+      ["backend", 5000],
+      ["platform", 2500.5],
+    ]);
+    expect(config.TEAM_LEADS_SEE_TEAM).toBe(false);
+  });
+
+  it("team pairs that are wrong are named by position, with an example, never by value", () => {
+    try {
+      loadConfig({ TEAM_DIGESTS: "backend=#general, backend=C0123, =C9", TEAM_BUDGETS: "ops=-5" });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        "TEAM_DIGESTS: entry 1 must look like backend=C0123",
+        "TEAM_DIGESTS: entry 3 must look like backend=C0123",
+        "TEAM_BUDGETS: entry 1 must look like backend=5000",
+      ]);
+    }
+  });
+
   it("BUDGET_USER_OVERRIDES: emails (any case) are people, other names API keys, off is no budget", () => {
     const config = loadConfig({
       BUDGET_USER_OVERRIDES: " Ada@Example.com=800 , ci-bot = 50.5,bob@example.com=off,",
