@@ -1,3 +1,7 @@
+import { createSyntheticOrg } from "../demo/synthetic-org.js";
+import { createSyntheticRoster } from "../demo/synthetic-roster.js";
+import { createRosterLoader, type RosterLoader } from "../loading/roster.js";
+import type { TeamsLoader } from "../loading/teams.js";
 import {
   createUsageLoader,
   type UsageLoader,
@@ -14,6 +18,7 @@ import {
   type UsageFromConfig,
   usageSourceFromConfig,
 } from "./options.js";
+import { teamsFromConfig } from "./teams.js";
 
 /*
  * The composition root: what a process needs — where usage comes from, the store, the loader —
@@ -41,6 +46,10 @@ export interface Runtime {
   /** Present when opened with `store: true`. */
   store: Store | undefined;
   loader: UsageLoader;
+  /** The org's members and API keys (seats). */
+  roster: RosterLoader;
+  /** Teams from TEAMS_FILE and Slack user groups (or the demo's). */
+  teams: TeamsLoader;
   /** When a day last came from the API without error (for /healthz and doctor). */
   lastApiSuccess(): Date | null;
   close(): Promise<void>;
@@ -65,6 +74,21 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
     await usage.close();
     throw error;
   }
+  let teams: TeamsLoader;
+  const demo = options.demo ? createSyntheticRoster(createSyntheticOrg()) : undefined;
+  try {
+    teams = teamsFromConfig(config, { logger, snapshots: store?.snapshots, demo });
+  } catch (error) {
+    await usage.close();
+    await store?.close();
+    throw error;
+  }
+  const roster = createRosterLoader({
+    client: demo ?? usage.client ?? emptyRoster,
+    snapshots: store?.snapshots,
+    onStoreError: (operation, error) =>
+      logger.warn({ err: error }, `roster: could not ${operation}`),
+  });
   let lastApiSuccess: Date | null = null;
   const loader = createUsageLoader({
     source: usage.source,
@@ -85,6 +109,8 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
     usage,
     store,
     loader,
+    roster,
+    teams,
     lastApiSuccess: () => lastApiSuccess,
     async close() {
       await usage.close();
@@ -92,3 +118,9 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
     },
   };
 }
+
+/** A source without a roster (none so far: the demo and the API both have one). */
+const emptyRoster = {
+  listMembers: async () => ({ items: [], invalid: 0 }),
+  listApiKeys: async () => ({ items: [], invalid: 0 }),
+};

@@ -27,6 +27,8 @@ export interface SyntheticOrg {
   records(day: string, offset: number, limit: number): UsageRecordInput[];
   /** Email of user number `index`, for tests that look a person up. */
   email(index: number): string;
+  /** Name of API key number `index`. */
+  apiKeyName(index: number): string;
 }
 
 export const ORGANIZATION_ID = "3f0c9a1e-5b7d-4e2a-9c41-7d2b8e6f0a13";
@@ -199,6 +201,7 @@ export function createSyntheticOrg(options: SyntheticOrgOptions = {}): Synthetic
     users,
     apiKeys,
     email,
+    apiKeyName,
     recordCount: (day) => layout(day).length,
     records(day, offset, limit) {
       const slots = layout(day);
@@ -210,7 +213,7 @@ export function createSyntheticOrg(options: SyntheticOrgOptions = {}): Synthetic
   };
 }
 
-function apiKeyName(index: number): string {
+export function apiKeyName(index: number): string {
   const base = API_KEY_NAMES[index % API_KEY_NAMES.length];
   const round = Math.floor(index / API_KEY_NAMES.length);
   return round > 0 ? `${base}-${round + 1}` : (base ?? "api-key");
