@@ -5,6 +5,7 @@ import { createScrubber } from "../scrub.js";
 import { USER_AGENT } from "../version.js";
 import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES } from "./backoff.js";
 import { AnthropicApiError, type AnthropicErrorKind } from "./errors.js";
+import { createRateBudget } from "./rate-budget.js";
 import { parseRecords, type UsagePage } from "./records.js";
 import {
   type ApiKeyInfo,
@@ -45,6 +46,11 @@ export interface AdminClientOptions {
   deadlineMs?: number | undefined;
   backoffBaseMs?: number | undefined;
   backoffMaxMs?: number | undefined;
+  /**
+   * Requests a minute this client may start (on top of its concurrency): a budget that keeps a
+   * long backfill polite. 0 or absent: no budget.
+   */
+  requestsPerMinute?: number | undefined;
   /** Keep-alive connections to the API. Defaults to 16. */
   connections?: number | undefined;
   /** Bring your own undici dispatcher (the client then does not close it). */
@@ -98,6 +104,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
   const deadlineMs = options.deadlineMs ?? 120_000;
   const backoff = { baseMs: options.backoffBaseMs ?? 500, maxMs: options.backoffMaxMs ?? 30_000 };
   const random = options.random ?? Math.random;
+  const budget = createRateBudget({ perMinute: options.requestsPerMinute ?? 0 });
   const ownDispatcher = options.dispatcher === undefined;
   const dispatcher =
     options.dispatcher ??
@@ -144,6 +151,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     const deadline = Date.now() + deadlineMs;
     let last: AnthropicApiError | undefined;
     let attempts = 0;
+    let bare429s = 0;
 
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const wait = pausedUntil - Date.now();
@@ -159,11 +167,27 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       if (!outcome.retry || attempt === maxAttempts) break;
 
       const delay = backoffDelay(attempt, outcome.retryAfterMs, backoff, random);
-      if (Date.now() + delay > deadline) break;
-      if (outcome.retryAfterMs !== undefined && last.status === 429) {
+      if (last.status === 429) {
+        // A 429 pauses every request of this client, not only this one.
         pausedUntil = Math.max(pausedUntil, Date.now() + delay);
         options.onPause?.(pausedUntil);
+        // Without retry-after, a second 429 is no passing burst (a spend limit may last for
+        // hours): stop and say so rather than keep knocking.
+        if (outcome.retryAfterMs === undefined && ++bare429s >= 2) {
+          last = new AnthropicApiError(
+            "rate_limited",
+            "Anthropic API kept answering 429 without saying when to retry (a spend or rate limit of the organisation?); stopped rather than retry",
+            {
+              status: 429,
+              day: subject.day,
+              requestId: last.requestId,
+              apiMessage: last.apiMessage,
+            },
+          );
+          break;
+        }
       }
+      if (Date.now() + delay > deadline) break;
       await pause(delay, signal);
     }
     throw withAttempts(last, attempts, subject.day);
@@ -176,6 +200,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     signal?: AbortSignal,
   ): Promise<Attempt<T>> {
     const { day } = subject;
+    await budget.take(signal);
     const timeout = AbortSignal.timeout(requestTimeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     requestCount++;

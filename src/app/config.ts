@@ -115,6 +115,9 @@ export const configSchema = z.object({
     "Attempts per API request on 429/5xx, the first included.",
   ),
   API_TIMEOUT_MS: int(1000, 600_000, 30_000).describe("Timeout of one API request, in ms."),
+  API_MAX_REQUESTS_PER_MINUTE: int(0, 100_000, 3000).describe(
+    "Requests a minute the app may send to the Admin API, on top of FETCH_CONCURRENCY, with bursts of a tenth of it (0: no budget). Lower it when other tools share the key.",
+  ),
 
   // --- Slack app
   SLACK_BOT_TOKEN: optionalString.describe("Bot token (xoxb-…). Required to run the Slack app."),

@@ -38,6 +38,7 @@ export function usageSourceFromConfig(
     maxAttempts: config.API_MAX_ATTEMPTS,
     requestTimeoutMs: config.API_TIMEOUT_MS,
     connections: config.FETCH_CONCURRENCY,
+    requestsPerMinute: config.API_MAX_REQUESTS_PER_MINUTE,
   };
   const client = createAdminClient(clientOptions);
   if (!options.workers || config.FETCH_WORKERS === 0) {

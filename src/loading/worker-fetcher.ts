@@ -73,7 +73,15 @@ export function createWorkerFetcher(options: WorkerFetcherOptions): WorkerFetche
 
   function start(): Slot {
     const worker = new Worker(workerScript(), {
-      workerData: { client: options.client },
+      // Each worker spends its share of the budget: together they keep to it.
+      workerData: {
+        client: {
+          ...options.client,
+          requestsPerMinute: options.client.requestsPerMinute
+            ? options.client.requestsPerMinute / threads
+            : undefined,
+        },
+      },
       resourceLimits: options.resourceLimits,
     });
     const slot: Slot = { worker, jobs: new Map(), requests: 0 };

@@ -21,6 +21,8 @@ export interface WorkerClientOptions {
   connections?: number | undefined;
   backoffBaseMs?: number | undefined;
   backoffMaxMs?: number | undefined;
+  /** This worker's share of the request budget. */
+  requestsPerMinute?: number | undefined;
 }
 
 export type ToWorker =

@@ -159,6 +159,43 @@ describe("pagination", () => {
 });
 
 describe("retries", () => {
+  it("a 429 without retry-after is retried once, then it stops and says why (a spend limit?)", async () => {
+    const { api, client } = await setup(
+      {
+        days: { [DAY]: fiveRecords },
+        fault: () => ({ status: 429, body: apiErrorBody("rate_limit_error", "limit reached") }),
+      },
+      { maxAttempts: 6 },
+    );
+    const error = await failure(client.fetchPage(DAY));
+    expect(api.requestCount).toBe(2);
+    expect(error.kind).toBe("rate_limited");
+    expect(error.message).toContain("without saying when to retry");
+    expect(error.transient).toBe(true);
+  });
+
+  it("a single 429 without retry-after is a passing burst: retried after a backoff", async () => {
+    const { api, client } = await setup({
+      days: { [DAY]: fiveRecords },
+      fault: (r) =>
+        r.n === 1 ? { status: 429, body: apiErrorBody("rate_limit_error", "slow") } : undefined,
+    });
+    expect((await client.fetchPage(DAY)).records).toHaveLength(5);
+    expect(api.requestCount).toBe(2);
+  });
+
+  it("a request budget lets a burst through at once (spacing: rate-budget.test.ts)", async () => {
+    const days = ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23", "2026-11-24"];
+    const { api, client } = await setup(
+      { days: {} },
+      { requestsPerMinute: 3000, connections: 8 }, // a burst of 300: all at once
+    );
+    await Promise.all(days.map((day) => client.fetchPage(day)));
+    const spread = (api.requests.at(-1)?.at ?? 0) - (api.requests[0]?.at ?? 0);
+    expect(spread).toBeLessThan(200);
+    expect(api.requestCount).toBe(5);
+  });
+
   it("honours retry-after on 429, then succeeds", async () => {
     const { api, client } = await setup({
       days: { [DAY]: fiveRecords },
