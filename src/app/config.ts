@@ -167,6 +167,9 @@ export const configSchema = z.object({
   DAY_CACHE_FINAL_AFTER_HOURS: int(1, 24 * 30, 26).describe(
     "Hours after a UTC day ends before its data is final: cached for good, never fetched again.",
   ),
+  DAY_MEMORY_CACHE_DAYS: int(0, 10_000, 64).describe(
+    "Days kept decoded in memory in front of the store, so that concurrent reports share them (0: none). A day's size grows with the number of people (docs/PERFORMANCE.md).",
+  ),
   DAY_CACHE_RECENT_TTL_MINUTES: int(0, 24 * 60, 10).describe(
     "Minutes a recent (not yet final) day is reused before it is fetched again.",
   ),

@@ -8,7 +8,7 @@ import {
   type UsageLoaderOptions,
 } from "../loading/usage-loader.js";
 import type { Logger } from "../log.js";
-import { createMemoryDayCache } from "../store/day-cache.js";
+import { createMemoryDayCache, withMemoryFront } from "../store/day-cache.js";
 import { openStore, type Store } from "../store/store.js";
 import type { Config } from "./config.js";
 import {
@@ -90,10 +90,17 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
       logger.warn({ err: error }, `roster: could not ${operation}`),
   });
   let lastApiSuccess: Date | null = null;
-  const loader = createUsageLoader({
+  const cache = store
+    ? withMemoryFront(store.dayCache, {
+        maxDays: config.DAY_MEMORY_CACHE_DAYS,
+        recentTtlMs: config.DAY_CACHE_RECENT_TTL_MINUTES * 60_000,
+        isFinal: (day) => loader.isFinal(day),
+      })
+    : createMemoryDayCache();
+  const loader: UsageLoader = createUsageLoader({
     source: usage.source,
     fetchDay: usage.fetchDay,
-    cache: store?.dayCache ?? createMemoryDayCache(),
+    cache,
     ...loaderOptionsFromConfig(config),
     now: options.now,
     onDay: (event) => {

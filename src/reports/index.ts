@@ -51,11 +51,23 @@ export function createReports(options: ReportsOptions): Reports {
     return standing(me);
   }
 
+  // People asking for the same report at the same moment (a digest everyone opens) share one.
+  const orgInFlight = new Map<string, Promise<UsageReport>>();
+  function org(period: Period, { compare = true } = {}): Promise<UsageReport> {
+    const key = `${period.name}|${period.from}|${period.to}|${compare}`;
+    let pending = orgInFlight.get(key);
+    if (!pending) {
+      pending = loader.loadReport(period, { compare }).finally(() => orgInFlight.delete(key));
+      orgInFlight.set(key, pending);
+    }
+    return pending;
+  }
+
   return {
-    org: (period, { compare = true } = {}) => loader.loadReport(period, { compare }),
+    org,
     budgetOf,
     async personal(email, period) {
-      const [report, budget] = await Promise.all([loader.loadReport(period), budgetOf(email)]);
+      const [report, budget] = await Promise.all([org(period), budgetOf(email)]);
       return { report, actorKey: `user:${email}`, email, budget };
     },
     export: (period) => loadExport(loader, period, { now: now() }),

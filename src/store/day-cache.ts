@@ -39,3 +39,46 @@ export function createMemoryDayCache(options: MemoryDayCacheOptions = {}): DayCa
     },
   };
 }
+
+export interface MemoryFrontOptions {
+  /** Most days kept decoded in memory (the least recently used go first). */
+  maxDays: number;
+  /** Whether a day is settled (kept until evicted) or recent (kept `recentTtlMs`). */
+  isFinal: (day: string) => boolean;
+  recentTtlMs?: number | undefined;
+  now?: (() => number) | undefined;
+}
+
+/**
+ * A bounded memory of decoded days in front of a stored cache: concurrent reports over the same
+ * days decode each day once, not once per report; reading a stored day twice at the same moment
+ * reads it once. A day written is kept in memory even if the store fails to keep it.
+ */
+export function withMemoryFront(backing: DayCache, options: MemoryFrontOptions): DayCache {
+  const recentTtlMs = options.recentTtlMs ?? 10 * 60_000;
+  const memory = createTtlMap<CompactAggregate>({ maxEntries: options.maxDays, now: options.now });
+  const reading = new Map<string, Promise<CompactAggregate | undefined>>();
+  const keep = (day: string, aggregate: CompactAggregate, final: boolean) =>
+    memory.set(day, aggregate, final ? Number.POSITIVE_INFINITY : recentTtlMs);
+  return {
+    async get(day) {
+      const hit = memory.get(day);
+      if (hit) return hit;
+      const pending = reading.get(day);
+      if (pending) return pending;
+      const read = backing
+        .get(day)
+        .then((aggregate) => {
+          if (aggregate) keep(day, aggregate, options.isFinal(day));
+          return aggregate;
+        })
+        .finally(() => reading.delete(day));
+      reading.set(day, read);
+      return read;
+    },
+    async set(day, aggregate, setOptions) {
+      keep(day, aggregate, setOptions.final);
+      await backing.set(day, aggregate, setOptions);
+    },
+  };
+}

@@ -1,4 +1,6 @@
-/** An in-memory map whose entries expire; the oldest entries go first past `maxEntries`. */
+/**
+ * An in-memory map whose entries expire; past `maxEntries` the least recently used go first.
+ */
 export interface TtlMap<V> {
   get(key: string): V | undefined;
   /** `ttlMs` may be Infinity (kept until evicted). */
@@ -15,10 +17,9 @@ export function createTtlMap<V>(
     get(key) {
       const entry = entries.get(key);
       if (!entry) return undefined;
-      if (entry.expiresAt <= now()) {
-        entries.delete(key);
-        return undefined;
-      }
+      entries.delete(key);
+      if (entry.expiresAt <= now()) return undefined;
+      entries.set(key, entry); // used: now the newest
       return entry.value;
     },
     set(key, value, ttlMs) {
