@@ -31,7 +31,7 @@ describe("reports in flight", () => {
   it("the same report asked for at the same moment is loaded once and shared", async () => {
     const { loader, calls, release } = slowLoader();
     const reports = createReports({ loader, now: () => now });
-    const period = parsePeriod("last 30 days", { now });
+    const period = parsePeriod("last 30 days", { now, timeZone: "UTC" });
     const asked = Array.from({ length: 20 }, () => reports.org(period));
     await Promise.resolve();
     release();
@@ -43,7 +43,7 @@ describe("reports in flight", () => {
   it("once answered, the next ask loads again (it may be fresher); other periods are apart", async () => {
     const { loader, calls, release } = slowLoader();
     const reports = createReports({ loader, now: () => now });
-    const period = parsePeriod("last 7 days", { now });
+    const period = parsePeriod("last 7 days", { now, timeZone: "UTC" });
     const first = reports.org(period);
     const other = reports.org(period, { compare: false });
     await Promise.resolve();
@@ -69,7 +69,7 @@ describe("reports in flight", () => {
       },
     } as Pick<UsageLoader, "loadReport"> as UsageLoader;
     const reports = createReports({ loader, now: () => now });
-    const period = parsePeriod("yesterday", { now });
+    const period = parsePeriod("yesterday", { now, timeZone: "UTC" });
     const results = await Promise.allSettled([reports.org(period), reports.org(period)]);
     expect(results.map((r) => r.status === "rejected" && String(r.reason))).toEqual([
       "Error: down 1",
