@@ -3,6 +3,7 @@ import { type HealthState, healthHandler, startHealthServer } from "./app/health
 import { digestEnabled, jobSlack, morningDeps } from "./app/jobs.js";
 import { slackAppOptionsFromConfig } from "./app/options.js";
 import { openRuntime, type StoreRuntime } from "./app/runtime.js";
+import { createBackfill } from "./loading/backfill.js";
 import { createLogger, type Logger, scrub, secretsFromEnv } from "./log.js";
 import { DEFAULT_MAX_ATTEMPTS } from "./schedule/deliver.js";
 import { leftForLater, runMorning } from "./schedule/morning.js";
@@ -36,11 +37,20 @@ async function main(): Promise<void> {
   const { loader, store } = runtime;
   logger.info({ store: store.database.location }, "store ready");
   let scheduler: Scheduler | undefined;
+  // Warm by default: the days reports ask for are loaded before anyone asks.
+  const backfill = config.BACKFILL
+    ? createBackfill({
+        loader,
+        days: config.MAX_PERIOD_DAYS,
+        onPass: (status) => logger.info(status, "backfill pass"),
+      })
+    : undefined;
   const health: HealthState = {
     slackReady: () => slack.isReady(),
     store,
     lastApiSuccess: runtime.lastApiSuccess,
     nextDigest: () => scheduler?.nextRun() ?? null,
+    backfill: backfill ? () => backfill.status() : undefined,
   };
   const slack = createSlackApp({
     ...slackAppOptionsFromConfig(config),
@@ -57,6 +67,7 @@ async function main(): Promise<void> {
       ? await startHealthServer(health, config.HEALTH_PORT)
       : undefined;
   if (healthServer) logger.info({ port: healthServer.port }, "health endpoint listening");
+  backfill?.start();
 
   // The jobs post through clients of their own: one try per call and a timeout, bounded by the
   // delivery lease (the app's client keeps Bolt's policy for interactive calls).
@@ -93,6 +104,7 @@ async function main(): Promise<void> {
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
     await scheduler?.stop();
+    await backfill?.stop();
     await healthServer?.close();
     await slack.stop().catch((err: unknown) => logger.warn({ err }, "error while stopping Slack"));
     await runtime.close();

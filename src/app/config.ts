@@ -167,6 +167,9 @@ export const configSchema = z.object({
   DAY_CACHE_FINAL_AFTER_HOURS: int(1, 24 * 30, 26).describe(
     "Hours after a UTC day ends before its data is final: cached for good, never fetched again.",
   ),
+  BACKFILL: bool(true).describe(
+    "After start-up, load the last MAX_PERIOD_DAYS days in the background (two at a time, newest first, again every 30 minutes) so that reports are answered from the cache.",
+  ),
   DAY_MEMORY_CACHE_DAYS: int(0, 10_000, 64).describe(
     "Days kept decoded in memory in front of the store, so that concurrent reports share them (0: none). A day's size grows with the number of people (docs/PERFORMANCE.md).",
   ),

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
+import type { BackfillStatus } from "../loading/backfill.js";
 import type { Database } from "../store/database.js";
 
 /*
@@ -17,6 +18,8 @@ export interface HealthState {
   /** Last time a day was fetched from the API without error. */
   lastApiSuccess(): Date | null;
   nextDigest(): Date | null;
+  /** How far the background backfill is, when it runs. */
+  backfill?: (() => BackfillStatus) | undefined;
 }
 
 export interface HealthReport {
@@ -26,6 +29,8 @@ export interface HealthReport {
     store: "ok" | "unreachable" | "none";
     lastApiSuccess: string | null;
     nextDigest: string | null;
+    /** Days of the last MAX_PERIOD_DAYS loaded, and the last pass's error (not a failure). */
+    backfill?: BackfillStatus | undefined;
   };
 }
 
@@ -50,6 +55,7 @@ export async function checkHealth(
       store,
       lastApiSuccess: state.lastApiSuccess()?.toISOString() ?? null,
       nextDigest: state.nextDigest()?.toISOString() ?? null,
+      ...(state.backfill ? { backfill: state.backfill() } : {}),
     },
   };
 }

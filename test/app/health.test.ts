@@ -32,6 +32,29 @@ describe("health", () => {
     });
   });
 
+  it("says how far the backfill is; a failing pass does not make the app unavailable", async () => {
+    const report = await checkHealth({
+      slackReady: () => true,
+      lastApiSuccess: () => null,
+      nextDigest: () => null,
+      backfill: () => ({
+        total: 92,
+        warm: 40,
+        running: true,
+        lastPassAt: "2026-12-04T07:00:00.000Z",
+        lastError: "Anthropic API answered 503",
+      }),
+    });
+    expect(report.status).toBe("ok");
+    expect(report.checks.backfill).toEqual({
+      total: 92,
+      warm: 40,
+      running: true,
+      lastPassAt: "2026-12-04T07:00:00.000Z",
+      lastError: "Anthropic API answered 503",
+    });
+  });
+
   it("is unavailable while Slack is starting or when the store is unreachable, with a 503", async () => {
     handle = testDatabase("sqlite");
     const store = await handle.open();
