@@ -12,7 +12,7 @@ import {
   userIdLookup,
 } from "../slack/user-directory.js";
 import type { Store } from "../store/store.js";
-import { usdToCents } from "../usage/aggregate.js";
+import { usdToCents } from "../usage/money.js";
 import type { Config } from "./config.js";
 import { personalBudgetsFromConfig } from "./options.js";
 

@@ -8,8 +8,8 @@ import { createWorkerFetcher, type WorkerFetcher } from "../loading/worker-fetch
 import type { Logger } from "../log.js";
 import type { SlackAppOptions } from "../slack/app.js";
 import type { StoreOptions } from "../store/store.js";
-import { usdToCents } from "../usage/aggregate.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
+import { usdToCents } from "../usage/money.js";
 import { type Config, requireAdminKey, requireSlack } from "./config.js";
 
 export interface UsageFromConfig {

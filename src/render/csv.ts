@@ -1,86 +1,69 @@
 import type { ActorDay } from "../usage/actor-days.js";
+import { METRICS, reportValue } from "../usage/metrics.js";
 import type { ActorRow, UsageReport } from "../usage/report.js";
 
 /* CSV (RFC 4180): one row per actor of the period, by cost; or per actor and day (exports). */
 
-const COLUMNS = [
-  "actor",
-  "actor_type",
-  "cost_usd",
-  "cost_cents",
-  "sessions",
-  "lines_added",
-  "lines_removed",
-  "commits",
-  "pull_requests",
-  "tool_accepted",
-  "tool_rejected",
-  "acceptance_rate",
-  "tokens_input",
-  "tokens_output",
-  "tokens_cache_read",
-  "tokens_cache_creation",
-  "active_days",
-  "terminals",
-  "top_model",
-  "period_from",
-  "period_to",
-] as const;
-
-export function renderCsv(report: UsageReport): string {
-  const rows: string[] = [COLUMNS.join(",")];
-  for (const a of report.actors) {
-    rows.push(
-      [
-        ...actorCells(a),
-        a.activeDays,
-        a.terminals.join(" "),
-        a.topModel ?? "",
-        report.period.from,
-        report.period.to,
-      ]
-        .map(csvCell)
-        .join(","),
-    );
-  }
-  return `${rows.join("\r\n")}\r\n`;
+interface Column {
+  header: string;
+  cell(actor: ActorRow): string | number;
 }
 
-const BY_DAY_COLUMNS = ["day", ...COLUMNS.slice(0, 16), "terminals", "top_model"] as const;
+/**
+ * An actor's metric columns, from the table (metrics.ts): money in dollars and in cents, the
+ * acceptance rate after the two counts it is made of, and active days only where rows span days.
+ */
+function metricColumns(spanDays: boolean): Column[] {
+  return METRICS.flatMap((m): Column[] => {
+    const header = m.csv;
+    if (header === null || (m.unit === "days" && !spanDays)) return [];
+    const column = { header, cell: (a: ActorRow) => reportValue(a, m) };
+    if (m.unit === "money") {
+      const usd = {
+        header: "cost_usd",
+        cell: (a: ActorRow) => (reportValue(a, m) / 100).toFixed(4),
+      };
+      return [usd, column];
+    }
+    if (m.key === "toolRejected") return [column, ACCEPTANCE_RATE];
+    return [column];
+  });
+}
+
+const ACCEPTANCE_RATE: Column = {
+  header: "acceptance_rate",
+  cell: (a) => (a.acceptanceRate === null ? "" : a.acceptanceRate.toFixed(4)),
+};
+
+/** Who, then the metrics, then where they worked and with what. */
+const actorColumns = (spanDays: boolean): Column[] => [
+  { header: "actor", cell: (a) => a.name },
+  { header: "actor_type", cell: (a) => a.type },
+  ...metricColumns(spanDays),
+  { header: "terminals", cell: (a) => a.terminals.join(" ") },
+  { header: "top_model", cell: (a) => a.topModel ?? "" },
+];
+
+const PERIOD_COLUMNS = actorColumns(true);
+const DAY_COLUMNS = actorColumns(false);
+
+const row = (cells: (string | number)[]) => cells.map(csvCell).join(",");
+
+export function renderCsv(report: UsageReport): string {
+  const { from, to } = report.period;
+  const rows = [row([...PERIOD_COLUMNS.map((c) => c.header), "period_from", "period_to"])];
+  for (const a of report.actors)
+    rows.push(row([...PERIOD_COLUMNS.map((c) => c.cell(a)), from, to]));
+  return `${rows.join("\r\n")}\r\n`;
+}
 
 /** One row per actor and day (days in order, actors by cost): the export's detail file. */
 export function renderActorDaysCsv(days: Iterable<ActorDay>): string {
-  const rows: string[] = [BY_DAY_COLUMNS.join(",")];
+  const rows = [row(["day", ...DAY_COLUMNS.map((c) => c.header)])];
   for (const { day, actors } of days) {
-    for (const a of actors) {
-      rows.push(
-        [day, ...actorCells(a), a.terminals.join(" "), a.topModel ?? ""].map(csvCell).join(","),
-      );
-    }
+    for (const a of actors) rows.push(row([day, ...DAY_COLUMNS.map((c) => c.cell(a))]));
   }
   return `${rows.join("\r\n")}\r\n`;
-}
-
-/** The cells every actor row starts with: who, then the additive metrics. */
-function actorCells(a: ActorRow): (string | number)[] {
-  return [
-    a.name,
-    a.type,
-    (a.costCents / 100).toFixed(4),
-    a.costCents,
-    a.sessions,
-    a.linesAdded,
-    a.linesRemoved,
-    a.commits,
-    a.pullRequests,
-    a.toolAccepted,
-    a.toolRejected,
-    a.acceptanceRate === null ? "" : a.acceptanceRate.toFixed(4),
-    a.tokens.input,
-    a.tokens.output,
-    a.tokens.cacheRead,
-    a.tokens.cacheCreation,
-  ];
 }
 
 /**

@@ -1,4 +1,12 @@
-import type { TokenCounts } from "../usage/aggregate.js";
+import {
+  METRIC,
+  METRICS,
+  type Metric,
+  type MetricKey,
+  type ReportMetrics,
+  reportValue,
+  type TokenCounts,
+} from "../usage/metrics.js";
 import type { ReportTotals, UsageReport } from "../usage/report.js";
 
 /*
@@ -6,25 +14,57 @@ import type { ReportTotals, UsageReport } from "../usage/report.js";
  * be added; the ones here are not renamed or removed.
  */
 
-const tokensJson = (t: TokenCounts) => ({
-  input: t.input,
-  output: t.output,
-  cache_read: t.cacheRead,
-  cache_creation: t.cacheCreation,
-});
+type Holder = ReportMetrics & { activeDays?: number };
+type Spec<K extends MetricKey> = Extract<Metric, { key: K }>;
+type Token = Extract<Metric, { token: string }>;
+type TokensJson = { [M in Token as M["json"]]: number };
+/** The JSON object of some metrics: each under its JSON name, tokens as one object. */
+type MetricsJson<K extends MetricKey> = {
+  [P in K as Spec<P> extends Token
+    ? "tokens"
+    : Exclude<Spec<P>["json"], null>]: Spec<P> extends Token ? TokensJson : number;
+};
+
+/** Metrics under their JSON names (metrics.ts), in the order given. */
+function metricsJson<K extends MetricKey>(holder: Holder, keys: readonly K[]): MetricsJson<K> {
+  const out: Record<string, number | TokensJson> = {};
+  for (const key of keys) {
+    const m: Metric = METRIC[key];
+    if (m.json === null) continue;
+    if ("token" in m) out.tokens ??= tokensJson(holder.tokens);
+    else out[m.json] = reportValue(holder, m);
+  }
+  return out as MetricsJson<K>;
+}
+
+/** A metric's JSON name, for the series and breakdowns that hold a few of them. */
+const name = <K extends Exclude<MetricKey, Token["key"] | "records">>(key: K) =>
+  METRIC[key].json as Exclude<Spec<K>["json"], null>;
+
+const TOKENS = METRICS.flatMap((m) => ("token" in m ? [m] : []));
+
+const tokensJson = (t: TokenCounts): TokensJson => {
+  const out: Record<string, number> = {};
+  for (const m of TOKENS) out[m.json] = t[m.token];
+  return out as TokensJson;
+};
+
+/** Every metric of an actor, in the table's order. */
+const ACTOR_METRICS = METRICS.map((m) => m.key);
+const TOKEN_KEYS = TOKENS.map((m) => m.key);
 
 const totalsJson = (t: ReportTotals) => ({
-  cost_cents: t.costCents,
-  sessions: t.sessions,
-  lines_added: t.linesAdded,
-  lines_removed: t.linesRemoved,
-  commits: t.commits,
-  pull_requests: t.pullRequests,
+  ...metricsJson(t, [
+    "costMicros",
+    "sessions",
+    "linesAdded",
+    "linesRemoved",
+    "commits",
+    "pullRequests",
+  ]),
   active_users: t.activeUsers,
   active_api_keys: t.activeApiKeys,
-  tokens: tokensJson(t.tokens),
-  tool_accepted: t.toolAccepted,
-  tool_rejected: t.toolRejected,
+  ...metricsJson(t, [...TOKEN_KEYS, "toolAccepted", "toolRejected"]),
   acceptance_rate: t.acceptanceRate,
 });
 
@@ -36,30 +76,21 @@ export function reportToJson(report: UsageReport) {
     users: report.actors.map((a) => ({
       actor: a.name,
       actor_type: a.type,
-      cost_cents: a.costCents,
-      sessions: a.sessions,
-      lines_added: a.linesAdded,
-      lines_removed: a.linesRemoved,
-      commits: a.commits,
-      pull_requests: a.pullRequests,
-      tool_accepted: a.toolAccepted,
-      tool_rejected: a.toolRejected,
-      tokens: tokensJson(a.tokens),
-      active_days: a.activeDays,
+      ...metricsJson(a, ACTOR_METRICS),
       terminals: a.terminals,
       top_model: a.topModel,
     })),
     models: report.models.map((m) => ({
       model: m.model,
-      cost_cents: m.costCents,
+      [name("costMicros")]: m.costCents,
       share: m.share,
       tokens: tokensJson(m.tokens),
     })),
     terminals: report.terminals.map((t) => ({
       terminal: t.terminal,
       records: t.records,
-      sessions: t.sessions,
-      cost_cents: t.costCents,
+      [name("sessions")]: t.sessions,
+      [name("costMicros")]: t.costCents,
     })),
     tools: report.tools.map((t) => ({
       tool: t.tool,
@@ -69,11 +100,11 @@ export function reportToJson(report: UsageReport) {
     })),
     daily: report.daily.map((d) => ({
       day: d.day,
-      cost_cents: d.costCents,
-      sessions: d.sessions,
-      lines_added: d.linesAdded,
-      commits: d.commits,
-      pull_requests: d.pullRequests,
+      [name("costMicros")]: d.costCents,
+      [name("sessions")]: d.sessions,
+      [name("linesAdded")]: d.linesAdded,
+      [name("commits")]: d.commits,
+      [name("pullRequests")]: d.pullRequests,
       active_users: d.activeUsers,
       active_api_keys: d.activeApiKeys,
     })),

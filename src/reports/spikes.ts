@@ -1,7 +1,7 @@
 import type { UsageLoader } from "../loading/usage-loader.js";
 import type { UsageAggregate } from "../usage/aggregate.js";
-import { microsToCents } from "../usage/aggregate.js";
 import { type Spike, type SpikeRule, spikeOf } from "../usage/alerts.js";
+import { microsToCents } from "../usage/money.js";
 import { shiftDay } from "../usage/periods.js";
 
 export interface Spikes {

@@ -1,4 +1,6 @@
 import type { UsageRecord } from "../anthropic/schema.js";
+import { emptyMetrics, emptyTokens, type Metrics, type TokenCounts } from "./metrics.js";
+import type { Micros } from "./money.js";
 
 /*
  * Aggregation: records → one mergeable summary per UTC day → one summary per period.
@@ -6,40 +8,8 @@ import type { UsageRecord } from "../anthropic/schema.js";
  * Records are folded in page by page and dropped (day-builder.ts), so memory grows with the
  * number of distinct actors and models, never with the number of records. Finished days are kept,
  * and merged into periods, in the compact form of compact.ts; a period is this module's
- * UsageAggregate. Costs are summed as integers in
- * micro-dollars (1 cent = 10,000 µ$) so that 0.1 + 0.2 cents stays 0.3 cents, exactly.
+ * UsageAggregate. The metrics summed are those of metrics.ts; money is money.ts's.
  */
-
-/** Millionths of a US dollar. The API's cents × 10,000. */
-export type Micros = number;
-export const MICROS_PER_CENT = 10_000;
-
-export const centsToMicros = (cents: number): Micros => Math.round(cents * MICROS_PER_CENT);
-export const microsToCents = (micros: Micros): number => micros / MICROS_PER_CENT;
-/** A setting in US dollars (budgets, floors) as whole cents. */
-export const usdToCents = (usd: number): number => Math.round(usd * 100);
-
-export interface TokenCounts {
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheCreation: number;
-}
-
-/** The additive metrics shared by totals, actors and days. */
-export interface Metrics {
-  costMicros: Micros;
-  sessions: number;
-  linesAdded: number;
-  linesRemoved: number;
-  commits: number;
-  pullRequests: number;
-  toolAccepted: number;
-  toolRejected: number;
-  tokens: TokenCounts;
-  /** Raw API records folded in. */
-  records: number;
-}
 
 export type ActorType = "user" | "api_key" | "other";
 
@@ -106,26 +76,6 @@ export interface UsageAggregate {
 
 export const MAX_INVALID_SAMPLES = 5;
 
-export const emptyTokens = (): TokenCounts => ({
-  input: 0,
-  output: 0,
-  cacheRead: 0,
-  cacheCreation: 0,
-});
-
-export const emptyMetrics = (): Metrics => ({
-  costMicros: 0,
-  sessions: 0,
-  linesAdded: 0,
-  linesRemoved: 0,
-  commits: 0,
-  pullRequests: 0,
-  toolAccepted: 0,
-  toolRejected: 0,
-  tokens: emptyTokens(),
-  records: 0,
-});
-
 export function emptyAggregate(days: string[] = []): UsageAggregate {
   return {
     days: [...days],
@@ -186,36 +136,6 @@ export function newActor(key: string, type: ActorType, name: string): ActorStats
     terminals: [],
     modelCosts: {},
   };
-}
-
-export function addMetrics(into: Metrics, from: Metrics): void {
-  into.costMicros += from.costMicros;
-  into.sessions += from.sessions;
-  into.linesAdded += from.linesAdded;
-  into.linesRemoved += from.linesRemoved;
-  into.commits += from.commits;
-  into.pullRequests += from.pullRequests;
-  into.toolAccepted += from.toolAccepted;
-  into.toolRejected += from.toolRejected;
-  into.records += from.records;
-  addTokens(into.tokens, from.tokens);
-}
-
-export function addTokens(into: TokenCounts, from: TokenCounts): void {
-  addTokenValues(into, from.input, from.output, from.cacheRead, from.cacheCreation);
-}
-
-export function addTokenValues(
-  into: TokenCounts,
-  input: number,
-  output: number,
-  cacheRead: number,
-  cacheCreation: number,
-): void {
-  into.input += input;
-  into.output += output;
-  into.cacheRead += cacheRead;
-  into.cacheCreation += cacheCreation;
 }
 
 function firstStringField(actor: Record<string, unknown>): string | undefined {

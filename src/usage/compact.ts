@@ -2,17 +2,15 @@ import { z } from "zod";
 import {
   type ActorStats,
   type ActorType,
-  addMetrics,
-  addTokens,
   emptyAggregate,
   MAX_INVALID_SAMPLES,
-  type Metrics,
   type ModelStats,
   newActor,
   type TerminalStats,
   type ToolStats,
   type UsageAggregate,
 } from "./aggregate.js";
+import { addMetrics, addTokens, COLUMN, type Metrics, TOTAL_METRICS, WIDTH } from "./metrics.js";
 
 /*
  * The compact form of a day (built by day-builder.ts): what the day cache keeps and what periods
@@ -26,25 +24,6 @@ import {
  */
 
 export const COMPACT_VERSION = 1;
-
-/** Metric columns of an actor row, in order (day-builder.ts writes them by position). */
-export const FIELDS = [
-  "costMicros",
-  "sessions",
-  "linesAdded",
-  "linesRemoved",
-  "commits",
-  "pullRequests",
-  "toolAccepted",
-  "toolRejected",
-  "tokensInput",
-  "tokensOutput",
-  "tokensCacheRead",
-  "tokensCacheCreation",
-  "records",
-  "activeDays",
-] as const;
-export const WIDTH = FIELDS.length;
 
 export const ACTOR_TYPES: readonly ActorType[] = ["user", "api_key", "other"];
 
@@ -64,7 +43,7 @@ export interface CompactAggregate {
     names: string[];
     /** Index into TYPES. */
     types: Uint8Array;
-    /** keys.length × WIDTH metrics, row-major. */
+    /** keys.length × WIDTH metrics (metrics.ts's columns), row-major. */
     data: Float64Array;
     terminalNames: string[];
     terminalOffsets: Uint32Array;
@@ -144,6 +123,24 @@ export function createMerger(): Merger {
   };
 }
 
+// The row's offsets, from the table (unrolled below; test/usage/metrics.test.ts checks them).
+const {
+  costMicros: COST,
+  sessions: SESSIONS,
+  linesAdded: LINES_ADDED,
+  linesRemoved: LINES_REMOVED,
+  commits: COMMITS,
+  pullRequests: PULL_REQUESTS,
+  toolAccepted: TOOL_ACCEPTED,
+  toolRejected: TOOL_REJECTED,
+  tokensInput: TOKENS_INPUT,
+  tokensOutput: TOKENS_OUTPUT,
+  tokensCacheRead: TOKENS_CACHE_READ,
+  tokensCacheCreation: TOKENS_CACHE_CREATION,
+  records: RECORDS,
+  activeDays: ACTIVE_DAYS,
+} = COLUMN;
+
 function mergeActors(into: Map<string, ActorStats>, cols: CompactAggregate["actors"]): void {
   const { keys, names, types, data } = cols;
   for (let row = 0; row < keys.length; row++) {
@@ -155,20 +152,20 @@ function mergeActors(into: Map<string, ActorStats>, cols: CompactAggregate["acto
       into.set(key, actor);
     }
     const at = row * WIDTH;
-    actor.costMicros += data[at] ?? 0;
-    actor.sessions += data[at + 1] ?? 0;
-    actor.linesAdded += data[at + 2] ?? 0;
-    actor.linesRemoved += data[at + 3] ?? 0;
-    actor.commits += data[at + 4] ?? 0;
-    actor.pullRequests += data[at + 5] ?? 0;
-    actor.toolAccepted += data[at + 6] ?? 0;
-    actor.toolRejected += data[at + 7] ?? 0;
-    actor.tokens.input += data[at + 8] ?? 0;
-    actor.tokens.output += data[at + 9] ?? 0;
-    actor.tokens.cacheRead += data[at + 10] ?? 0;
-    actor.tokens.cacheCreation += data[at + 11] ?? 0;
-    actor.records += data[at + 12] ?? 0;
-    actor.activeDays += data[at + 13] ?? 0;
+    actor.costMicros += data[at + COST] ?? 0;
+    actor.sessions += data[at + SESSIONS] ?? 0;
+    actor.linesAdded += data[at + LINES_ADDED] ?? 0;
+    actor.linesRemoved += data[at + LINES_REMOVED] ?? 0;
+    actor.commits += data[at + COMMITS] ?? 0;
+    actor.pullRequests += data[at + PULL_REQUESTS] ?? 0;
+    actor.toolAccepted += data[at + TOOL_ACCEPTED] ?? 0;
+    actor.toolRejected += data[at + TOOL_REJECTED] ?? 0;
+    actor.tokens.input += data[at + TOKENS_INPUT] ?? 0;
+    actor.tokens.output += data[at + TOKENS_OUTPUT] ?? 0;
+    actor.tokens.cacheRead += data[at + TOKENS_CACHE_READ] ?? 0;
+    actor.tokens.cacheCreation += data[at + TOKENS_CACHE_CREATION] ?? 0;
+    actor.records += data[at + RECORDS] ?? 0;
+    actor.activeDays += data[at + ACTIVE_DAYS] ?? 0;
     for (let i = cols.terminalOffsets[row] ?? 0; i < (cols.terminalOffsets[row + 1] ?? 0); i++) {
       const terminal = cols.terminalNames[cols.terminalIndex[i] ?? 0] ?? "unknown";
       if (!actor.terminals.includes(terminal)) actor.terminals.push(terminal);
@@ -182,23 +179,24 @@ function mergeActors(into: Map<string, ActorStats>, cols: CompactAggregate["acto
 
 /* ---- Serialisation (the day cache on disk) ---- */
 
-const metricsSchema = z.object({
-  costMicros: z.number(),
-  sessions: z.number(),
-  linesAdded: z.number(),
-  linesRemoved: z.number(),
-  commits: z.number(),
-  pullRequests: z.number(),
-  toolAccepted: z.number(),
-  toolRejected: z.number(),
-  tokens: z.object({
-    input: z.number(),
-    output: z.number(),
-    cacheRead: z.number(),
-    cacheCreation: z.number(),
-  }),
-  records: z.number(),
+const tokensSchema = z.object({
+  input: z.number(),
+  output: z.number(),
+  cacheRead: z.number(),
+  cacheCreation: z.number(),
 });
+
+/** A stored Metrics: a number for each of the table's totals, the tokens nested. */
+const metricsSchema = z.custom<Metrics>(isStoredMetrics, { message: "totals with every metric" });
+
+function isStoredMetrics(v: unknown): boolean {
+  if (typeof v !== "object" || v === null) return false;
+  const fields = v as Record<string, unknown>;
+  return (
+    tokensSchema.safeParse(fields.tokens).success &&
+    TOTAL_METRICS.every((m) => "token" in m || Number.isFinite(fields[m.key]))
+  );
+}
 
 const isIndex = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
 
@@ -231,7 +229,7 @@ const storedSchema = z.object({
     z.object({
       model: z.string(),
       costMicros: z.number(),
-      tokens: metricsSchema.shape.tokens,
+      tokens: tokensSchema,
       records: z.number(),
     }),
   ),

@@ -3,24 +3,22 @@ import type { UsageRecord } from "../anthropic/schema.js";
 import {
   type ActorType,
   actorIdentity,
-  addTokenValues,
-  centsToMicros,
-  emptyMetrics,
-  emptyTokens,
   MAX_INVALID_SAMPLES,
-  type Metrics,
   type ModelStats,
   type TerminalStats,
   type ToolStats,
   type UsageAggregate,
 } from "./aggregate.js";
+import { ACTOR_TYPES, COMPACT_VERSION, type CompactAggregate, mergeCompact } from "./compact.js";
 import {
-  ACTOR_TYPES,
-  COMPACT_VERSION,
-  type CompactAggregate,
-  mergeCompact,
+  addTokenValues,
+  COLUMN,
+  emptyMetrics,
+  emptyTokens,
+  type Metrics,
   WIDTH,
-} from "./compact.js";
+} from "./metrics.js";
+import { centsToMicros } from "./money.js";
 
 /*
  * One UTC day's records folded straight into the compact form (compact.ts): the hot path of a
@@ -33,21 +31,23 @@ import {
  * linked lists in typed arrays, and the only per-actor objects are its key and name strings.
  */
 
-/** Column offsets within an actor row; the order is compact.ts's FIELDS. */
-const COST = 0;
-const SESSIONS = 1;
-const LINES_ADDED = 2;
-const LINES_REMOVED = 3;
-const COMMITS = 4;
-const PULL_REQUESTS = 5;
-const TOOL_ACCEPTED = 6;
-const TOOL_REJECTED = 7;
-const TOKENS_INPUT = 8;
-const TOKENS_OUTPUT = 9;
-const TOKENS_CACHE_READ = 10;
-const TOKENS_CACHE_CREATION = 11;
-const RECORDS = 12;
-const ACTIVE_DAYS = 13;
+/** Column offsets within an actor row, from metrics.ts's table (test/usage/metrics.test.ts). */
+const {
+  costMicros: COST,
+  sessions: SESSIONS,
+  linesAdded: LINES_ADDED,
+  linesRemoved: LINES_REMOVED,
+  commits: COMMITS,
+  pullRequests: PULL_REQUESTS,
+  toolAccepted: TOOL_ACCEPTED,
+  toolRejected: TOOL_REJECTED,
+  tokensInput: TOKENS_INPUT,
+  tokensOutput: TOKENS_OUTPUT,
+  tokensCacheRead: TOKENS_CACHE_READ,
+  tokensCacheCreation: TOKENS_CACHE_CREATION,
+  records: RECORDS,
+  activeDays: ACTIVE_DAYS,
+} = COLUMN;
 
 const NONE = -1;
 const INITIAL_ROWS = 256;

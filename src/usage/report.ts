@@ -1,13 +1,15 @@
+import type { ActorStats, ActorType, DailyPoint, UsageAggregate } from "./aggregate.js";
 import {
-  type ActorStats,
-  type ActorType,
-  type DailyPoint,
+  CHANGING_METRICS,
+  type ChangingMetric,
+  inReportUnits,
   type Metrics,
-  type Micros,
-  microsToCents,
+  type ReportKey,
+  type ReportMetrics,
+  reportKey,
   type TokenCounts,
-  type UsageAggregate,
-} from "./aggregate.js";
+} from "./metrics.js";
+import { type Micros, microsToCents } from "./money.js";
 import type { Period } from "./periods.js";
 
 /*
@@ -15,20 +17,12 @@ import type { Period } from "./periods.js";
  * previous period, leaderboards, models. Pure: renderers for Slack, text, JSON and CSV read it.
  */
 
-export interface ReportTotals {
-  costCents: number;
-  sessions: number;
-  linesAdded: number;
-  linesRemoved: number;
-  commits: number;
-  pullRequests: number;
+/** A period's totals: the summed metrics (metrics.ts) in report units, and what is counted. */
+export interface ReportTotals extends ReportMetrics {
   /** Distinct people (user actors). */
   activeUsers: number;
   /** Distinct API keys used as actors. */
   activeApiKeys: number;
-  tokens: TokenCounts;
-  toolAccepted: number;
-  toolRejected: number;
   /** accepted / (accepted + rejected) over the editing tools; null when there were none. */
   acceptanceRate: number | null;
 }
@@ -42,34 +36,19 @@ export interface Change {
   pct: number | null;
 }
 
-export const CHANGE_METRICS = [
-  "costCents",
-  "sessions",
-  "linesAdded",
-  "linesRemoved",
-  "commits",
-  "pullRequests",
+/** The table's metrics that change is shown for, and the counts of people and keys. */
+export type ChangeMetric = ReportKey<ChangingMetric["key"]> | "activeUsers" | "activeApiKeys";
+export const CHANGE_METRICS: readonly ChangeMetric[] = [
+  ...CHANGING_METRICS.map((m) => reportKey(m.key)),
   "activeUsers",
   "activeApiKeys",
-  "toolAccepted",
-  "toolRejected",
-] as const;
-export type ChangeMetric = (typeof CHANGE_METRICS)[number];
+];
 
-export interface ActorRow {
+export interface ActorRow extends ReportMetrics {
   key: string;
   type: ActorType;
   name: string;
-  costCents: number;
-  sessions: number;
-  linesAdded: number;
-  linesRemoved: number;
-  commits: number;
-  pullRequests: number;
-  toolAccepted: number;
-  toolRejected: number;
   acceptanceRate: number | null;
-  tokens: TokenCounts;
   activeDays: number;
   terminals: string[];
   /** The model with the highest cost for this actor, if any. */
@@ -270,17 +249,9 @@ function reportTotals(agg: UsageAggregate): ReportTotals {
     else if (actor.type === "api_key") activeApiKeys++;
   }
   return {
-    costCents: microsToCents(t.costMicros),
-    sessions: t.sessions,
-    linesAdded: t.linesAdded,
-    linesRemoved: t.linesRemoved,
-    commits: t.commits,
-    pullRequests: t.pullRequests,
+    ...inReportUnits(t),
     activeUsers,
     activeApiKeys,
-    tokens: { ...t.tokens },
-    toolAccepted: t.toolAccepted,
-    toolRejected: t.toolRejected,
     acceptanceRate: rate(t.toolAccepted, t.toolRejected),
   };
 }
@@ -296,11 +267,8 @@ function actorRow(actor: ActorStats, before: ActorStats | undefined): ActorRow {
     key: actor.key,
     type: actor.type,
     name: actor.name,
-    ...actorTotals(actor),
-    toolAccepted: actor.toolAccepted,
-    toolRejected: actor.toolRejected,
+    ...inReportUnits(actor),
     acceptanceRate: rate(actor.toolAccepted, actor.toolRejected),
-    tokens: { ...actor.tokens },
     activeDays: actor.activeDays,
     terminals: [...actor.terminals].sort(),
     topModel: topKey(actor.modelCosts),
@@ -309,14 +277,8 @@ function actorRow(actor: ActorStats, before: ActorStats | undefined): ActorRow {
 }
 
 function actorTotals(m: Metrics): ActorTotals {
-  return {
-    costCents: microsToCents(m.costMicros),
-    sessions: m.sessions,
-    linesAdded: m.linesAdded,
-    linesRemoved: m.linesRemoved,
-    commits: m.commits,
-    pullRequests: m.pullRequests,
-  };
+  const { costCents, sessions, linesAdded, linesRemoved, commits, pullRequests } = inReportUnits(m);
+  return { costCents, sessions, linesAdded, linesRemoved, commits, pullRequests };
 }
 
 function dailyRows(days: readonly string[], points: readonly DailyPoint[]): DailyRow[] {

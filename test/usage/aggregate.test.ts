@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parseRecords } from "../../src/anthropic/records.js";
 import type { UsageRecord } from "../../src/anthropic/schema.js";
-import { actorIdentity, microsToCents } from "../../src/usage/aggregate.js";
+import { actorIdentity } from "../../src/usage/aggregate.js";
 import { mergeCompact, serializeCompact } from "../../src/usage/compact.js";
 import { aggregateDay, compactDay, createDayBuilder } from "../../src/usage/day-builder.js";
+import { microsToCents } from "../../src/usage/money.js";
 import { apiRecord, type RecordSpec } from "../support/records.js";
 
 const SONNET = "claude-sonnet-4-5-20250929";

@@ -2,14 +2,11 @@ import { describe, expect, it } from "vitest";
 import { parseRecords } from "../../src/anthropic/records.js";
 import type { UsageRecord } from "../../src/anthropic/schema.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
-import {
-  type ActorStats,
-  actorIdentity,
-  centsToMicros,
-  newActor,
-} from "../../src/usage/aggregate.js";
-import { mergeCompact, WIDTH } from "../../src/usage/compact.js";
+import { type ActorStats, actorIdentity, newActor } from "../../src/usage/aggregate.js";
+import { mergeCompact } from "../../src/usage/compact.js";
 import { aggregateDay, createDayBuilder } from "../../src/usage/day-builder.js";
+import { WIDTH } from "../../src/usage/metrics.js";
+import { centsToMicros } from "../../src/usage/money.js";
 import { apiRecord } from "../support/records.js";
 
 /*
