@@ -1,6 +1,6 @@
 import { tz } from "@date-fns/tz";
 import { format } from "date-fns";
-import type { Period } from "../usage/periods.js";
+import type { BaselineKind, Period } from "../usage/periods.js";
 import type { Change } from "../usage/report.js";
 
 /* Number, money, change and date formatting shared by every renderer. English, en-US digits. */
@@ -102,6 +102,47 @@ export function formatPeriodDates(period: Pick<Period, "from" | "to">, now = new
   });
   const right = format(to, showYear ? "EEE d MMM yyyy" : "EEE d MMM", { in: UTC });
   return `${left} – ${right}`;
+}
+
+/**
+ * What a report is compared with, in words, to follow "vs" or "compared with": "Mon 16 Nov",
+ * "the week before", "the same days last week", "October", "October to the 24th", "the previous
+ * 14 days". Null without a baseline.
+ */
+export function formatBaseline(
+  report: {
+    previousPeriod: Pick<Period, "from" | "to" | "days"> | null;
+    baseline: BaselineKind | null;
+  },
+  now = new Date(),
+): string | null {
+  const before = report.previousPeriod;
+  if (!before) return null;
+  switch (report.baseline) {
+    case "same weekday":
+      return formatDay(before.from, now);
+    case "week":
+      return before.days.length >= 7 ? "the week before" : "the same days last week";
+    case "month": {
+      const month = formatMonthName(before.from.slice(0, 7));
+      const to = new Date(`${before.to}T00:00:00Z`);
+      const lastOfMonth = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() + 1, 0));
+      return to.getUTCDate() === lastOfMonth.getUTCDate()
+        ? month
+        : `${month} to the ${ordinal(to.getUTCDate())}`;
+    }
+    default:
+      return before.days.length === 1
+        ? "the day before"
+        : `the previous ${formatInt(before.days.length)} days`;
+  }
+}
+
+/** 1 → "1st", 22 → "22nd", 13 → "13th". */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  return `${n}${["th", "st", "nd", "rd"][n % 10] ?? "th"}`;
 }
 
 /** "2026-11-24" or "2026-11-18 to 2026-11-24": a period's UTC dates, for files and their notes. */

@@ -1,6 +1,7 @@
 import type { ActorRow, UsageReport } from "../usage/report.js";
 import {
   formatAbsChange,
+  formatBaseline,
   formatCompact,
   formatInt,
   formatPctChange,
@@ -32,7 +33,7 @@ export function renderText(report: UsageReport, options: TextOptions = {}): stri
 
   lines.push(
     `Claude Code usage · ${period.name} · ${formatPeriodDates(period, now)}`,
-    `${formatUtcCoverage(period)}${report.previousPeriod ? ` · compared with ${formatPeriodDates(report.previousPeriod, now)}` : ""}`,
+    `${formatUtcCoverage(period)}${comparedWith(report, now)}`,
     "",
   );
 
@@ -129,6 +130,14 @@ export function renderText(report: UsageReport, options: TextOptions = {}): stri
     );
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** " · compared with the week before (Mon 9 – Sun 15 Nov)", or "" without a baseline. */
+function comparedWith(report: UsageReport, now: Date): string {
+  const words = formatBaseline(report, now);
+  if (!words || !report.previousPeriod) return "";
+  const dates = formatPeriodDates(report.previousPeriod, now);
+  return ` · compared with ${words}${words === dates ? "" : ` (${dates})`}`;
 }
 
 function acceptanceChange(report: UsageReport): string {

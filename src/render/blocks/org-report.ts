@@ -2,6 +2,7 @@ import type { KnownBlock, SectionBlock } from "@slack/web-api";
 import type { ActorRow, UsageReport } from "../../usage/report.js";
 import {
   formatAbsChange,
+  formatBaseline,
   formatCompact,
   formatDay,
   formatInt,
@@ -147,11 +148,8 @@ export function fallbackText(report: UsageReport, now: Date): string {
 
 function headline(report: UsageReport, now: Date): string {
   const { totals: t, changes: c } = report;
-  const versus = report.previousPeriod
-    ? report.previousPeriod.days.length === 1
-      ? ` vs ${formatDay(report.previousPeriod.from, now).split(" ")[0]}`
-      : " vs previous period"
-    : "";
+  const baseline = formatBaseline(report, now);
+  const versus = baseline ? ` vs ${baseline}` : "";
   // From nothing there is no meaningful percentage: say nothing rather than "new vs …".
   const spendChange =
     c && c.costCents.pct !== null ? `  ${formatPctChange(c.costCents)}${versus}` : "";

@@ -21,7 +21,7 @@ import { budgetLine } from "../../../src/render/blocks/personal.js";
 import { budgetStatus, PERSONAL_BUDGET_THRESHOLDS } from "../../../src/usage/alerts.js";
 import { mergeCompact } from "../../../src/usage/compact.js";
 import { compactDay } from "../../../src/usage/day-builder.js";
-import { parsePeriod, previousPeriod } from "../../../src/usage/periods.js";
+import { comparisonPeriod, parsePeriod } from "../../../src/usage/periods.js";
 import { buildReport, LEADERBOARD_METRICS, type UsageReport } from "../../../src/usage/report.js";
 import { apiRecord, type RecordSpec } from "../../support/records.js";
 
@@ -35,7 +35,7 @@ function report(
   periodText = "yesterday",
 ): UsageReport {
   const period = parsePeriod(periodText, { now, timeZone: "UTC" });
-  const before = previousPeriod(period);
+  const before = comparisonPeriod(period);
   const agg = (days: string[], s: RecordSpec[]) =>
     mergeCompact(
       days.map((d, i) => compactDay(d, i === 0 ? parseRecords(s.map(apiRecord)).records : [])),
@@ -111,7 +111,7 @@ describe("renderOrgReport", () => {
       text: { type: "plain_text", text: "Claude Code · Tue 24 Nov", emoji: true },
     });
     const headline = JSON.stringify(m.blocks[1]);
-    expect(headline).toContain("*$358.55* estimated spend  ▲ 259% vs Mon");
+    expect(headline).toContain("*$358.55* estimated spend  ▲ 259% vs Tue 17 Nov");
     expect(headline).toContain("*3* active people  ▲ 2");
     expect(m.text).toBe("Claude Code on Tue 24 Nov: $358.55 spend (▲259%), 3 active people");
   });
