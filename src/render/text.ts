@@ -12,6 +12,7 @@ import {
   shortModel,
   sparkline,
 } from "./format.js";
+import { storySentence } from "./story.js";
 
 /** How an actor is named in plain text: people by email, keys by name with a tag. */
 export function actorLabel(actor: Pick<ActorRow, "name" | "type">): string {
@@ -22,6 +23,8 @@ export interface TextOptions {
   /** Leaderboard length. */
   top?: number;
   now?: Date;
+  /** A person's name to show instead of their email (their Slack display name), when known. */
+  plainName?: ((actor: ActorRow) => string | undefined) | undefined;
 }
 
 /** A terminal report: totals with changes, top spenders, models, terminals. ≤ 80 columns. */
@@ -44,6 +47,12 @@ export function renderText(report: UsageReport, options: TextOptions = {}): stri
     }
     return `${lines.join("\n")}\n`;
   }
+
+  const story = storySentence(report, now, {
+    name: (actor) => options.plainName?.(actor) ?? actorLabel(actor),
+    strong: (text) => text,
+  });
+  lines.push(...wrap(story, 78), "");
 
   const row = (label: string, value: string, delta = "") =>
     `  ${label.padEnd(18)}${value.padStart(12)}   ${delta}`.trimEnd();
@@ -147,6 +156,20 @@ function acceptanceChange(report: UsageReport): string {
   const points = Math.round((now - before) * 100);
   if (points === 0) return "(=)";
   return `${points > 0 ? "▲" : "▼"} ${Math.abs(points)} pt${Math.abs(points) === 1 ? "" : "s"}`;
+}
+
+/** Words into lines of at most `width` columns (a longer word keeps its own line). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 function clip(text: string, width: number): string {

@@ -75,7 +75,7 @@ describe("the baseline in words", () => {
   });
 
   it("a month with the month before by name, to the same day while it is partial", () => {
-    expect(words("last month")).toBe("October");
+    expect(words("last month")).toBe("September");
     expect(words("this month")).toBe("October to the 25th");
     expect(words("2026-10")).toBe("September");
     expect(words("this month", new Date("2026-03-31T12:00:00Z"))).toBe("February");

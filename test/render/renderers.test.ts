@@ -121,6 +121,18 @@ describe("renderText's baseline", () => {
   });
 });
 
+describe("renderText's story", () => {
+  it("leads with the same sentence as Slack, people by display name when known, else email", () => {
+    const lines = renderText(sample(), { now }).split("\n");
+    expect(lines[3]).toBe(
+      "$262 spent, ▲ 162% vs Tue 17 Nov — one person drove it: ada@example.com, $142",
+    );
+    expect(lines[4]).toBe("(54%). Everyone else: $120.");
+    const named = renderText(sample(), { now, plainName: () => "Ada" });
+    expect(named).toContain("one person drove it: Ada, $142");
+  });
+});
+
 describe("renderJson", () => {
   it("has exactly the documented shape", () => {
     const json = JSON.parse(renderJson(sample()));

@@ -134,7 +134,7 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     ).toEqual(["C1", "C2", "UADA", "UBOB"]);
     const digest = posts().find((p) => p.args.channel === "C1");
     expect(String(digest?.args.text)).toContain(
-      "Claude Code on Tue 24 Nov: $33.40 spend, 3 active people",
+      "Claude Code on Tue 24 Nov: $33 spent, the same as Tue 17 Nov — one person drove it: $18 (55%). Everyone else: $15, the same.",
     );
     expect(JSON.stringify(digest?.args.blocks)).toContain("🥈 `ci-bot` (API key)");
     expect(JSON.stringify(digest?.args.blocks)).toContain("<@UADA>");

@@ -170,7 +170,7 @@ describe("/claude-usage", () => {
     expect(reply?.at).toBeGreaterThan(ack.at);
     expect(reply?.body.response_type).toBe("ephemeral");
     expect(reply?.body.text).toBe(
-      "Claude Code on Tue 24 Nov: $358.45 spend (▲258%), 2 active people",
+      "Claude Code on Tue 24 Nov: $358 spent by 2 people and 1 API key, up from nothing on Tue 17 Nov.",
     );
     const text = blocksText(reply?.body ?? {});
     expect(text).toContain("Claude Code · Tue 24 Nov");
@@ -202,7 +202,7 @@ describe("/claude-usage", () => {
     expect(reply?.body.replace_original).toBe(true);
     expect(reply?.body.response_type).toBe("ephemeral");
     expect(reply?.body.text).toBe(
-      "Claude Code last 2 days (Mon 23 – Tue 24 Nov): $458.45 spend (new), 2 active people",
+      "Claude Code last 2 days (Mon 23 – Tue 24 Nov): $458 spent, up from nothing on the same days last week — one person drove it: $242 (53%). Everyone else: $216.",
     );
     await new Promise((r) => setTimeout(r, 200));
     expect(h.slack.responses).toHaveLength(2);
@@ -228,7 +228,7 @@ describe("/claude-usage", () => {
     const h = await start({}, { days }, {}, undefined, { stillFetchingAfterMs: 1500 });
     await slashCommand(h.url, { text: "", user_id: "UMARIA", response_url: h.slack.responseUrl() });
     const [reply] = await h.slack.waitForResponses(1);
-    expect(reply?.body.text).toContain("$358.45 spend");
+    expect(reply?.body.text).toContain("$358 spent");
     expect(reply?.body.replace_original).toBeUndefined();
     await new Promise((r) => setTimeout(r, 1600));
     expect(h.slack.responses).toHaveLength(1);
@@ -306,7 +306,7 @@ describe("/claude-usage", () => {
     const [reply] = await h.slack.waitForResponses(1);
     expect(reply?.body.response_type).toBe("ephemeral");
     expect(reply?.body.text).toBe(
-      "Claude Code on Tue 24 Nov: $358.45 spend (▲258%), 2 active people",
+      "Claude Code on Tue 24 Nov: $358 spent by 2 people and 1 API key, up from nothing on Tue 17 Nov.",
     );
   });
 
@@ -554,7 +554,7 @@ describe("access control", () => {
     const h = await start({ ALLOWED_USERGROUP: "SLEADS" });
     await slashCommand(h.url, { text: "", user_id: "UBOSS", response_url: h.slack.responseUrl() });
     const [reply] = await h.slack.waitForResponses(1);
-    expect(reply?.body.text).toContain("$358.45 spend");
+    expect(reply?.body.text).toContain("$358 spent");
     expect(h.slack.callsTo("usergroups.users.list")[0]?.args.usergroup).toBe("SLEADS");
   });
 });
@@ -715,7 +715,7 @@ describe("replays and retries", () => {
     ];
     expect(acks.map((a) => a.status)).toEqual([200, 200, 200]);
     const [reply] = await h.slack.waitForResponses(1);
-    expect(reply?.body.text).toContain("$358.45 spend");
+    expect(reply?.body.text).toContain("$358 spent");
     await pause(300);
     expect(h.slack.responses).toHaveLength(1);
     expect(h.api.requestCount).toBe(2); // yesterday and the day before, fetched once

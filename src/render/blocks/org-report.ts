@@ -2,7 +2,6 @@ import type { KnownBlock, SectionBlock } from "@slack/web-api";
 import type { ActorRow, UsageReport } from "../../usage/report.js";
 import {
   formatAbsChange,
-  formatBaseline,
   formatCompact,
   formatDay,
   formatInt,
@@ -14,8 +13,8 @@ import {
   formatUsdShort,
   formatUtcCoverage,
   shortModel,
-  sparkline,
 } from "../format.js";
+import { PLAIN, type StoryStyle, storySentence } from "../story.js";
 import {
   capBlocks,
   clip,
@@ -35,6 +34,11 @@ export interface ReportRenderOptions {
   top?: number | undefined;
   /** A Slack mention ("<@U…>") for a person, resolved beforehand; undefined shows the email. */
   mention?: ((actor: ActorRow) => string | undefined) | undefined;
+  /**
+   * A person's name in plain text (their Slack display name), for the notification line, which
+   * never shows an email: without it the line says "one person".
+   */
+  plainName?: ((actor: ActorRow) => string | undefined) | undefined;
   /** Adds a "Share in channel" button: its action id (the listener's) and the value it carries. */
   share?: { actionId: string; value: string } | undefined;
   /** The zone in which "fetched at" is told (default UTC). */
@@ -96,7 +100,7 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
   if (empty) {
     blocks.push(section(`No Claude Code activity on ${formatPeriodDates(period, now)}.`));
   } else {
-    blocks.push(section(headline(report, now)));
+    blocks.push(section(storySentence(report, now, mrkdwnStyle(options))));
     blocks.push({
       type: "section",
       fields: totalsFields(report).map((text) => ({ type: "mrkdwn", text })),
@@ -129,12 +133,16 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
       ],
     });
   }
-  return { text: fallbackText(report, now), blocks: capBlocks(blocks) };
+  return { text: fallbackText(report, now, options), blocks: capBlocks(blocks) };
 }
 
 /** The notification line: what a phone shows before the message is opened. */
-export function fallbackText(report: UsageReport, now: Date): string {
-  const { totals: t, changes: c } = report;
+export function fallbackText(
+  report: UsageReport,
+  now: Date,
+  options: Pick<ReportRenderOptions, "plainName"> = {},
+): string {
+  const { totals: t } = report;
   const when =
     report.period.days.length === 1
       ? `on ${formatDay(report.period.from, now)}`
@@ -142,21 +150,15 @@ export function fallbackText(report: UsageReport, now: Date): string {
   if (t.activeUsers + t.activeApiKeys === 0 && t.costCents === 0) {
     return `Claude Code ${when}: no activity`;
   }
-  const change = c ? formatPctChange(c.costCents).replace(" ", "") : "";
-  return `Claude Code ${when}: ${formatUsd(t.costCents)} spend${change && change !== "(=)" ? ` (${change})` : ""}, ${formatInt(t.activeUsers)} active ${t.activeUsers === 1 ? "person" : "people"}`;
+  return `Claude Code ${when}: ${storySentence(report, now, {
+    ...PLAIN,
+    name: (actor) => PLAIN.name(actor) ?? options.plainName?.(actor),
+  })}`;
 }
 
-function headline(report: UsageReport, now: Date): string {
-  const { totals: t, changes: c } = report;
-  const baseline = formatBaseline(report, now);
-  const versus = baseline ? ` vs ${baseline}` : "";
-  // From nothing there is no meaningful percentage: say nothing rather than "new vs …".
-  const spendChange =
-    c && c.costCents.pct !== null ? `  ${formatPctChange(c.costCents)}${versus}` : "";
-  const spark =
-    report.daily.length > 7 ? `  \`${sparkline(report.daily.map((d) => d.costCents))}\`` : "";
-  const people = `*${formatInt(t.activeUsers)}* active ${t.activeUsers === 1 ? "person" : "people"}${c ? `  ${formatAbsChange(c.activeUsers)}` : ""}`;
-  return `*${formatUsd(t.costCents)}* estimated spend${spendChange}${spark}   ·   ${people}`;
+/** The story in mrkdwn: people as the message names them everywhere else. */
+function mrkdwnStyle(options: ReportRenderOptions): StoryStyle {
+  return { name: (actor) => actorMrkdwn(actor, options.mention), strong: (text) => `*${text}*` };
 }
 
 function totalsFields(report: UsageReport): string[] {
@@ -164,6 +166,11 @@ function totalsFields(report: UsageReport): string[] {
   const field = (label: string, value: string, delta: string) =>
     `${label}\n*${value}*${delta && delta !== "" ? `  ${delta}` : ""}`;
   const fields = [
+    field(
+      t.activeUsers === 1 ? "Active person" : "Active people",
+      formatInt(t.activeUsers),
+      formatAbsChange(c?.activeUsers),
+    ),
     field("Sessions", formatInt(t.sessions), formatPctChange(c?.sessions)),
     field("Lines added", formatCompact(t.linesAdded), formatPctChange(c?.linesAdded)),
     field("Lines removed", formatCompact(t.linesRemoved), formatPctChange(c?.linesRemoved)),

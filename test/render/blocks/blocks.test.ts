@@ -104,16 +104,49 @@ describe("monthToDateLine", () => {
 });
 
 describe("renderOrgReport", () => {
-  it("puts the news in the first two blocks: spend with change, active people", () => {
-    const m = renderOrgReport(sample(), { now });
+  it("leads with the story: spend, its change against the baseline, and who drove it", () => {
+    const m = renderOrgReport(sample(), {
+      now,
+      mention: (a) => (a.name === "maria@example.com" ? "<@U1>" : undefined),
+      plainName: (a) => (a.name === "maria@example.com" ? "Maria" : undefined),
+    });
     expect(m.blocks[0]).toEqual({
       type: "header",
       text: { type: "plain_text", text: "Claude Code · Tue 24 Nov", emoji: true },
     });
-    const headline = JSON.stringify(m.blocks[1]);
-    expect(headline).toContain("*$358.55* estimated spend  ▲ 259% vs Tue 17 Nov");
-    expect(headline).toContain("*3* active people  ▲ 2");
-    expect(m.text).toBe("Claude Code on Tue 24 Nov: $358.55 spend (▲259%), 3 active people");
+    expect(m.blocks[1]).toEqual({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: "*$359* spent, ▲ 259% vs Tue 17 Nov — biggest rise: `deploy-bot` (API key), ▲ $120.",
+      },
+    });
+    expect(m.text).toBe(
+      "Claude Code on Tue 24 Nov: $359 spent, ▲ 259% vs Tue 17 Nov — biggest rise: deploy-bot, ▲ $120.",
+    );
+  });
+
+  it("the lock-screen line never shows an email: without a display name it says one person", () => {
+    const whale = report(
+      [
+        { email: "maria@example.com", sessions: 9, models: [[OPUS, 119_500]] },
+        { email: "sam@example.com", models: [[SONNET, 20_000]] },
+        { email: "li@example.com", models: [[SONNET, 21_800]] },
+      ],
+      [
+        { email: "sam@example.com", models: [[SONNET, 30_000]] },
+        { email: "li@example.com", models: [[SONNET, 33_300]] },
+      ],
+    );
+    const m = renderOrgReport(whale, { now });
+    expect(m.text).toBe(
+      "Claude Code on Tue 24 Nov: $1,613 spent, ▲ 155% vs Tue 17 Nov — one person drove it: $1,195 (74%). Everyone else: $418, ▼ 34%.",
+    );
+    const named = renderOrgReport(whale, {
+      now,
+      plainName: (a) => (a.name === "maria@example.com" ? "Maria" : undefined),
+    });
+    expect(named.text).toContain("one person drove it: Maria, $1,195 (74%)");
   });
 
   it("shows totals as fields with changes, top spenders with medals, models and a context line", () => {
@@ -179,9 +212,9 @@ describe("renderOrgReport", () => {
     expect(m.blocks.some((b) => b.type === "actions")).toBe(false);
   });
 
-  it("adds a sparkline for periods longer than a week", () => {
+  it("puts no sparkline in a code span", () => {
     const m = renderOrgReport(orgOf(50, "last 14 days"), { now });
-    expect(JSON.stringify(m.blocks[1])).toMatch(/`[▁▂▃▄▅▆▇█]{14}`/);
+    expect(text(m)).not.toMatch(/`[▁▂▃▄▅▆▇█]+`/);
     expect(m.blocks[0]).toMatchObject({
       text: { text: "Claude Code · last 14 days · Wed 11 – Tue 24 Nov" },
     });
