@@ -60,16 +60,62 @@ export interface MonthToDate {
   budgetCents?: number | undefined;
 }
 
-/** "📅 November so far: $9,210 · on pace for $12,400 by 30 Nov (62% of the $20,000 budget)". */
-export function monthToDateLine(mtd: MonthToDate): string {
+/** Month-to-date spend at or above this share of the budget is news for the headline. */
+export const BUDGET_NEWS_SHARE = 0.8;
+
+/** The month's name, its last day, and how many days are left after `through`. */
+function monthFacts(mtd: MonthToDate) {
   const [year = 0, month = 1] = mtd.month.split("-").map(Number);
   const last = new Date(Date.UTC(year, month, 0));
-  const name = formatMonthName(mtd.month);
-  const end = `${last.getUTCDate()} ${last.toLocaleString("en-GB", { month: "short", timeZone: "UTC" })}`;
-  const budget =
-    mtd.budgetCents && mtd.budgetCents > 0
-      ? ` (${formatPercent(mtd.projectedCents / mtd.budgetCents)} of the ${formatUsdShort(mtd.budgetCents)} budget)`
+  const daysLeft = last.getUTCDate() - Number(mtd.through.slice(8, 10));
+  return {
+    name: formatMonthName(mtd.month),
+    end: `${last.getUTCDate()} ${last.toLocaleString("en-GB", { month: "short", timeZone: "UTC" })}`,
+    daysLeft,
+    closed: daysLeft <= 0,
+  };
+}
+
+/**
+ * The org's budget as news, for the headline: from 80 % spent, or once the month has closed at
+ * that, in words ("on track", "over budget") and in the past tense once the month is over.
+ * Undefined when it is not news (or there is no budget): the context line tells it then.
+ */
+export function budgetNews(mtd: MonthToDate, strong = (text: string) => text): string | undefined {
+  const budget = mtd.budgetCents ?? 0;
+  if (budget <= 0) return undefined;
+  const share = mtd.spentCents / budget;
+  if (share < BUDGET_NEWS_SHARE) return undefined;
+  const { name, daysLeft, closed } = monthFacts(mtd);
+  const of = `${formatPercent(share)} of the ${formatUsdShort(budget)} budget`;
+  if (closed) {
+    return `${share > 1 ? ":warning: " : ":calendar: "}${name} closed at ${strong(formatUsdShort(mtd.spentCents))} — ${of}.`;
+  }
+  const left = `with ${formatInt(daysLeft)} day${daysLeft === 1 ? "" : "s"} to go`;
+  if (share >= 1) {
+    return `:warning: ${strong("Over budget")}: ${name} is at ${formatUsdShort(mtd.spentCents)}, ${of}, ${left}.`;
+  }
+  return mtd.projectedCents > budget
+    ? `:warning: ${name} is at ${of} ${left} — on pace for ${formatUsdShort(mtd.projectedCents)}, ${strong("over budget")}.`
+    : `:calendar: ${name} is at ${of} ${left} — ${strong("on track")}.`;
+}
+
+/**
+ * The month so far when it is not headline news: "📅 November so far: $9,210 · on pace for
+ * $12,400 by 30 Nov (62% of the $20,000 budget)"; once the month is over, what it closed at.
+ */
+export function monthToDateLine(mtd: MonthToDate): string {
+  const { name, end, closed } = monthFacts(mtd);
+  const budgeted = mtd.budgetCents && mtd.budgetCents > 0 ? mtd.budgetCents : undefined;
+  if (closed) {
+    const budget = budgeted
+      ? ` (${formatPercent(mtd.spentCents / budgeted)} of the ${formatUsdShort(budgeted)} budget)`
       : "";
+    return `:calendar: ${name} closed at *${formatUsdShort(mtd.spentCents)}*${budget}`;
+  }
+  const budget = budgeted
+    ? ` (${formatPercent(mtd.projectedCents / budgeted)} of the ${formatUsdShort(budgeted)} budget)`
+    : "";
   return `:calendar: ${name} so far: *${formatUsdShort(mtd.spentCents)}* · on pace for ${formatUsdShort(mtd.projectedCents)} by ${end}${budget}`;
 }
 
@@ -96,11 +142,14 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
     { type: "header", text: { type: "plain_text", text: title, emoji: true } },
   ];
   const empty = t.activeUsers + t.activeApiKeys === 0 && t.costCents === 0;
+  const news = options.monthToDate && budgetNews(options.monthToDate, (text) => `*${text}*`);
 
   if (empty) {
     blocks.push(section(`No Claude Code activity on ${formatPeriodDates(period, now)}.`));
+    if (news) blocks.push(section(news));
   } else {
     blocks.push(section(storySentence(report, now, mrkdwnStyle(options))));
+    if (news) blocks.push(section(news));
     blocks.push({
       type: "section",
       fields: totalsFields(report).map((text) => ({ type: "mrkdwn", text })),
@@ -111,7 +160,7 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
     const adoption = adoptionLine(report, options.mention);
     if (adoption) blocks.push(section(adoption));
   }
-  if (options.monthToDate) {
+  if (options.monthToDate && !news) {
     blocks.push({
       type: "context",
       elements: [{ type: "mrkdwn", text: monthToDateLine(options.monthToDate) }],
@@ -140,20 +189,22 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
 export function fallbackText(
   report: UsageReport,
   now: Date,
-  options: Pick<ReportRenderOptions, "plainName"> = {},
+  options: Pick<ReportRenderOptions, "plainName" | "monthToDate"> = {},
 ): string {
+  const news = options.monthToDate && budgetNews(options.monthToDate);
+  const budget = news ? ` ${news.replace(/^:[a-z_]+: /, "")}` : "";
   const { totals: t } = report;
   const when =
     report.period.days.length === 1
       ? `on ${formatDay(report.period.from, now)}`
       : `${report.period.name} (${formatPeriodDates(report.period, now)})`;
   if (t.activeUsers + t.activeApiKeys === 0 && t.costCents === 0) {
-    return `Claude Code ${when}: no activity`;
+    return `Claude Code ${when}: no activity${budget}`;
   }
   return `Claude Code ${when}: ${storySentence(report, now, {
     ...PLAIN,
     name: (actor) => PLAIN.name(actor) ?? options.plainName?.(actor),
-  })}`;
+  })}${budget}`;
 }
 
 /** The story in mrkdwn: people as the message names them everywhere else. */

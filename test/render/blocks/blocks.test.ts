@@ -6,6 +6,7 @@ import {
   renderPersonalBudgetsAlert,
 } from "../../../src/render/blocks/alerts.js";
 import {
+  budgetNews,
   limitViolations,
   monthToDateLine,
   renderError,
@@ -100,6 +101,73 @@ describe("monthToDateLine", () => {
     ).toBe(
       ":calendar: November so far: *$9,210* · on pace for $11,513 by 30 Nov (115% of the $10,000 budget)",
     );
+  });
+});
+
+describe("the budget as news", () => {
+  const nov = (spentCents: number, through = "2026-11-24", projectedCents = spentCents) => ({
+    month: "2026-11",
+    through,
+    spentCents,
+    projectedCents,
+    budgetCents: 2_000_000,
+  });
+
+  it("below 80 % it is no news: the context line tells the month so far", () => {
+    expect(budgetNews(nov(1_500_000, "2026-11-24", 1_875_000))).toBeUndefined();
+    expect(budgetNews({ ...nov(3_000_000), budgetCents: undefined })).toBeUndefined();
+  });
+
+  it("from 80 % it says where the month stands, the days to go, and on track or over", () => {
+    expect(budgetNews(nov(1_840_000, "2026-11-24", 2_300_000))).toBe(
+      ":warning: November is at 92% of the $20,000 budget with 6 days to go — on pace for $23,000, over budget.",
+    );
+    expect(budgetNews(nov(1_900_000, "2026-11-29", 1_965_517))).toBe(
+      ":calendar: November is at 95% of the $20,000 budget with 1 day to go — on track.",
+    );
+    expect(budgetNews(nov(2_130_000, "2026-11-24", 2_662_500), (t) => `*${t}*`)).toBe(
+      ":warning: *Over budget*: November is at $21,300, 107% of the $20,000 budget, with 6 days to go.",
+    );
+  });
+
+  it("a closed month is told in the past tense, never 'on pace'", () => {
+    const closed = { ...nov(4_243_600, "2026-11-30"), budgetCents: 4_200_000 };
+    expect(budgetNews(closed)).toBe(
+      ":warning: November closed at $42,436 — 101% of the $42,000 budget.",
+    );
+    expect(monthToDateLine({ ...closed, spentCents: 3_000_000 })).toBe(
+      ":calendar: November closed at *$30,000* (71% of the $42,000 budget)",
+    );
+    expect(monthToDateLine({ ...closed, budgetCents: undefined })).not.toContain("pace");
+  });
+
+  it("moves into the headline, right under the story, and onto the lock screen", () => {
+    const m = renderOrgReport(sample(), {
+      now,
+      monthToDate: { ...nov(4_243_600, "2026-11-30"), budgetCents: 4_200_000 },
+    });
+    expect(m.blocks[2]).toEqual({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: ":warning: November closed at *$42,436* — 101% of the $42,000 budget.",
+      },
+    });
+    expect(text(m)).not.toContain("pace");
+    expect(m.text).toMatch(/ November closed at \$42,436 — 101% of the \$42,000 budget\.$/);
+    const quiet = renderOrgReport(sample(), {
+      now,
+      monthToDate: nov(1_000_000, "2026-11-24", 1_250_000),
+    });
+    expect(text(quiet)).not.toContain("budget with");
+    expect(quiet.blocks.at(-2)).toMatchObject({
+      type: "context",
+      elements: [
+        {
+          text: ":calendar: November so far: *$10,000* · on pace for $12,500 by 30 Nov (63% of the $20,000 budget)",
+        },
+      ],
+    });
   });
 });
 
