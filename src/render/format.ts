@@ -160,6 +160,14 @@ export function shortModel(model: string): string {
   return model.replace(/^claude-/, "").replace(/-\d{8}$/, "");
 }
 
+/**
+ * A model's short name for Slack, where it must not break inside: "sonnet‑4‑5" with
+ * non-breaking hyphens (U+2011).
+ */
+export function modelLabel(model: string): string {
+  return shortModel(model).replace(/-/g, "\u2011");
+}
+
 const SPARKS = "▁▂▃▄▅▆▇█";
 
 /** A sparkline of a series: [1, 5, 3] → "▁█▄". Empty or all-zero series give flat lines. */

@@ -366,7 +366,7 @@ describe("/claude-usage", () => {
     const replies = await h.slack.waitForResponses(2);
     const all = replies.map((r) => blocksText(r.body)).join("\n");
     expect(all).toContain("1. <@UMARIA>  31 sessions");
-    expect(all).toContain("*opus-4-1*  $358.45 (100%)");
+    expect(all).toContain("*opus\u20114\u20111*  $358.45 (100%)");
   });
 
   it("an API failure is a short explanation with a reference id that is also logged, never the key", async () => {

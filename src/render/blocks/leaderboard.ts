@@ -1,8 +1,8 @@
 import type { KnownBlock } from "@slack/web-api";
 import { type LeaderboardMetric, leaderboard, type UsageReport } from "../../usage/report.js";
-import { formatCompact, formatInt, formatPercent, formatUsd, shortModel } from "../format.js";
+import { formatCompact, formatInt, formatPercent, formatUsd, modelLabel } from "../format.js";
 import { capBlocks, escapeMrkdwn, packLines, type SlackMessage } from "./limits.js";
-import { actorMrkdwn, type ReportRenderOptions, reportTitle } from "./org-report.js";
+import { actorMrkdwn, detailFields, type ReportRenderOptions, reportTitle } from "./org-report.js";
 
 /* `/claude-usage top <metric>` and `/claude-usage models`: longer lists than the report shows. */
 
@@ -77,9 +77,14 @@ export function renderModels(report: UsageReport, options: ReportRenderOptions):
       text: { type: "mrkdwn", text: "No model usage in this period." },
     });
   } else {
+    // The totals that the org report leaves out, for those who came looking for them.
+    blocks.push({
+      type: "section",
+      fields: detailFields(report).map((text) => ({ type: "mrkdwn", text })),
+    });
     const lines = report.models.map((m) => {
       const t = m.tokens;
-      return `*${escapeMrkdwn(shortModel(m.model))}*  ${formatUsd(m.costCents)} (${formatPercent(m.share)}) · in ${formatCompact(t.input)} · out ${formatCompact(t.output)} · cache read ${formatCompact(t.cacheRead)} · cache write ${formatCompact(t.cacheCreation)}`;
+      return `*${escapeMrkdwn(modelLabel(m.model))}*  ${formatUsd(m.costCents)} (${formatPercent(m.share)}) · in ${formatCompact(t.input)} · out ${formatCompact(t.output)} · cache read ${formatCompact(t.cacheRead)} · cache write ${formatCompact(t.cacheCreation)}`;
     });
     for (const text of packLines(lines))
       blocks.push({ type: "section", text: { type: "mrkdwn", text } });

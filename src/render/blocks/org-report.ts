@@ -12,7 +12,7 @@ import {
   formatUsd,
   formatUsdShort,
   formatUtcCoverage,
-  shortModel,
+  modelLabel,
 } from "../format.js";
 import { PLAIN, type StoryStyle, storySentence } from "../story.js";
 import {
@@ -152,13 +152,14 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
     if (news) blocks.push(section(news));
     blocks.push({
       type: "section",
-      fields: totalsFields(report).map((text) => ({ type: "mrkdwn", text })),
+      fields: headlineFields(report).map((text) => ({ type: "mrkdwn", text })),
     });
     blocks.push(...topSpenders(report.actors, options));
     const models = modelsLine(report);
     if (models) blocks.push(section(models));
     const adoption = adoptionLine(report, options.mention);
     if (adoption) blocks.push(section(adoption));
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: MORE_NUMBERS }] });
   }
   if (options.monthToDate && !news) {
     blocks.push({
@@ -212,11 +213,13 @@ function mrkdwnStyle(options: ReportRenderOptions): StoryStyle {
   return { name: (actor) => actorMrkdwn(actor, options.mention), strong: (text) => `*${text}*` };
 }
 
-function totalsFields(report: UsageReport): string[] {
-  const { totals: t, changes: c, previous } = report;
-  const field = (label: string, value: string, delta: string) =>
-    `${label}\n*${value}*${delta && delta !== "" ? `  ${delta}` : ""}`;
-  const fields = [
+const field = (label: string, value: string, delta: string) =>
+  `${label}\n*${value}*${delta ? `  ${delta}` : ""}`;
+
+/** The four facts above the fold, each with its change: people, sessions, lines added, PRs. */
+function headlineFields(report: UsageReport): string[] {
+  const { totals: t, changes: c } = report;
+  return [
     field(
       t.activeUsers === 1 ? "Active person" : "Active people",
       formatInt(t.activeUsers),
@@ -224,9 +227,19 @@ function totalsFields(report: UsageReport): string[] {
     ),
     field("Sessions", formatInt(t.sessions), formatPctChange(c?.sessions)),
     field("Lines added", formatCompact(t.linesAdded), formatPctChange(c?.linesAdded)),
+    field("Pull requests", formatInt(t.pullRequests), formatAbsChange(c?.pullRequests)),
+  ];
+}
+
+/**
+ * The rest of the totals, for those who look further (`models`, the export): lines removed,
+ * commits, accept rate, cache share, API keys, tokens.
+ */
+export function detailFields(report: UsageReport): string[] {
+  const { totals: t, changes: c, previous } = report;
+  const fields = [
     field("Lines removed", formatCompact(t.linesRemoved), formatPctChange(c?.linesRemoved)),
     field("Commits", formatInt(t.commits), formatPctChange(c?.commits)),
-    field("Pull requests", formatInt(t.pullRequests), formatAbsChange(c?.pullRequests)),
     field(
       "Accept rate",
       formatPercent(t.acceptanceRate),
@@ -240,8 +253,16 @@ function totalsFields(report: UsageReport): string[] {
   if (t.activeApiKeys > 0 || (previous?.activeApiKeys ?? 0) > 0) {
     fields.push(field("API keys", formatInt(t.activeApiKeys), formatAbsChange(c?.activeApiKeys)));
   }
+  const tk = t.tokens;
+  fields.push(
+    `Tokens\n*${formatCompact(tk.input + tk.output + tk.cacheRead + tk.cacheCreation)}*  in ${formatCompact(tk.input)} · out ${formatCompact(tk.output)}`,
+  );
   return fields.slice(0, 10);
 }
+
+/** Where the numbers that left the report are. */
+export const MORE_NUMBERS =
+  "Lines removed, commits, accept rate, cache reads and tokens: `/claude-usage models` or the CSV export.";
 
 function pointsChange(now: number | null, before: number | null | undefined): string {
   if (now === null || before === null || before === undefined) return "";
@@ -266,7 +287,7 @@ function modelsLine(report: UsageReport): string | undefined {
   if (report.models.length === 0) return undefined;
   const shown = report.models.slice(0, 6).map((m) => {
     const share = m.share >= 0.01 ? ` (${formatPercent(m.share)})` : "";
-    return `${escapeMrkdwn(shortModel(m.model))} ${formatUsdShort(m.costCents)}${share}`;
+    return `${escapeMrkdwn(modelLabel(m.model))} ${formatUsdShort(m.costCents)}${share}`;
   });
   const more = report.models.length - shown.length;
   return clip(`*By model*   ${shown.join(" · ")}${more > 0 ? ` · +${more} more` : ""}`, 3000);

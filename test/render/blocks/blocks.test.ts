@@ -224,12 +224,26 @@ describe("renderOrgReport", () => {
       mention: (a) => (a.name === "maria@example.com" ? "<@U1>" : undefined),
     });
     const all = text(m);
-    expect(all).toContain("Sessions\\n*38*  ▲ 90%");
-    expect(all).toContain("Accept rate\\n*90%*");
+    expect(m.blocks[2]).toEqual({
+      type: "section",
+      fields: [
+        { type: "mrkdwn", text: "Active people\n*3*  ▲ 2" },
+        { type: "mrkdwn", text: "Sessions\n*38*  ▲ 90%" },
+        { type: "mrkdwn", text: "Lines added\n*4.1k*  new" },
+        { type: "mrkdwn", text: "Pull requests\n*1*  ▲ 1" },
+      ],
+    });
+    for (const gone of ["Accept rate", "Lines removed", "Commits", "Cache reads", "Tokens"]) {
+      expect(all).not.toContain(`${gone}\\n`);
+    }
+    expect(all).toContain("commits, accept rate, cache reads and tokens: `/claude-usage models`");
     expect(all).toContain("🥇 <@U1>  $142.10 · 31 sessions · 4.1k lines");
     expect(all).toContain("🥈 `deploy-bot` (API key)  $120.33");
     expect(all).toContain("…and 2 more");
-    expect(all).toContain("*By model*   sonnet-4-5 $216 (60%) · opus-4-1 $142 (40%)");
+    expect(all).toContain(
+      "*By model*   sonnet\u20114\u20115 $216 (60%) · opus\u20114\u20111 $142 (40%)",
+    );
+    expect(all).not.toMatch(/sonnet-|opus-/);
     expect(all).toContain(
       "UTC day 2026-11-24 · costs are estimates from Anthropic · fetched 09:00 UTC",
     );
@@ -278,6 +292,16 @@ describe("renderOrgReport", () => {
     expect(text(m)).toContain("No Claude Code activity on Tue 24 Nov.");
     expect(m.text).toBe("Claude Code on Tue 24 Nov: no activity");
     expect(m.blocks.some((b) => b.type === "actions")).toBe(false);
+  });
+
+  it("the numbers that left the report are in `models`, model names unbroken", () => {
+    const all = text(renderModels(sample(), { now }));
+    expect(all).toContain("Accept rate\\n*90%*");
+    expect(all).toContain("Lines removed\\n*0*");
+    expect(all).toContain("Commits\\n*3*");
+    expect(all).toContain("API keys\\n*1*  ▲ 1");
+    expect(all).toContain("Tokens\\n*0*");
+    expect(all).not.toMatch(/sonnet-|opus-/);
   });
 
   it("puts no sparkline in a code span", () => {
