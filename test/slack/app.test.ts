@@ -20,6 +20,7 @@ import {
   type FakeSlackApiOptions,
   startFakeSlackApi,
 } from "../support/fake-slack-api.js";
+import { readBlocks } from "../support/read-blocks.js";
 import { apiRecord } from "../support/records.js";
 import {
   buttonClick,
@@ -153,7 +154,7 @@ async function start(
   return harness;
 }
 
-const blocksText = (body: Record<string, unknown>) => JSON.stringify(body.blocks);
+const blocksText = (body: Record<string, unknown>) => readBlocks(body.blocks);
 
 describe("/claude-usage", () => {
   it("acks at once, then answers through response_url with an ephemeral org report", async () => {
@@ -176,7 +177,7 @@ describe("/claude-usage", () => {
     expect(text).toContain("Claude Code · Tue 24 Nov");
     // A known email becomes a mention; an unknown one stays an email; an API key is named as such.
     expect(text).toContain("🥇 <@UMARIA>  $142.10");
-    expect(text).toContain("`deploy-bot` (API key)");
+    expect(text).toContain("🥈 deploy-bot (API key)  $120.33");
     expect(text).toContain("sam@example.com");
     expect(text).toContain('"action_id":"share_report"');
   });
@@ -365,8 +366,8 @@ describe("/claude-usage", () => {
     });
     const replies = await h.slack.waitForResponses(2);
     const all = replies.map((r) => blocksText(r.body)).join("\n");
-    expect(all).toContain("1. <@UMARIA>  31 sessions");
-    expect(all).toContain("*opus\u20114\u20111*  $358.45 (100%)");
+    expect(all).toContain("1. <@UMARIA>  31  $142.10");
+    expect(all).toContain("opus\u20114\u20111  $358.45  100%");
   });
 
   it("an API failure is a short explanation with a reference id that is also logged, never the key", async () => {

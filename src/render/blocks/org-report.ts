@@ -23,6 +23,7 @@ import {
   packLines,
   type SlackMessage,
 } from "./limits.js";
+import { MAX_TABLE_ROWS, mrkdwnCell, tableBlock, textCell } from "./table.js";
 
 /* The org report as Block Kit: slash-command replies, the morning digest and the App Home. */
 
@@ -39,6 +40,11 @@ export interface ReportRenderOptions {
    * never shows an email: without it the line says "one person".
    */
   plainName?: ((actor: ActorRow) => string | undefined) | undefined;
+  /**
+   * Lists as Slack table blocks, with aligned numbers: for messages only (Slack refuses them in
+   * the Home tab and modals). Default: mrkdwn lists, which read everywhere.
+   */
+  tables?: boolean | undefined;
   /** Adds a "Share in channel" button: its action id (the listener's) and the value it carries. */
   share?: { actionId: string; value: string } | undefined;
   /** The zone in which "fetched at" is told (default UTC). */
@@ -271,10 +277,36 @@ function pointsChange(now: number | null, before: number | null | undefined): st
   return `${points > 0 ? "▲" : "▼"} ${Math.abs(points)} pt${Math.abs(points) === 1 ? "" : "s"}`;
 }
 
-function topSpenders(actors: readonly ActorRow[], options: ReportRenderOptions): SectionBlock[] {
+function topSpenders(actors: readonly ActorRow[], options: ReportRenderOptions): KnownBlock[] {
   const spenders = actors.filter((a) => a.costCents > 0 || a.sessions > 0);
   if (spenders.length === 0) return [];
   const top = Math.max(1, options.top ?? 5);
+  if (options.tables) {
+    const shown = spenders.slice(0, Math.min(top, MAX_TABLE_ROWS - 1));
+    const columns = [
+      {
+        header:
+          shown.length < spenders.length
+            ? `Top ${formatInt(shown.length)} of ${formatInt(spenders.length)}`
+            : "Top spenders",
+        wrap: true,
+      },
+      { header: "Spend", align: "right" as const },
+      { header: "Sessions", align: "right" as const },
+      { header: "Lines", align: "right" as const },
+    ];
+    return [
+      tableBlock(
+        columns,
+        shown.map((actor, i) => [
+          mrkdwnCell(`${MEDALS[i] ?? `${i + 1}.`} ${actorMrkdwn(actor, options.mention)}`),
+          textCell(formatUsd(actor.costCents)),
+          textCell(formatInt(actor.sessions)),
+          textCell(formatCompact(actor.linesAdded)),
+        ]),
+      ),
+    ];
+  }
   const lines = spenders.slice(0, top).map((actor, i) => {
     const rank = MEDALS[i] ?? `${i + 1}.`;
     return `${rank} ${actorMrkdwn(actor, options.mention)}  ${formatUsd(actor.costCents)} · ${formatInt(actor.sessions)} session${actor.sessions === 1 ? "" : "s"} · ${formatCompact(actor.linesAdded)} lines`;
