@@ -293,7 +293,6 @@ function topSpenders(actors: readonly ActorRow[], options: ReportRenderOptions):
       },
       { header: "Spend", align: "right" as const },
       { header: "Sessions", align: "right" as const },
-      { header: "Lines", align: "right" as const },
     ];
     return [
       tableBlock(
@@ -302,7 +301,6 @@ function topSpenders(actors: readonly ActorRow[], options: ReportRenderOptions):
           mrkdwnCell(`${MEDALS[i] ?? `${i + 1}.`} ${actorMrkdwn(actor, options.mention)}`),
           textCell(formatUsd(actor.costCents)),
           textCell(formatInt(actor.sessions)),
-          textCell(formatCompact(actor.linesAdded)),
         ]),
       ),
     ];
