@@ -4,7 +4,7 @@ import type { UsageSource } from "../anthropic/client.js";
 import type { DayCache } from "../store/day-cache.js";
 import type { UsageAggregate } from "../usage/aggregate.js";
 import { type CompactAggregate, createMerger } from "../usage/compact.js";
-import { type Period, previousPeriod } from "../usage/periods.js";
+import { comparisonPeriod, type Period } from "../usage/periods.js";
 import { buildReport, type UsageReport } from "../usage/report.js";
 import { type DayFetcher, fetchDay as fetchDayHere } from "./day-fetch.js";
 
@@ -50,7 +50,10 @@ export interface UsageLoaderOptions {
 }
 
 export interface LoadReportOptions {
-  /** Also load the previous period of equal length, for changes. Default true. */
+  /**
+   * Also load the baseline people compare with (comparisonPeriod: the same weekday a week
+   * earlier, the week or month before, else the equal period before), for changes. Default true.
+   */
   compare?: boolean;
   signal?: AbortSignal;
 }
@@ -160,7 +163,7 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
 
   async function loadReport(period: Period, opts: LoadReportOptions = {}): Promise<UsageReport> {
     const compare = opts.compare ?? true;
-    const before = compare ? previousPeriod(period) : null;
+    const before = compare ? comparisonPeriod(period) : null;
     // Both periods' days go into one pool, so the comparison costs no extra wall time.
     const [current, previous] = await Promise.all([
       loadDays(period.days, opts.signal),

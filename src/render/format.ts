@@ -1,6 +1,6 @@
 import { tz } from "@date-fns/tz";
 import { format } from "date-fns";
-import type { Period } from "../usage/periods.js";
+import type { BaselineKind, Period } from "../usage/periods.js";
 import type { Change } from "../usage/report.js";
 
 /* Number, money, change and date formatting shared by every renderer. English, en-US digits. */
@@ -104,6 +104,47 @@ export function formatPeriodDates(period: Pick<Period, "from" | "to">, now = new
   return `${left} – ${right}`;
 }
 
+/**
+ * What a report is compared with, in words, to follow "vs" or "compared with": "Mon 16 Nov",
+ * "the week before", "the same days last week", "October", "October to the 24th", "the previous
+ * 14 days". Null without a baseline.
+ */
+export function formatBaseline(
+  report: {
+    previousPeriod: Pick<Period, "from" | "to" | "days"> | null;
+    baseline: BaselineKind | null;
+  },
+  now = new Date(),
+): string | null {
+  const before = report.previousPeriod;
+  if (!before) return null;
+  switch (report.baseline) {
+    case "same weekday":
+      return formatDay(before.from, now);
+    case "week":
+      return before.days.length >= 7 ? "the week before" : "the same days last week";
+    case "month": {
+      const month = formatMonthName(before.from.slice(0, 7));
+      const to = new Date(`${before.to}T00:00:00Z`);
+      const lastOfMonth = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() + 1, 0));
+      return to.getUTCDate() === lastOfMonth.getUTCDate()
+        ? month
+        : `${month} to the ${ordinal(to.getUTCDate())}`;
+    }
+    default:
+      return before.days.length === 1
+        ? "the day before"
+        : `the previous ${formatInt(before.days.length)} days`;
+  }
+}
+
+/** 1 → "1st", 22 → "22nd", 13 → "13th". */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  return `${n}${["th", "st", "nd", "rd"][n % 10] ?? "th"}`;
+}
+
 /** "2026-11-24" or "2026-11-18 to 2026-11-24": a period's UTC dates, for files and their notes. */
 export function formatDateSpan(period: Pick<Period, "from" | "to">): string {
   return period.from === period.to ? period.from : `${period.from} to ${period.to}`;
@@ -117,6 +158,14 @@ export function formatUtcCoverage(period: Pick<Period, "from" | "to">): string {
 /** Shorten a model id for display: "claude-opus-4-1-20250805" → "opus-4-1". */
 export function shortModel(model: string): string {
   return model.replace(/^claude-/, "").replace(/-\d{8}$/, "");
+}
+
+/**
+ * A model's short name for Slack, where it must not break inside: "sonnet‑4‑5" with
+ * non-breaking hyphens (U+2011).
+ */
+export function modelLabel(model: string): string {
+  return shortModel(model).replace(/-/g, "\u2011");
 }
 
 const SPARKS = "▁▂▃▄▅▆▇█";

@@ -116,6 +116,8 @@ export function reportToJson(report: UsageReport) {
               to: previousPeriod.to,
               days: previousPeriod.days.length,
             },
+            /** How the baseline was chosen: same_weekday, week, month or equal. */
+            baseline: (report.baseline ?? "equal").replace(" ", "_"),
             totals: totalsJson(report.previous),
           }
         : null,

@@ -1,6 +1,7 @@
 import type { ActorRow, UsageReport } from "../usage/report.js";
 import {
   formatAbsChange,
+  formatBaseline,
   formatCompact,
   formatInt,
   formatPctChange,
@@ -11,6 +12,7 @@ import {
   shortModel,
   sparkline,
 } from "./format.js";
+import { storySentence } from "./story.js";
 
 /** How an actor is named in plain text: people by email, keys by name with a tag. */
 export function actorLabel(actor: Pick<ActorRow, "name" | "type">): string {
@@ -21,6 +23,8 @@ export interface TextOptions {
   /** Leaderboard length. */
   top?: number;
   now?: Date;
+  /** A person's name to show instead of their email (their Slack display name), when known. */
+  plainName?: ((actor: ActorRow) => string | undefined) | undefined;
 }
 
 /** A terminal report: totals with changes, top spenders, models, terminals. ≤ 80 columns. */
@@ -32,7 +36,7 @@ export function renderText(report: UsageReport, options: TextOptions = {}): stri
 
   lines.push(
     `Claude Code usage · ${period.name} · ${formatPeriodDates(period, now)}`,
-    `${formatUtcCoverage(period)}${report.previousPeriod ? ` · compared with ${formatPeriodDates(report.previousPeriod, now)}` : ""}`,
+    `${formatUtcCoverage(period)}${comparedWith(report, now)}`,
     "",
   );
 
@@ -43,6 +47,12 @@ export function renderText(report: UsageReport, options: TextOptions = {}): stri
     }
     return `${lines.join("\n")}\n`;
   }
+
+  const story = storySentence(report, now, {
+    name: (actor) => options.plainName?.(actor) ?? actorLabel(actor),
+    strong: (text) => text,
+  });
+  lines.push(...wrap(story, 78), "");
 
   const row = (label: string, value: string, delta = "") =>
     `  ${label.padEnd(18)}${value.padStart(12)}   ${delta}`.trimEnd();
@@ -131,6 +141,14 @@ export function renderText(report: UsageReport, options: TextOptions = {}): stri
   return `${lines.join("\n")}\n`;
 }
 
+/** " · compared with the week before (Mon 9 – Sun 15 Nov)", or "" without a baseline. */
+function comparedWith(report: UsageReport, now: Date): string {
+  const words = formatBaseline(report, now);
+  if (!words || !report.previousPeriod) return "";
+  const dates = formatPeriodDates(report.previousPeriod, now);
+  return ` · compared with ${words}${words === dates ? "" : ` (${dates})`}`;
+}
+
 function acceptanceChange(report: UsageReport): string {
   const now = report.totals.acceptanceRate;
   const before = report.previous?.acceptanceRate;
@@ -138,6 +156,20 @@ function acceptanceChange(report: UsageReport): string {
   const points = Math.round((now - before) * 100);
   if (points === 0) return "(=)";
   return `${points > 0 ? "▲" : "▼"} ${Math.abs(points)} pt${Math.abs(points) === 1 ? "" : "s"}`;
+}
+
+/** Words into lines of at most `width` columns (a longer word keeps its own line). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 function clip(text: string, width: number): string {

@@ -175,6 +175,8 @@ export async function runDigest(
       timeZone: config.timeZone,
       top: 5,
       mention,
+      // A channel message: Slack renders the top spenders as a table there.
+      tables: true,
       hint: plan.kind === "daily" ? "`/claude-usage last 7 days` for the week" : undefined,
       monthToDate:
         plan.kind === "daily"

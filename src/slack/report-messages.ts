@@ -110,6 +110,8 @@ export async function answerCommand(
       const common = {
         now: ctx.now(),
         timeZone: ctx.periods.timeZone,
+        // Replies are messages: lists as Slack tables (the Home tab renders without them).
+        tables: true,
         share: options.share
           ? { actionId: SHARE_ACTION_ID, value: JSON.stringify(share) }
           : undefined,

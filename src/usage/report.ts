@@ -10,7 +10,7 @@ import {
   type TokenCounts,
 } from "./metrics.js";
 import { type Micros, microsToCents } from "./money.js";
-import type { Period } from "./periods.js";
+import type { BaselineKind, Period } from "./periods.js";
 
 /*
  * A report: the aggregate of a period, put in order for people — totals, changes against the
@@ -104,7 +104,10 @@ export interface Adoption {
 
 export interface UsageReport {
   period: Period;
+  /** The baseline the changes are against (see comparisonPeriod), or null without one. */
   previousPeriod: Period | null;
+  /** How the baseline was chosen, so that renderers can say it in words. */
+  baseline: BaselineKind | null;
   totals: ReportTotals;
   previous: ReportTotals | null;
   changes: Record<ChangeMetric, Change> | null;
@@ -137,7 +140,8 @@ const LEADERBOARD_FIELD: Record<LeaderboardMetric, keyof ActorTotals> = {
 export function buildReport(input: {
   period: Period;
   current: UsageAggregate;
-  previousPeriod?: Period | null | undefined;
+  /** The baseline; without a `baseline` kind it is the equal period before. */
+  previousPeriod?: (Period & { baseline?: BaselineKind }) | null | undefined;
   previous?: UsageAggregate | null | undefined;
   generatedAt?: Date | undefined;
 }): UsageReport {
@@ -145,6 +149,7 @@ export function buildReport(input: {
   const previous = input.previous ?? null;
   const totals = reportTotals(current);
   const previousTotals = previous ? reportTotals(previous) : null;
+  const baselinePeriod = input.previousPeriod ? plainPeriod(input.previousPeriod) : null;
 
   const actors = [...current.actors.values()]
     .map((actor) => actorRow(actor, previous?.actors.get(actor.key)))
@@ -175,7 +180,8 @@ export function buildReport(input: {
 
   return {
     period,
-    previousPeriod: input.previousPeriod ?? null,
+    previousPeriod: baselinePeriod,
+    baseline: baselinePeriod ? (input.previousPeriod?.baseline ?? "equal") : null,
     totals,
     previous: previousTotals,
     changes: previousTotals ? changesBetween(totals, previousTotals) : null,
@@ -296,6 +302,10 @@ function dailyRows(days: readonly string[], points: readonly DailyPoint[]): Dail
       activeApiKeys: p?.activeApiKeys ?? 0,
     };
   });
+}
+
+function plainPeriod({ from, to, days, name }: Period): Period {
+  return { from, to, days, name };
 }
 
 function byCostThenSessions(a: ActorRow, b: ActorRow): number {

@@ -60,6 +60,20 @@ describe("createUsageLoader", () => {
     expect(records).toBeGreaterThan(0);
   });
 
+  it("compares a day with the same weekday a week earlier, and says so in the report", async () => {
+    const { api, client } = await apiWithOrg();
+    const loader = createUsageLoader({ source: client, now: () => now });
+    const report = await loader.loadReport(period("2026-11-24"));
+    expect(new Set(api.requests.map((r) => r.query.starting_at))).toEqual(
+      new Set(["2026-11-24", "2026-11-17"]),
+    );
+    expect(report.previousPeriod).toMatchObject({ from: "2026-11-17", to: "2026-11-17" });
+    expect(report.baseline).toBe("same weekday");
+    const month = await loader.loadReport(period("this month"));
+    expect(month.previousPeriod).toMatchObject({ from: "2026-10-01", to: "2026-10-25" });
+    expect(month.baseline).toBe("month");
+  });
+
   it("gives the same report over HTTP as from the synthetic source directly", async () => {
     const { org, client } = await apiWithOrg();
     const overHttp = await createUsageLoader({ source: client, now: () => now }).loadReport(

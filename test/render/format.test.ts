@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   formatAbsChange,
+  formatBaseline,
   formatCompact,
   formatDay,
   formatDayShort,
@@ -9,9 +10,11 @@ import {
   formatPeriodDates,
   formatUsd,
   formatUsdShort,
+  ordinal,
   shortModel,
   sparkline,
 } from "../../src/render/format.js";
+import { comparisonPeriod, parsePeriod } from "../../src/usage/periods.js";
 import { change } from "../../src/usage/report.js";
 
 const now = new Date("2026-11-25T10:00:00Z");
@@ -51,6 +54,47 @@ describe("numbers and changes", () => {
     expect(formatAbsChange(change(87, 90))).toBe("▼ 3");
     expect(formatAbsChange(change(23, 21))).toBe("▲ 2");
     expect(formatAbsChange(change(1, 1))).toBe("(=)");
+  });
+});
+
+describe("the baseline in words", () => {
+  const words = (text: string, at = now) => {
+    const period = parsePeriod(text, { now: at, timeZone: "UTC" });
+    const before = comparisonPeriod(period);
+    return formatBaseline({ previousPeriod: before, baseline: before.baseline }, at);
+  };
+
+  it("a day is compared with the same weekday a week earlier, by its date", () => {
+    expect(words("2026-11-24")).toBe("Tue 17 Nov");
+    expect(words("yesterday")).toBe("Tue 17 Nov");
+  });
+
+  it("a calendar week with the week before; a week so far with the same days last week", () => {
+    expect(words("last week")).toBe("the week before");
+    expect(words("this week")).toBe("the same days last week");
+  });
+
+  it("a month with the month before by name, to the same day while it is partial", () => {
+    expect(words("last month")).toBe("September");
+    expect(words("this month")).toBe("October to the 25th");
+    expect(words("2026-10")).toBe("September");
+    expect(words("this month", new Date("2026-03-31T12:00:00Z"))).toBe("February");
+    expect(words("this month", new Date("2026-12-02T12:00:00Z"))).toBe("November to the 2nd");
+  });
+
+  it("anything else with the equal period before, by its length", () => {
+    expect(words("last 14 days")).toBe("the previous 14 days");
+    expect(words("2026-11-03..2026-11-05")).toBe("the previous 3 days");
+  });
+
+  it("says nothing without a baseline", () => {
+    expect(formatBaseline({ previousPeriod: null, baseline: null }, now)).toBeNull();
+  });
+
+  it("ordinals read as written", () => {
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 30, 31].map(ordinal).join(" ")).toBe(
+      "1st 2nd 3rd 4th 11th 12th 13th 21st 22nd 23rd 30th 31st",
+    );
   });
 });
 

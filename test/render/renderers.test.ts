@@ -5,7 +5,7 @@ import { csvCell, renderCsv } from "../../src/render/csv.js";
 import { renderJson, reportToJson } from "../../src/render/json.js";
 import { renderText } from "../../src/render/text.js";
 import { aggregateDay } from "../../src/usage/day-builder.js";
-import { parsePeriod, previousPeriod } from "../../src/usage/periods.js";
+import { comparisonPeriod, parsePeriod } from "../../src/usage/periods.js";
 import { buildReport } from "../../src/usage/report.js";
 import { apiRecord } from "../support/records.js";
 
@@ -21,8 +21,8 @@ function report(
   return buildReport({
     period,
     current: agg("2026-11-24", specs),
-    previousPeriod: previousSpecs ? previousPeriod(period) : null,
-    previous: previousSpecs ? agg("2026-11-23", previousSpecs) : null,
+    previousPeriod: previousSpecs ? comparisonPeriod(period) : null,
+    previous: previousSpecs ? agg("2026-11-17", previousSpecs) : null,
     generatedAt: now,
   });
 }
@@ -51,7 +51,7 @@ describe("renderText", () => {
   it("shows totals with changes, top spenders and models", () => {
     const text = renderText(sample(), { now });
     expect(text).toContain("Claude Code usage · yesterday · Tue 24 Nov");
-    expect(text).toContain("UTC day 2026-11-24 · compared with Mon 23 Nov");
+    expect(text).toContain("UTC day 2026-11-24 · compared with Tue 17 Nov");
     expect(text).toMatch(/Estimated spend\s+\$262\.43\s+▲ 162%/);
     expect(text).toMatch(/Active people\s+1\s+\(=\)/);
     expect(text).toMatch(/API keys\s+1\s+▲ 1/);
@@ -99,6 +99,40 @@ describe("renderText", () => {
   });
 });
 
+describe("renderText's baseline", () => {
+  it("says what the period is compared with, in words and dates", () => {
+    const day = parsePeriod("2026-11-24", { now, timeZone: "UTC" });
+    const agg = aggregateDay("2026-11-24", parseRecords([apiRecord({})]).records);
+    const text = (p: typeof day) =>
+      renderText(
+        buildReport({
+          period: p,
+          current: agg,
+          previousPeriod: comparisonPeriod(p),
+          previous: agg,
+          generatedAt: now,
+        }),
+        { now },
+      ).split("\n")[1];
+    expect(text(day)).toBe("UTC day 2026-11-24 · compared with Tue 17 Nov");
+    expect(text(parsePeriod("last week", { now, timeZone: "UTC" }))).toBe(
+      "UTC days 2026-11-16 to 2026-11-22 · compared with the week before (Mon 9 – Sun 15 Nov)",
+    );
+  });
+});
+
+describe("renderText's story", () => {
+  it("leads with the same sentence as Slack, people by display name when known, else email", () => {
+    const lines = renderText(sample(), { now }).split("\n");
+    expect(lines[3]).toBe(
+      "$262 spent, ▲ 162% vs Tue 17 Nov — one person drove it: ada@example.com, $142",
+    );
+    expect(lines[4]).toBe("(54%). Everyone else: $120.");
+    const named = renderText(sample(), { now, plainName: () => "Ada" });
+    expect(named).toContain("one person drove it: Ada, $142");
+  });
+});
+
 describe("renderJson", () => {
   it("has exactly the documented shape", () => {
     const json = JSON.parse(renderJson(sample()));
@@ -138,6 +172,7 @@ describe("renderJson", () => {
     ]);
     expect(json.models[0]).toHaveProperty("tokens.cache_read");
     expect(json.previous.totals.cost_cents).toBe(10000);
+    expect(json.previous.baseline).toBe("same_weekday");
     expect(reportToJson(report([])).previous).toBeNull();
     expect(json.adoption).toEqual({ new_users: [], stopped_users: [] });
   });

@@ -19,6 +19,7 @@ import {
   type FakeSlackApiOptions,
   startFakeSlackApi,
 } from "../support/fake-slack-api.js";
+import { readBlocks } from "../support/read-blocks.js";
 import { apiRecord } from "../support/records.js";
 import { TEST_DIALECTS, type TestStoreHandle, testDatabase } from "../support/stores.js";
 
@@ -134,10 +135,11 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     ).toEqual(["C1", "C2", "UADA", "UBOB"]);
     const digest = posts().find((p) => p.args.channel === "C1");
     expect(String(digest?.args.text)).toContain(
-      "Claude Code on Tue 24 Nov: $33.40 spend, 3 active people",
+      "Claude Code on Tue 24 Nov: $33 spent, the same as Tue 17 Nov — one person drove it: $18 (55%). Everyone else: $15, the same.",
     );
-    expect(JSON.stringify(digest?.args.blocks)).toContain("🥈 `ci-bot` (API key)");
-    expect(JSON.stringify(digest?.args.blocks)).toContain("<@UADA>");
+    // The top spenders are a table in a channel message.
+    expect(readBlocks(digest?.args.blocks)).toContain("🥇 <@UADA>  $18.40  6");
+    expect(readBlocks(digest?.args.blocks)).toContain("🥈 ci-bot (API key)  $9.00");
     expect(digest?.args.metadata).toEqual({
       event_type: DELIVERY_EVENT_TYPE,
       event_payload: { key: "digest-daily:C1:2026-11-24..2026-11-24" },

@@ -56,7 +56,8 @@ export const REPORT_DAYS = {
       models: [[OPUS, 1000]],
     }),
   ],
-  "2026-11-23": [apiRecord({ email: "ada@example.com", sessions: 1, models: [[SONNET, 244.3]] })],
+  // The baseline of the 24th: the same weekday a week earlier.
+  "2026-11-17": [apiRecord({ email: "ada@example.com", sessions: 1, models: [[SONNET, 244.3]] })],
 };
 
 /**

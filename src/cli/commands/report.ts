@@ -82,7 +82,7 @@ function render(
     case "csv":
       return renderCsv(result);
     case "blocks":
-      return `${JSON.stringify(renderOrgReport(result, { now, top }), null, 2)}\n`;
+      return `${JSON.stringify(renderOrgReport(result, { now, top, tables: true }), null, 2)}\n`;
     case "text":
       return renderText(result, { top, now });
   }

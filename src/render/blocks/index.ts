@@ -3,6 +3,8 @@ export { renderLeaderboard, renderModels } from "./leaderboard.js";
 export * from "./limits.js";
 export {
   actorMrkdwn,
+  BUDGET_NEWS_SHARE,
+  budgetNews,
   fallbackText,
   type MonthToDate,
   monthToDateLine,

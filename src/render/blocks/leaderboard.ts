@@ -1,10 +1,25 @@
 import type { KnownBlock } from "@slack/web-api";
-import { type LeaderboardMetric, leaderboard, type UsageReport } from "../../usage/report.js";
-import { formatCompact, formatInt, formatPercent, formatUsd, shortModel } from "../format.js";
+import {
+  type ActorRow,
+  type LeaderboardMetric,
+  leaderboard,
+  type UsageReport,
+} from "../../usage/report.js";
+import { formatCompact, formatInt, formatPercent, formatUsd, modelLabel } from "../format.js";
 import { capBlocks, escapeMrkdwn, packLines, type SlackMessage } from "./limits.js";
-import { actorMrkdwn, type ReportRenderOptions, reportTitle } from "./org-report.js";
+import { actorMrkdwn, detailFields, type ReportRenderOptions, reportTitle } from "./org-report.js";
+import { MAX_TABLE_ROWS, mrkdwnCell, tableBlock, textCell } from "./table.js";
 
 /* `/claude-usage top <metric>` and `/claude-usage models`: longer lists than the report shows. */
+
+/** Column headers of a leaderboard's table. */
+const COLUMN: Record<LeaderboardMetric, string> = {
+  cost: "Spend",
+  sessions: "Sessions",
+  lines: "Lines added",
+  commits: "Commits",
+  prs: "PRs",
+};
 
 const METRIC_LABEL: Record<LeaderboardMetric, string> = {
   cost: "estimated spend",
@@ -45,6 +60,38 @@ export function renderLeaderboard(
       type: "section",
       text: { type: "mrkdwn", text: `Nobody has any ${METRIC_LABEL[metric]} in this period.` },
     });
+  } else if (options.tables) {
+    const shown = ranked.slice(0, Math.min(top, MAX_TABLE_ROWS - 1));
+    const extra: { header: string; cell: (a: ActorRow) => string }[] =
+      metric === "cost"
+        ? [{ header: "Sessions", cell: (a) => formatInt(a.sessions) }]
+        : [
+            { header: COLUMN[metric], cell: (a) => value(metric, a).replace(/ \D+$/, "") },
+            { header: "Spend", cell: (a) => formatUsd(a.costCents) },
+          ];
+    const columns = [
+      { header: "Person or API key", wrap: true },
+      ...(metric === "cost" ? [{ header: "Spend", align: "right" as const }] : []),
+      ...extra.map((e) => ({ header: e.header, align: "right" as const })),
+    ];
+    blocks.push(
+      tableBlock(
+        columns,
+        shown.map((actor, i) => [
+          mrkdwnCell(`${i + 1}. ${actorMrkdwn(actor, options.mention)}`),
+          ...(metric === "cost" ? [textCell(formatUsd(actor.costCents))] : []),
+          ...extra.map((e) => textCell(e.cell(actor))),
+        ]),
+      ),
+    );
+    if (ranked.length > shown.length) {
+      blocks.push({
+        type: "context",
+        elements: [
+          { type: "mrkdwn", text: `…and ${formatInt(ranked.length - shown.length)} more` },
+        ],
+      });
+    }
   } else {
     const lines = ranked
       .slice(0, top)
@@ -77,12 +124,38 @@ export function renderModels(report: UsageReport, options: ReportRenderOptions):
       text: { type: "mrkdwn", text: "No model usage in this period." },
     });
   } else {
-    const lines = report.models.map((m) => {
-      const t = m.tokens;
-      return `*${escapeMrkdwn(shortModel(m.model))}*  ${formatUsd(m.costCents)} (${formatPercent(m.share)}) · in ${formatCompact(t.input)} · out ${formatCompact(t.output)} · cache read ${formatCompact(t.cacheRead)} · cache write ${formatCompact(t.cacheCreation)}`;
+    // The totals that the org report leaves out, for those who came looking for them.
+    blocks.push({
+      type: "section",
+      fields: detailFields(report).map((text) => ({ type: "mrkdwn", text })),
     });
-    for (const text of packLines(lines))
-      blocks.push({ type: "section", text: { type: "mrkdwn", text } });
+    if (options.tables) {
+      blocks.push(
+        tableBlock(
+          [
+            { header: "Model" },
+            { header: "Spend", align: "right" },
+            { header: "Share", align: "right" },
+            { header: "Tokens in", align: "right" },
+            { header: "Tokens out", align: "right" },
+          ],
+          report.models.map((m) => [
+            textCell(modelLabel(m.model)),
+            textCell(formatUsd(m.costCents)),
+            textCell(formatPercent(m.share)),
+            textCell(formatCompact(m.tokens.input)),
+            textCell(formatCompact(m.tokens.output)),
+          ]),
+        ),
+      );
+    } else {
+      const lines = report.models.map((m) => {
+        const t = m.tokens;
+        return `*${escapeMrkdwn(modelLabel(m.model))}*  ${formatUsd(m.costCents)} (${formatPercent(m.share)}) · in ${formatCompact(t.input)} · out ${formatCompact(t.output)} · cache read ${formatCompact(t.cacheRead)} · cache write ${formatCompact(t.cacheCreation)}`;
+      });
+      for (const text of packLines(lines))
+        blocks.push({ type: "section", text: { type: "mrkdwn", text } });
+    }
   }
   blocks.push({
     type: "context",

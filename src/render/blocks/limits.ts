@@ -1,4 +1,5 @@
 import type { KnownBlock } from "@slack/web-api";
+import { tableViolations } from "./table.js";
 
 /* Block Kit's limits (api.slack.com/reference/block-kit), and helpers that keep messages in them. */
 
@@ -71,6 +72,7 @@ export function limitViolations(message: SlackMessage): string[] {
       problems.push(`block ${i}: ${block.elements.length} context elements`);
     }
   });
+  problems.push(...tableViolations(message.blocks));
   return problems;
 }
 

@@ -12,9 +12,9 @@ import {
   formatUsd,
   formatUsdShort,
   formatUtcCoverage,
-  shortModel,
-  sparkline,
+  modelLabel,
 } from "../format.js";
+import { PLAIN, type StoryStyle, storySentence } from "../story.js";
 import {
   capBlocks,
   clip,
@@ -23,6 +23,7 @@ import {
   packLines,
   type SlackMessage,
 } from "./limits.js";
+import { MAX_TABLE_ROWS, mrkdwnCell, tableBlock, textCell } from "./table.js";
 
 /* The org report as Block Kit: slash-command replies, the morning digest and the App Home. */
 
@@ -34,6 +35,16 @@ export interface ReportRenderOptions {
   top?: number | undefined;
   /** A Slack mention ("<@U…>") for a person, resolved beforehand; undefined shows the email. */
   mention?: ((actor: ActorRow) => string | undefined) | undefined;
+  /**
+   * A person's name in plain text (their Slack display name), for the notification line, which
+   * never shows an email: without it the line says "one person".
+   */
+  plainName?: ((actor: ActorRow) => string | undefined) | undefined;
+  /**
+   * Lists as Slack table blocks, with aligned numbers: for messages only (Slack refuses them in
+   * the Home tab and modals). Default: mrkdwn lists, which read everywhere.
+   */
+  tables?: boolean | undefined;
   /** Adds a "Share in channel" button: its action id (the listener's) and the value it carries. */
   share?: { actionId: string; value: string } | undefined;
   /** The zone in which "fetched at" is told (default UTC). */
@@ -55,16 +66,62 @@ export interface MonthToDate {
   budgetCents?: number | undefined;
 }
 
-/** "📅 November so far: $9,210 · on pace for $12,400 by 30 Nov (62% of the $20,000 budget)". */
-export function monthToDateLine(mtd: MonthToDate): string {
+/** Month-to-date spend at or above this share of the budget is news for the headline. */
+export const BUDGET_NEWS_SHARE = 0.8;
+
+/** The month's name, its last day, and how many days are left after `through`. */
+function monthFacts(mtd: MonthToDate) {
   const [year = 0, month = 1] = mtd.month.split("-").map(Number);
   const last = new Date(Date.UTC(year, month, 0));
-  const name = formatMonthName(mtd.month);
-  const end = `${last.getUTCDate()} ${last.toLocaleString("en-GB", { month: "short", timeZone: "UTC" })}`;
-  const budget =
-    mtd.budgetCents && mtd.budgetCents > 0
-      ? ` (${formatPercent(mtd.projectedCents / mtd.budgetCents)} of the ${formatUsdShort(mtd.budgetCents)} budget)`
+  const daysLeft = last.getUTCDate() - Number(mtd.through.slice(8, 10));
+  return {
+    name: formatMonthName(mtd.month),
+    end: `${last.getUTCDate()} ${last.toLocaleString("en-GB", { month: "short", timeZone: "UTC" })}`,
+    daysLeft,
+    closed: daysLeft <= 0,
+  };
+}
+
+/**
+ * The org's budget as news, for the headline: from 80 % spent, or once the month has closed at
+ * that, in words ("on track", "over budget") and in the past tense once the month is over.
+ * Undefined when it is not news (or there is no budget): the context line tells it then.
+ */
+export function budgetNews(mtd: MonthToDate, strong = (text: string) => text): string | undefined {
+  const budget = mtd.budgetCents ?? 0;
+  if (budget <= 0) return undefined;
+  const share = mtd.spentCents / budget;
+  if (share < BUDGET_NEWS_SHARE) return undefined;
+  const { name, daysLeft, closed } = monthFacts(mtd);
+  const of = `${formatPercent(share)} of the ${formatUsdShort(budget)} budget`;
+  if (closed) {
+    return `${share > 1 ? ":warning: " : ":calendar: "}${name} closed at ${strong(formatUsdShort(mtd.spentCents))} — ${of}.`;
+  }
+  const left = `with ${formatInt(daysLeft)} day${daysLeft === 1 ? "" : "s"} to go`;
+  if (share >= 1) {
+    return `:warning: ${strong("Over budget")}: ${name} is at ${formatUsdShort(mtd.spentCents)}, ${of}, ${left}.`;
+  }
+  return mtd.projectedCents > budget
+    ? `:warning: ${name} is at ${of} ${left} — on pace for ${formatUsdShort(mtd.projectedCents)}, ${strong("over budget")}.`
+    : `:calendar: ${name} is at ${of} ${left} — ${strong("on track")}.`;
+}
+
+/**
+ * The month so far when it is not headline news: "📅 November so far: $9,210 · on pace for
+ * $12,400 by 30 Nov (62% of the $20,000 budget)"; once the month is over, what it closed at.
+ */
+export function monthToDateLine(mtd: MonthToDate): string {
+  const { name, end, closed } = monthFacts(mtd);
+  const budgeted = mtd.budgetCents && mtd.budgetCents > 0 ? mtd.budgetCents : undefined;
+  if (closed) {
+    const budget = budgeted
+      ? ` (${formatPercent(mtd.spentCents / budgeted)} of the ${formatUsdShort(budgeted)} budget)`
       : "";
+    return `:calendar: ${name} closed at *${formatUsdShort(mtd.spentCents)}*${budget}`;
+  }
+  const budget = budgeted
+    ? ` (${formatPercent(mtd.projectedCents / budgeted)} of the ${formatUsdShort(budgeted)} budget)`
+    : "";
   return `:calendar: ${name} so far: *${formatUsdShort(mtd.spentCents)}* · on pace for ${formatUsdShort(mtd.projectedCents)} by ${end}${budget}`;
 }
 
@@ -91,22 +148,26 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
     { type: "header", text: { type: "plain_text", text: title, emoji: true } },
   ];
   const empty = t.activeUsers + t.activeApiKeys === 0 && t.costCents === 0;
+  const news = options.monthToDate && budgetNews(options.monthToDate, (text) => `*${text}*`);
 
   if (empty) {
     blocks.push(section(`No Claude Code activity on ${formatPeriodDates(period, now)}.`));
+    if (news) blocks.push(section(news));
   } else {
-    blocks.push(section(headline(report, now)));
+    blocks.push(section(storySentence(report, now, mrkdwnStyle(options))));
+    if (news) blocks.push(section(news));
     blocks.push({
       type: "section",
-      fields: totalsFields(report).map((text) => ({ type: "mrkdwn", text })),
+      fields: headlineFields(report).map((text) => ({ type: "mrkdwn", text })),
     });
     blocks.push(...topSpenders(report.actors, options));
     const models = modelsLine(report);
     if (models) blocks.push(section(models));
     const adoption = adoptionLine(report, options.mention);
     if (adoption) blocks.push(section(adoption));
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: MORE_NUMBERS }] });
   }
-  if (options.monthToDate) {
+  if (options.monthToDate && !news) {
     blocks.push({
       type: "context",
       elements: [{ type: "mrkdwn", text: monthToDateLine(options.monthToDate) }],
@@ -128,49 +189,63 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
       ],
     });
   }
-  return { text: fallbackText(report, now), blocks: capBlocks(blocks) };
+  return { text: fallbackText(report, now, options), blocks: capBlocks(blocks) };
 }
 
 /** The notification line: what a phone shows before the message is opened. */
-export function fallbackText(report: UsageReport, now: Date): string {
-  const { totals: t, changes: c } = report;
+export function fallbackText(
+  report: UsageReport,
+  now: Date,
+  options: Pick<ReportRenderOptions, "plainName" | "monthToDate"> = {},
+): string {
+  const news = options.monthToDate && budgetNews(options.monthToDate);
+  const budget = news ? ` ${news.replace(/^:[a-z_]+: /, "")}` : "";
+  const { totals: t } = report;
   const when =
     report.period.days.length === 1
       ? `on ${formatDay(report.period.from, now)}`
       : `${report.period.name} (${formatPeriodDates(report.period, now)})`;
   if (t.activeUsers + t.activeApiKeys === 0 && t.costCents === 0) {
-    return `Claude Code ${when}: no activity`;
+    return `Claude Code ${when}: no activity${budget}`;
   }
-  const change = c ? formatPctChange(c.costCents).replace(" ", "") : "";
-  return `Claude Code ${when}: ${formatUsd(t.costCents)} spend${change && change !== "(=)" ? ` (${change})` : ""}, ${formatInt(t.activeUsers)} active ${t.activeUsers === 1 ? "person" : "people"}`;
+  return `Claude Code ${when}: ${storySentence(report, now, {
+    ...PLAIN,
+    name: (actor) => PLAIN.name(actor) ?? options.plainName?.(actor),
+  })}${budget}`;
 }
 
-function headline(report: UsageReport, now: Date): string {
+/** The story in mrkdwn: people as the message names them everywhere else. */
+function mrkdwnStyle(options: ReportRenderOptions): StoryStyle {
+  return { name: (actor) => actorMrkdwn(actor, options.mention), strong: (text) => `*${text}*` };
+}
+
+const field = (label: string, value: string, delta: string) =>
+  `${label}\n*${value}*${delta ? `  ${delta}` : ""}`;
+
+/** The four facts above the fold, each with its change: people, sessions, lines added, PRs. */
+function headlineFields(report: UsageReport): string[] {
   const { totals: t, changes: c } = report;
-  const versus = report.previousPeriod
-    ? report.previousPeriod.days.length === 1
-      ? ` vs ${formatDay(report.previousPeriod.from, now).split(" ")[0]}`
-      : " vs previous period"
-    : "";
-  // From nothing there is no meaningful percentage: say nothing rather than "new vs …".
-  const spendChange =
-    c && c.costCents.pct !== null ? `  ${formatPctChange(c.costCents)}${versus}` : "";
-  const spark =
-    report.daily.length > 7 ? `  \`${sparkline(report.daily.map((d) => d.costCents))}\`` : "";
-  const people = `*${formatInt(t.activeUsers)}* active ${t.activeUsers === 1 ? "person" : "people"}${c ? `  ${formatAbsChange(c.activeUsers)}` : ""}`;
-  return `*${formatUsd(t.costCents)}* estimated spend${spendChange}${spark}   ·   ${people}`;
-}
-
-function totalsFields(report: UsageReport): string[] {
-  const { totals: t, changes: c, previous } = report;
-  const field = (label: string, value: string, delta: string) =>
-    `${label}\n*${value}*${delta && delta !== "" ? `  ${delta}` : ""}`;
-  const fields = [
+  return [
+    field(
+      t.activeUsers === 1 ? "Active person" : "Active people",
+      formatInt(t.activeUsers),
+      formatAbsChange(c?.activeUsers),
+    ),
     field("Sessions", formatInt(t.sessions), formatPctChange(c?.sessions)),
     field("Lines added", formatCompact(t.linesAdded), formatPctChange(c?.linesAdded)),
+    field("Pull requests", formatInt(t.pullRequests), formatAbsChange(c?.pullRequests)),
+  ];
+}
+
+/**
+ * The rest of the totals, for those who look further (`models`, the export): lines removed,
+ * commits, accept rate, cache share, API keys, tokens.
+ */
+export function detailFields(report: UsageReport): string[] {
+  const { totals: t, changes: c, previous } = report;
+  const fields = [
     field("Lines removed", formatCompact(t.linesRemoved), formatPctChange(c?.linesRemoved)),
     field("Commits", formatInt(t.commits), formatPctChange(c?.commits)),
-    field("Pull requests", formatInt(t.pullRequests), formatAbsChange(c?.pullRequests)),
     field(
       "Accept rate",
       formatPercent(t.acceptanceRate),
@@ -184,8 +259,16 @@ function totalsFields(report: UsageReport): string[] {
   if (t.activeApiKeys > 0 || (previous?.activeApiKeys ?? 0) > 0) {
     fields.push(field("API keys", formatInt(t.activeApiKeys), formatAbsChange(c?.activeApiKeys)));
   }
+  const tk = t.tokens;
+  fields.push(
+    `Tokens\n*${formatCompact(tk.input + tk.output + tk.cacheRead + tk.cacheCreation)}*  in ${formatCompact(tk.input)} · out ${formatCompact(tk.output)}`,
+  );
   return fields.slice(0, 10);
 }
+
+/** Where the numbers that left the report are. */
+export const MORE_NUMBERS =
+  "Lines removed, commits, accept rate, cache reads and tokens: `/claude-usage models` or the CSV export.";
 
 function pointsChange(now: number | null, before: number | null | undefined): string {
   if (now === null || before === null || before === undefined) return "";
@@ -194,10 +277,34 @@ function pointsChange(now: number | null, before: number | null | undefined): st
   return `${points > 0 ? "▲" : "▼"} ${Math.abs(points)} pt${Math.abs(points) === 1 ? "" : "s"}`;
 }
 
-function topSpenders(actors: readonly ActorRow[], options: ReportRenderOptions): SectionBlock[] {
+function topSpenders(actors: readonly ActorRow[], options: ReportRenderOptions): KnownBlock[] {
   const spenders = actors.filter((a) => a.costCents > 0 || a.sessions > 0);
   if (spenders.length === 0) return [];
   const top = Math.max(1, options.top ?? 5);
+  if (options.tables) {
+    const shown = spenders.slice(0, Math.min(top, MAX_TABLE_ROWS - 1));
+    const columns = [
+      {
+        header:
+          shown.length < spenders.length
+            ? `Top ${formatInt(shown.length)} of ${formatInt(spenders.length)}`
+            : "Top spenders",
+        wrap: true,
+      },
+      { header: "Spend", align: "right" as const },
+      { header: "Sessions", align: "right" as const },
+    ];
+    return [
+      tableBlock(
+        columns,
+        shown.map((actor, i) => [
+          mrkdwnCell(`${MEDALS[i] ?? `${i + 1}.`} ${actorMrkdwn(actor, options.mention)}`),
+          textCell(formatUsd(actor.costCents)),
+          textCell(formatInt(actor.sessions)),
+        ]),
+      ),
+    ];
+  }
   const lines = spenders.slice(0, top).map((actor, i) => {
     const rank = MEDALS[i] ?? `${i + 1}.`;
     return `${rank} ${actorMrkdwn(actor, options.mention)}  ${formatUsd(actor.costCents)} · ${formatInt(actor.sessions)} session${actor.sessions === 1 ? "" : "s"} · ${formatCompact(actor.linesAdded)} lines`;
@@ -210,7 +317,7 @@ function modelsLine(report: UsageReport): string | undefined {
   if (report.models.length === 0) return undefined;
   const shown = report.models.slice(0, 6).map((m) => {
     const share = m.share >= 0.01 ? ` (${formatPercent(m.share)})` : "";
-    return `${escapeMrkdwn(shortModel(m.model))} ${formatUsdShort(m.costCents)}${share}`;
+    return `${escapeMrkdwn(modelLabel(m.model))} ${formatUsdShort(m.costCents)}${share}`;
   });
   const more = report.models.length - shown.length;
   return clip(`*By model*   ${shown.join(" · ")}${more > 0 ? ` · +${more} more` : ""}`, 3000);

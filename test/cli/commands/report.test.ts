@@ -79,7 +79,9 @@ describe("claude-usage report", () => {
     const { code, stdout } = await cli(["report", "--format", "blocks"], await fake.env());
     expect(code).toBe(EXIT_OK);
     const message = JSON.parse(stdout);
-    expect(message.text).toMatch(/^Claude Code on Tue 24 Nov: \$14\.89 spend/);
+    expect(message.text).toBe(
+      "Claude Code on Tue 24 Nov: $15 spent, ▲ 509% vs Tue 17 Nov — one API key drove it: deploy-bot, $10 (67%). Everyone else: $5, ▲ 100%.",
+    );
     expect(message.blocks[0]).toMatchObject({
       type: "header",
       text: { text: "Claude Code · Tue 24 Nov" },

@@ -6,6 +6,7 @@ import {
   renderPersonalBudgetsAlert,
 } from "../../../src/render/blocks/alerts.js";
 import {
+  budgetNews,
   limitViolations,
   monthToDateLine,
   renderError,
@@ -21,7 +22,7 @@ import { budgetLine } from "../../../src/render/blocks/personal.js";
 import { budgetStatus, PERSONAL_BUDGET_THRESHOLDS } from "../../../src/usage/alerts.js";
 import { mergeCompact } from "../../../src/usage/compact.js";
 import { compactDay } from "../../../src/usage/day-builder.js";
-import { parsePeriod, previousPeriod } from "../../../src/usage/periods.js";
+import { comparisonPeriod, parsePeriod } from "../../../src/usage/periods.js";
 import { buildReport, LEADERBOARD_METRICS, type UsageReport } from "../../../src/usage/report.js";
 import { apiRecord, type RecordSpec } from "../../support/records.js";
 
@@ -35,7 +36,7 @@ function report(
   periodText = "yesterday",
 ): UsageReport {
   const period = parsePeriod(periodText, { now, timeZone: "UTC" });
-  const before = previousPeriod(period);
+  const before = comparisonPeriod(period);
   const agg = (days: string[], s: RecordSpec[]) =>
     mergeCompact(
       days.map((d, i) => compactDay(d, i === 0 ? parseRecords(s.map(apiRecord)).records : [])),
@@ -103,17 +104,117 @@ describe("monthToDateLine", () => {
   });
 });
 
+describe("the budget as news", () => {
+  const nov = (spentCents: number, through = "2026-11-24", projectedCents = spentCents) => ({
+    month: "2026-11",
+    through,
+    spentCents,
+    projectedCents,
+    budgetCents: 2_000_000,
+  });
+
+  it("below 80 % it is no news: the context line tells the month so far", () => {
+    expect(budgetNews(nov(1_500_000, "2026-11-24", 1_875_000))).toBeUndefined();
+    expect(budgetNews({ ...nov(3_000_000), budgetCents: undefined })).toBeUndefined();
+  });
+
+  it("from 80 % it says where the month stands, the days to go, and on track or over", () => {
+    expect(budgetNews(nov(1_840_000, "2026-11-24", 2_300_000))).toBe(
+      ":warning: November is at 92% of the $20,000 budget with 6 days to go — on pace for $23,000, over budget.",
+    );
+    expect(budgetNews(nov(1_900_000, "2026-11-29", 1_965_517))).toBe(
+      ":calendar: November is at 95% of the $20,000 budget with 1 day to go — on track.",
+    );
+    expect(budgetNews(nov(2_130_000, "2026-11-24", 2_662_500), (t) => `*${t}*`)).toBe(
+      ":warning: *Over budget*: November is at $21,300, 107% of the $20,000 budget, with 6 days to go.",
+    );
+  });
+
+  it("a closed month is told in the past tense, never 'on pace'", () => {
+    const closed = { ...nov(4_243_600, "2026-11-30"), budgetCents: 4_200_000 };
+    expect(budgetNews(closed)).toBe(
+      ":warning: November closed at $42,436 — 101% of the $42,000 budget.",
+    );
+    expect(monthToDateLine({ ...closed, spentCents: 3_000_000 })).toBe(
+      ":calendar: November closed at *$30,000* (71% of the $42,000 budget)",
+    );
+    expect(monthToDateLine({ ...closed, budgetCents: undefined })).not.toContain("pace");
+  });
+
+  it("moves into the headline, right under the story, and onto the lock screen", () => {
+    const m = renderOrgReport(sample(), {
+      now,
+      monthToDate: { ...nov(4_243_600, "2026-11-30"), budgetCents: 4_200_000 },
+    });
+    expect(m.blocks[2]).toEqual({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: ":warning: November closed at *$42,436* — 101% of the $42,000 budget.",
+      },
+    });
+    expect(text(m)).not.toContain("pace");
+    expect(m.text).toMatch(/ November closed at \$42,436 — 101% of the \$42,000 budget\.$/);
+    const quiet = renderOrgReport(sample(), {
+      now,
+      monthToDate: nov(1_000_000, "2026-11-24", 1_250_000),
+    });
+    expect(text(quiet)).not.toContain("budget with");
+    expect(quiet.blocks.at(-2)).toMatchObject({
+      type: "context",
+      elements: [
+        {
+          text: ":calendar: November so far: *$10,000* · on pace for $12,500 by 30 Nov (63% of the $20,000 budget)",
+        },
+      ],
+    });
+  });
+});
+
 describe("renderOrgReport", () => {
-  it("puts the news in the first two blocks: spend with change, active people", () => {
-    const m = renderOrgReport(sample(), { now });
+  it("leads with the story: spend, its change against the baseline, and who drove it", () => {
+    const m = renderOrgReport(sample(), {
+      now,
+      mention: (a) => (a.name === "maria@example.com" ? "<@U1>" : undefined),
+      plainName: (a) => (a.name === "maria@example.com" ? "Maria" : undefined),
+    });
     expect(m.blocks[0]).toEqual({
       type: "header",
       text: { type: "plain_text", text: "Claude Code · Tue 24 Nov", emoji: true },
     });
-    const headline = JSON.stringify(m.blocks[1]);
-    expect(headline).toContain("*$358.55* estimated spend  ▲ 259% vs Mon");
-    expect(headline).toContain("*3* active people  ▲ 2");
-    expect(m.text).toBe("Claude Code on Tue 24 Nov: $358.55 spend (▲259%), 3 active people");
+    expect(m.blocks[1]).toEqual({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: "*$359* spent, ▲ 259% vs Tue 17 Nov — biggest rise: `deploy-bot` (API key), ▲ $120.",
+      },
+    });
+    expect(m.text).toBe(
+      "Claude Code on Tue 24 Nov: $359 spent, ▲ 259% vs Tue 17 Nov — biggest rise: deploy-bot, ▲ $120.",
+    );
+  });
+
+  it("the lock-screen line never shows an email: without a display name it says one person", () => {
+    const whale = report(
+      [
+        { email: "maria@example.com", sessions: 9, models: [[OPUS, 119_500]] },
+        { email: "sam@example.com", models: [[SONNET, 20_000]] },
+        { email: "li@example.com", models: [[SONNET, 21_800]] },
+      ],
+      [
+        { email: "sam@example.com", models: [[SONNET, 30_000]] },
+        { email: "li@example.com", models: [[SONNET, 33_300]] },
+      ],
+    );
+    const m = renderOrgReport(whale, { now });
+    expect(m.text).toBe(
+      "Claude Code on Tue 24 Nov: $1,613 spent, ▲ 155% vs Tue 17 Nov — one person drove it: $1,195 (74%). Everyone else: $418, ▼ 34%.",
+    );
+    const named = renderOrgReport(whale, {
+      now,
+      plainName: (a) => (a.name === "maria@example.com" ? "Maria" : undefined),
+    });
+    expect(named.text).toContain("one person drove it: Maria, $1,195 (74%)");
   });
 
   it("shows totals as fields with changes, top spenders with medals, models and a context line", () => {
@@ -123,12 +224,26 @@ describe("renderOrgReport", () => {
       mention: (a) => (a.name === "maria@example.com" ? "<@U1>" : undefined),
     });
     const all = text(m);
-    expect(all).toContain("Sessions\\n*38*  ▲ 90%");
-    expect(all).toContain("Accept rate\\n*90%*");
+    expect(m.blocks[2]).toEqual({
+      type: "section",
+      fields: [
+        { type: "mrkdwn", text: "Active people\n*3*  ▲ 2" },
+        { type: "mrkdwn", text: "Sessions\n*38*  ▲ 90%" },
+        { type: "mrkdwn", text: "Lines added\n*4.1k*  new" },
+        { type: "mrkdwn", text: "Pull requests\n*1*  ▲ 1" },
+      ],
+    });
+    for (const gone of ["Accept rate", "Lines removed", "Commits", "Cache reads", "Tokens"]) {
+      expect(all).not.toContain(`${gone}\\n`);
+    }
+    expect(all).toContain("commits, accept rate, cache reads and tokens: `/claude-usage models`");
     expect(all).toContain("🥇 <@U1>  $142.10 · 31 sessions · 4.1k lines");
     expect(all).toContain("🥈 `deploy-bot` (API key)  $120.33");
     expect(all).toContain("…and 2 more");
-    expect(all).toContain("*By model*   sonnet-4-5 $216 (60%) · opus-4-1 $142 (40%)");
+    expect(all).toContain(
+      "*By model*   sonnet\u20114\u20115 $216 (60%) · opus\u20114\u20111 $142 (40%)",
+    );
+    expect(all).not.toMatch(/sonnet-|opus-/);
     expect(all).toContain(
       "UTC day 2026-11-24 · costs are estimates from Anthropic · fetched 09:00 UTC",
     );
@@ -179,9 +294,19 @@ describe("renderOrgReport", () => {
     expect(m.blocks.some((b) => b.type === "actions")).toBe(false);
   });
 
-  it("adds a sparkline for periods longer than a week", () => {
+  it("the numbers that left the report are in `models`, model names unbroken", () => {
+    const all = text(renderModels(sample(), { now }));
+    expect(all).toContain("Accept rate\\n*90%*");
+    expect(all).toContain("Lines removed\\n*0*");
+    expect(all).toContain("Commits\\n*3*");
+    expect(all).toContain("API keys\\n*1*  ▲ 1");
+    expect(all).toContain("Tokens\\n*0*");
+    expect(all).not.toMatch(/sonnet-|opus-/);
+  });
+
+  it("puts no sparkline in a code span", () => {
     const m = renderOrgReport(orgOf(50, "last 14 days"), { now });
-    expect(JSON.stringify(m.blocks[1])).toMatch(/`[▁▂▃▄▅▆▇█]{14}`/);
+    expect(text(m)).not.toMatch(/`[▁▂▃▄▅▆▇█]+`/);
     expect(m.blocks[0]).toMatchObject({
       text: { text: "Claude Code · last 14 days · Wed 11 – Tue 24 Nov" },
     });

@@ -1,0 +1,105 @@
+import type { ActorRow, UsageReport } from "../usage/report.js";
+import { type Mover, storyOf } from "../usage/story.js";
+import {
+  formatBaseline,
+  formatInt,
+  formatPctChange,
+  formatPercent,
+  formatPeriodDates,
+  formatUsdShort,
+} from "./format.js";
+
+/*
+ * The headline sentence: what the period's spend was and why, before any other figure. One
+ * wording for every surface; only how people are named and what is bold differ (mrkdwn in Slack
+ * blocks, plain text on the lock screen and in the terminal).
+ */
+
+export interface StoryStyle {
+  /** A person's or key's name in this medium; undefined when it must not be shown (an email). */
+  name(actor: ActorRow): string | undefined;
+  /** Emphasis for the total: "*$1,613*" in mrkdwn, as is in plain text. */
+  strong(text: string): string;
+}
+
+export const PLAIN: StoryStyle = {
+  name: (actor) => (actor.type === "api_key" ? actor.name : undefined),
+  strong: (text) => text,
+};
+
+/**
+ * "$1,613 spent, ▲ 120% vs Mon 16 Nov — one person drove it: Ada, $1,195 (74%). Everyone else:
+ * $418, ▼ 34%." An empty period gets "No Claude Code activity on …".
+ */
+export function storySentence(report: UsageReport, now: Date, style: StoryStyle): string {
+  const { totals: t } = report;
+  const story = storyOf(report);
+  if (story.kind === "quiet" || (t.costCents === 0 && t.activeUsers + t.activeApiKeys === 0)) {
+    const when = formatPeriodDates(report.period, now);
+    const before = report.previous?.costCents ?? 0;
+    const baseline = formatBaseline(report, now);
+    return `No Claude Code activity ${report.period.days.length === 1 ? "on" : "in"} ${when}${
+      before > 0 && baseline ? ` (${formatUsdShort(before)} on ${baseline})` : ""
+    }.`;
+  }
+  const spent = `${style.strong(formatUsdShort(t.costCents))} spent${versus(report, now)}`;
+  if (story.kind === "driver") {
+    const { driver, others } = story;
+    const who = style.name(driver.actor);
+    const one = driver.actor.type === "api_key" ? "one API key" : "one person";
+    const named = (what: string) => (who ? `${who}, ${what}` : what);
+    const lead =
+      story.because === "share"
+        ? `${one} drove it: ${named(`${formatUsdShort(driver.costCents)} (${formatPercent(story.share)})`)}`
+        : `most of the ${driver.deltaCents > 0 ? "rise" : "drop"} is ${one}: ${named(`${formatUsdShort(driver.costCents)} (${delta(driver.deltaCents)})`)}`;
+    const rest =
+      others.previousCents === null || others.previousCents === 0
+        ? formatUsdShort(others.costCents)
+        : `${formatUsdShort(others.costCents)}, ${relative(others.costCents, others.previousCents)}`;
+    return `${spent} — ${lead}. Everyone else: ${rest}.`;
+  }
+  if (!report.previous || report.previous.costCents === 0) {
+    const top = report.actors[0];
+    const name = top && style.name(top);
+    const people = `by ${formatInt(t.activeUsers)} ${t.activeUsers === 1 ? "person" : "people"}${
+      t.activeApiKeys > 0
+        ? ` and ${formatInt(t.activeApiKeys)} API key${t.activeApiKeys === 1 ? "" : "s"}`
+        : ""
+    }`;
+    const spentBy = `${style.strong(formatUsdShort(t.costCents))} spent ${people}${versus(report, now)}`;
+    return top && name && report.actors.length > 1
+      ? `${spentBy}; the largest was ${name}, ${formatUsdShort(top.costCents)} (${formatPercent(top.costCents / t.costCents)}).`
+      : `${spentBy}.`;
+  }
+  const moves = [mover("biggest rise", story.up, style), mover("biggest drop", story.down, style)];
+  const said = moves.filter((m): m is string => m !== undefined);
+  return said.length > 0 ? `${spent} — ${said.join("; ")}.` : `${spent}; no one moved much.`;
+}
+
+/** ", ▲ 120% vs Mon 16 Nov", ", up from nothing on Mon 16 Nov", ", the same as …", or "". */
+function versus(report: UsageReport, now: Date): string {
+  const baseline = formatBaseline(report, now);
+  const c = report.changes?.costCents;
+  if (!baseline || !c) return "";
+  if (c.pct === null) return `, up from nothing on ${baseline}`;
+  if (Math.abs(c.pct) < 0.5) return `, the same as ${baseline}`;
+  return `, ${formatPctChange(c)} vs ${baseline}`;
+}
+
+function mover(label: string, m: Mover | null, style: StoryStyle): string | undefined {
+  if (!m) return undefined;
+  const who = style.name(m.actor) ?? (m.actor.type === "api_key" ? "one API key" : "one person");
+  return `${label}: ${who}, ${delta(m.deltaCents)}`;
+}
+
+/** "▲ 12%", "▼ 34%", or "the same" within half a percent. */
+function relative(now: number, before: number): string {
+  const pct = ((now - before) / before) * 100;
+  if (Math.abs(pct) < 0.5) return "the same";
+  return formatPctChange({ current: now, previous: before, abs: now - before, pct });
+}
+
+/** "▲ $540", "▼ $80". */
+function delta(cents: number): string {
+  return `${cents >= 0 ? "▲" : "▼"} ${formatUsdShort(Math.abs(cents))}`;
+}
