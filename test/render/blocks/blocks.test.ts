@@ -145,10 +145,18 @@ describe("renderOrgReport", () => {
         { email: "gone@example.com", models: [[OPUS, 10]] },
       ],
     );
-    const m = renderOrgReport(r, {
-      now,
-      mention: (a) => (a.name === "new@example.com" ? "<@UNEW>" : undefined),
-    });
+    const adoption = {
+      newUsers: ["new@example.com"],
+      newKnown: true,
+      stoppedUsers: ["gone@example.com"],
+    };
+    const m = renderOrgReport(
+      { ...r, adoption },
+      {
+        now,
+        mention: (a) => (a.name === "new@example.com" ? "<@UNEW>" : undefined),
+      },
+    );
     expect(text(m)).toContain(
       "👋 1 new: <@UNEW>   ·   1 not active since the previous period: gone@example.com",
     );
