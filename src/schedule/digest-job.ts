@@ -175,6 +175,7 @@ export async function runDigest(
       timeZone: config.timeZone,
       top: 5,
       mention,
+      audience: "channel",
       hint: plan.kind === "daily" ? "`/claude-usage last 7 days` for the week" : undefined,
       monthToDate:
         plan.kind === "daily"

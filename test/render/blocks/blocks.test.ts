@@ -22,7 +22,12 @@ import { budgetStatus, PERSONAL_BUDGET_THRESHOLDS } from "../../../src/usage/ale
 import { mergeCompact } from "../../../src/usage/compact.js";
 import { compactDay } from "../../../src/usage/day-builder.js";
 import { parsePeriod, previousPeriod } from "../../../src/usage/periods.js";
-import { buildReport, LEADERBOARD_METRICS, type UsageReport } from "../../../src/usage/report.js";
+import {
+  type ActorRow,
+  buildReport,
+  LEADERBOARD_METRICS,
+  type UsageReport,
+} from "../../../src/usage/report.js";
 import { apiRecord, type RecordSpec } from "../../support/records.js";
 
 const now = new Date("2026-11-25T09:00:00Z");
@@ -134,32 +139,76 @@ describe("renderOrgReport", () => {
     );
   });
 
-  it("says who is new and who stopped, with mentions when known", () => {
-    const r = report(
-      [
-        { email: "maria@example.com", models: [[OPUS, 100]] },
-        { email: "new@example.com", models: [[OPUS, 50]] },
-      ],
-      [
-        { email: "maria@example.com", models: [[OPUS, 100]] },
-        { email: "gone@example.com", models: [[OPUS, 10]] },
-      ],
-    );
-    const adoption = {
-      newUsers: ["new@example.com"],
-      newKnown: true,
-      stoppedUsers: ["gone@example.com"],
-    };
-    const m = renderOrgReport(
-      { ...r, adoption },
-      {
-        now,
-        mention: (a) => (a.name === "new@example.com" ? "<@UNEW>" : undefined),
+  describe("adoption", () => {
+    const week = () =>
+      report(
+        [
+          { email: "maria@example.com", models: [[OPUS, 100]] },
+          { email: "new@example.com", models: [[OPUS, 50]] },
+        ],
+        [
+          { email: "maria@example.com", models: [[OPUS, 100]] },
+          { email: "gone@example.com", models: [[OPUS, 10]] },
+          { email: "away@example.com", models: [[OPUS, 5]] },
+        ],
+        "last 7 days",
+      );
+    const known = (r: UsageReport): UsageReport => ({
+      ...r,
+      adoption: {
+        newUsers: ["new@example.com"],
+        newKnown: true,
+        stoppedUsers: r.adoption?.stoppedUsers ?? [],
       },
-    );
-    expect(text(m)).toContain(
-      "👋 1 new: <@UNEW>   ·   1 not active since the previous period: gone@example.com",
-    );
+    });
+    const mention = (a: ActorRow) => (a.name === "new@example.com" ? "<@UNEW>" : undefined);
+
+    it("a channel gets who started by name and who stopped as a count", () => {
+      const m = renderOrgReport(known(week()), { now, mention, audience: "channel" });
+      expect(text(m)).toContain(
+        "👋 1 started using Claude Code: <@UNEW>   ·   2 people active the week before were not in this one",
+      );
+      expect(text(m)).not.toContain("gone@example.com");
+      expect(text(m)).not.toContain("away@example.com");
+    });
+
+    it("a channel is the default audience", () => {
+      expect(text(renderOrgReport(known(week()), { now }))).not.toContain("gone@example.com");
+    });
+
+    it("a private view names who stopped", () => {
+      const m = renderOrgReport(known(week()), { now, audience: "private" });
+      expect(text(m)).toContain(
+        "2 people active the week before were not in this one: gone@example.com, away@example.com",
+      );
+    });
+
+    it("without a first-seen record, nobody is called new", () => {
+      const m = renderOrgReport(week(), { now, audience: "private" });
+      expect(text(m)).not.toContain("started using");
+      expect(text(m)).toContain("2 people active the week before were not in this one");
+    });
+
+    it("a day says nothing of adoption", () => {
+      const day = report(
+        [{ email: "new@example.com", models: [[OPUS, 50]] }],
+        [{ email: "gone@example.com", models: [[OPUS, 10]] }],
+      );
+      const m = renderOrgReport(known(day), { now, audience: "private" });
+      expect(text(m)).not.toContain("started using");
+      expect(text(m)).not.toContain("not in this one");
+    });
+
+    it("a calendar month says month", () => {
+      const month = report(
+        [{ email: "maria@example.com", models: [[OPUS, 100]] }],
+        [{ email: "gone@example.com", models: [[OPUS, 10]] }],
+        "2026-10",
+      );
+      expect(text(renderOrgReport(month, { now }))).toContain(
+        "1 person active the month before was not in this one",
+      );
+    });
   });
 
   it("people not in Slack are shown by their email, escaped for mrkdwn", () => {
