@@ -144,7 +144,8 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     });
     const dm = posts().find((p) => p.args.channel === "UADA");
     expect(JSON.stringify(dm?.args.blocks)).toContain(
-      "Good morning! Yesterday you ran *6 Claude Code sessions*: *1,210 lines* added, *3 commits*, *1 PR*",
+      // Ada spends $18.40 every day: her usual day, read from the weeks before.
+      "Good morning! Yesterday your Claude Code cost an estimated *$18.40*, about your usual $18 — *6 sessions*, *1,210 lines* added, *3 commits*, *1 PR*.",
     );
     expect(JSON.stringify(dm?.args.blocks)).toContain("`/claude-usage dm off` to stop these");
   });

@@ -59,7 +59,7 @@ describe("the slash command's listener", () => {
     await answerSlashCommand(context())({ command: command("me yesterday"), respond });
     expect(said).toHaveLength(1);
     expect(said[0]?.response_type).toBe("ephemeral");
-    expect(String(said[0]?.text)).toMatch(/^Yesterday: \d+ Claude Code sessions/);
+    expect(String(said[0]?.text)).toMatch(/^Yesterday: \$[\d.,]+.* · \d+ Claude Code sessions/);
     expect(JSON.stringify(said[0]?.blocks)).toMatch(/You're #\d+ of \d+ in your org/);
   });
 

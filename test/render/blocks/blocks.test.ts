@@ -270,20 +270,57 @@ describe("renderOrgReport", () => {
 });
 
 describe("renderPersonalReport", () => {
-  it("tells a person their day, rank among people, share of the org and change", () => {
+  it("tells a person their spend first, then their work, rank and share of the org", () => {
     const m = renderPersonalReport(sample(), "user:maria@example.com", {
       now,
       greeting: "Good morning!",
       hint: "`/claude-usage dm off` to stop these",
     });
     const [first, context] = m.blocks;
+    // No usual day known: no comparison (not with the day before, which may have been a Sunday).
     expect(JSON.stringify(first)).toContain(
-      "Good morning! Yesterday you ran *31 Claude Code sessions*: *4,100 lines* added, *3 commits*, *1 PR* — estimated *$142.10* (▲ 42% vs the day before).",
+      "Good morning! Yesterday your Claude Code cost an estimated *$142.10* — *31 sessions*, *4,100 lines* added, *3 commits*, *1 PR*.",
     );
     expect(JSON.stringify(context)).toContain(
       "You're #1 of 3 in your org · 40% of the org's spend · 90% of edits accepted · mostly opus-4-1",
     );
+    expect(m.text).toBe("Yesterday: $142.10 · 31 Claude Code sessions, 4.1k lines");
     expect(limitViolations(m)).toEqual([]);
+  });
+
+  it("compares the day with the person's usual day, in words", () => {
+    const said = (cents: number) =>
+      renderPersonalReport(sample(), "user:maria@example.com", {
+        now,
+        usual: { cents, activeDays: 12 },
+      });
+    expect(said(13_000).text).toBe(
+      "Yesterday: $142.10, about your usual $130 · 31 Claude Code sessions, 4.1k lines",
+    );
+    expect(text(said(4_700))).toContain(
+      "Yesterday your Claude Code cost an estimated *$142.10*, 3× your usual day ($47) — ",
+    );
+    expect(text(said(10_000))).toContain("*$142.10*, more than your usual $100 — ");
+    expect(text(said(20_000))).toContain("*$142.10*, less than your usual $200 — ");
+    expect(text(said(40_000))).toContain("*$142.10*, under half your usual $400 — ");
+  });
+
+  it("over several days, compares the spend per day used", () => {
+    const week = report(
+      [{ email: "maria@example.com", sessions: 5, models: [[OPUS, 6000]] }],
+      [],
+      "last 7 days",
+    );
+    const me = week.actors[0];
+    if (!me) throw new Error("no actor");
+    const fiveDays = { ...week, actors: [{ ...me, activeDays: 5 }] };
+    const m = renderPersonalReport(fiveDays, "user:maria@example.com", {
+      now,
+      usual: { cents: 1100, activeDays: 9 },
+    });
+    expect(text(m)).toContain(
+      "your Claude Code cost an estimated *$60.00*, $12.00 a day on the 5 days you used it, about your usual $11 — ",
+    );
   });
 
   it("says so when the person has no activity", () => {
