@@ -256,7 +256,8 @@ export function adoptionLine(
       `${people(stopped.length)} active the ${unit} before ${were} not in this one${names}`,
     );
   }
-  return parts.length > 0 ? clip(parts.join("   ·   "), 3000) : undefined;
+  // One fact a line: on a phone, a second fact after a "·" wraps into the first one's names.
+  return parts.length > 0 ? clip(parts.join("\n"), 3000) : undefined;
 }
 
 /** "week", "month" or "period": what the report covers, for "active the week before". */

@@ -72,7 +72,9 @@ export function renderPersonalReport(
       elements: [{ type: "mrkdwn", text: budgetLine(options.budget) }],
     });
   }
-  const text = `${when.sentence}: ${formatUsd(me.costCents)}${usual ? `, ${usual}` : ""} · ${formatInt(me.sessions)} Claude Code session${me.sessions === 1 ? "" : "s"}, ${formatCompact(me.linesAdded)} lines`;
+  // The lock-screen line compares only a day: a period's per-day figure needs the message's room.
+  const usualShort = usual && me.activeDays <= 1 ? `, ${usual}` : "";
+  const text = `${when.sentence}: ${formatUsd(me.costCents)}${usualShort} · ${formatInt(me.sessions)} Claude Code session${me.sessions === 1 ? "" : "s"}, ${formatCompact(me.linesAdded)} lines`;
   return { text, blocks };
 }
 
@@ -85,12 +87,12 @@ export function budgetLine(status: BudgetStatus): string {
 
 /**
  * "about your usual $11", "3× your usual day ($11)"; over several days, the spend per day used
- * first: "$12.30 a day on the 5 days you used it, about your usual $11".
+ * first: "$12.30 a day over 5 active days, about your usual $11". Under $10, in cents: "$7.61".
  */
 export function comparedWithUsual(me: ActorRow, usual: UsualDay): string {
   const days = Math.max(1, me.activeDays);
   const perDay = me.costCents / days;
-  const typical = formatUsdShort(usual.cents);
+  const typical = usual.cents < 1000 ? formatUsd(usual.cents) : formatUsdShort(usual.cents);
   const cmp = versusUsual(perDay, usual.cents);
   const words =
     cmp.kind === "times"
@@ -103,7 +105,7 @@ export function comparedWithUsual(me: ActorRow, usual: UsualDay): string {
             ? `less than your usual ${typical}`
             : `under half your usual ${typical}`;
   if (me.activeDays <= 1) return words;
-  return `${formatUsd(perDay)} a day on the ${formatInt(days)} days you used it, ${words}`;
+  return `${formatUsd(perDay)} a day over ${formatInt(days)} active days, ${words}`;
 }
 
 function standing(report: UsageReport, me: ActorRow): string[] {

@@ -166,7 +166,7 @@ describe("renderOrgReport", () => {
     it("a channel gets who started by name and who stopped as a count", () => {
       const m = renderOrgReport(known(week()), { now, mention, audience: "channel" });
       expect(text(m)).toContain(
-        "👋 1 started using Claude Code: <@UNEW>   ·   2 people active the week before were not in this one",
+        "👋 1 started using Claude Code: <@UNEW>\\n2 people active the week before were not in this one",
       );
       expect(text(m)).not.toContain("gone@example.com");
       expect(text(m)).not.toContain("away@example.com");
@@ -294,6 +294,9 @@ describe("renderPersonalReport", () => {
         now,
         usual: { cents, activeDays: 12 },
       });
+    expect(said(761).text).toBe(
+      "Yesterday: $142.10, 19× your usual day ($7.61) · 31 Claude Code sessions, 4.1k lines",
+    );
     expect(said(13_000).text).toBe(
       "Yesterday: $142.10, about your usual $130 · 31 Claude Code sessions, 4.1k lines",
     );
@@ -319,7 +322,11 @@ describe("renderPersonalReport", () => {
       usual: { cents: 1100, activeDays: 9 },
     });
     expect(text(m)).toContain(
-      "your Claude Code cost an estimated *$60.00*, $12.00 a day on the 5 days you used it, about your usual $11 — ",
+      "your Claude Code cost an estimated *$60.00*, $12.00 a day over 5 active days, about your usual $11 — ",
+    );
+    // The lock-screen line does not compare a week's total with a day.
+    expect(m.text).toBe(
+      "In the last 7 days (Wed 18 – Tue 24 Nov): $60.00 · 5 Claude Code sessions, 0 lines",
     );
   });
 
