@@ -109,6 +109,12 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
       options.onDay?.(event);
     },
     onCacheError: logCacheErrors(logger),
+    firstSeen: store?.firstSeen,
+    onFirstSeenError: (error, context) =>
+      logger.warn(
+        { err: error, ...context },
+        "first-seen record failed; reports won't say who is new",
+      ),
   });
   return {
     config,

@@ -2,8 +2,10 @@ import { setImmediate } from "node:timers/promises";
 import pLimit from "p-limit";
 import type { UsageSource } from "../anthropic/client.js";
 import type { DayCache } from "../store/day-cache.js";
+import type { FirstSeen } from "../store/first-seen.js";
 import type { UsageAggregate } from "../usage/aggregate.js";
 import { type CompactAggregate, createMerger } from "../usage/compact.js";
+import { peopleOfDay } from "../usage/first-use.js";
 import { comparisonPeriod, type Period } from "../usage/periods.js";
 import { buildReport, type UsageReport } from "../usage/report.js";
 import { type DayFetcher, fetchDay as fetchDayHere } from "./day-fetch.js";
@@ -47,6 +49,13 @@ export interface UsageLoaderOptions {
   onCacheError?:
     | ((error: unknown, context: { day: string; operation: "get" | "set" }) => void)
     | undefined;
+  /**
+   * Where each person's first day is kept (the store's): every day loaded updates it, and
+   * reports read who is new from it. Without it, reports do not say who is new.
+   */
+  firstSeen?: FirstSeen | undefined;
+  /** The first-seen record failed: the report goes on without saying who is new; told, to log. */
+  onFirstSeenError?: ((error: unknown, context: { operation: string }) => void) | undefined;
 }
 
 export interface LoadReportOptions {
@@ -74,6 +83,11 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
   const now = options.now ?? (() => new Date());
   // Two reports asking for the same day at once share one fetch.
   const inFlight = new Map<string, Promise<CompactAggregate>>();
+
+  // First-seen writes that failed so far: a report that saw one cannot tell who is new.
+  let firstSeenFailures = 0;
+  // Final days this loader has recorded: they cannot change, so they are not looked at again.
+  const recordedFinalDays = new Set<string>();
 
   const isFinal = (day: string) =>
     Date.parse(`${day}T00:00:00Z`) + 86_400_000 + finalAfterMs <= now().getTime();
@@ -107,6 +121,36 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
   }
 
   async function loadDay(day: string, signal?: AbortSignal): Promise<CompactAggregate> {
+    const part = await loadDayPart(day, signal);
+    await recordFirstSeen(day, part);
+    return part;
+  }
+
+  /** Cached days too: a write that failed once is made again (known days cost no write). */
+  async function recordFirstSeen(day: string, part: CompactAggregate): Promise<void> {
+    if (!options.firstSeen || recordedFinalDays.has(day)) return;
+    try {
+      await options.firstSeen.record(day, peopleOfDay(part));
+      if (isFinal(day)) recordedFinalDays.add(day);
+    } catch (error) {
+      firstSeenFailures++;
+      options.onFirstSeenError?.(error, { operation: `record ${day}` });
+    }
+  }
+
+  /** Who in the period was first seen in it; null when the record cannot say. */
+  async function firstDaysIn(period: Period, failuresBefore: number) {
+    if (!options.firstSeen) return null;
+    try {
+      const days = await options.firstSeen.firstIn(period.from, period.to);
+      return firstSeenFailures === failuresBefore ? days : null;
+    } catch (error) {
+      options.onFirstSeenError?.(error, { operation: "read" });
+      return null;
+    }
+  }
+
+  async function loadDayPart(day: string, signal?: AbortSignal): Promise<CompactAggregate> {
     const started = performance.now();
     let cached: CompactAggregate | undefined;
     try {
@@ -164,12 +208,22 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
   async function loadReport(period: Period, opts: LoadReportOptions = {}): Promise<UsageReport> {
     const compare = opts.compare ?? true;
     const before = compare ? comparisonPeriod(period) : null;
+    const failuresBefore = firstSeenFailures;
     // Both periods' days go into one pool, so the comparison costs no extra wall time.
     const [current, previous] = await Promise.all([
       loadDays(period.days, opts.signal),
       before ? loadDays(before.days, opts.signal) : Promise.resolve(null),
     ]);
-    return buildReport({ period, current, previousPeriod: before, previous, generatedAt: now() });
+    // After the loads: the days just loaded are recorded, so no one seen before is "new".
+    const firstDays = await firstDaysIn(period, failuresBefore);
+    return buildReport({
+      period,
+      current,
+      previousPeriod: before,
+      previous,
+      firstDays,
+      generatedAt: now(),
+    });
   }
 
   return { loadDays, loadDayParts, loadReport, isFinal };

@@ -122,7 +122,11 @@ export function reportToJson(report: UsageReport) {
           }
         : null,
     adoption: report.adoption
-      ? { new_users: report.adoption.newUsers, stopped_users: report.adoption.stoppedUsers }
+      ? {
+          // null: no first-seen record to tell who is new (not "no one").
+          new_users: report.adoption.newKnown ? report.adoption.newUsers : null,
+          stopped_users: report.adoption.stoppedUsers,
+        }
       : null,
     invalid_records: report.invalidRecords,
     generated_at: report.generatedAt,

@@ -3,8 +3,10 @@ import type { ExportFile } from "../render/export.js";
 import type { BudgetStatus, PersonalBudgets } from "../usage/alerts.js";
 import { isoDay, type Period, shiftDay } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
+import type { UsualDay } from "../usage/usual-day.js";
 import { budgetStandings } from "./budgets.js";
 import { loadExport } from "./export.js";
+import { usualDaysBefore } from "./usual-days.js";
 
 /*
  * The use cases every surface shares — the slash command, the Share button, the Home tab, the CLI —
@@ -20,6 +22,11 @@ export interface PersonalReport {
   email: string;
   /** Where they stand against their own monthly budget, when they have one. */
   budget: BudgetStatus | undefined;
+  /**
+   * Their usual day in the four weeks before the period, to compare with; null when they have
+   * too few active days there, or those days could not be loaded.
+   */
+  usual: UsualDay | null;
 }
 
 export interface Reports {
@@ -67,8 +74,18 @@ export function createReports(options: ReportsOptions): Reports {
     org,
     budgetOf,
     async personal(email, period) {
-      const [report, budget] = await Promise.all([org(period), budgetOf(email)]);
-      return { report, actorKey: `user:${email}`, email, budget };
+      const actorKey = `user:${email}`;
+      // The person is compared with their usual day, not the period before: no need to load it.
+      const [report, budget, usual] = await Promise.all([
+        org(period, { compare: false }),
+        budgetOf(email),
+        // Without it, the numbers are still theirs: a failure only leaves out the comparison.
+        usualDaysBefore(loader, period.from, new Set([actorKey])).then(
+          (usuals) => usuals.get(actorKey) ?? null,
+          () => null,
+        ),
+      ]);
+      return { report, actorKey, email, budget, usual };
     },
     export: (period) => loadExport(loader, period, { now: now() }),
   };

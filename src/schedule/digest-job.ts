@@ -13,6 +13,7 @@ import {
 import { type RenderedChart, renderCharts } from "../render/charts/index.js";
 import { budgetStandings } from "../reports/budgets.js";
 import { monthSoFar, monthsToDate } from "../reports/month-to-date.js";
+import { usualDaysBefore } from "../reports/usual-days.js";
 import { classifySlackFailure } from "../slack/errors.js";
 import { chartFiles, type FileToSend } from "../slack/files.js";
 import { mentionsFor } from "../slack/mentions.js";
@@ -21,6 +22,7 @@ import type { Preferences } from "../store/store.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
 import { periodBetween, shiftDay } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
+import type { UsualDay } from "../usage/usual-day.js";
 import {
   createDeliverer,
   createFilesDeliverer,
@@ -177,6 +179,7 @@ export async function runDigest(
       mention,
       // A channel message: Slack renders the top spenders as a table there.
       tables: true,
+      audience: "channel",
       hint: plan.kind === "daily" ? "`/claude-usage last 7 days` for the week" : undefined,
       monthToDate:
         plan.kind === "daily"
@@ -227,6 +230,11 @@ export async function runDigest(
     const people = report.actors.filter(
       (a) => a.type === "user" && (a.sessions > 0 || a.costCents > 0),
     );
+    // Each person's usual day, from one load of the four weeks before (mostly cached by now).
+    const usual = await usualDaysBefore(deps.loader, yesterday).catch((error: unknown) => {
+      log.warn({ err: error }, "could not load the weeks before; DMs go out without the usual day");
+      return new Map<string, UsualDay>();
+    });
     await settleAll(
       people.map((person) =>
         limit(async () => {
@@ -254,6 +262,7 @@ export async function runDigest(
             greeting: "Good morning!",
             hint: "`/claude-usage dm off` to stop these",
             budget: budgetOf(person),
+            usual: usual.get(person.key) ?? null,
           });
           // Releases before 0.2 keyed a DM by the Slack user id.
           await deliver(key, userId, message, { kind: "dm", target: userId, period: yesterday });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AnthropicApiError, describeAnthropicError } from "../anthropic/errors.js";
 import { newReferenceId } from "../log.js";
 import {
+  type Audience,
   renderError,
   renderHelp,
   renderLeaderboard,
@@ -44,7 +45,11 @@ export async function answerCommand(
   command: UsageCommand,
   userId: string,
   ctx: SlackContext,
-  options: { share?: boolean } = {},
+  options: {
+    share?: boolean;
+    /** Who reads the answer: "private" for a reply only the asker sees. Default "channel". */
+    audience?: Audience;
+  } = {},
 ): Promise<SlackMessage> {
   switch (command.kind) {
     case "help":
@@ -131,6 +136,7 @@ export async function answerCommand(
         ...common,
         top,
         mention,
+        audience: options.audience ?? "channel",
         hint:
           command.period.days.length === 1 ? `\`${COMMAND} last 7 days\` for the week` : undefined,
       });

@@ -61,12 +61,20 @@ export interface SnapshotsTable {
   fetched_at: number;
 }
 
+/** The first day each actor appears in the data the bot has (store/first-seen.ts). */
+export interface ActorFirstSeenTable {
+  actor_key: string;
+  /** YYYY-MM-DD, a UTC day. */
+  first_day: string;
+}
+
 export interface Schema {
   snapshots: SnapshotsTable;
   deliveries: DeliveriesTable;
   day_cache: DayCacheTable;
   preferences: PreferencesTable;
   user_cache: UserCacheTable;
+  actor_first_seen: ActorFirstSeenTable;
 }
 
 export type Dialect = "sqlite" | "postgres";

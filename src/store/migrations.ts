@@ -1,4 +1,8 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { CompactFormatError, parseCompact } from "../usage/compact.js";
+import { peopleOfDay } from "../usage/first-use.js";
+import type { Schema } from "./database.js";
+import { upsertFirstDays } from "./first-seen.js";
 
 /* Schema migrations, in code, run at start-up. Append new ones; never edit a released one. */
 
@@ -69,6 +73,27 @@ export const migrations: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  /*
+   * Who is new: each person's first day in the data the bot has. Days already in the day cache
+   * count, so the record starts from them (once, here), one cached day at a time in date order.
+   */
+  "003_actor_first_seen": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("actor_first_seen")
+        .ifNotExists()
+        .addColumn("actor_key", "varchar(400)", (c) => c.primaryKey())
+        .addColumn("first_day", "varchar(10)", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("actor_first_seen_day")
+        .ifNotExists()
+        .on("actor_first_seen")
+        .column("first_day")
+        .execute();
+      await backfillFirstSeen(db as unknown as Kysely<Schema>);
+    },
+  },
   /* Lists read from the Admin API and Slack (members, API keys, user groups), kept between runs. */
   "004_snapshots": {
     async up(db: Kysely<unknown>) {
@@ -82,6 +107,34 @@ export const migrations: Readonly<Record<string, Migration>> = {
     },
   },
 };
+
+async function backfillFirstSeen(db: Kysely<Schema>): Promise<void> {
+  const { rows: days } = await sql<{ day: string }>`SELECT day FROM day_cache ORDER BY day`.execute(
+    db,
+  );
+  const first = new Map<string, string>();
+  for (const { day } of days) {
+    const row = await db
+      .selectFrom("day_cache")
+      .select("payload")
+      .where("day", "=", day)
+      .executeTakeFirst();
+    if (!row) continue;
+    let people: string[];
+    try {
+      people = peopleOfDay(parseCompact(row.payload));
+    } catch (error) {
+      // Written by another version, or damaged: the loader fetches it again and records it then.
+      if (error instanceof CompactFormatError) continue;
+      throw error;
+    }
+    for (const key of people) if (!first.has(key)) first.set(key, day);
+  }
+  await upsertFirstDays(
+    db,
+    [...first].map(([actor_key, first_day]) => ({ actor_key, first_day })),
+  );
+}
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

@@ -9,12 +9,16 @@ import {
 } from "./database.js";
 import type { DayCache } from "./day-cache.js";
 import { StoreError } from "./errors.js";
+import { createStoreFirstSeen, type FirstSeen } from "./first-seen.js";
 import { createLedger, type DeliveryLedger } from "./ledger.js";
 import { migrate } from "./migrations.js";
 import type { Snapshots } from "./snapshots.js";
 import type { UserCache } from "./user-cache.js";
 
-/* The store: the ledger, the day cache, DM preferences and the Slack user cache, on one database. */
+/*
+ * The store: the ledger, the day cache, DM preferences, the Slack user cache and who was first
+ * seen when, on one database.
+ */
 
 export type DmPreference = "on" | "off";
 
@@ -31,6 +35,8 @@ export interface Store {
   preferences: Preferences;
   userCache: UserCache;
   snapshots: Snapshots;
+  /** Each person's first day in the data the bot has (adoption's "new"). */
+  firstSeen: FirstSeen;
   database: Database;
   close(): Promise<void>;
 }
@@ -52,6 +58,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     preferences: createPreferences(database),
     userCache: createStoreUserCache(database.db, now),
     snapshots: createStoreSnapshots(database.db),
+    firstSeen: createStoreFirstSeen(database.db),
     close: () => database.close(),
   };
 }

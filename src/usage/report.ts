@@ -1,4 +1,5 @@
 import type { ActorStats, ActorType, DailyPoint, UsageAggregate } from "./aggregate.js";
+import { newPeople, stoppedPeople } from "./first-use.js";
 import {
   CHANGING_METRICS,
   type ChangingMetric,
@@ -96,9 +97,17 @@ export interface DailyRow {
 }
 
 export interface Adoption {
-  /** Names (emails) of people new this period, by cost. */
+  /**
+   * Names (emails) of people whose first-ever day (in the data the bot has) is in this period, by
+   * cost. Empty when `newKnown` is false.
+   */
   newUsers: string[];
-  /** Names of people active in the previous period and not in this one, by their previous cost. */
+  /** Whether anyone can be called new: false without a first-seen record (no store, or it failed). */
+  newKnown: boolean;
+  /**
+   * Names of people active in the previous period and not in this one, by their previous cost;
+   * empty without a previous period. Names for private views only (see the renderers' audience).
+   */
   stoppedUsers: string[];
 }
 
@@ -118,7 +127,7 @@ export interface UsageReport {
   tools: ToolRow[];
   /** One row per day of the period, zeros where the API had nothing. */
   daily: DailyRow[];
-  /** People active now but not in the previous period; people active then but not now. */
+  /** Who started using Claude Code, who was active before and not now; null when neither is known. */
   adoption: Adoption | null;
   invalidRecords: number;
   invalidSamples: string[];
@@ -144,6 +153,11 @@ export function buildReport(input: {
   previousPeriod?: (Period & { baseline?: BaselineKind }) | null | undefined;
   previous?: UsageAggregate | null | undefined;
   generatedAt?: Date | undefined;
+  /**
+   * Each person's first day in the data the bot has (at least for the people first seen in this
+   * period), from the store's first-seen record; null or absent when it is unavailable.
+   */
+  firstDays?: ReadonlyMap<string, string> | null | undefined;
 }): UsageReport {
   const { period, current } = input;
   const previous = input.previous ?? null;
@@ -190,7 +204,7 @@ export function buildReport(input: {
     terminals,
     tools,
     daily: dailyRows(period.days, current.daily),
-    adoption: previous ? adoptionBetween(current, previous) : null,
+    adoption: adoption(input.period, current, previous, input.firstDays ?? null),
     invalidRecords: current.invalidRecords,
     invalidSamples: [...current.invalidSamples],
     nonUsdCostItems: current.nonUsdCostItems,
@@ -237,13 +251,18 @@ export function rankOf(
 }
 
 /** Who started and who stopped using Claude Code, people only (API keys are not adoption). */
-function adoptionBetween(current: UsageAggregate, previous: UsageAggregate): Adoption {
-  const people = (agg: UsageAggregate, other: UsageAggregate) =>
-    [...agg.actors.values()]
-      .filter((a) => a.type === "user" && !other.actors.has(a.key))
-      .sort((a, b) => b.costMicros - a.costMicros || a.name.localeCompare(b.name))
-      .map((a) => a.name);
-  return { newUsers: people(current, previous), stoppedUsers: people(previous, current) };
+function adoption(
+  period: Period,
+  current: UsageAggregate,
+  previous: UsageAggregate | null,
+  firstDays: ReadonlyMap<string, string> | null,
+): Adoption | null {
+  if (!previous && !firstDays) return null;
+  return {
+    newUsers: firstDays ? newPeople(current, period, firstDays) : [],
+    newKnown: firstDays !== null,
+    stoppedUsers: previous ? stoppedPeople(current, previous) : [],
+  };
 }
 
 function reportTotals(agg: UsageAggregate): ReportTotals {

@@ -148,6 +148,11 @@ const report = () =>
     current: mergeCompact(parts(CURRENT)),
     previousPeriod: previousPeriod(period),
     previous: mergeCompact(parts(PREVIOUS)),
+    // From the store's first-seen record: two people used Claude Code for the first time.
+    firstDays: new Map([
+      ["user:linus@example.com", "2026-11-23"],
+      ["user:grace@example.com", "2026-11-24"],
+    ]),
     generatedAt: now,
   });
 
@@ -165,6 +170,7 @@ describe("a hand-made period with the odd cases", () => {
     ]);
     expect(r.adoption).toEqual({
       newUsers: ["linus@example.com", "grace@example.com"],
+      newKnown: true,
       stoppedUsers: ["ken@example.com"],
     });
   });

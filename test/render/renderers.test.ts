@@ -15,6 +15,7 @@ const period = parsePeriod("yesterday", { now, timeZone: "UTC" });
 function report(
   specs: Parameters<typeof apiRecord>[0][],
   previousSpecs?: Parameters<typeof apiRecord>[0][],
+  firstDays?: ReadonlyMap<string, string>,
 ) {
   const agg = (d: string, s: Parameters<typeof apiRecord>[0][]) =>
     aggregateDay(d, parseRecords(s.map(apiRecord)).records);
@@ -23,6 +24,7 @@ function report(
     current: agg("2026-11-24", specs),
     previousPeriod: previousSpecs ? comparisonPeriod(period) : null,
     previous: previousSpecs ? agg("2026-11-17", previousSpecs) : null,
+    firstDays,
     generatedAt: now,
   });
 }
@@ -66,6 +68,7 @@ describe("renderText", () => {
     const r = report(
       [{ email: "new@example.com", sessions: 1 }],
       [{ email: "gone@example.com", sessions: 1 }],
+      new Map([["user:new@example.com", "2026-11-24"]]),
     );
     expect(renderText(r, { now })).toContain(
       "Adoption: 1 new (new@example.com) · 1 not active since the previous period (gone@example.com)",
@@ -174,7 +177,8 @@ describe("renderJson", () => {
     expect(json.previous.totals.cost_cents).toBe(10000);
     expect(json.previous.baseline).toBe("same_weekday");
     expect(reportToJson(report([])).previous).toBeNull();
-    expect(json.adoption).toEqual({ new_users: [], stopped_users: [] });
+    // No first-seen record: who is new is unknown (null), not "no one".
+    expect(json.adoption).toEqual({ new_users: null, stopped_users: [] });
   });
 });
 

@@ -11,7 +11,7 @@ import {
   runDigest,
 } from "../../src/schedule/digest-job.js";
 import type { Store } from "../../src/store/store.js";
-import type { Period } from "../../src/usage/periods.js";
+import { type Period, periodBetween } from "../../src/usage/periods.js";
 import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
 import {
   FAKE_BOT_TOKEN,
@@ -76,7 +76,7 @@ afterEach(async () => {
 });
 
 describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
-  async function setup(slackOptions: FakeSlackApiOptions = {}) {
+  async function setup(slackOptions: FakeSlackApiOptions = {}, apiDays = days) {
     handle = testDatabase(dialect);
     slack = await startFakeSlackApi({
       users,
@@ -84,7 +84,7 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
       channels: [{ id: "C1" }, { id: "C2" }],
       ...slackOptions,
     });
-    api = await startFakeAdminApi({ days });
+    api = await startFakeAdminApi({ days: apiDays });
     return { store: await handle.open(), slack, api };
   }
 
@@ -146,7 +146,8 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     });
     const dm = posts().find((p) => p.args.channel === "UADA");
     expect(JSON.stringify(dm?.args.blocks)).toContain(
-      "Good morning! Yesterday you ran *6 Claude Code sessions*: *1,210 lines* added, *3 commits*, *1 PR*",
+      // Ada spends $18.40 every day: her usual day, read from the weeks before.
+      "Good morning! Yesterday your Claude Code cost an estimated *$18.40*, about your usual $18 — *6 sessions*, *1,210 lines* added, *3 commits*, *1 PR*.",
     );
     expect(JSON.stringify(dm?.args.blocks)).toContain("`/claude-usage dm off` to stop these");
   });
@@ -212,6 +213,35 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     );
     expect(posts()).toHaveLength(1);
     expect(String(posts()[0]?.args.text)).toContain("Claude Code last week (Mon 16 – Sun 22 Nov)");
+  });
+
+  it("a weekly digest names who started, and only counts who stopped: never names them in a channel", async () => {
+    // Gone used Claude Code the week before and not this week; Cy starts on the 20th.
+    const history = Object.fromEntries(
+      periodBetween("2026-11-09", "2026-11-22").days.map((day) => [
+        day,
+        [
+          ...records(day),
+          ...(day <= "2026-11-13" ? [apiRecord({ day, email: "gone@example.com" })] : []),
+          ...(day >= "2026-11-20" ? [apiRecord({ day, email: "cy@example.com" })] : []),
+        ],
+      ]),
+    );
+    const { store } = await setup({}, history);
+    const weekly = deps(store, { config: { ...config, channels: ["C1"], dmMode: "off" } });
+    const client = createAdminClient({ adminKey: FAKE_ADMIN_KEY, baseUrl: api?.url });
+    cleanups.push(() => client.close());
+    weekly.loader = createUsageLoader({
+      source: client,
+      cache: store.dayCache,
+      firstSeen: store.firstSeen,
+      now: () => new Date("2026-11-25T09:00:00Z"),
+    });
+    await runDigest({ date: "2026-11-23" }, weekly);
+    const post = JSON.stringify(posts()[0]?.args);
+    expect(post).toContain("👋 1 started using Claude Code: cy@example.com");
+    expect(post).toContain("1 person active the week before was not in this one");
+    expect(post).not.toContain("gone@example.com");
   });
 
   it("the daily digest says where the month stands: spend so far, pace, share of the budget", async () => {

@@ -319,11 +319,13 @@ describe("/claude-usage", () => {
       response_url: h.slack.responseUrl(),
     });
     const [reply] = await h.slack.waitForResponses(1);
-    expect(blocksText(reply?.body ?? {})).toContain("Yesterday you ran *31 Claude Code sessions*");
+    expect(blocksText(reply?.body ?? {})).toContain(
+      "Yesterday your Claude Code cost an estimated *$142.10* — *31 sessions*",
+    );
     expect(blocksText(reply?.body ?? {})).toContain("You're #1 of 2 in your org");
     expect(h.slack.callsTo("users.info")[0]?.args.user).toBe("UMARIA");
-    // No budget, no month to load: yesterday and the day before only.
-    expect(h.api.requestCount).toBe(2);
+    // No budget, no month to load: yesterday, and the 28 days before it for the usual day.
+    expect(h.api.requestCount).toBe(1 + 28);
     expect(blocksText(reply?.body ?? {})).not.toContain("so far");
   });
 
@@ -644,7 +646,7 @@ describe("App Home", () => {
     const view = JSON.stringify(publish?.args.view);
     expect(view).toContain("Your Claude Code week");
     expect(view).toContain(
-      "In the last 7 days (Wed 18 – Tue 24 Nov) you ran *41 Claude Code sessions*",
+      "In the last 7 days (Wed 18 – Tue 24 Nov) your Claude Code cost an estimated *$242.10* — *41 sessions*",
     );
     expect(view).toContain("Top spenders");
     // With a budget (here everyone's $1,000): where they stand this month.

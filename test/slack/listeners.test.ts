@@ -9,6 +9,7 @@ import { shareReport } from "../../src/slack/actions/share-report.js";
 import { answerSlashCommand } from "../../src/slack/commands/claude-usage.js";
 import type { SlackContext } from "../../src/slack/context.js";
 import { ackFirst, orgAccessOnly } from "../../src/slack/middleware.js";
+import { parsePeriod } from "../../src/usage/periods.js";
 
 /*
  * The listener callbacks on their own, with a recording `respond` and `ack` instead of signed
@@ -58,7 +59,7 @@ describe("the slash command's listener", () => {
     await answerSlashCommand(context())({ command: command("me yesterday"), respond });
     expect(said).toHaveLength(1);
     expect(said[0]?.response_type).toBe("ephemeral");
-    expect(String(said[0]?.text)).toMatch(/^Yesterday: \d+ Claude Code sessions/);
+    expect(String(said[0]?.text)).toMatch(/^Yesterday: \$[\d.,]+.* · \d+ Claude Code sessions/);
     expect(JSON.stringify(said[0]?.blocks)).toMatch(/You're #\d+ of \d+ in your org/);
   });
 
@@ -194,6 +195,36 @@ describe("the Share button's listener", () => {
     expect(said).toHaveLength(1);
     expect(said[0]).toMatchObject({ response_type: "in_channel", replace_original: false });
     expect(JSON.stringify(said[0]?.blocks)).toContain("Shared by <@UBOSS>");
+  });
+
+  it("a shared report counts who stopped and names none of them; the asker's own reply does", async () => {
+    // A larger org, in which someone active the week before was not this week.
+    const larger = () => {
+      const source = createSyntheticSource(createSyntheticOrg({ users: 30, seed: 7 }));
+      const loader = createUsageLoader({ source, now: () => now });
+      return context({ reports: createReports({ loader, now: () => now }) });
+    };
+    const period = "2026-11-18..2026-11-24";
+    const report = await larger().reports.org(parsePeriod(period, { now, timeZone: "UTC" }));
+    const stopped = report.adoption?.stoppedUsers ?? [];
+    expect(stopped.length).toBeGreaterThan(0);
+
+    const shared = recorder();
+    await shareReport(larger())({
+      ...click(JSON.stringify({ kind: "org", period })),
+      respond: shared.respond,
+    });
+    const post = JSON.stringify(shared.said[0]);
+    expect(post).toContain("active the week before");
+    for (const name of stopped) expect(post).not.toContain(name);
+
+    const own = recorder();
+    await answerSlashCommand(larger())({
+      command: command(period, "UBOSS"),
+      respond: own.respond,
+    });
+    expect(own.said.at(-1)?.response_type).toBe("ephemeral");
+    expect(JSON.stringify(own.said.at(-1))).toContain(stopped[0]);
   });
 
   it("a value it cannot rebuild gets the reason, ephemerally", async () => {

@@ -89,9 +89,38 @@ describe("buildReport", () => {
     expect(r.actors[1]?.acceptanceRate).toBeCloseTo(0.9, 10);
   });
 
-  it("tells who started and who stopped, people only", () => {
+  it("without a first-seen record, tells who stopped but not who is new", () => {
     const r = sampleReport();
-    expect(r.adoption).toEqual({ newUsers: ["bob@example.com"], stoppedUsers: ["cy@example.com"] });
+    expect(r.adoption).toEqual({
+      newUsers: [],
+      newKnown: false,
+      stoppedUsers: ["cy@example.com"],
+    });
+  });
+
+  it("new is first-ever use: absent the day before is not enough", () => {
+    const period = parsePeriod("yesterday", { now, timeZone: "UTC" });
+    const current = day(
+      "2026-11-24",
+      { email: "ada@example.com", models: [[SONNET, 100]] },
+      { email: "bob@example.com", models: [[SONNET, 100]] },
+    );
+    // Bob was away on the 23rd but has used Claude Code since October; Ada starts today.
+    const firstDays = new Map([
+      ["user:ada@example.com", "2026-11-24"],
+      ["user:bob@example.com", "2026-10-05"],
+    ]);
+    const r = buildReport({ period, current, previous: day("2026-11-23"), firstDays });
+    expect(r.adoption).toEqual({
+      newUsers: ["ada@example.com"],
+      newKnown: true,
+      stoppedUsers: [],
+    });
+  });
+
+  it("says nothing of adoption with neither a previous period nor a first-seen record", () => {
+    const period = parsePeriod("yesterday", { now, timeZone: "UTC" });
+    expect(buildReport({ period, current: day("2026-11-24") }).adoption).toBeNull();
   });
 
   it("orders models by cost with their share", () => {

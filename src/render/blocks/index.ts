@@ -2,7 +2,9 @@ export { renderError, renderHelp, renderNotAllowed } from "./help.js";
 export { renderLeaderboard, renderModels } from "./leaderboard.js";
 export * from "./limits.js";
 export {
+  type Audience,
   actorMrkdwn,
+  adoptionLine,
   BUDGET_NEWS_SHARE,
   budgetNews,
   fallbackText,

@@ -53,7 +53,14 @@ export interface ReportRenderOptions {
   hint?: string | undefined;
   /** Month-to-date spend with a simple end-of-month projection (daily digests). */
   monthToDate?: MonthToDate | undefined;
+  /**
+   * Who will read it: "channel" (digests, shared posts; the default) or "private" (an allowed
+   * user's ephemeral reply, the Home tab). Who stopped using Claude Code is named only in private.
+   */
+  audience?: Audience | undefined;
 }
+
+export type Audience = "channel" | "private";
 
 export interface MonthToDate {
   /** YYYY-MM */
@@ -163,7 +170,7 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
     blocks.push(...topSpenders(report.actors, options));
     const models = modelsLine(report);
     if (models) blocks.push(section(models));
-    const adoption = adoptionLine(report, options.mention);
+    const adoption = adoptionLine(report, options);
     if (adoption) blocks.push(section(adoption));
     blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: MORE_NUMBERS }] });
   }
@@ -323,28 +330,49 @@ function modelsLine(report: UsageReport): string | undefined {
   return clip(`*By model*   ${shown.join(" · ")}${more > 0 ? ` · +${more} more` : ""}`, 3000);
 }
 
-/** "👋 2 new: @ada, bob@… · 1 stopped: cy@…", for managers who follow adoption. */
-function adoptionLine(
+/**
+ * "👋 2 started using Claude Code: @ada, bob@… · 3 people active the week before were not in
+ * this one",
+ * in weekly and monthly reports (a day is too short to say anything of adoption). "New" is
+ * first-ever use; who stopped is a count in channels, and names only in private views.
+ */
+export function adoptionLine(
   report: UsageReport,
-  mention: ReportRenderOptions["mention"],
+  options: Pick<ReportRenderOptions, "mention" | "audience">,
 ): string | undefined {
   const adoption = report.adoption;
-  if (!adoption || adoption.newUsers.length + adoption.stoppedUsers.length === 0) return undefined;
+  if (!adoption || report.period.days.length < 7) return undefined;
   const name = (email: string) => {
     const actor = report.actors.find((a) => a.key === `user:${email}`);
-    return (actor && mention?.(actor)) ?? escapeMrkdwn(email);
+    return actor ? actorMrkdwn(actor, options.mention) : escapeMrkdwn(email);
   };
-  const list = (names: string[]) =>
+  const list = (names: readonly string[]) =>
     `${names.slice(0, 5).map(name).join(", ")}${names.length > 5 ? ` and ${formatInt(names.length - 5)} more` : ""}`;
+  const people = (n: number) => `${formatInt(n)} ${n === 1 ? "person" : "people"}`;
   const parts: string[] = [];
-  if (adoption.newUsers.length > 0)
-    parts.push(`👋 ${formatInt(adoption.newUsers.length)} new: ${list(adoption.newUsers)}`);
-  if (adoption.stoppedUsers.length > 0) {
+  const started = adoption.newKnown ? adoption.newUsers : [];
+  if (started.length > 0) {
+    parts.push(`👋 ${formatInt(started.length)} started using Claude Code: ${list(started)}`);
+  }
+  const stopped = adoption.stoppedUsers;
+  if (stopped.length > 0) {
+    const unit = periodUnit(report);
+    const names = (options.audience ?? "channel") === "private" ? `: ${list(stopped)}` : "";
+    const were = stopped.length === 1 ? "was" : "were";
     parts.push(
-      `${formatInt(adoption.stoppedUsers.length)} not active since the previous period: ${list(adoption.stoppedUsers)}`,
+      `${people(stopped.length)} active the ${unit} before ${were} not in this one${names}`,
     );
   }
-  return clip(parts.join("   ·   "), 3000);
+  // One fact a line: on a phone, a second fact after a "·" wraps into the first one's names.
+  return parts.length > 0 ? clip(parts.join("\n"), 3000) : undefined;
+}
+
+/** "week", "month" or "period": what the report covers, for "active the week before". */
+function periodUnit(report: UsageReport): string {
+  const { days, from, to } = report.period;
+  if (days.length === 7) return "week";
+  if (from.endsWith("-01") && from.slice(0, 7) === to.slice(0, 7)) return "month";
+  return "period";
 }
 
 function footer(report: UsageReport, options: ReportRenderOptions): string {

@@ -1,11 +1,11 @@
 import type { KnownBlock } from "@slack/web-api";
 import { type BudgetStatus, budgetShare } from "../../usage/alerts.js";
-import { type ActorRow, change, rankOf, type UsageReport } from "../../usage/report.js";
+import { type ActorRow, rankOf, type UsageReport } from "../../usage/report.js";
+import { type UsualDay, versusUsual } from "../../usage/usual-day.js";
 import {
   formatCompact,
   formatInt,
   formatMonthName,
-  formatPctChange,
   formatPercent,
   formatPeriodDates,
   formatUsd,
@@ -15,8 +15,9 @@ import {
 import { clip, type SlackMessage } from "./limits.js";
 
 /*
- * One person's numbers: `/claude-usage me`, the daily DM, the App Home. Rank and share of the org
- * say where they stand; the change says how their day compares with the one before.
+ * One person's numbers: `/claude-usage me`, the daily DM, the App Home. Their spend comes first,
+ * compared in words with their usual day (not with the day before, which may have been a Sunday);
+ * rank and share of the org say where they stand.
  */
 
 export interface PersonalRenderOptions {
@@ -29,6 +30,8 @@ export interface PersonalRenderOptions {
   lookedUpAs?: string | undefined;
   /** Their month to date against their own monthly budget, when they have one. */
   budget?: BudgetStatus | undefined;
+  /** Their usual day (reports.personal, usualDaysBefore); absent or null: no comparison. */
+  usual?: UsualDay | null | undefined;
 }
 
 export function renderPersonalReport(
@@ -47,18 +50,15 @@ export function renderPersonalReport(
     return { text, blocks };
   }
 
-  const previous = me.previous;
-  const costChange = previous ? formatPctChange(change(me.costCents, previous.costCents)) : "";
-  const versus =
-    costChange && costChange !== "new"
-      ? ` (${costChange} vs ${report.period.days.length === 1 ? "the day before" : "the period before"})`
-      : "";
   const greeting = options.greeting ? `${options.greeting} ` : "";
-  const sentence =
-    `${greeting}${when.sentence} you ran *${formatInt(me.sessions)} Claude Code session${me.sessions === 1 ? "" : "s"}*: ` +
+  const usual = options.usual ? comparedWithUsual(me, options.usual) : "";
+  const spent = `${when.sentence} your Claude Code cost an estimated *${formatUsd(me.costCents)}*${usual ? `, ${usual}` : ""}`;
+  const work =
+    `*${formatInt(me.sessions)} session${me.sessions === 1 ? "" : "s"}*, ` +
     `*${formatInt(me.linesAdded)} line${me.linesAdded === 1 ? "" : "s"}* added, ` +
     `*${formatInt(me.commits)} commit${me.commits === 1 ? "" : "s"}*, ` +
-    `*${formatInt(me.pullRequests)} PR${me.pullRequests === 1 ? "" : "s"}* — estimated *${formatUsd(me.costCents)}*${versus}.`;
+    `*${formatInt(me.pullRequests)} PR${me.pullRequests === 1 ? "" : "s"}*`;
+  const sentence = `${greeting}${spent} — ${work}.`;
 
   const facts = standing(report, me);
   if (options.hint) facts.push(options.hint);
@@ -72,7 +72,9 @@ export function renderPersonalReport(
       elements: [{ type: "mrkdwn", text: budgetLine(options.budget) }],
     });
   }
-  const text = `${when.sentence}: ${formatInt(me.sessions)} Claude Code sessions, ${formatCompact(me.linesAdded)} lines, ${formatUsd(me.costCents)}`;
+  // The lock-screen line compares only a day: a period's per-day figure needs the message's room.
+  const usualShort = usual && me.activeDays <= 1 ? `, ${usual}` : "";
+  const text = `${when.sentence}: ${formatUsd(me.costCents)}${usualShort} · ${formatInt(me.sessions)} Claude Code session${me.sessions === 1 ? "" : "s"}, ${formatCompact(me.linesAdded)} lines`;
   return { text, blocks };
 }
 
@@ -81,6 +83,29 @@ export function budgetLine(status: BudgetStatus): string {
   const share = budgetShare(status);
   const mark = share >= 1 ? "🚨 " : share >= 0.8 ? "💸 " : "";
   return `${mark}${formatMonthName(status.month)} so far: *${formatUsd(status.spentCents)}* of your ${formatUsdShort(status.budgetCents)} budget (${formatPercent(share)}) · on pace for ${formatUsdShort(status.projectedCents)}`;
+}
+
+/**
+ * "about your usual $11", "3× your usual day ($11)"; over several days, the spend per day used
+ * first: "$12.30 a day over 5 active days, about your usual $11". Under $10, in cents: "$7.61".
+ */
+export function comparedWithUsual(me: ActorRow, usual: UsualDay): string {
+  const days = Math.max(1, me.activeDays);
+  const perDay = me.costCents / days;
+  const typical = usual.cents < 1000 ? formatUsd(usual.cents) : formatUsdShort(usual.cents);
+  const cmp = versusUsual(perDay, usual.cents);
+  const words =
+    cmp.kind === "times"
+      ? `${cmp.times}× your usual day (${typical})`
+      : cmp.kind === "about"
+        ? `about your usual ${typical}`
+        : cmp.kind === "more"
+          ? `more than your usual ${typical}`
+          : cmp.kind === "less"
+            ? `less than your usual ${typical}`
+            : `under half your usual ${typical}`;
+  if (me.activeDays <= 1) return words;
+  return `${formatUsd(perDay)} a day over ${formatInt(days)} active days, ${words}`;
 }
 
 function standing(report: UsageReport, me: ActorRow): string[] {

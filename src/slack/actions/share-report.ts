@@ -46,7 +46,10 @@ export function shareReport(ctx: SlackContext) {
       const claim = await claimShare(ctx, key, log);
       if (!claim) return;
       try {
-        const message = await answerCommand(command, userId, ctx, { share: false });
+        const message = await answerCommand(command, userId, ctx, {
+          share: false,
+          audience: "channel",
+        });
         await respond({
           response_type: "in_channel",
           replace_original: false,

@@ -47,7 +47,10 @@ export function answerSlashCommand(ctx: SlackContext) {
     const answer = (async (): Promise<SlackMessage> => {
       try {
         parsed = parseSlashText(text, ctx);
-        const message = await answerCommand(parsed, command.user_id, ctx, { share: true });
+        const message = await answerCommand(parsed, command.user_id, ctx, {
+          share: true,
+          audience: "private",
+        });
         ctx.logger.info({ ...log, kind: parsed.kind }, "slash command answered");
         return message;
       } catch (error) {

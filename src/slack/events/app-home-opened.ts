@@ -48,7 +48,13 @@ export async function homeBlocks(userId: string, ctx: SlackContext): Promise<Kno
   if (allowed) {
     blocks.push(
       { type: "divider" },
-      ...renderOrgReport(report, { now, timeZone: ctx.periods.timeZone, top: 10 }).blocks,
+      ...renderOrgReport(report, {
+        now,
+        timeZone: ctx.periods.timeZone,
+        top: 10,
+        // The Home tab is the viewer's own, and the org part is for allowed users only.
+        audience: "private",
+      }).blocks,
     );
   }
   blocks.push({

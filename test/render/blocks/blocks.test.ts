@@ -23,7 +23,12 @@ import { budgetStatus, PERSONAL_BUDGET_THRESHOLDS } from "../../../src/usage/ale
 import { mergeCompact } from "../../../src/usage/compact.js";
 import { compactDay } from "../../../src/usage/day-builder.js";
 import { comparisonPeriod, parsePeriod } from "../../../src/usage/periods.js";
-import { buildReport, LEADERBOARD_METRICS, type UsageReport } from "../../../src/usage/report.js";
+import {
+  type ActorRow,
+  buildReport,
+  LEADERBOARD_METRICS,
+  type UsageReport,
+} from "../../../src/usage/report.js";
 import { apiRecord, type RecordSpec } from "../../support/records.js";
 
 const now = new Date("2026-11-25T09:00:00Z");
@@ -249,24 +254,76 @@ describe("renderOrgReport", () => {
     );
   });
 
-  it("says who is new and who stopped, with mentions when known", () => {
-    const r = report(
-      [
-        { email: "maria@example.com", models: [[OPUS, 100]] },
-        { email: "new@example.com", models: [[OPUS, 50]] },
-      ],
-      [
-        { email: "maria@example.com", models: [[OPUS, 100]] },
-        { email: "gone@example.com", models: [[OPUS, 10]] },
-      ],
-    );
-    const m = renderOrgReport(r, {
-      now,
-      mention: (a) => (a.name === "new@example.com" ? "<@UNEW>" : undefined),
+  describe("adoption", () => {
+    const week = () =>
+      report(
+        [
+          { email: "maria@example.com", models: [[OPUS, 100]] },
+          { email: "new@example.com", models: [[OPUS, 50]] },
+        ],
+        [
+          { email: "maria@example.com", models: [[OPUS, 100]] },
+          { email: "gone@example.com", models: [[OPUS, 10]] },
+          { email: "away@example.com", models: [[OPUS, 5]] },
+        ],
+        "last 7 days",
+      );
+    const known = (r: UsageReport): UsageReport => ({
+      ...r,
+      adoption: {
+        newUsers: ["new@example.com"],
+        newKnown: true,
+        stoppedUsers: r.adoption?.stoppedUsers ?? [],
+      },
     });
-    expect(text(m)).toContain(
-      "👋 1 new: <@UNEW>   ·   1 not active since the previous period: gone@example.com",
-    );
+    const mention = (a: ActorRow) => (a.name === "new@example.com" ? "<@UNEW>" : undefined);
+
+    it("a channel gets who started by name and who stopped as a count", () => {
+      const m = renderOrgReport(known(week()), { now, mention, audience: "channel" });
+      expect(text(m)).toContain(
+        "👋 1 started using Claude Code: <@UNEW>\\n2 people active the week before were not in this one",
+      );
+      expect(text(m)).not.toContain("gone@example.com");
+      expect(text(m)).not.toContain("away@example.com");
+    });
+
+    it("a channel is the default audience", () => {
+      expect(text(renderOrgReport(known(week()), { now }))).not.toContain("gone@example.com");
+    });
+
+    it("a private view names who stopped", () => {
+      const m = renderOrgReport(known(week()), { now, audience: "private" });
+      expect(text(m)).toContain(
+        "2 people active the week before were not in this one: gone@example.com, away@example.com",
+      );
+    });
+
+    it("without a first-seen record, nobody is called new", () => {
+      const m = renderOrgReport(week(), { now, audience: "private" });
+      expect(text(m)).not.toContain("started using");
+      expect(text(m)).toContain("2 people active the week before were not in this one");
+    });
+
+    it("a day says nothing of adoption", () => {
+      const day = report(
+        [{ email: "new@example.com", models: [[OPUS, 50]] }],
+        [{ email: "gone@example.com", models: [[OPUS, 10]] }],
+      );
+      const m = renderOrgReport(known(day), { now, audience: "private" });
+      expect(text(m)).not.toContain("started using");
+      expect(text(m)).not.toContain("not in this one");
+    });
+
+    it("a calendar month says month", () => {
+      const month = report(
+        [{ email: "maria@example.com", models: [[OPUS, 100]] }],
+        [{ email: "gone@example.com", models: [[OPUS, 10]] }],
+        "2026-10",
+      );
+      expect(text(renderOrgReport(month, { now }))).toContain(
+        "1 person active the month before was not in this one",
+      );
+    });
   });
 
   it("people not in Slack are shown by their email, escaped for mrkdwn", () => {
@@ -338,20 +395,64 @@ describe("renderOrgReport", () => {
 });
 
 describe("renderPersonalReport", () => {
-  it("tells a person their day, rank among people, share of the org and change", () => {
+  it("tells a person their spend first, then their work, rank and share of the org", () => {
     const m = renderPersonalReport(sample(), "user:maria@example.com", {
       now,
       greeting: "Good morning!",
       hint: "`/claude-usage dm off` to stop these",
     });
     const [first, context] = m.blocks;
+    // No usual day known: no comparison (not with the day before, which may have been a Sunday).
     expect(JSON.stringify(first)).toContain(
-      "Good morning! Yesterday you ran *31 Claude Code sessions*: *4,100 lines* added, *3 commits*, *1 PR* — estimated *$142.10* (▲ 42% vs the day before).",
+      "Good morning! Yesterday your Claude Code cost an estimated *$142.10* — *31 sessions*, *4,100 lines* added, *3 commits*, *1 PR*.",
     );
     expect(JSON.stringify(context)).toContain(
       "You're #1 of 3 in your org · 40% of the org's spend · 90% of edits accepted · mostly opus-4-1",
     );
+    expect(m.text).toBe("Yesterday: $142.10 · 31 Claude Code sessions, 4.1k lines");
     expect(limitViolations(m)).toEqual([]);
+  });
+
+  it("compares the day with the person's usual day, in words", () => {
+    const said = (cents: number) =>
+      renderPersonalReport(sample(), "user:maria@example.com", {
+        now,
+        usual: { cents, activeDays: 12 },
+      });
+    expect(said(761).text).toBe(
+      "Yesterday: $142.10, 19× your usual day ($7.61) · 31 Claude Code sessions, 4.1k lines",
+    );
+    expect(said(13_000).text).toBe(
+      "Yesterday: $142.10, about your usual $130 · 31 Claude Code sessions, 4.1k lines",
+    );
+    expect(text(said(4_700))).toContain(
+      "Yesterday your Claude Code cost an estimated *$142.10*, 3× your usual day ($47) — ",
+    );
+    expect(text(said(10_000))).toContain("*$142.10*, more than your usual $100 — ");
+    expect(text(said(20_000))).toContain("*$142.10*, less than your usual $200 — ");
+    expect(text(said(40_000))).toContain("*$142.10*, under half your usual $400 — ");
+  });
+
+  it("over several days, compares the spend per day used", () => {
+    const week = report(
+      [{ email: "maria@example.com", sessions: 5, models: [[OPUS, 6000]] }],
+      [],
+      "last 7 days",
+    );
+    const me = week.actors[0];
+    if (!me) throw new Error("no actor");
+    const fiveDays = { ...week, actors: [{ ...me, activeDays: 5 }] };
+    const m = renderPersonalReport(fiveDays, "user:maria@example.com", {
+      now,
+      usual: { cents: 1100, activeDays: 9 },
+    });
+    expect(text(m)).toContain(
+      "your Claude Code cost an estimated *$60.00*, $12.00 a day over 5 active days, about your usual $11 — ",
+    );
+    // The lock-screen line does not compare a week's total with a day.
+    expect(m.text).toBe(
+      "In the last 7 days (Wed 18 – Tue 24 Nov): $60.00 · 5 Claude Code sessions, 0 lines",
+    );
   });
 
   it("says so when the person has no activity", () => {

@@ -1,0 +1,112 @@
+import { Migrator, sql } from "kysely";
+import { afterEach, describe, expect, it } from "vitest";
+import { parseRecords } from "../../src/anthropic/records.js";
+import { openDatabase } from "../../src/store/database.js";
+import { migrations } from "../../src/store/migrations.js";
+import { serializeCompact } from "../../src/usage/compact.js";
+import { compactDay } from "../../src/usage/day-builder.js";
+import { apiRecord, type RecordSpec } from "../support/records.js";
+import { TEST_DIALECTS, type TestStoreHandle, testDatabase } from "../support/stores.js";
+
+const SONNET = "claude-sonnet-4-5-20250929";
+let handle: TestStoreHandle | undefined;
+afterEach(async () => {
+  await handle?.cleanup();
+  handle = undefined;
+});
+
+function payload(date: string, ...specs: RecordSpec[]) {
+  return serializeCompact(
+    compactDay(date, parseRecords(specs.map((s) => apiRecord({ ...s, day: date }))).records),
+  );
+}
+
+describe.each(TEST_DIALECTS)("first-seen record on %s", (dialect) => {
+  it("keeps each actor's earliest day, whatever order days are recorded in", async () => {
+    handle = testDatabase(dialect);
+    const store = await handle.open();
+    await store.firstSeen.record("2026-11-20", ["user:ada@example.com", "user:bob@example.com"]);
+    await store.firstSeen.record("2026-11-10", ["user:ada@example.com"]);
+    await store.firstSeen.record("2026-11-22", ["user:ada@example.com", "user:cy@example.com"]);
+    expect(await store.firstSeen.firstIn("2026-11-01", "2026-11-30")).toEqual(
+      new Map([
+        ["user:ada@example.com", "2026-11-10"],
+        ["user:bob@example.com", "2026-11-20"],
+        ["user:cy@example.com", "2026-11-22"],
+      ]),
+    );
+    expect([...(await store.firstSeen.firstIn("2026-11-16", "2026-11-22")).keys()].sort()).toEqual([
+      "user:bob@example.com",
+      "user:cy@example.com",
+    ]);
+  });
+
+  it("two replicas on one database converge on the earliest day", async () => {
+    handle = testDatabase(dialect);
+    const a = await handle.open();
+    const b = await handle.open();
+    // Each reads the record once, then writes what it does not know to be earlier already.
+    await a.firstSeen.record("2026-11-20", ["user:ada@example.com"]);
+    await b.firstSeen.record("2026-11-22", ["user:ada@example.com"]);
+    await b.firstSeen.record("2026-11-05", ["user:ada@example.com"]);
+    // A still believes the 20th: its later day must not overwrite B's earlier one.
+    await a.firstSeen.record("2026-11-18", ["user:ada@example.com"]);
+    expect(await a.firstSeen.firstIn("2026-01-01", "2026-12-31")).toEqual(
+      new Map([["user:ada@example.com", "2026-11-05"]]),
+    );
+  });
+
+  it("writes a large org's day in batches", async () => {
+    handle = testDatabase(dialect);
+    const store = await handle.open();
+    const people = Array.from({ length: 1_234 }, (_, i) => `user:p${i}@example.com`);
+    await store.firstSeen.record("2026-11-20", people);
+    await store.firstSeen.record("2026-11-19", people.slice(0, 600));
+    const seen = await store.firstSeen.firstIn("2026-11-01", "2026-11-30");
+    expect(seen.size).toBe(1_234);
+    expect([...seen.values()].filter((d) => d === "2026-11-19")).toHaveLength(600);
+  });
+
+  it("a database from before the record starts it from the days already cached", async () => {
+    handle = testDatabase(dialect);
+    const legacy = openDatabase(handle.options);
+    if (legacy.dialect === "postgres" && handle.options.schema) {
+      await legacy.db.schema.createSchema(handle.options.schema).ifNotExists().execute();
+    }
+    const earlier = Object.fromEntries(
+      Object.entries(migrations).filter(([name]) => name < "003_"),
+    );
+    const { error } = await new Migrator({
+      db: legacy.db,
+      provider: { getMigrations: async () => earlier },
+    }).migrateToLatest();
+    expect(error).toBeUndefined();
+    const cached = [
+      ["2026-11-03", payload("2026-11-03", { email: "ada@example.com", models: [[SONNET, 10]] })],
+      [
+        "2026-11-01",
+        payload(
+          "2026-11-01",
+          { email: "ada@example.com", models: [[SONNET, 10]] },
+          { apiKey: "ci-bot", models: [[SONNET, 10]] },
+        ),
+      ],
+      ["2026-11-02", "{not json"],
+      ["2026-11-04", payload("2026-11-04", { email: "bob@example.com", models: [[SONNET, 1]] })],
+    ];
+    for (const [day, text] of cached) {
+      await sql`INSERT INTO day_cache (day, payload, final, expires_at, updated_at)
+        VALUES (${day}, ${text}, 1, 0, 0)`.execute(legacy.db);
+    }
+    await legacy.close();
+
+    const store = await handle.open();
+    // People only, at their earliest cached day; the damaged day is skipped, not fatal.
+    expect(await store.firstSeen.firstIn("2026-01-01", "2026-12-31")).toEqual(
+      new Map([
+        ["user:ada@example.com", "2026-11-01"],
+        ["user:bob@example.com", "2026-11-04"],
+      ]),
+    );
+  });
+});
