@@ -92,7 +92,7 @@ describe("npm start (src/main.ts)", () => {
       response_url: slack.responseUrl(),
     });
     const [reply] = await slack.waitForResponses(1, 10_000);
-    expect(reply?.body.text).toContain("$1.50 spend");
+    expect(reply?.body.text).toContain("$1.50 spent");
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({
