@@ -97,7 +97,7 @@ describe("npm start (src/main.ts)", () => {
       replies = await slack.waitForResponses(2, 10_000);
     }
     const reply = replies.at(-1);
-    expect(reply?.body.text).toContain("$1.50 spend");
+    expect(reply?.body.text).toContain("$1.50 spent");
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({

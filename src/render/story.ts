@@ -6,6 +6,7 @@ import {
   formatPctChange,
   formatPercent,
   formatPeriodDates,
+  formatUsd,
   formatUsdShort,
 } from "./format.js";
 
@@ -39,10 +40,10 @@ export function storySentence(report: UsageReport, now: Date, style: StoryStyle)
     const before = report.previous?.costCents ?? 0;
     const baseline = formatBaseline(report, now);
     return `No Claude Code activity ${report.period.days.length === 1 ? "on" : "in"} ${when}${
-      before > 0 && baseline ? ` (${formatUsdShort(before)} on ${baseline})` : ""
+      before > 0 && baseline ? ` (${money(before)} on ${baseline})` : ""
     }.`;
   }
-  const spent = `${style.strong(formatUsdShort(t.costCents))} spent${versus(report, now)}`;
+  const spent = `${style.strong(money(t.costCents))} spent${versus(report, now)}`;
   if (story.kind === "driver") {
     const { driver, others } = story;
     const who = style.name(driver.actor);
@@ -50,12 +51,12 @@ export function storySentence(report: UsageReport, now: Date, style: StoryStyle)
     const named = (what: string) => (who ? `${who}, ${what}` : what);
     const lead =
       story.because === "share"
-        ? `${one} drove it: ${named(`${formatUsdShort(driver.costCents)} (${formatPercent(story.share)})`)}`
-        : `most of the ${driver.deltaCents > 0 ? "rise" : "drop"} is ${one}: ${named(`${formatUsdShort(driver.costCents)} (${delta(driver.deltaCents)})`)}`;
+        ? `${one} drove it: ${named(`${money(driver.costCents)} (${formatPercent(story.share)})`)}`
+        : `most of the ${driver.deltaCents > 0 ? "rise" : "drop"} is ${one}: ${named(`${money(driver.costCents)} (${delta(driver.deltaCents)})`)}`;
     const rest =
       others.previousCents === null || others.previousCents === 0
-        ? formatUsdShort(others.costCents)
-        : `${formatUsdShort(others.costCents)}, ${relative(others.costCents, others.previousCents)}`;
+        ? money(others.costCents)
+        : `${money(others.costCents)}, ${relative(others.costCents, others.previousCents)}`;
     return `${spent} — ${lead}. Everyone else: ${rest}.`;
   }
   if (!report.previous || report.previous.costCents === 0) {
@@ -66,9 +67,9 @@ export function storySentence(report: UsageReport, now: Date, style: StoryStyle)
         ? ` and ${formatInt(t.activeApiKeys)} API key${t.activeApiKeys === 1 ? "" : "s"}`
         : ""
     }`;
-    const spentBy = `${style.strong(formatUsdShort(t.costCents))} spent ${people}${versus(report, now)}`;
+    const spentBy = `${style.strong(money(t.costCents))} spent ${people}${versus(report, now)}`;
     return top && name && report.actors.length > 1
-      ? `${spentBy}; the largest was ${name}, ${formatUsdShort(top.costCents)} (${formatPercent(top.costCents / t.costCents)}).`
+      ? `${spentBy}; the largest was ${name}, ${money(top.costCents)} (${formatPercent(top.costCents / t.costCents)}).`
       : `${spentBy}.`;
   }
   const moves = [mover("biggest rise", story.up, style), mover("biggest drop", story.down, style)];
@@ -99,7 +100,14 @@ function relative(now: number, before: number): string {
   return formatPctChange({ current: now, previous: before, abs: now - before, pct });
 }
 
+/** Dollars, with cents while they still matter: "$1.50", "$33.40", "$15", "$1,613". */
+function money(cents: number): string {
+  if (Math.abs(cents) >= 10_000) return formatUsdShort(cents);
+  const exact = formatUsd(cents);
+  return exact.endsWith(".00") ? exact.slice(0, -3) : exact;
+}
+
 /** "▲ $540", "▼ $80". */
 function delta(cents: number): string {
-  return `${cents >= 0 ? "▲" : "▼"} ${formatUsdShort(Math.abs(cents))}`;
+  return `${cents >= 0 ? "▲" : "▼"} ${money(Math.abs(cents))}`;
 }

@@ -128,7 +128,7 @@ describe("the Slack app while its PostgreSQL restarts", () => {
 
       // The store in use: the report's days, Ada's Slack id and the health check each borrowed
       // pooled connections, which now sit idle.
-      expect((await ask("")).text).toContain("$1.50 spend");
+      expect((await ask("")).text).toContain("$1.50 spent");
       expect((await health()).status).toBe(200);
 
       await pg.stop();
@@ -146,7 +146,7 @@ describe("the Slack app while its PostgreSQL restarts", () => {
 
       // Reports still answer, from the API (the day cache and the user cache are skipped).
       const report = await ask("last 7 days");
-      expect(report.text).toContain("$1.50 spend");
+      expect(report.text).toContain("$1.50 spent");
       expect(JSON.stringify(report.blocks)).toContain("<@UADA>");
       // A DM preference cannot be saved: said so plainly.
       const dm = await ask("dm off");

@@ -136,15 +136,13 @@ export function renderModels(report: UsageReport, options: ReportRenderOptions):
             { header: "Model" },
             { header: "Spend", align: "right" },
             { header: "Share", align: "right" },
-            { header: "Tokens in", align: "right" },
-            { header: "Tokens out", align: "right" },
+            { header: "Tokens", align: "right" },
           ],
           report.models.map((m) => [
             textCell(modelLabel(m.model)),
             textCell(formatUsd(m.costCents)),
             textCell(formatPercent(m.share)),
-            textCell(formatCompact(m.tokens.input)),
-            textCell(formatCompact(m.tokens.output)),
+            textCell(formatCompact(m.tokens.input + m.tokens.output)),
           ]),
         ),
       );
@@ -162,7 +160,9 @@ export function renderModels(report: UsageReport, options: ReportRenderOptions):
     elements: [
       {
         type: "mrkdwn",
-        text: "Costs are estimates from Anthropic. Tokens: input, output, cache reads, cache writes.",
+        text: options.tables
+          ? "Costs are estimates from Anthropic. Tokens by model: input and output; cache reads and writes are in the totals above."
+          : "Costs are estimates from Anthropic. Tokens: input, output, cache reads, cache writes.",
       },
     ],
   });

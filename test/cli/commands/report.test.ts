@@ -80,7 +80,7 @@ describe("claude-usage report", () => {
     expect(code).toBe(EXIT_OK);
     const message = JSON.parse(stdout);
     expect(message.text).toBe(
-      "Claude Code on Tue 24 Nov: $15 spent, ▲ 509% vs Tue 17 Nov — one API key drove it: deploy-bot, $10 (67%). Everyone else: $5, ▲ 100%.",
+      "Claude Code on Tue 24 Nov: $14.89 spent, ▲ 509% vs Tue 17 Nov — one API key drove it: deploy-bot, $10 (67%). Everyone else: $4.89, ▲ 100%.",
     );
     expect(message.blocks[0]).toMatchObject({
       type: "header",

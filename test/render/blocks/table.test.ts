@@ -78,7 +78,7 @@ describe("table blocks", () => {
   it("models are a table with unbroken names", () => {
     const m = renderModels(orgOf(60), { now, tables: true });
     const rows = readBlocks(tables(m.blocks)).split("\n");
-    expect(rows[0]).toBe("Model  Spend  Share  Tokens in  Tokens out");
+    expect(rows[0]).toBe("Model  Spend  Share  Tokens");
     expect(rows.slice(1).map((r) => r.split("  ")[0])).toEqual([
       "opus\u20114\u20111",
       "sonnet\u20114\u20115",
