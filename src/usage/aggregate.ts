@@ -1,6 +1,6 @@
 import type { UsageRecord } from "../anthropic/schema.js";
 import { emptyMetrics, emptyTokens, type Metrics, type TokenCounts } from "./metrics.js";
-import type { Micros } from "./money.js";
+import { type Micros, NO_MICROS } from "./money.js";
 
 /*
  * Aggregation: records → one mergeable summary per UTC day → one summary per period.
@@ -122,7 +122,7 @@ export function newActor(key: string, type: ActorType, name: string): ActorStats
     key,
     type,
     name,
-    costMicros: 0,
+    costMicros: NO_MICROS,
     sessions: 0,
     linesAdded: 0,
     linesRemoved: 0,

@@ -11,6 +11,7 @@ import {
   type UsageAggregate,
 } from "./aggregate.js";
 import { addMetrics, addTokens, COLUMN, type Metrics, TOTAL_METRICS, WIDTH } from "./metrics.js";
+import { addMicros, microsSchema, NO_MICROS, storedMicros } from "./money.js";
 
 /*
  * The compact form of a day (built by day-builder.ts): what the day cache keeps and what periods
@@ -87,7 +88,7 @@ export function createMerger(): Merger {
         const mine = out.models.get(model.model);
         if (!mine) out.models.set(model.model, { ...model, tokens: { ...model.tokens } });
         else {
-          mine.costMicros += model.costMicros;
+          mine.costMicros = addMicros(mine.costMicros, model.costMicros);
           mine.records += model.records;
           addTokens(mine.tokens, model.tokens);
         }
@@ -98,7 +99,7 @@ export function createMerger(): Merger {
         else {
           mine.records += terminal.records;
           mine.sessions += terminal.sessions;
-          mine.costMicros += terminal.costMicros;
+          mine.costMicros = addMicros(mine.costMicros, terminal.costMicros);
         }
       }
       for (const tool of part.tools) {
@@ -152,7 +153,7 @@ function mergeActors(into: Map<string, ActorStats>, cols: CompactAggregate["acto
       into.set(key, actor);
     }
     const at = row * WIDTH;
-    actor.costMicros += data[at + COST] ?? 0;
+    actor.costMicros = addMicros(actor.costMicros, storedMicros(data[at + COST] ?? 0));
     actor.sessions += data[at + SESSIONS] ?? 0;
     actor.linesAdded += data[at + LINES_ADDED] ?? 0;
     actor.linesRemoved += data[at + LINES_REMOVED] ?? 0;
@@ -172,7 +173,10 @@ function mergeActors(into: Map<string, ActorStats>, cols: CompactAggregate["acto
     }
     for (let i = cols.modelOffsets[row] ?? 0; i < (cols.modelOffsets[row + 1] ?? 0); i++) {
       const model = cols.modelNames[cols.modelIndex[i] ?? 0] ?? "unknown";
-      actor.modelCosts[model] = (actor.modelCosts[model] ?? 0) + (cols.modelCost[i] ?? 0);
+      actor.modelCosts[model] = addMicros(
+        actor.modelCosts[model] ?? NO_MICROS,
+        storedMicros(cols.modelCost[i] ?? 0),
+      );
     }
   }
 }
@@ -216,7 +220,7 @@ const storedSchema = z.object({
   daily: z.array(
     z.object({
       day: z.string(),
-      costMicros: z.number(),
+      costMicros: microsSchema,
       sessions: z.number(),
       linesAdded: z.number(),
       commits: z.number(),
@@ -228,7 +232,7 @@ const storedSchema = z.object({
   models: z.array(
     z.object({
       model: z.string(),
-      costMicros: z.number(),
+      costMicros: microsSchema,
       tokens: tokensSchema,
       records: z.number(),
     }),
@@ -238,7 +242,7 @@ const storedSchema = z.object({
       terminal: z.string(),
       records: z.number(),
       sessions: z.number(),
-      costMicros: z.number(),
+      costMicros: microsSchema,
     }),
   ),
   tools: z.array(z.object({ tool: z.string(), accepted: z.number(), rejected: z.number() })),

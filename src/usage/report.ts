@@ -9,7 +9,7 @@ import {
   reportKey,
   type TokenCounts,
 } from "./metrics.js";
-import { type Micros, microsToCents } from "./money.js";
+import { type Cents, type Micros, microsToCents, NO_CENTS } from "./money.js";
 import type { Period } from "./periods.js";
 
 /*
@@ -64,7 +64,7 @@ export type ActorTotals = Pick<
 
 export interface ModelRow {
   model: string;
-  costCents: number;
+  costCents: Cents;
   /** Share of the period's cost, 0..1. */
   share: number;
   tokens: TokenCounts;
@@ -74,7 +74,7 @@ export interface TerminalRow {
   terminal: string;
   records: number;
   sessions: number;
-  costCents: number;
+  costCents: Cents;
 }
 
 export interface ToolRow {
@@ -86,7 +86,7 @@ export interface ToolRow {
 
 export interface DailyRow {
   day: string;
-  costCents: number;
+  costCents: Cents;
   sessions: number;
   linesAdded: number;
   commits: number;
@@ -287,7 +287,7 @@ function dailyRows(days: readonly string[], points: readonly DailyPoint[]): Dail
     const p = byDay.get(day);
     return {
       day,
-      costCents: p ? microsToCents(p.costMicros) : 0,
+      costCents: p ? microsToCents(p.costMicros) : NO_CENTS,
       sessions: p?.sessions ?? 0,
       linesAdded: p?.linesAdded ?? 0,
       commits: p?.commits ?? 0,

@@ -1,4 +1,5 @@
 import type { KnownBlock, SectionBlock } from "@slack/web-api";
+import type { Cents } from "../../usage/money.js";
 import type { ActorRow, UsageReport } from "../../usage/report.js";
 import {
   formatAbsChange,
@@ -49,10 +50,10 @@ export interface MonthToDate {
   month: string;
   /** Last UTC day included. */
   through: string;
-  spentCents: number;
-  projectedCents: number;
+  spentCents: Cents;
+  projectedCents: Cents;
   /** The org's monthly budget, when one is set. */
-  budgetCents?: number | undefined;
+  budgetCents?: Cents | undefined;
 }
 
 /** "📅 November so far: $9,210 · on pace for $12,400 by 30 Nov (62% of the $20,000 budget)". */

@@ -21,6 +21,7 @@ import { budgetLine } from "../../../src/render/blocks/personal.js";
 import { budgetStatus, PERSONAL_BUDGET_THRESHOLDS } from "../../../src/usage/alerts.js";
 import { mergeCompact } from "../../../src/usage/compact.js";
 import { compactDay } from "../../../src/usage/day-builder.js";
+import { cents } from "../../../src/usage/money.js";
 import { parsePeriod, previousPeriod } from "../../../src/usage/periods.js";
 import { buildReport, LEADERBOARD_METRICS, type UsageReport } from "../../../src/usage/report.js";
 import { apiRecord, type RecordSpec } from "../../support/records.js";
@@ -85,17 +86,17 @@ describe("monthToDateLine", () => {
       monthToDateLine({
         month: "2026-02",
         through: "2026-02-10",
-        spentCents: 92_100,
-        projectedCents: 257_880,
+        spentCents: cents(92_100),
+        projectedCents: cents(257_880),
       }),
     ).toBe(":calendar: February so far: *$921* · on pace for $2,579 by 28 Feb");
     expect(
       monthToDateLine({
         month: "2026-11",
         through: "2026-11-24",
-        spentCents: 921_000,
-        projectedCents: 1_151_250,
-        budgetCents: 1_000_000,
+        spentCents: cents(921_000),
+        projectedCents: cents(1_151_250),
+        budgetCents: cents(1_000_000),
       }),
     ).toBe(
       ":calendar: November so far: *$9,210* · on pace for $11,513 by 30 Nov (115% of the $10,000 budget)",
@@ -259,7 +260,12 @@ describe("help and errors", () => {
 
 describe("budget alerts", () => {
   const now = new Date("2026-11-25T09:00:00Z");
-  const status = budgetStatus(250_00, 200_00, "2026-11-24", PERSONAL_BUDGET_THRESHOLDS);
+  const status = budgetStatus(
+    cents(250_00),
+    cents(200_00),
+    "2026-11-24",
+    PERSONAL_BUDGET_THRESHOLDS,
+  );
 
   it("an API key's budget reads as its own; the pace line follows", () => {
     const m = renderPersonalBudgetAlert(
@@ -287,7 +293,9 @@ describe("budget alerts", () => {
 describe("budgetLine (a person's DM)", () => {
   it("says the month, the spend against the budget and the pace, marked from 80 % and over 100 %", () => {
     const line = (spent: number) =>
-      budgetLine(budgetStatus(spent, 500_00, "2026-11-24", PERSONAL_BUDGET_THRESHOLDS));
+      budgetLine(
+        budgetStatus(cents(spent), cents(500_00), "2026-11-24", PERSONAL_BUDGET_THRESHOLDS),
+      );
     expect(line(200_00)).toBe(
       "November so far: *$200.00* of your $500 budget (40%) · on pace for $250",
     );
@@ -299,12 +307,17 @@ describe("budgetLine (a person's DM)", () => {
 describe("several people over budget", () => {
   it("400 people fit in one message within Block Kit's limits, most over first as given", () => {
     const people = Array.from({ length: 400 }, (_, i) => ({
-      status: budgetStatus(100_00 + i, 100_00, "2026-11-24", PERSONAL_BUDGET_THRESHOLDS),
+      status: budgetStatus(
+        cents(100_00 + i),
+        cents(100_00),
+        "2026-11-24",
+        PERSONAL_BUDGET_THRESHOLDS,
+      ),
       who: `person-${i}@example.com`,
       apiKey: false,
     }));
     people.push({
-      status: budgetStatus(85_00, 100_00, "2026-11-24", PERSONAL_BUDGET_THRESHOLDS),
+      status: budgetStatus(cents(85_00), cents(100_00), "2026-11-24", PERSONAL_BUDGET_THRESHOLDS),
       who: "API key `nightly`",
       apiKey: true,
     });
