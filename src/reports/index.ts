@@ -1,5 +1,6 @@
 import type { UsageLoader } from "../loading/usage-loader.js";
 import type { ExportFile } from "../render/export.js";
+import { userKey } from "../usage/actor-key.js";
 import type { BudgetStatus, PersonalBudgets } from "../usage/alerts.js";
 import { isoDay, type Period, shiftDay } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
@@ -45,7 +46,7 @@ export function createReports(options: ReportsOptions): Reports {
   const now = options.now ?? (() => new Date());
 
   async function budgetOf(email: string): Promise<BudgetStatus | undefined> {
-    const me = { key: `user:${email}`, type: "user" };
+    const me = { key: userKey(email), type: "user" };
     const through = shiftDay(isoDay(now()), -1);
     const standing = await budgetStandings(loader, through, options.personalBudgets, { for: [me] });
     return standing(me);
@@ -56,7 +57,7 @@ export function createReports(options: ReportsOptions): Reports {
     budgetOf,
     async personal(email, period) {
       const [report, budget] = await Promise.all([loader.loadReport(period), budgetOf(email)]);
-      return { report, actorKey: `user:${email}`, email, budget };
+      return { report, actorKey: userKey(email), email, budget };
     },
     export: (period) => loadExport(loader, period, { now: now() }),
   };

@@ -1,7 +1,7 @@
 import { z } from "zod";
+import type { ActorType } from "./actor-key.js";
 import {
   type ActorStats,
-  type ActorType,
   emptyAggregate,
   MAX_INVALID_SAMPLES,
   type ModelStats,

@@ -1,8 +1,7 @@
 import type { InvalidRecord } from "../anthropic/records.js";
 import type { UsageRecord } from "../anthropic/schema.js";
+import { type ActorType, actorIdentity } from "./actor-key.js";
 import {
-  type ActorType,
-  actorIdentity,
   MAX_INVALID_SAMPLES,
   type ModelStats,
   type TerminalStats,

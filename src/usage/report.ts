@@ -1,4 +1,5 @@
-import type { ActorStats, ActorType, DailyPoint, UsageAggregate } from "./aggregate.js";
+import type { ActorType } from "./actor-key.js";
+import type { ActorStats, DailyPoint, UsageAggregate } from "./aggregate.js";
 import {
   CHANGING_METRICS,
   type ChangingMetric,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseRecords } from "../../src/anthropic/records.js";
 import type { UsageRecord } from "../../src/anthropic/schema.js";
-import { actorIdentity } from "../../src/usage/aggregate.js";
+import { actorIdentity } from "../../src/usage/actor-key.js";
 import { mergeCompact, serializeCompact } from "../../src/usage/compact.js";
 import { aggregateDay, compactDay, createDayBuilder } from "../../src/usage/day-builder.js";
 import { microsToCents, NO_MICROS } from "../../src/usage/money.js";

@@ -1,4 +1,5 @@
 import type { KnownBlock, SectionBlock } from "@slack/web-api";
+import { userKey } from "../../usage/actor-key.js";
 import type { Cents } from "../../usage/money.js";
 import type { ActorRow, UsageReport } from "../../usage/report.js";
 import {
@@ -225,7 +226,7 @@ function adoptionLine(
   const adoption = report.adoption;
   if (!adoption || adoption.newUsers.length + adoption.stoppedUsers.length === 0) return undefined;
   const name = (email: string) => {
-    const actor = report.actors.find((a) => a.key === `user:${email}`);
+    const actor = report.actors.find((a) => a.key === userKey(email));
     return (actor && mention?.(actor)) ?? escapeMrkdwn(email);
   };
   const list = (names: string[]) =>
