@@ -91,7 +91,7 @@ export function emptyAggregate(days: string[] = []): UsageAggregate {
 
 /*
  * Actors are built from one literal, never by object spread: V8 turns a spread of this many
- * properties into a slow object, which made aggregation 20× slower (see the benchmark).
+ * properties into a slow object, and aggregation slows several-fold (docs/PERFORMANCE.md).
  */
 export function newActor(key: string, type: ActorType, name: string): ActorStats {
   return {

@@ -17,9 +17,9 @@ import { addMicros, microsSchema, NO_MICROS, storedMicros } from "./money.js";
  * The compact form of a day (built by day-builder.ts): what the day cache keeps and what periods
  * are merged from.
  *
- * A day of a 10,000-person org is ~8,000 actors. As objects (actor, tokens, terminal list, model
- * costs, map entry) that is ~500 bytes and five allocations per actor, per day, kept for as long
- * as the day is cached. Here actors are columns: one Float64Array row of metrics per actor, and
+ * A large org's day has thousands of actors. As objects (actor, tokens, terminal list, model
+ * costs, map entry) that is several allocations per actor, per day, kept for as long as the day is
+ * cached (docs/PERFORMANCE.md). Here actors are columns: one Float64Array row of metrics per actor, and
  * CSR lists (offsets + values) for terminals and per-model costs — a few typed arrays per day,
  * whatever the org size. It is also the serialised form (JSON, versioned).
  */
@@ -68,7 +68,8 @@ export function mergeCompact(parts: readonly CompactAggregate[]): UsageAggregate
 
 /**
  * The same merge a part at a time, for callers that merge days as they arrive and let other work
- * (a Slack ack) run between them: a 10,000-person month is ~50 ms of merging in one piece.
+ * (a Slack ack) run between them: a large org's month merged in one piece holds the thread too
+ * long for an ack (docs/PERFORMANCE.md).
  */
 export interface Merger {
   add(part: CompactAggregate): void;
@@ -205,8 +206,8 @@ function isStoredMetrics(v: unknown): boolean {
 const isIndex = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /**
- * A stored column: an array of numbers, checked in one loop (zod per element took ~10 ms a day,
- * on the main thread).
+ * A stored column: an array of numbers, checked in one loop (zod per element was slow enough,
+ * on the main thread, to delay acks; docs/PERFORMANCE.md).
  */
 const column = (valid: (v: unknown) => boolean) =>
   z.custom<number[]>((v) => Array.isArray(v) && v.every((x) => typeof x === "number" && valid(x)), {
@@ -265,7 +266,7 @@ const storedSchema = z.object({
 });
 
 /** JSON text for storage. Typed arrays become plain arrays (converted first: a replacer function
- * would be called for each of a day's ~90,000 numbers). */
+ * would be called for each of a day's numbers). */
 export function serializeCompact(compact: CompactAggregate): string {
   const a = compact.actors;
   return JSON.stringify({

@@ -21,13 +21,14 @@ import { addMicros, centsToMicros, NO_MICROS, storedMicros } from "./money.js";
 
 /*
  * One UTC day's records folded straight into the compact form (compact.ts): the hot path of a
- * cold report, ~200,000 records a month for a 10,000-person org.
+ * cold report, run once per record of the period.
  *
- * Why not objects: an actor as objects is ~600 bytes in five allocations that live until the day
- * ends, so V8 promotes them and collects them in the old generation — with 12 days in flight
- * that promoted garbage, not the live data, set the peak heap (~200 MB) and cost ~1 s of a
- * 1.8 s month. Here an actor is a row of a Float64Array, its terminals and per-model costs short
- * linked lists in typed arrays, and the only per-actor objects are its key and name strings.
+ * Why not objects: an actor as objects is several allocations that live until the day ends, so
+ * V8 promotes them and collects them in the old generation — with many days in flight that
+ * promoted garbage, not the live data, set the peak heap and took much of a month's time (figures
+ * in docs/PERFORMANCE.md). Here an actor is a row of a Float64Array, its terminals and per-model
+ * costs short linked lists in typed arrays, and the only per-actor objects are its key and name
+ * strings.
  */
 
 /** Column offsets within an actor row, from metrics.ts's table (test/usage/metrics.test.ts). */
