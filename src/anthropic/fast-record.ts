@@ -1,8 +1,9 @@
 import type { UsageRecord } from "./schema.js";
 
 /*
- * The fast path for reading an API record. A month of a 10,000-person org is ~200,000 records;
- * zod takes ~10 µs each and returns objects of varying shapes, which also slows aggregation.
+ * The fast path for reading an API record, which a cold report does for every record of the
+ * period: zod is many times slower per record (docs/PERFORMANCE.md) and returns objects of
+ * varying shapes, which also slows aggregation.
  * This reader accepts only the well-formed common case and builds every object from one literal
  * (one hidden class each), returning undefined for anything unusual — a string amount, a missing
  * actor, a null tool — so that zod, the contract, decides. test/anthropic/fast-record.test.ts

@@ -3,6 +3,7 @@ import { DEFAULT_BASE_URL } from "../anthropic/client.js";
 import { DEFAULT_FETCH_CONCURRENCY } from "../loading/usage-loader.js";
 import { isValidCron } from "../schedule/cron.js";
 import type { SlackMode } from "../slack/app.js";
+import { apiKeyKey, userKey } from "../usage/actor-key.js";
 import { DEFAULT_MAX_PERIOD_DAYS, isValidTimeZone } from "../usage/periods.js";
 
 /*
@@ -51,7 +52,7 @@ function parseBudgetOverrides(
       });
       return;
     }
-    overrides.set(who.includes("@") ? `user:${who.toLowerCase()}` : `api_key:${who}`, usd);
+    overrides.set(who.includes("@") ? userKey(who) : apiKeyKey(who), usd);
   });
   return overrides;
 }

@@ -12,7 +12,7 @@ import {
   userIdLookup,
 } from "../slack/user-directory.js";
 import type { Store } from "../store/store.js";
-import { usdToCents } from "../usage/money.js";
+import { type Cents, usdToCents } from "../usage/money.js";
 import type { Config } from "./config.js";
 import { personalBudgetsFromConfig } from "./options.js";
 
@@ -89,7 +89,7 @@ export function jobSlack(
 }
 
 /** BUDGET_MONTHLY_USD in cents, for the digest's month line and the budget alerts. */
-function budgetMonthlyCents(config: Config): number | undefined {
+function budgetMonthlyCents(config: Config): Cents | undefined {
   return config.BUDGET_MONTHLY_USD === undefined
     ? undefined
     : usdToCents(config.BUDGET_MONTHLY_USD);

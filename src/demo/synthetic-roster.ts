@@ -1,4 +1,5 @@
 import type { ApiKeyInfo, Member, RosterList } from "../anthropic/roster.js";
+import { apiKeyKey, userKey } from "../usage/actor-key.js";
 import type { Membership, TeamLead } from "../usage/teams.js";
 import type { SyntheticOrg } from "./synthetic-org.js";
 
@@ -47,14 +48,14 @@ export function createSyntheticRoster(org: SyntheticOrg): SyntheticRoster {
   for (let i = 0; i < org.users; i++) {
     // One in eight in no team; one in ten in a second team as well.
     if (i % 8 === 7) continue;
-    const actorKey = `user:${org.email(i)}`;
+    const actorKey = userKey(org.email(i));
     memberships.push({ actorKey, team: DEMO_TEAMS[i % DEMO_TEAMS.length] ?? "Backend" });
     if (i % 10 === 3) {
       memberships.push({ actorKey, team: DEMO_TEAMS[(i + 1) % DEMO_TEAMS.length] ?? "Platform" });
     }
   }
   for (let i = 0; i < org.apiKeys; i++) {
-    memberships.push({ actorKey: `api_key:${org.apiKeyName(i)}`, team: "Platform" });
+    memberships.push({ actorKey: apiKeyKey(org.apiKeyName(i)), team: "Platform" });
   }
   const leads = DEMO_TEAMS.map((team, i) => ({ team, email: org.email(i) }));
 

@@ -1,5 +1,6 @@
 import { tz } from "@date-fns/tz";
 import { format } from "date-fns";
+import type { Cents } from "../usage/money.js";
 import type { BaselineKind, Period } from "../usage/periods.js";
 import type { Change } from "../usage/report.js";
 
@@ -14,13 +15,13 @@ const usd = new Intl.NumberFormat("en-US", {
 const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 
 /** Cents (possibly fractional) as dollars: 128455 → "$1,284.55". */
-export function formatUsd(cents: number): string {
+export function formatUsd(cents: Cents): string {
   if (cents > 0 && cents < 1) return "<$0.01";
   return usd.format(cents / 100);
 }
 
 /** Dollars without cents for tight spaces: 81234 → "$812". */
-export function formatUsdShort(cents: number): string {
+export function formatUsdShort(cents: Cents): string {
   if (cents > 0 && cents < 100) return formatUsd(cents);
   return `$${integer.format(Math.round(cents / 100))}`;
 }

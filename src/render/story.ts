@@ -1,3 +1,4 @@
+import { cents } from "../usage/money.js";
 import type { ActorRow, UsageReport } from "../usage/report.js";
 import { type Mover, storyOf } from "../usage/story.js";
 import {
@@ -101,9 +102,11 @@ function relative(now: number, before: number): string {
 }
 
 /** Dollars, with cents while they still matter: "$1.50", "$33.40", "$15", "$1,613". */
-function money(cents: number): string {
-  if (Math.abs(cents) >= 10_000) return formatUsdShort(cents);
-  const exact = formatUsd(cents);
+function money(amount: number): string {
+  // Story amounts are sums and differences of report cents: cents still.
+  const value = cents(amount);
+  if (Math.abs(value) >= 10_000) return formatUsdShort(value);
+  const exact = formatUsd(value);
   return exact.endsWith(".00") ? exact.slice(0, -3) : exact;
 }
 

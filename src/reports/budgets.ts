@@ -7,6 +7,7 @@ import {
   type PersonalBudgets,
   personalBudgetOf,
 } from "../usage/alerts.js";
+import { NO_CENTS } from "../usage/money.js";
 import { monthToDate } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
 
@@ -35,6 +36,6 @@ export async function budgetStandings(
     const budget = personalBudgetOf(actor, budgets);
     return budget === undefined
       ? undefined
-      : budgetStatus(spent.get(actor.key) ?? 0, budget, through, PERSONAL_BUDGET_THRESHOLDS);
+      : budgetStatus(spent.get(actor.key) ?? NO_CENTS, budget, through, PERSONAL_BUDGET_THRESHOLDS);
   };
 }

@@ -1,5 +1,6 @@
 import type { UsageLoader } from "../loading/usage-loader.js";
 import type { ExportFile } from "../render/export.js";
+import { userKey } from "../usage/actor-key.js";
 import type { BudgetStatus, PersonalBudgets } from "../usage/alerts.js";
 import { isoDay, type Period, shiftDay } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
@@ -52,7 +53,7 @@ export function createReports(options: ReportsOptions): Reports {
   const now = options.now ?? (() => new Date());
 
   async function budgetOf(email: string): Promise<BudgetStatus | undefined> {
-    const me = { key: `user:${email}`, type: "user" };
+    const me = { key: userKey(email), type: "user" };
     const through = shiftDay(isoDay(now()), -1);
     const standing = await budgetStandings(loader, through, options.personalBudgets, { for: [me] });
     return standing(me);
@@ -74,7 +75,7 @@ export function createReports(options: ReportsOptions): Reports {
     org,
     budgetOf,
     async personal(email, period) {
-      const actorKey = `user:${email}`;
+      const actorKey = userKey(email);
       // The person is compared with their usual day, not the period before: no need to load it.
       const [report, budget, usual] = await Promise.all([
         org(period, { compare: false }),

@@ -1,6 +1,7 @@
 import type { UsageLoader } from "../loading/usage-loader.js";
 import type { MonthToDate } from "../render/blocks/index.js";
 import { budgetStatus } from "../usage/alerts.js";
+import { type Cents, NO_CENTS } from "../usage/money.js";
 import { monthToDate } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
 
@@ -27,9 +28,9 @@ export function monthsToDate(
 export function monthSoFar(
   month: UsageReport,
   through: string,
-  budgetCents: number | undefined,
+  budgetCents: Cents | undefined,
 ): MonthToDate {
-  const status = budgetStatus(month.totals.costCents, budgetCents ?? 0, through);
+  const status = budgetStatus(month.totals.costCents, budgetCents ?? NO_CENTS, through);
   return {
     month: status.month,
     through,

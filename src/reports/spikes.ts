@@ -1,7 +1,7 @@
 import type { UsageLoader } from "../loading/usage-loader.js";
 import type { UsageAggregate } from "../usage/aggregate.js";
 import { type Spike, type SpikeRule, spikeOf } from "../usage/alerts.js";
-import { microsToCents } from "../usage/money.js";
+import { microsToCents, NO_MICROS } from "../usage/money.js";
 import { shiftDay } from "../usage/periods.js";
 
 export interface Spikes {
@@ -30,7 +30,9 @@ export async function findSpikes(
   );
   if (org) spikes.push(org);
   for (const actor of target.actors.values()) {
-    const history = trailing.map((d) => microsToCents(d.actors.get(actor.key)?.costMicros ?? 0));
+    const history = trailing.map((d) =>
+      microsToCents(d.actors.get(actor.key)?.costMicros ?? NO_MICROS),
+    );
     const spike = spikeOf(actor.key, actor.name, microsToCents(actor.costMicros), history, rule);
     if (spike) spikes.push(spike);
   }

@@ -21,6 +21,7 @@ import {
   personalBudgetsCrossed,
   type SpikeRule,
 } from "../usage/alerts.js";
+import type { Cents } from "../usage/money.js";
 import { monthToDate, shiftDay } from "../usage/periods.js";
 import type { ActorRow } from "../usage/report.js";
 import { createDeliverer, type DeliveryCounts, emptyCounts } from "./deliver.js";
@@ -38,7 +39,7 @@ export interface AlertsConfig {
   /** A claim's lease (DELIVERY_LEASE_SECONDS), as for digests. */
   leaseMs?: number | undefined;
   /** Monthly budget in cents; no budget alerts without one. */
-  budgetMonthlyCents?: number | undefined;
+  budgetMonthlyCents?: Cents | undefined;
   /** Monthly budgets of people and API keys; none without a default or overrides. */
   personalBudgets?: PersonalBudgets | undefined;
   spike: SpikeRule & { trailingDays: number };

@@ -20,6 +20,7 @@ import { mentionsFor } from "../slack/mentions.js";
 import { type DeliveryKey, type DeliveryLedger, deliveryKey } from "../store/ledger.js";
 import type { Preferences } from "../store/store.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
+import type { Cents } from "../usage/money.js";
 import { periodBetween, shiftDay } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
 import type { UsualDay } from "../usage/usual-day.js";
@@ -57,7 +58,7 @@ export interface DigestConfig extends DigestPlanOptions {
   /** Attempts per message before the ledger gives up on it. */
   maxAttempts?: number;
   /** The org's monthly budget: the daily digest's month-to-date line shows the share. */
-  budgetMonthlyCents?: number | undefined;
+  budgetMonthlyCents?: Cents | undefined;
   /** People's own monthly budgets: their DM shows where they stand. */
   personalBudgets?: PersonalBudgets | undefined;
 }

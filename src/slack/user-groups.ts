@@ -1,4 +1,5 @@
 import type { WebClient } from "@slack/web-api";
+import { userKey } from "../usage/actor-key.js";
 import type { Membership } from "../usage/teams.js";
 
 /*
@@ -44,7 +45,7 @@ export async function teamsFromUserGroups(
         continue;
       }
       memberships.push({
-        actorKey: `user:${email}`,
+        actorKey: userKey(email),
         team: group.name || group.handle || "",
         handle: group.handle,
       });

@@ -1,6 +1,6 @@
-import type { UsageRecord } from "../anthropic/schema.js";
+import type { ActorType } from "./actor-key.js";
 import { emptyMetrics, emptyTokens, type Metrics, type TokenCounts } from "./metrics.js";
-import type { Micros } from "./money.js";
+import { type Micros, NO_MICROS } from "./money.js";
 
 /*
  * Aggregation: records → one mergeable summary per UTC day → one summary per period.
@@ -11,10 +11,8 @@ import type { Micros } from "./money.js";
  * UsageAggregate. The metrics summed are those of metrics.ts; money is money.ts's.
  */
 
-export type ActorType = "user" | "api_key" | "other";
-
 export interface ActorStats extends Metrics {
-  /** Stable identity: `user:<lower-case email>`, `api_key:<key name>` or `<type>:<id>`. */
+  /** Stable identity (actor-key.ts): a person's, an API key's, or an unknown type's. */
   key: string;
   type: ActorType;
   /** Email, API key name, or best available label. */
@@ -91,38 +89,16 @@ export function emptyAggregate(days: string[] = []): UsageAggregate {
   };
 }
 
-/** Identity of an actor. Emails compare case-insensitively; API keys stay apart from people. */
-export function actorIdentity(actor: UsageRecord["actor"]): {
-  key: string;
-  type: ActorType;
-  name: string;
-} {
-  const email = actor.email_address?.trim();
-  const keyName = actor.api_key_name?.trim();
-  if (actor.type === "user_actor" && email) {
-    const name = email.toLowerCase();
-    return { key: `user:${name}`, type: "user", name };
-  }
-  if (actor.type === "api_actor" && keyName) {
-    return { key: `api_key:${keyName}`, type: "api_key", name: keyName };
-  }
-  // An actor type we do not know yet: keep it, labelled by whatever identifies it.
-  if (email) return { key: `user:${email.toLowerCase()}`, type: "user", name: email.toLowerCase() };
-  if (keyName) return { key: `api_key:${keyName}`, type: "api_key", name: keyName };
-  const label = firstStringField(actor) ?? "unknown";
-  return { key: `${actor.type}:${label}`, type: "other", name: `${actor.type} ${label}` };
-}
-
 /*
  * Actors are built from one literal, never by object spread: V8 turns a spread of this many
- * properties into a slow object, which made aggregation 20× slower (see the benchmark).
+ * properties into a slow object, and aggregation slows several-fold (docs/PERFORMANCE.md).
  */
 export function newActor(key: string, type: ActorType, name: string): ActorStats {
   return {
     key,
     type,
     name,
-    costMicros: 0,
+    costMicros: NO_MICROS,
     sessions: 0,
     linesAdded: 0,
     linesRemoved: 0,
@@ -136,11 +112,4 @@ export function newActor(key: string, type: ActorType, name: string): ActorStats
     terminals: [],
     modelCosts: {},
   };
-}
-
-function firstStringField(actor: Record<string, unknown>): string | undefined {
-  for (const [key, value] of Object.entries(actor)) {
-    if (key !== "type" && typeof value === "string" && value.trim()) return value.trim();
-  }
-  return undefined;
 }

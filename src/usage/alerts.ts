@@ -1,3 +1,5 @@
+import { type Cents, cents } from "./money.js";
+
 /*
  * Budget and spike alerts, as pure decisions. The job that posts them (schedule/alerts-job.ts)
  * makes each one at most once through the delivery ledger.
@@ -8,12 +10,12 @@ export const BUDGET_THRESHOLDS = [50, 80, 100] as const;
 export interface BudgetStatus {
   /** YYYY-MM */
   month: string;
-  spentCents: number;
-  budgetCents: number;
+  spentCents: Cents;
+  budgetCents: Cents;
   /** Thresholds (percent of budget) reached by month-to-date spend. */
   crossed: number[];
   /** Simple end-of-month projection: month-to-date spend per day so far × days in the month. */
-  projectedCents: number;
+  projectedCents: Cents;
   daysElapsed: number;
   daysInMonth: number;
 }
@@ -28,8 +30,8 @@ export function budgetShare(status: Pick<BudgetStatus, "spentCents" | "budgetCen
  * included (usually yesterday).
  */
 export function budgetStatus(
-  spentCents: number,
-  budgetCents: number,
+  spentCents: Cents,
+  budgetCents: Cents,
   through: string,
   thresholds: readonly number[] = BUDGET_THRESHOLDS,
 ): BudgetStatus {
@@ -44,7 +46,7 @@ export function budgetStatus(
     spentCents,
     budgetCents,
     crossed: thresholds.filter((t) => percent >= t),
-    projectedCents: (spentCents / daysElapsed) * daysInMonth,
+    projectedCents: cents((spentCents / daysElapsed) * daysInMonth),
     daysElapsed,
     daysInMonth,
   };
@@ -58,9 +60,9 @@ export const PERSONAL_BUDGET_THRESHOLDS = [80, 100] as const;
 
 export interface PersonalBudgets {
   /** Everyone's monthly budget in cents (API keys only through overrides). */
-  defaultCents?: number | undefined;
+  defaultCents?: Cents | undefined;
   /** Budgets by actor key; null means no budget for this actor. */
-  overrides: ReadonlyMap<string, number | null>;
+  overrides: ReadonlyMap<string, Cents | null>;
 }
 
 /** Whether any person or API key has a budget. */
@@ -77,7 +79,7 @@ export function hasPersonalBudgets(
 export function personalBudgetOf(
   actor: { key: string; type: string },
   budgets: PersonalBudgets,
-): number | undefined {
+): Cents | undefined {
   const override = budgets.overrides.get(actor.key);
   const budget =
     override !== undefined ? override : actor.type === "user" ? budgets.defaultCents : undefined;
@@ -93,7 +95,7 @@ export interface PersonalBudgetStatus<A> {
  * The people (and API keys) whose month-to-date spend reached one of the personal thresholds,
  * most over budget first.
  */
-export function personalBudgetsCrossed<A extends { key: string; type: string; costCents: number }>(
+export function personalBudgetsCrossed<A extends { key: string; type: string; costCents: Cents }>(
   actors: Iterable<A>,
   budgets: PersonalBudgets,
   through: string,
@@ -116,8 +118,8 @@ export interface Spike {
   /** Actor key, or "org". */
   key: string;
   name: string;
-  costCents: number;
-  medianCents: number;
+  costCents: Cents;
+  medianCents: Cents;
   /** costCents / medianCents (Infinity when the median is 0). */
   factor: number;
 }
@@ -126,7 +128,7 @@ export interface SpikeRule {
   /** How many times the trailing median counts as a spike (e.g. 3). */
   factor: number;
   /** Below this, never a spike (cents): a $2 day is not news. */
-  floorCents: number;
+  floorCents: Cents;
 }
 
 /** The median of a list (0 for an empty one). */
@@ -144,8 +146,8 @@ export function median(values: readonly number[]): number {
 export function spikeOf(
   key: string,
   name: string,
-  costCents: number,
-  trailingCents: readonly number[],
+  costCents: Cents,
+  trailingCents: readonly Cents[],
   rule: SpikeRule,
 ): Spike | null {
   if (costCents < rule.floorCents) return null;
@@ -155,7 +157,7 @@ export function spikeOf(
     key,
     name,
     costCents,
-    medianCents: baseline,
+    medianCents: cents(baseline),
     factor: baseline > 0 ? costCents / baseline : Number.POSITIVE_INFINITY,
   };
 }

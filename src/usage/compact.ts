@@ -1,7 +1,7 @@
 import { z } from "zod";
+import type { ActorType } from "./actor-key.js";
 import {
   type ActorStats,
-  type ActorType,
   emptyAggregate,
   MAX_INVALID_SAMPLES,
   type ModelStats,
@@ -11,14 +11,15 @@ import {
   type UsageAggregate,
 } from "./aggregate.js";
 import { addMetrics, addTokens, COLUMN, type Metrics, TOTAL_METRICS, WIDTH } from "./metrics.js";
+import { addMicros, microsSchema, NO_MICROS, storedMicros } from "./money.js";
 
 /*
  * The compact form of a day (built by day-builder.ts): what the day cache keeps and what periods
  * are merged from.
  *
- * A day of a 10,000-person org is ~8,000 actors. As objects (actor, tokens, terminal list, model
- * costs, map entry) that is ~500 bytes and five allocations per actor, per day, kept for as long
- * as the day is cached. Here actors are columns: one Float64Array row of metrics per actor, and
+ * A large org's day has thousands of actors. As objects (actor, tokens, terminal list, model
+ * costs, map entry) that is several allocations per actor, per day, kept for as long as the day is
+ * cached (docs/PERFORMANCE.md). Here actors are columns: one Float64Array row of metrics per actor, and
  * CSR lists (offsets + values) for terminals and per-model costs — a few typed arrays per day,
  * whatever the org size. It is also the serialised form (JSON, versioned).
  */
@@ -67,7 +68,8 @@ export function mergeCompact(parts: readonly CompactAggregate[]): UsageAggregate
 
 /**
  * The same merge a part at a time, for callers that merge days as they arrive and let other work
- * (a Slack ack) run between them: a 10,000-person month is ~50 ms of merging in one piece.
+ * (a Slack ack) run between them: a large org's month merged in one piece holds the thread too
+ * long for an ack (docs/PERFORMANCE.md).
  */
 export interface Merger {
   add(part: CompactAggregate): void;
@@ -87,7 +89,7 @@ export function createMerger(): Merger {
         const mine = out.models.get(model.model);
         if (!mine) out.models.set(model.model, { ...model, tokens: { ...model.tokens } });
         else {
-          mine.costMicros += model.costMicros;
+          mine.costMicros = addMicros(mine.costMicros, model.costMicros);
           mine.records += model.records;
           addTokens(mine.tokens, model.tokens);
         }
@@ -98,7 +100,7 @@ export function createMerger(): Merger {
         else {
           mine.records += terminal.records;
           mine.sessions += terminal.sessions;
-          mine.costMicros += terminal.costMicros;
+          mine.costMicros = addMicros(mine.costMicros, terminal.costMicros);
         }
       }
       for (const tool of part.tools) {
@@ -152,7 +154,7 @@ function mergeActors(into: Map<string, ActorStats>, cols: CompactAggregate["acto
       into.set(key, actor);
     }
     const at = row * WIDTH;
-    actor.costMicros += data[at + COST] ?? 0;
+    actor.costMicros = addMicros(actor.costMicros, storedMicros(data[at + COST] ?? 0));
     actor.sessions += data[at + SESSIONS] ?? 0;
     actor.linesAdded += data[at + LINES_ADDED] ?? 0;
     actor.linesRemoved += data[at + LINES_REMOVED] ?? 0;
@@ -172,7 +174,10 @@ function mergeActors(into: Map<string, ActorStats>, cols: CompactAggregate["acto
     }
     for (let i = cols.modelOffsets[row] ?? 0; i < (cols.modelOffsets[row + 1] ?? 0); i++) {
       const model = cols.modelNames[cols.modelIndex[i] ?? 0] ?? "unknown";
-      actor.modelCosts[model] = (actor.modelCosts[model] ?? 0) + (cols.modelCost[i] ?? 0);
+      actor.modelCosts[model] = addMicros(
+        actor.modelCosts[model] ?? NO_MICROS,
+        storedMicros(cols.modelCost[i] ?? 0),
+      );
     }
   }
 }
@@ -201,8 +206,8 @@ function isStoredMetrics(v: unknown): boolean {
 const isIndex = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /**
- * A stored column: an array of numbers, checked in one loop (zod per element took ~10 ms a day,
- * on the main thread).
+ * A stored column: an array of numbers, checked in one loop (zod per element was slow enough,
+ * on the main thread, to delay acks; docs/PERFORMANCE.md).
  */
 const column = (valid: (v: unknown) => boolean) =>
   z.custom<number[]>((v) => Array.isArray(v) && v.every((x) => typeof x === "number" && valid(x)), {
@@ -216,7 +221,7 @@ const storedSchema = z.object({
   daily: z.array(
     z.object({
       day: z.string(),
-      costMicros: z.number(),
+      costMicros: microsSchema,
       sessions: z.number(),
       linesAdded: z.number(),
       commits: z.number(),
@@ -228,7 +233,7 @@ const storedSchema = z.object({
   models: z.array(
     z.object({
       model: z.string(),
-      costMicros: z.number(),
+      costMicros: microsSchema,
       tokens: tokensSchema,
       records: z.number(),
     }),
@@ -238,7 +243,7 @@ const storedSchema = z.object({
       terminal: z.string(),
       records: z.number(),
       sessions: z.number(),
-      costMicros: z.number(),
+      costMicros: microsSchema,
     }),
   ),
   tools: z.array(z.object({ tool: z.string(), accepted: z.number(), rejected: z.number() })),
@@ -261,7 +266,7 @@ const storedSchema = z.object({
 });
 
 /** JSON text for storage. Typed arrays become plain arrays (converted first: a replacer function
- * would be called for each of a day's ~90,000 numbers). */
+ * would be called for each of a day's numbers). */
 export function serializeCompact(compact: CompactAggregate): string {
   const a = compact.actors;
   return JSON.stringify({

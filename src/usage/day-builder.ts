@@ -1,8 +1,7 @@
 import type { InvalidRecord } from "../anthropic/records.js";
 import type { UsageRecord } from "../anthropic/schema.js";
+import { type ActorType, actorIdentity } from "./actor-key.js";
 import {
-  type ActorType,
-  actorIdentity,
   MAX_INVALID_SAMPLES,
   type ModelStats,
   type TerminalStats,
@@ -18,17 +17,18 @@ import {
   type Metrics,
   WIDTH,
 } from "./metrics.js";
-import { centsToMicros } from "./money.js";
+import { addMicros, centsToMicros, NO_MICROS, storedMicros } from "./money.js";
 
 /*
  * One UTC day's records folded straight into the compact form (compact.ts): the hot path of a
- * cold report, ~200,000 records a month for a 10,000-person org.
+ * cold report, run once per record of the period.
  *
- * Why not objects: an actor as objects is ~600 bytes in five allocations that live until the day
- * ends, so V8 promotes them and collects them in the old generation — with 12 days in flight
- * that promoted garbage, not the live data, set the peak heap (~200 MB) and cost ~1 s of a
- * 1.8 s month. Here an actor is a row of a Float64Array, its terminals and per-model costs short
- * linked lists in typed arrays, and the only per-actor objects are its key and name strings.
+ * Why not objects: an actor as objects is several allocations that live until the day ends, so
+ * V8 promotes them and collects them in the old generation — with many days in flight that
+ * promoted garbage, not the live data, set the peak heap and took much of a month's time (figures
+ * in docs/PERFORMANCE.md). Here an actor is a row of a Float64Array, its terminals and per-model
+ * costs short linked lists in typed arrays, and the only per-actor objects are its key and name
+ * strings.
  */
 
 /** Column offsets within an actor row, from metrics.ts's table (test/usage/metrics.test.ts). */
@@ -215,16 +215,16 @@ class ColumnarDay implements DayBuilder {
       tool.rejected += rejected;
     }
 
-    let recordCost = 0;
+    let recordCost = NO_MICROS;
     for (const usage of record.model_breakdown) {
       const currency = usage.estimated_cost.currency;
       const isUsd = currency == null || currency === "USD" || currency.toUpperCase() === "USD";
       if (!isUsd) this.nonUsd++;
-      const cost = isUsd ? centsToMicros(usage.estimated_cost.amount) : 0;
-      recordCost += cost;
+      const cost = isUsd ? centsToMicros(usage.estimated_cost.amount) : NO_MICROS;
+      recordCost = addMicros(recordCost, cost);
       const id = idOf(usage.model, this.modelIds, this.models, newModel);
       const model = this.models[id] as ModelStats;
-      model.costMicros += cost;
+      model.costMicros = addMicros(model.costMicros, cost);
       model.records++;
       // The entry first: appending may replace the values array.
       const entry = this.actorModels.entry(row, id);
@@ -243,7 +243,7 @@ class ColumnarDay implements DayBuilder {
     this.actorTerminals.entry(row, terminalId);
     terminal.records++;
     terminal.sessions += sessions;
-    terminal.costMicros += recordCost;
+    terminal.costMicros = addMicros(terminal.costMicros, recordCost);
   }
 
   finish(day: string): CompactAggregate {
@@ -373,7 +373,7 @@ function idOf<T>(name: string, ids: Map<string, number>, list: T[], make: (name:
 
 const newModel = (model: string): ModelStats => ({
   model,
-  costMicros: 0,
+  costMicros: NO_MICROS,
   tokens: emptyTokens(),
   records: 0,
 });
@@ -381,14 +381,14 @@ const newTerminal = (terminal: string): TerminalStats => ({
   terminal,
   records: 0,
   sessions: 0,
-  costMicros: 0,
+  costMicros: NO_MICROS,
 });
 
 /** The day's totals: every record adds to exactly one actor row, so they are the column sums. */
 function columnTotals(data: Float64Array, rows: number): Metrics {
   const t = emptyMetrics();
   for (let at = 0; at < rows * WIDTH; at += WIDTH) {
-    t.costMicros += data[at + COST] as number;
+    t.costMicros = addMicros(t.costMicros, storedMicros(data[at + COST] as number));
     t.sessions += data[at + SESSIONS] as number;
     t.linesAdded += data[at + LINES_ADDED] as number;
     t.linesRemoved += data[at + LINES_REMOVED] as number;

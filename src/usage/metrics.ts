@@ -1,4 +1,4 @@
-import { type Micros, microsToCents } from "./money.js";
+import { addMicros, type Cents, type Micros, microsToCents } from "./money.js";
 
 /*
  * The summed metrics, once: what each is called in code, where it sits in a compact actor row
@@ -240,7 +240,9 @@ export const CHANGING_METRICS: readonly ChangingMetric[] = METRICS.filter(
 
 /** The totals of Metrics as reports hold them: money in cents, no record count. */
 export type ReportMetrics = {
-  [K in Exclude<keyof Metrics, "records"> as ReportKey<K>]: Metrics[K];
+  [K in Exclude<keyof Metrics, "records"> as ReportKey<K>]: K extends "costMicros"
+    ? Cents
+    : Metrics[K];
 };
 
 /** Metrics in report units, read off the table (a report's totals, an actor's row). */
@@ -248,8 +250,8 @@ export function inReportUnits(m: Metrics): ReportMetrics {
   const out: Record<string, number> = {};
   for (const metric of TOTAL_METRICS) {
     if ("token" in metric || metric.key === "records" || metric.key === "activeDays") continue;
-    const value = m[metric.key];
-    out[reportKey(metric.key)] = metric.unit === "money" ? microsToCents(value) : value;
+    out[reportKey(metric.key)] =
+      metric.key === "costMicros" ? microsToCents(m.costMicros) : m[metric.key];
   }
   return { ...(out as Omit<ReportMetrics, "tokens">), tokens: { ...m.tokens } };
 }
@@ -285,6 +287,7 @@ export function emptyMetrics(): Metrics {
 export function addMetrics(into: Metrics, from: Metrics): void {
   for (const m of TOTAL_METRICS) {
     if ("token" in m) into.tokens[m.token] += from.tokens[m.token];
+    else if (m.key === "costMicros") into.costMicros = addMicros(into.costMicros, from.costMicros);
     else if (m.key !== "activeDays") into[m.key] += from[m.key];
   }
 }

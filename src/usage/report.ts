@@ -1,4 +1,5 @@
-import type { ActorStats, ActorType, DailyPoint, UsageAggregate } from "./aggregate.js";
+import type { ActorType } from "./actor-key.js";
+import type { ActorStats, DailyPoint, UsageAggregate } from "./aggregate.js";
 import { newPeople, stoppedPeople } from "./first-use.js";
 import {
   CHANGING_METRICS,
@@ -10,7 +11,7 @@ import {
   reportKey,
   type TokenCounts,
 } from "./metrics.js";
-import { type Micros, microsToCents } from "./money.js";
+import { type Cents, type Micros, microsToCents, NO_CENTS } from "./money.js";
 import type { BaselineKind, Period } from "./periods.js";
 
 /*
@@ -65,7 +66,7 @@ export type ActorTotals = Pick<
 
 export interface ModelRow {
   model: string;
-  costCents: number;
+  costCents: Cents;
   /** Share of the period's cost, 0..1. */
   share: number;
   tokens: TokenCounts;
@@ -75,7 +76,7 @@ export interface TerminalRow {
   terminal: string;
   records: number;
   sessions: number;
-  costCents: number;
+  costCents: Cents;
 }
 
 export interface ToolRow {
@@ -87,7 +88,7 @@ export interface ToolRow {
 
 export interface DailyRow {
   day: string;
-  costCents: number;
+  costCents: Cents;
   sessions: number;
   linesAdded: number;
   commits: number;
@@ -312,7 +313,7 @@ function dailyRows(days: readonly string[], points: readonly DailyPoint[]): Dail
     const p = byDay.get(day);
     return {
       day,
-      costCents: p ? microsToCents(p.costMicros) : 0,
+      costCents: p ? microsToCents(p.costMicros) : NO_CENTS,
       sessions: p?.sessions ?? 0,
       linesAdded: p?.linesAdded ?? 0,
       commits: p?.commits ?? 0,

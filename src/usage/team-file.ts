@@ -1,5 +1,6 @@
 import { CsvError, parse as parseCsv } from "csv-parse/sync";
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { apiKeyKey, userKey } from "./actor-key.js";
 import type { Membership, TeamLead } from "./teams.js";
 
 /*
@@ -249,7 +250,7 @@ function createRowReader() {
         return problems.push({ line, message: `manager "${manager}" is not an email address` });
       }
       if (manager) lead(team, manager);
-      const actorKey = member.includes("@") ? `user:${member.toLowerCase()}` : `api_key:${member}`;
+      const actorKey = member.includes("@") ? userKey(member) : apiKeyKey(member);
       const id = `${actorKey}\u0000${team.toLowerCase()}`;
       const first = seen.get(id);
       if (first !== undefined) {

@@ -1,6 +1,6 @@
 import { ACTOR_TYPES, type CompactAggregate } from "./compact.js";
 import { COLUMN, WIDTH } from "./metrics.js";
-import { microsToCents } from "./money.js";
+import { type Cents, microsToCents, storedMicros, cents as toCents } from "./money.js";
 import { type Period, periodBetween, shiftDay } from "./periods.js";
 
 /*
@@ -21,7 +21,7 @@ export interface DaySpend {
 
 export interface UsualDay {
   /** Median spend of the active days. */
-  cents: number;
+  cents: Cents;
   /** Active days in the window it was read from. */
   activeDays: number;
 }
@@ -52,7 +52,7 @@ export function usualDay(
 ): UsualDay | null {
   const active = days.filter((d) => d.sessions > 0 || d.costCents > 0);
   if (active.length === 0 || active.length < minActiveDays) return null;
-  return { cents: median(active.map((d) => d.costCents)), activeDays: active.length };
+  return { cents: toCents(median(active.map((d) => d.costCents))), activeDays: active.length };
 }
 
 /**
@@ -71,7 +71,7 @@ export function usualDays(
       if (ACTOR_TYPES[types[row] ?? 2] !== "user" || (options.only && !options.only.has(key)))
         continue;
       const day = {
-        costCents: microsToCents(data[row * WIDTH + COLUMN.costMicros] ?? 0),
+        costCents: microsToCents(storedMicros(data[row * WIDTH + COLUMN.costMicros] ?? 0)),
         sessions: data[row * WIDTH + COLUMN.sessions] ?? 0,
       };
       const days = byPerson.get(key);

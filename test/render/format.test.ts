@@ -14,6 +14,7 @@ import {
   shortModel,
   sparkline,
 } from "../../src/render/format.js";
+import { cents } from "../../src/usage/money.js";
 import { comparisonPeriod, parsePeriod } from "../../src/usage/periods.js";
 import { change } from "../../src/usage/report.js";
 
@@ -21,12 +22,12 @@ const now = new Date("2026-11-25T10:00:00Z");
 
 describe("money", () => {
   it("shows cents as dollars with two decimals and thousands separators", () => {
-    expect(formatUsd(128455)).toBe("$1,284.55");
-    expect(formatUsd(388.41)).toBe("$3.88");
-    expect(formatUsd(0)).toBe("$0.00");
-    expect(formatUsd(0.4)).toBe("<$0.01");
-    expect(formatUsdShort(81234)).toBe("$812");
-    expect(formatUsdShort(42)).toBe("$0.42");
+    expect(formatUsd(cents(128455))).toBe("$1,284.55");
+    expect(formatUsd(cents(388.41))).toBe("$3.88");
+    expect(formatUsd(cents(0))).toBe("$0.00");
+    expect(formatUsd(cents(0.4))).toBe("<$0.01");
+    expect(formatUsdShort(cents(81234))).toBe("$812");
+    expect(formatUsdShort(cents(42))).toBe("$0.42");
   });
 });
 

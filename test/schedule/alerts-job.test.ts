@@ -5,6 +5,7 @@ import { createUsageLoader } from "../../src/loading/usage-loader.js";
 import { createLogger } from "../../src/log.js";
 import { type AlertsDeps, runAlerts } from "../../src/schedule/alerts-job.js";
 import type { Store } from "../../src/store/store.js";
+import { cents } from "../../src/usage/money.js";
 import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
 import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "../support/fake-slack-api.js";
 import { apiRecord } from "../support/records.js";
@@ -55,8 +56,8 @@ async function setup(): Promise<{ store: Store; deps: (budgetUsd?: number) => Al
       logger: createLogger({ sink: { write: () => undefined } }),
       config: {
         channel: "CALERTS",
-        budgetMonthlyCents: budgetUsd === undefined ? undefined : budgetUsd * 100,
-        spike: { factor: 3, floorCents: 20_00, trailingDays: 14 },
+        budgetMonthlyCents: budgetUsd === undefined ? undefined : cents(budgetUsd * 100),
+        spike: { factor: 3, floorCents: cents(20_00), trailingDays: 14 },
       },
       now: () => now,
     }),
@@ -118,10 +119,12 @@ describe("runAlerts", () => {
     const withBudgets = (defaultUsd: number, overrides: [string, number | null][] = []) => {
       const d = deps();
       d.config.personalBudgets = {
-        defaultCents: defaultUsd * 100,
-        overrides: new Map(overrides.map(([k, usd]) => [k, usd === null ? null : usd * 100])),
+        defaultCents: cents(defaultUsd * 100),
+        overrides: new Map(
+          overrides.map(([k, usd]) => [k, usd === null ? null : cents(usd * 100)]),
+        ),
       };
-      d.config.spike.floorCents = 1e9; // budgets only
+      d.config.spike.floorCents = cents(1e9); // budgets only
       return d;
     };
     // $1,000 each: Ada at 84 % (80 crossed), Bob at 72 % (nothing).

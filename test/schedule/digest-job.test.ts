@@ -11,6 +11,7 @@ import {
   runDigest,
 } from "../../src/schedule/digest-job.js";
 import type { Store } from "../../src/store/store.js";
+import { cents } from "../../src/usage/money.js";
 import { type Period, periodBetween } from "../../src/usage/periods.js";
 import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
 import {
@@ -249,7 +250,7 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     await runDigest(
       { date: "2026-11-25" },
       deps(store, {
-        config: { ...config, channels: ["C1"], dmMode: "off", budgetMonthlyCents: 50_000 },
+        config: { ...config, channels: ["C1"], dmMode: "off", budgetMonthlyCents: cents(50_000) },
       }),
     );
     // 16–24 Nov at $33.40 a day = $300.60 over 24 days → $375.75 over 30: 75% of $500.
@@ -267,7 +268,7 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
           ...config,
           channels: [],
           personalBudgets: {
-            defaultCents: 200_00,
+            defaultCents: cents(200_00),
             overrides: new Map([["user:bob@example.com", null]]),
           },
         },
@@ -288,8 +289,8 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
       config: {
         ...config,
         channels: ["C1"],
-        budgetMonthlyCents: 50_000,
-        personalBudgets: { defaultCents: 200_00, overrides: new Map() },
+        budgetMonthlyCents: cents(50_000),
+        personalBudgets: { defaultCents: cents(200_00), overrides: new Map() },
       },
     });
     const loaded: string[] = [];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parseRecords } from "../../src/anthropic/records.js";
 import type { UsageRecord } from "../../src/anthropic/schema.js";
-import { actorIdentity } from "../../src/usage/aggregate.js";
+import { actorIdentity } from "../../src/usage/actor-key.js";
 import { mergeCompact, serializeCompact } from "../../src/usage/compact.js";
 import { aggregateDay, compactDay, createDayBuilder } from "../../src/usage/day-builder.js";
-import { microsToCents } from "../../src/usage/money.js";
+import { microsToCents, NO_MICROS } from "../../src/usage/money.js";
 import { apiRecord, type RecordSpec } from "../support/records.js";
 
 const SONNET = "claude-sonnet-4-5-20250929";
@@ -83,7 +83,7 @@ describe("aggregateDay", () => {
       terminals: ["vscode", "iTerm.app"],
     });
     // 388.41 + 11.59 + 0.1 cents, exactly.
-    expect(microsToCents(ada?.costMicros ?? 0)).toBe(400.1);
+    expect(microsToCents(ada?.costMicros ?? NO_MICROS)).toBe(400.1);
     expect(ada?.tokens).toEqual({ input: 49210, output: 13377, cacheRead: 0, cacheCreation: 0 });
     expect(agg.models.get(SONNET)?.costMicros).toBe(4_000_000);
     expect(agg.models.get(OPUS)?.costMicros).toBe(1_000);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { budgetStatus, median, personalBudgetsCrossed, spikeOf } from "../../src/usage/alerts.js";
+import { type Cents, cents } from "../../src/usage/money.js";
 
 describe("budgetStatus", () => {
   it("finds the thresholds crossed and projects the month", () => {
-    const s = budgetStatus(850_00, 1000_00, "2026-11-24");
+    const s = budgetStatus(cents(850_00), cents(1000_00), "2026-11-24");
     expect(s).toMatchObject({
       month: "2026-11",
       crossed: [50, 80],
@@ -11,8 +12,10 @@ describe("budgetStatus", () => {
       daysInMonth: 30,
     });
     expect(s.projectedCents).toBeCloseTo((850_00 / 24) * 30, 6);
-    expect(budgetStatus(1000_00, 1000_00, "2026-02-10").crossed).toEqual([50, 80, 100]);
-    expect(budgetStatus(499_99, 1000_00, "2026-02-10")).toMatchObject({
+    expect(budgetStatus(cents(1000_00), cents(1000_00), "2026-02-10").crossed).toEqual([
+      50, 80, 100,
+    ]);
+    expect(budgetStatus(cents(499_99), cents(1000_00), "2026-02-10")).toMatchObject({
       crossed: [],
       daysInMonth: 28,
     });
@@ -23,7 +26,7 @@ describe("personal budgets", () => {
   const actor = (key: string, costCents: number) => ({
     key,
     type: key.startsWith("user:") ? "user" : "api_key",
-    costCents,
+    costCents: cents(costCents),
   });
   const actors = [
     actor("user:ada@example.com", 450_00), // 90 % of the $500 default
@@ -34,11 +37,11 @@ describe("personal budgets", () => {
     actor("api_key:nightly", 60_00), // 120 % of its $50
   ];
   const budgets = {
-    defaultCents: 500_00,
-    overrides: new Map<string, number | null>([
+    defaultCents: cents(500_00),
+    overrides: new Map<string, Cents | null>([
       ["user:cy@example.com", null],
-      ["user:dee@example.com", 200_00],
-      ["api_key:nightly", 50_00],
+      ["user:dee@example.com", cents(200_00)],
+      ["api_key:nightly", cents(50_00)],
     ]),
   };
 
@@ -58,7 +61,7 @@ describe("personal budgets", () => {
 });
 
 describe("spikes", () => {
-  const rule = { factor: 3, floorCents: 20_00 };
+  const rule = { factor: 3, floorCents: cents(20_00) };
 
   it("median of odd, even and empty lists", () => {
     expect(median([5, 1, 3])).toBe(3);
@@ -67,7 +70,13 @@ describe("spikes", () => {
   });
 
   it("a day far above the trailing median, and above the floor, is a spike", () => {
-    const spike = spikeOf("user:a", "a", 150_00, [30_00, 40_00, 20_00, 0, 35_00], rule);
+    const spike = spikeOf(
+      "user:a",
+      "a",
+      cents(150_00),
+      [cents(30_00), cents(40_00), cents(20_00), cents(0), cents(35_00)],
+      rule,
+    );
     expect(spike).toEqual({
       key: "user:a",
       name: "a",
@@ -78,13 +87,17 @@ describe("spikes", () => {
   });
 
   it("not a spike: under the factor, or under the floor however large the factor", () => {
-    expect(spikeOf("user:a", "a", 80_00, [30_00, 30_00, 30_00], rule)).toBeNull();
-    expect(spikeOf("user:a", "a", 19_00, [0, 0, 1_00], rule)).toBeNull();
+    expect(
+      spikeOf("user:a", "a", cents(80_00), [cents(30_00), cents(30_00), cents(30_00)], rule),
+    ).toBeNull();
+    expect(
+      spikeOf("user:a", "a", cents(19_00), [cents(0), cents(0), cents(1_00)], rule),
+    ).toBeNull();
   });
 
   it("someone new spending heavily is a spike (median 0)", () => {
-    expect(spikeOf("user:new", "new", 50_00, [0, 0, 0], rule)?.factor).toBe(
-      Number.POSITIVE_INFINITY,
-    );
+    expect(
+      spikeOf("user:new", "new", cents(50_00), [cents(0), cents(0), cents(0)], rule)?.factor,
+    ).toBe(Number.POSITIVE_INFINITY);
   });
 });

@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import { parseRecords } from "../../src/anthropic/records.js";
 import type { UsageRecord } from "../../src/anthropic/schema.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
-import { type ActorStats, actorIdentity, newActor } from "../../src/usage/aggregate.js";
+import { actorIdentity } from "../../src/usage/actor-key.js";
+import { type ActorStats, newActor } from "../../src/usage/aggregate.js";
 import { mergeCompact } from "../../src/usage/compact.js";
 import { aggregateDay, createDayBuilder } from "../../src/usage/day-builder.js";
 import { WIDTH } from "../../src/usage/metrics.js";
-import { centsToMicros } from "../../src/usage/money.js";
+import { addMicros, centsToMicros, NO_MICROS } from "../../src/usage/money.js";
 import { apiRecord } from "../support/records.js";
 
 /*
@@ -36,9 +37,9 @@ function referenceActors(records: readonly UsageRecord[]): Map<string, ActorStat
     }
     for (const m of r.model_breakdown) {
       const usd = (m.estimated_cost.currency ?? "USD").toUpperCase() === "USD";
-      const cost = usd ? centsToMicros(m.estimated_cost.amount) : 0;
-      a.costMicros += cost;
-      a.modelCosts[m.model] = (a.modelCosts[m.model] ?? 0) + cost;
+      const cost = usd ? centsToMicros(m.estimated_cost.amount) : NO_MICROS;
+      a.costMicros = addMicros(a.costMicros, cost);
+      a.modelCosts[m.model] = addMicros(a.modelCosts[m.model] ?? NO_MICROS, cost);
       a.tokens.input += m.tokens.input;
       a.tokens.output += m.tokens.output;
       a.tokens.cacheRead += m.tokens.cache_read;

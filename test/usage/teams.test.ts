@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { cents } from "../../src/usage/money.js";
 import { parseTeamFile, TeamFileError } from "../../src/usage/team-file.js";
 import { buildRoster, teamRows, UNASSIGNED } from "../../src/usage/teams.js";
 
@@ -8,7 +9,7 @@ const actor = (
   extra: Partial<{ sessions: number; pullRequests: number }> = {},
 ) => ({
   key,
-  costCents,
+  costCents: cents(costCents),
   sessions: extra.sessions ?? (costCents > 0 ? 1 : 0),
   linesAdded: 10,
   pullRequests: extra.pullRequests ?? 0,

@@ -1,4 +1,6 @@
 import type { KnownBlock, SectionBlock } from "@slack/web-api";
+import { userKey } from "../../usage/actor-key.js";
+import type { Cents } from "../../usage/money.js";
 import type { ActorRow, UsageReport } from "../../usage/report.js";
 import {
   formatAbsChange,
@@ -67,10 +69,10 @@ export interface MonthToDate {
   month: string;
   /** Last UTC day included. */
   through: string;
-  spentCents: number;
-  projectedCents: number;
+  spentCents: Cents;
+  projectedCents: Cents;
   /** The org's monthly budget, when one is set. */
-  budgetCents?: number | undefined;
+  budgetCents?: Cents | undefined;
 }
 
 /** Month-to-date spend at or above this share of the budget is news for the headline. */
@@ -95,8 +97,8 @@ function monthFacts(mtd: MonthToDate) {
  * Undefined when it is not news (or there is no budget): the context line tells it then.
  */
 export function budgetNews(mtd: MonthToDate, strong = (text: string) => text): string | undefined {
-  const budget = mtd.budgetCents ?? 0;
-  if (budget <= 0) return undefined;
+  const budget = mtd.budgetCents;
+  if (budget === undefined || budget <= 0) return undefined;
   const share = mtd.spentCents / budget;
   if (share < BUDGET_NEWS_SHARE) return undefined;
   const { name, daysLeft, closed } = monthFacts(mtd);
@@ -343,7 +345,7 @@ export function adoptionLine(
   const adoption = report.adoption;
   if (!adoption || report.period.days.length < 7) return undefined;
   const name = (email: string) => {
-    const actor = report.actors.find((a) => a.key === `user:${email}`);
+    const actor = report.actors.find((a) => a.key === userKey(email));
     return actor ? actorMrkdwn(actor, options.mention) : escapeMrkdwn(email);
   };
   const list = (names: readonly string[]) =>

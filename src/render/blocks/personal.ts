@@ -1,5 +1,6 @@
 import type { KnownBlock } from "@slack/web-api";
 import { type BudgetStatus, budgetShare } from "../../usage/alerts.js";
+import { cents } from "../../usage/money.js";
 import { type ActorRow, rankOf, type UsageReport } from "../../usage/report.js";
 import { type UsualDay, versusUsual } from "../../usage/usual-day.js";
 import {
@@ -91,7 +92,7 @@ export function budgetLine(status: BudgetStatus): string {
  */
 export function comparedWithUsual(me: ActorRow, usual: UsualDay): string {
   const days = Math.max(1, me.activeDays);
-  const perDay = me.costCents / days;
+  const perDay = cents(me.costCents / days);
   const typical = usual.cents < 1000 ? formatUsd(usual.cents) : formatUsdShort(usual.cents);
   const cmp = versusUsual(perDay, usual.cents);
   const words =

@@ -1,3 +1,4 @@
+import { cents } from "../../usage/money.js";
 import type { UsageReport } from "../../usage/report.js";
 import { formatCompact, formatUsd, formatUsdShort } from "../format.js";
 
@@ -23,8 +24,9 @@ export function nowOf(report: UsageReport, options: ChartOptions): Date {
 }
 
 /** A money tick in cents, as short as its step allows: "$0.50", "$40", "$1,500", "$15k". */
-export function usdTick(cents: number, stepCents: number): string {
-  if (stepCents < 100) return formatUsd(cents);
-  if (cents >= 1_000_000) return `$${formatCompact(cents / 100)}`;
-  return formatUsdShort(cents);
+export function usdTick(tick: number, stepCents: number): string {
+  const amount = cents(tick);
+  if (stepCents < 100) return formatUsd(amount);
+  if (amount >= 1_000_000) return `$${formatCompact(amount / 100)}`;
+  return formatUsdShort(amount);
 }

@@ -1,3 +1,4 @@
+import { cents } from "../../usage/money.js";
 import type { DailyRow, UsageReport } from "../../usage/report.js";
 import {
   formatDay,
@@ -230,7 +231,7 @@ export function dailyAltText(report: UsageReport, options: DailyChartOptions = {
   const peakSpend = daily.reduce((a, b) => (b.costCents > a.costCents ? b : a));
   const peakPeople = daily.reduce((a, b) => (b.activeUsers > a.activeUsers ? b : a));
   const n = daily.length;
-  const avg = report.totals.costCents / n;
+  const avg = cents(report.totals.costCents / n);
   const avgPeople = daily.reduce((s, d) => s + d.activeUsers, 0) / n;
   if (n === 1) {
     return `Claude Code spend on ${formatDay(peakSpend.day, now)}: ${formatUsd(peakSpend.costCents)} by ${formatInt(peakSpend.activeUsers)} active people.`;

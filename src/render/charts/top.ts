@@ -1,3 +1,4 @@
+import { sumCents } from "../../usage/money.js";
 import type { ActorRow, UsageReport } from "../../usage/report.js";
 import { formatInt, formatPeriodDates, formatUsd, formatUsdShort } from "../format.js";
 import { CHART_WIDTH, type ChartOptions, hasUsage, NO_USAGE, nowOf, usdTick } from "./common.js";
@@ -57,7 +58,7 @@ export function topActorsChartSvg(
   const height = topActorsChartHeight(actors.length);
   const total = report.totals.costCents;
   const ranked = report.actors.filter((a) => a.costCents > 0).length;
-  const shown = actors.reduce((s, a) => s + a.costCents, 0);
+  const shown = sumCents(actors.map((a) => a.costCents));
   const share = total > 0 ? ` · ${Math.round((shown / total) * 100)}% of spend` : "";
   const subtitle = `${formatPeriodDates(report.period, now)} · ${formatUsd(total)} total · top ${formatInt(actors.length)} of ${formatInt(ranked)} spenders${share}`;
   const base = { width, height, title: topActorsChartTitle(report), subtitle };
@@ -162,6 +163,6 @@ export function topActorsAltText(report: UsageReport, options: TopActorsChartOpt
         `${i + 1}. ${a.name}${a.type === "api_key" ? ` ${KEY_TAG}` : ""} ${formatUsd(a.costCents)}`,
     )
     .join("; ");
-  const shown = actors.reduce((s, a) => s + a.costCents, 0);
+  const shown = sumCents(actors.map((a) => a.costCents));
   return `Bar chart of the top ${actors.length} Claude Code spenders, ${dates}: ${list}. Together ${formatUsd(shown)} of ${formatUsd(report.totals.costCents)} total.`;
 }

@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { KnownBlock } from "@slack/web-api";
 import { renderOrgReport, renderPersonalReport } from "../../render/blocks/index.js";
+import { userKey } from "../../usage/actor-key.js";
 import { parsePeriod } from "../../usage/periods.js";
 import type { SlackContext } from "../context.js";
 import { COMMAND, failureMessage } from "../report-messages.js";
@@ -34,7 +35,7 @@ export async function homeBlocks(userId: string, ctx: SlackContext): Promise<Kno
   const blocks: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: "Your Claude Code week" } },
     ...(email
-      ? renderPersonalReport(report, `user:${email}`, { now, lookedUpAs: email, budget }).blocks
+      ? renderPersonalReport(report, userKey(email), { now, lookedUpAs: email, budget }).blocks
       : [
           {
             type: "section" as const,

@@ -22,6 +22,7 @@ import { budgetLine } from "../../../src/render/blocks/personal.js";
 import { budgetStatus, PERSONAL_BUDGET_THRESHOLDS } from "../../../src/usage/alerts.js";
 import { mergeCompact } from "../../../src/usage/compact.js";
 import { compactDay } from "../../../src/usage/day-builder.js";
+import { type Cents, cents } from "../../../src/usage/money.js";
 import { comparisonPeriod, parsePeriod } from "../../../src/usage/periods.js";
 import {
   type ActorRow,
@@ -91,17 +92,17 @@ describe("monthToDateLine", () => {
       monthToDateLine({
         month: "2026-02",
         through: "2026-02-10",
-        spentCents: 92_100,
-        projectedCents: 257_880,
+        spentCents: cents(92_100),
+        projectedCents: cents(257_880),
       }),
     ).toBe(":calendar: February so far: *$921* · on pace for $2,579 by 28 Feb");
     expect(
       monthToDateLine({
         month: "2026-11",
         through: "2026-11-24",
-        spentCents: 921_000,
-        projectedCents: 1_151_250,
-        budgetCents: 1_000_000,
+        spentCents: cents(921_000),
+        projectedCents: cents(1_151_250),
+        budgetCents: cents(1_000_000),
       }),
     ).toBe(
       ":calendar: November so far: *$9,210* · on pace for $11,513 by 30 Nov (115% of the $10,000 budget)",
@@ -110,12 +111,12 @@ describe("monthToDateLine", () => {
 });
 
 describe("the budget as news", () => {
-  const nov = (spentCents: number, through = "2026-11-24", projectedCents = spentCents) => ({
+  const nov = (spent: number, through = "2026-11-24", projected = spent) => ({
     month: "2026-11",
     through,
-    spentCents,
-    projectedCents,
-    budgetCents: 2_000_000,
+    spentCents: cents(spent),
+    projectedCents: cents(projected),
+    budgetCents: cents(2_000_000) as Cents | undefined,
   });
 
   it("below 80 % it is no news: the context line tells the month so far", () => {
@@ -136,11 +137,11 @@ describe("the budget as news", () => {
   });
 
   it("a closed month is told in the past tense, never 'on pace'", () => {
-    const closed = { ...nov(4_243_600, "2026-11-30"), budgetCents: 4_200_000 };
+    const closed = { ...nov(4_243_600, "2026-11-30"), budgetCents: cents(4_200_000) };
     expect(budgetNews(closed)).toBe(
       ":warning: November closed at $42,436 — 101% of the $42,000 budget.",
     );
-    expect(monthToDateLine({ ...closed, spentCents: 3_000_000 })).toBe(
+    expect(monthToDateLine({ ...closed, spentCents: cents(3_000_000) })).toBe(
       ":calendar: November closed at *$30,000* (71% of the $42,000 budget)",
     );
     expect(monthToDateLine({ ...closed, budgetCents: undefined })).not.toContain("pace");
@@ -149,7 +150,7 @@ describe("the budget as news", () => {
   it("moves into the headline, right under the story, and onto the lock screen", () => {
     const m = renderOrgReport(sample(), {
       now,
-      monthToDate: { ...nov(4_243_600, "2026-11-30"), budgetCents: 4_200_000 },
+      monthToDate: { ...nov(4_243_600, "2026-11-30"), budgetCents: cents(4_200_000) },
     });
     expect(m.blocks[2]).toEqual({
       type: "section",
@@ -414,10 +415,10 @@ describe("renderPersonalReport", () => {
   });
 
   it("compares the day with the person's usual day, in words", () => {
-    const said = (cents: number) =>
+    const said = (usual: number) =>
       renderPersonalReport(sample(), "user:maria@example.com", {
         now,
-        usual: { cents, activeDays: 12 },
+        usual: { cents: cents(usual), activeDays: 12 },
       });
     expect(said(761).text).toBe(
       "Yesterday: $142.10, 19× your usual day ($7.61) · 31 Claude Code sessions, 4.1k lines",
@@ -444,7 +445,7 @@ describe("renderPersonalReport", () => {
     const fiveDays = { ...week, actors: [{ ...me, activeDays: 5 }] };
     const m = renderPersonalReport(fiveDays, "user:maria@example.com", {
       now,
-      usual: { cents: 1100, activeDays: 9 },
+      usual: { cents: cents(1100), activeDays: 9 },
     });
     expect(text(m)).toContain(
       "your Claude Code cost an estimated *$60.00*, $12.00 a day over 5 active days, about your usual $11 — ",
@@ -485,7 +486,12 @@ describe("help and errors", () => {
 
 describe("budget alerts", () => {
   const now = new Date("2026-11-25T09:00:00Z");
-  const status = budgetStatus(250_00, 200_00, "2026-11-24", PERSONAL_BUDGET_THRESHOLDS);
+  const status = budgetStatus(
+    cents(250_00),
+    cents(200_00),
+    "2026-11-24",
+    PERSONAL_BUDGET_THRESHOLDS,
+  );
 
   it("an API key's budget reads as its own; the pace line follows", () => {
     const m = renderPersonalBudgetAlert(
@@ -513,7 +519,9 @@ describe("budget alerts", () => {
 describe("budgetLine (a person's DM)", () => {
   it("says the month, the spend against the budget and the pace, marked from 80 % and over 100 %", () => {
     const line = (spent: number) =>
-      budgetLine(budgetStatus(spent, 500_00, "2026-11-24", PERSONAL_BUDGET_THRESHOLDS));
+      budgetLine(
+        budgetStatus(cents(spent), cents(500_00), "2026-11-24", PERSONAL_BUDGET_THRESHOLDS),
+      );
     expect(line(200_00)).toBe(
       "November so far: *$200.00* of your $500 budget (40%) · on pace for $250",
     );
@@ -525,12 +533,17 @@ describe("budgetLine (a person's DM)", () => {
 describe("several people over budget", () => {
   it("400 people fit in one message within Block Kit's limits, most over first as given", () => {
     const people = Array.from({ length: 400 }, (_, i) => ({
-      status: budgetStatus(100_00 + i, 100_00, "2026-11-24", PERSONAL_BUDGET_THRESHOLDS),
+      status: budgetStatus(
+        cents(100_00 + i),
+        cents(100_00),
+        "2026-11-24",
+        PERSONAL_BUDGET_THRESHOLDS,
+      ),
       who: `person-${i}@example.com`,
       apiKey: false,
     }));
     people.push({
-      status: budgetStatus(85_00, 100_00, "2026-11-24", PERSONAL_BUDGET_THRESHOLDS),
+      status: budgetStatus(cents(85_00), cents(100_00), "2026-11-24", PERSONAL_BUDGET_THRESHOLDS),
       who: "API key `nightly`",
       apiKey: true,
     });
