@@ -3,6 +3,7 @@ import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
 import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
 import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "../support/fake-slack-api.js";
+import { readBlocks } from "../support/read-blocks.js";
 import { apiRecord } from "../support/records.js";
 import { SIGNING_SECRET, slashCommand } from "../support/slack-requests.js";
 import {
@@ -147,7 +148,7 @@ describe("the Slack app while its PostgreSQL restarts", () => {
       // Reports still answer, from the API (the day cache and the user cache are skipped).
       const report = await ask("last 7 days");
       expect(report.text).toContain("$1.50 spent");
-      expect(JSON.stringify(report.blocks)).toContain("<@UADA>");
+      expect(readBlocks(report.blocks)).toContain("<@UADA>");
       // A DM preference cannot be saved: said so plainly.
       const dm = await ask("dm off");
       expect(dm.text).toContain("my database is not answering right now");
