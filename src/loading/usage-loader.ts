@@ -4,7 +4,12 @@ import type { UsageSource } from "../anthropic/client.js";
 import type { DayCache } from "../store/day-cache.js";
 import type { UsageAggregate } from "../usage/aggregate.js";
 import { type CompactAggregate, createMerger } from "../usage/compact.js";
-import { type Period, previousPeriod } from "../usage/periods.js";
+import {
+  DEFAULT_FINAL_AFTER_MS,
+  isFinalDay,
+  type Period,
+  previousPeriod,
+} from "../usage/periods.js";
 import { buildReport, type UsageReport } from "../usage/report.js";
 import { type DayFetcher, fetchDay as fetchDayHere } from "./day-fetch.js";
 
@@ -15,8 +20,7 @@ import { type DayFetcher, fetchDay as fetchDayHere } from "./day-fetch.js";
  */
 
 export const DEFAULT_FETCH_CONCURRENCY = 12;
-/** The API's numbers for a day keep filling in for a while; after this a day is final. */
-export const DEFAULT_FINAL_AFTER_MS = 26 * 3600_000;
+export { DEFAULT_FINAL_AFTER_MS } from "../usage/periods.js";
 
 export interface DayLoadEvent {
   day: string;
@@ -72,8 +76,7 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
   // Two reports asking for the same day at once share one fetch.
   const inFlight = new Map<string, Promise<CompactAggregate>>();
 
-  const isFinal = (day: string) =>
-    Date.parse(`${day}T00:00:00Z`) + 86_400_000 + finalAfterMs <= now().getTime();
+  const isFinal = (day: string) => isFinalDay(day, now(), finalAfterMs);
 
   const fetchAndAggregate: DayFetcher =
     options.fetchDay ?? ((day, signal) => fetchDayHere(source, day, signal));

@@ -96,6 +96,40 @@ export function parsePeriod(input: string | undefined, options: PeriodOptions): 
   return makePeriod(from, to, name);
 }
 
+/**
+ * Anthropic's numbers for a day arrive an hour or more late and keep filling in for a while after
+ * the day ends; after this long a day is final (its figures will not change).
+ */
+export const DEFAULT_FINAL_AFTER_MS = 26 * 3_600_000;
+
+/** Is this UTC day's data final at `now`: over, and long enough ago that nothing more arrives? */
+export function isFinalDay(
+  day: string,
+  now: Date,
+  finalAfterMs: number = DEFAULT_FINAL_AFTER_MS,
+): boolean {
+  return Date.parse(`${day}T00:00:00Z`) + 86_400_000 + finalAfterMs <= now.getTime();
+}
+
+/**
+ * The days of a period whose numbers may still grow at `now`: `open`, the UTC day not over yet;
+ * `settling`, over but not final. An empty report over them means "not in yet", not "nothing".
+ */
+export function unsettledDays(
+  period: Pick<Period, "days">,
+  now: Date,
+  finalAfterMs: number = DEFAULT_FINAL_AFTER_MS,
+): { open: string[]; settling: string[] } {
+  const today = isoDay(now);
+  const open: string[] = [];
+  const settling: string[] = [];
+  for (const day of period.days) {
+    if (day >= today) open.push(day);
+    else if (!isFinalDay(day, now, finalAfterMs)) settling.push(day);
+  }
+  return { open, settling };
+}
+
 /** The period of equal length that ends the day before `period` starts. */
 export function previousPeriod(period: Period): Period {
   const from = utcDay(period.from);

@@ -23,6 +23,7 @@ import {
   packLines,
   type SlackMessage,
 } from "./limits.js";
+import { emptyNotFinal, stillComingIn } from "./not-final.js";
 
 /* The org report as Block Kit: slash-command replies, the morning digest and the App Home. */
 
@@ -42,6 +43,11 @@ export interface ReportRenderOptions {
   hint?: string | undefined;
   /** Month-to-date spend with a simple end-of-month projection (daily digests). */
   monthToDate?: MonthToDate | undefined;
+  /**
+   * How long after a UTC day ends its data is final (the loader's, DAY_CACHE_FINAL_AFTER_HOURS):
+   * an empty period with days not final yet says "not in yet", not "no activity".
+   */
+  finalAfterMs?: number | undefined;
 }
 
 export interface MonthToDate {
@@ -93,7 +99,10 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
   const empty = t.activeUsers + t.activeApiKeys === 0 && t.costCents === 0;
 
   if (empty) {
-    blocks.push(section(`No Claude Code activity on ${formatPeriodDates(period, now)}.`));
+    const notFinal = emptyNotFinal(period, now, options.finalAfterMs);
+    blocks.push(
+      section(notFinal?.empty ?? `No Claude Code activity on ${formatPeriodDates(period, now)}.`),
+    );
   } else {
     blocks.push(section(headline(report, now)));
     blocks.push({
@@ -106,6 +115,8 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
     const adoption = adoptionLine(report, options.mention);
     if (adoption) blocks.push(section(adoption));
   }
+  const partial = empty ? undefined : stillComingIn(period, now, options.finalAfterMs);
+  if (partial) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: partial }] });
   if (options.monthToDate) {
     blocks.push({
       type: "context",
@@ -128,18 +139,19 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
       ],
     });
   }
-  return { text: fallbackText(report, now), blocks: capBlocks(blocks) };
+  return { text: fallbackText(report, now, options.finalAfterMs), blocks: capBlocks(blocks) };
 }
 
 /** The notification line: what a phone shows before the message is opened. */
-export function fallbackText(report: UsageReport, now: Date): string {
+export function fallbackText(report: UsageReport, now: Date, finalAfterMs?: number): string {
   const { totals: t, changes: c } = report;
   const when =
     report.period.days.length === 1
       ? `on ${formatDay(report.period.from, now)}`
       : `${report.period.name} (${formatPeriodDates(report.period, now)})`;
   if (t.activeUsers + t.activeApiKeys === 0 && t.costCents === 0) {
-    return `Claude Code ${when}: no activity`;
+    const notFinal = emptyNotFinal(report.period, now, finalAfterMs);
+    return `Claude Code ${when}: ${notFinal?.emptyShort ?? "no activity"}`;
   }
   const change = c ? formatPctChange(c.costCents).replace(" ", "") : "";
   return `Claude Code ${when}: ${formatUsd(t.costCents)} spend${change && change !== "(=)" ? ` (${change})` : ""}, ${formatInt(t.activeUsers)} active ${t.activeUsers === 1 ? "person" : "people"}`;

@@ -13,6 +13,7 @@ import {
   shortModel,
 } from "../format.js";
 import { clip, type SlackMessage } from "./limits.js";
+import { emptyNotFinal } from "./not-final.js";
 
 /*
  * One person's numbers: `/claude-usage me`, the daily DM, the App Home. Rank and share of the org
@@ -29,6 +30,8 @@ export interface PersonalRenderOptions {
   lookedUpAs?: string | undefined;
   /** Their month to date against their own monthly budget, when they have one. */
   budget?: BudgetStatus | undefined;
+  /** How long after a UTC day ends its data is final (the loader's): see ReportRenderOptions. */
+  finalAfterMs?: number | undefined;
 }
 
 export function renderPersonalReport(
@@ -40,7 +43,8 @@ export function renderPersonalReport(
   const when = periodPhrase(report, options.now);
   if (!me) {
     const who = options.lookedUpAs ? ` (as ${options.lookedUpAs})` : "";
-    const text = `No Claude Code activity for you ${when.inline}${who}.`;
+    const text =
+      notInYet(report, options) ?? `No Claude Code activity for you ${when.inline}${who}.`;
     const blocks: KnownBlock[] = [{ type: "section", text: { type: "mrkdwn", text } }];
     if (options.hint)
       blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: options.hint }] });
@@ -74,6 +78,17 @@ export function renderPersonalReport(
   }
   const text = `${when.sentence}: ${formatInt(me.sessions)} Claude Code sessions, ${formatCompact(me.linesAdded)} lines, ${formatUsd(me.costCents)}`;
   return { text, blocks };
+}
+
+/**
+ * Nothing for them in a period whose data is still arriving: today's (or, when the org has
+ * nothing either, a recent day's) numbers are not in yet, which is not "no activity".
+ */
+function notInYet(report: UsageReport, options: PersonalRenderOptions): string | undefined {
+  const orgEmpty = report.totals.costCents === 0 && report.actors.length === 0;
+  const includesToday = report.period.to >= options.now.toISOString().slice(0, 10);
+  if (!orgEmpty && !includesToday) return undefined;
+  return emptyNotFinal(report.period, options.now, options.finalAfterMs, true)?.empty;
 }
 
 /** "November so far: $410.00 of your $500 budget (82%) · on pace for $512". */

@@ -172,11 +172,61 @@ describe("renderOrgReport", () => {
     });
   });
 
-  it("an empty day says so plainly, without a Share button", () => {
-    const m = renderOrgReport(report([]), { now, share: { actionId: "share_report", value: "x" } });
+  it("an empty final day says so plainly, without a Share button", () => {
+    const later = new Date("2026-11-27T09:00:00Z");
+    const m = renderOrgReport(report([]), {
+      now: later,
+      share: { actionId: "share_report", value: "x" },
+    });
     expect(text(m)).toContain("No Claude Code activity on Tue 24 Nov.");
     expect(m.text).toBe("Claude Code on Tue 24 Nov: no activity");
     expect(m.blocks.some((b) => b.type === "actions")).toBe(false);
+  });
+
+  it("an empty day whose data is not final says nothing is recorded yet, not 'no activity'", () => {
+    // 9 h after yesterday ended: Anthropic's numbers for it may still be arriving.
+    const m = renderOrgReport(report([]), { now });
+    expect(text(m)).toContain(
+      "Nothing recorded yet for Tue 24 Nov: Anthropic's usage data arrives an hour or more late and fills in over the next day. Check again later.",
+    );
+    expect(text(m)).not.toContain("No Claude Code activity");
+    expect(m.text).toBe("Claude Code on Tue 24 Nov: nothing recorded yet");
+  });
+
+  it("an empty today names today; this month on the 1st is the same", () => {
+    const first = new Date("2026-12-01T08:00:00Z");
+    for (const periodText of ["today", "this month"]) {
+      const period = parsePeriod(periodText, { now: first, timeZone: "UTC" });
+      const empty = buildReport({ period, current: mergeCompact([]), generatedAt: first });
+      const m = renderOrgReport(empty, { now: first });
+      expect(text(m)).toContain("Nothing recorded yet for today (Tue 1 Dec)");
+      expect(m.text).not.toContain("no activity");
+    }
+  });
+
+  it("an empty week whose last day is not final says which days had none and which are not in", () => {
+    const r = report([], [], "last 7 days");
+    const m = renderOrgReport(r, { now });
+    expect(text(m)).toContain(
+      "No Claude Code activity on Wed 18 – Mon 23 Nov; nothing recorded yet for Tue 24 Nov",
+    );
+  });
+
+  it("the configured final delay decides: after it, an empty yesterday is 'no activity'", () => {
+    const m = renderOrgReport(report([]), { now, finalAfterMs: 3_600_000 });
+    expect(text(m)).toContain("No Claude Code activity on Tue 24 Nov.");
+  });
+
+  it("a report that includes today says its numbers will grow", () => {
+    const r = report(
+      [{ email: "ada@example.com", sessions: 2, models: [[OPUS, 300]] }],
+      [],
+      "today",
+    );
+    const m = renderOrgReport(r, { now });
+    expect(text(m)).toContain("Today (Wed 25 Nov) isn't over (UTC)");
+    expect(text(m)).toContain("these numbers will grow");
+    expect(text(renderOrgReport(sample(), { now }))).not.toContain("will grow");
   });
 
   it("adds a sparkline for periods longer than a week", () => {
@@ -227,6 +277,18 @@ describe("renderPersonalReport", () => {
       "You're #1 of 3 in your org · 40% of the org's spend · 90% of edits accepted · mostly opus-4-1",
     );
     expect(limitViolations(m)).toEqual([]);
+  });
+
+  it("today with nothing for the person says it is not in yet, not 'no activity'", () => {
+    const r = report(
+      [{ email: "ada@example.com", sessions: 2, models: [[OPUS, 300]] }],
+      [],
+      "today",
+    );
+    const m = renderPersonalReport(r, "user:bob@example.com", { now });
+    expect(m.text).toBe(
+      "Nothing recorded for you yet for today (Wed 25 Nov): Anthropic's usage data arrives an hour or more late and fills in over the next day. Check again later.",
+    );
   });
 
   it("says so when the person has no activity", () => {
