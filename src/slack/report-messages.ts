@@ -48,7 +48,11 @@ export async function answerCommand(
 ): Promise<SlackMessage> {
   switch (command.kind) {
     case "help":
-      return renderHelp({ command: COMMAND, problem: command.problem });
+      return renderHelp({
+        command: COMMAND,
+        problem: command.problem,
+        suggestion: command.suggestion,
+      });
     case "dm":
       if (!ctx.preferences) {
         return plain("Daily DM summaries are not set up on this installation yet.");

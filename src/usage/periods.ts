@@ -53,6 +53,18 @@ export const PERIOD_FORMS: readonly { form: string; example: string }[] = [
   { form: "this month / last month", example: "this month" },
 ];
 
+/** The periods asked for by name (N: a number of days), for "did you mean" on a mistyped one. */
+export const NAMED_PERIODS: readonly string[] = [
+  "today",
+  "yesterday",
+  "this week",
+  "last week",
+  "this month",
+  "last month",
+  "last N days",
+  "N days",
+];
+
 export class PeriodError extends Error {
   override readonly name = "PeriodError";
   readonly input: string;

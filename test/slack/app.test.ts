@@ -246,7 +246,7 @@ describe("/claude-usage", () => {
     expect(blocksText(reply?.body ?? {})).toContain(
       `I don't understand the period \\"last fortnight\\"`,
     );
-    expect(blocksText(reply?.body ?? {})).toContain("How to use");
+    expect(blocksText(reply?.body ?? {})).toContain("`/claude-usage last 7 days` — the past week");
     expect(h.api.requestCount).toBe(0);
   });
 
@@ -268,7 +268,7 @@ describe("/claude-usage", () => {
     },
   );
 
-  it("a mistyped subcommand gets “did you mean”", async () => {
+  it("a mistyped subcommand gets “did you mean” and nothing else", async () => {
     const h = await start();
     await slashCommand(h.url, {
       text: "tpo cost",
@@ -276,8 +276,10 @@ describe("/claude-usage", () => {
       response_url: h.slack.responseUrl(),
     });
     const [reply] = await h.slack.waitForResponses(1);
-    expect(reply?.body.text).toContain('I don\'t know "tpo". Did you mean `top cost`?');
-    expect(blocksText(reply?.body ?? {})).toContain("Did you mean `top cost`?");
+    expect(reply?.body.text).toBe("Did you mean `/claude-usage top cost`?");
+    expect(reply?.body.blocks).toEqual([
+      { type: "section", text: { type: "mrkdwn", text: "Did you mean `/claude-usage top cost`?" } },
+    ]);
     expect(h.api.requestCount).toBe(0);
   });
 

@@ -4,10 +4,29 @@ import { clip, escapeMrkdwn, type SlackMessage } from "./limits.js";
 
 /* Help, refusals and errors: short, human, actionable. */
 
+/** What to type, by example: each line a command that works as it stands. */
+const EXAMPLES: readonly [args: string, what: string][] = [
+  ["", "yesterday across the org"],
+  ["last 7 days", "the past week"],
+  ["me", "just you, yesterday"],
+  ["me this month", "you, this month so far"],
+  ["top sessions last week", "who ran the most sessions"],
+  ["models 30d", "spend by model"],
+  ["chart", "charts of the last 30 days, by DM"],
+  ["export last month", "CSV files, by DM"],
+  ["dm on", "your own summary each morning, by DM"],
+];
+
 export function renderHelp(
-  options: { command?: string; problem?: string | undefined } = {},
+  options: {
+    command?: string;
+    problem?: string | undefined;
+    /** What was probably meant (after the command): the reply is that question alone. */
+    suggestion?: string | undefined;
+  } = {},
 ): SlackMessage {
   const cmd = options.command ?? "/claude-usage";
+  if (options.suggestion) return renderSuggestion(cmd, options.suggestion);
   const blocks: KnownBlock[] = [];
   if (options.problem) {
     blocks.push({
@@ -15,38 +34,15 @@ export function renderHelp(
       text: { type: "mrkdwn", text: clip(`:warning: ${escapeMrkdwn(options.problem)}`, 3000) },
     });
   }
+  const examples = EXAMPLES.map(([args, what]) => `\`${[cmd, args].join(" ").trim()}\` — ${what}`);
   blocks.push(
-    {
-      type: "section",
-      text: {
-        type: "mrkdwn",
-        text: [
-          `*How to use \`${cmd}\`*`,
-          `\`${cmd}\` — yesterday's org report`,
-          `\`${cmd} last 7 days\` — the org report for a period`,
-          `\`${cmd} me [period]\` — your own numbers`,
-          `\`${cmd} top cost|sessions|lines|commits|prs [period]\` — a longer leaderboard`,
-          `\`${cmd} models [period]\` — cost and tokens by model`,
-          `\`${cmd} chart [period]\` — charts of daily spend, active people and the top spenders, by DM`,
-          `\`${cmd} export [period]\` — CSV files (per person and day, and a summary), by DM`,
-          `\`${cmd} dm on|off\` — your daily summary by DM`,
-          `\`${cmd} help\` — this message`,
-        ].join("\n"),
-      },
-    },
-    {
-      type: "section",
-      text: {
-        type: "mrkdwn",
-        text: ["*Periods*", ...PERIOD_FORMS.map((f) => `• ${f.form}: \`${f.example}\``)].join("\n"),
-      },
-    },
+    { type: "section", text: { type: "mrkdwn", text: ["*Try*", ...examples].join("\n") } },
     {
       type: "context",
       elements: [
         {
           type: "mrkdwn",
-          text: "Days are UTC days, as Anthropic reports them. Costs are estimates.",
+          text: `Periods: ${PERIOD_FORMS.map((f) => f.example).join(", ")}. Days are UTC days, as Anthropic reports them; costs are estimates.`,
         },
       ],
     },
@@ -56,6 +52,12 @@ export function renderHelp(
     ? `${escapeMrkdwn(options.problem)} Try \`${cmd} help\`.`
     : `How to use ${cmd}`;
   return { text: clip(text, 3000), blocks };
+}
+
+/** A typo's whole answer: the command it probably was, to copy. */
+function renderSuggestion(cmd: string, suggestion: string): SlackMessage {
+  const text = clip(`Did you mean \`${escapeMrkdwn(`${cmd} ${suggestion}`)}\`?`, 3000);
+  return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
 }
 
 /** A failure people can act on, with a reference id that is also in the logs. */

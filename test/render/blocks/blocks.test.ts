@@ -303,12 +303,23 @@ describe("renderPersonalReport", () => {
 });
 
 describe("help and errors", () => {
-  it("help lists the commands and every period form; a problem comes first", () => {
+  it("help is concrete examples and the periods in one line; a problem comes first", () => {
     const m = renderHelp({ problem: `I don't understand the period "fortnight".` });
-    expect(text(m)).toContain("I don't understand the period");
-    expect(text(m)).toContain("last N days, or Nd");
-    expect(text(m)).toContain("/claude-usage top cost|sessions|lines|commits|prs [period]");
+    const said = m.blocks.map((b) => JSON.stringify(b));
+    expect(said[0]).toContain("I don't understand the period");
+    expect(text(m)).toContain("`/claude-usage` — yesterday across the org");
+    expect(text(m)).toContain("`/claude-usage top sessions last week` — who ran the most sessions");
+    expect(text(m)).toContain("Periods: today, yesterday, 2026-11-02,");
+    expect(text(m)).not.toContain("|"); // no grammar to decode: every line types as it stands
+    expect(m.blocks).toHaveLength(3);
     expect(limitViolations(m)).toEqual([]);
+  });
+
+  it("a typo's reply is only the question, with the whole command to copy", () => {
+    const m = renderHelp({ problem: `I don't know "mee".`, suggestion: "me" });
+    expect(m.text).toBe("Did you mean `/claude-usage me`?");
+    expect(m.blocks).toHaveLength(1);
+    expect(text(m)).toContain("Did you mean `/claude-usage me`?");
   });
 
   it("errors carry the reference id; refusals point to `me`", () => {
