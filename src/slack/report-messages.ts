@@ -140,24 +140,46 @@ export async function answerCommand(
   }
 }
 
-/** A friendly failure: the reason people can act on, and a reference id that is in the logs. */
+/**
+ * A failure in the asker's words: usage unavailable, try again later (when it may pass) or an
+ * admin's matter, and a reference id. What is wrong, for admins, goes to the log line under the
+ * same ref, and into the reply only with `showDetail` (people allowed to see the org).
+ */
 export function failureMessage(
   error: unknown,
-  ctx: SlackContext,
+  ctx: Pick<SlackContext, "logger">,
   context: Record<string, unknown> & { ref?: string },
+  options: { showDetail?: boolean } = {},
 ): SlackMessage {
   const ref = context.ref ?? newReferenceId();
-  ctx.logger.error({ ref, err: error, ...context }, "could not answer");
   // In our words only: upstream text (an API's message, even a Slack error code) may echo
-  // anything, and the details are in the log line above, under the ref.
+  // anything, and what it said is in the log line, under the ref.
   const slackCode = slackErrorCode(error);
-  const reason =
-    error instanceof AnthropicApiError
-      ? describeAnthropicError(error)
-      : slackCode !== undefined
-        ? describeSlackRefusal(slackCode)
-        : "something went wrong on my side. Try again in a moment.";
-  return renderError(reason, ref);
+  const anthropic = error instanceof AnthropicApiError ? error : undefined;
+  const detail = anthropic
+    ? describeAnthropicError(anthropic)
+    : slackCode !== undefined
+      ? describeSlackRefusal(slackCode)
+      : "an unexpected error in the app (the log line has the stack).";
+  ctx.logger.error({ ref, err: error, detail, ...context }, "could not answer");
+  const summary = anthropic
+    ? anthropic.transient
+      ? `Usage is unavailable right now: Anthropic's usage API is not answering. Try again in a few minutes${anthropic.kind === "timeout" ? ", or ask for a shorter period" : ""}.`
+      : "Usage is unavailable right now; it needs an admin, and the details are in the app's logs."
+    : slackCode !== undefined
+      ? "Slack wouldn't let me do that; it needs an admin, and the details are in the app's logs."
+      : "Something went wrong on my side. Try again in a moment; if it keeps happening, an admin can find the details in the app's logs.";
+  return renderError({ summary, ref, detail: options.showDetail ? detail : undefined });
+}
+
+/** Whether failure details may be shown to this person: an admin by the access rule. */
+export async function seesFailureDetail(
+  ctx: Pick<SlackContext, "access">,
+  userId: string,
+): Promise<boolean> {
+  // With no rule everyone may see the org, so no one is an admin by it: plain words for all.
+  if (!ctx.access.restricted) return false;
+  return ctx.access.canSeeOrg(userId).catch(() => false);
 }
 
 const SLACK_AUTH_CODES = new Set([

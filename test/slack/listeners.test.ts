@@ -115,7 +115,7 @@ describe("the slash command's listener", () => {
       command: command("last 7 days", "UBOSS"),
       respond,
     });
-    expect(String(said[0]?.text)).toMatch(/something went wrong on my side.*ref `[0-9a-f]{6}`/);
+    expect(String(said[0]?.text)).toMatch(/^Something went wrong on my side\..*ref `[0-9a-f]{6}`$/);
   });
 });
 

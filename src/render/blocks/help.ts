@@ -60,21 +60,31 @@ function renderSuggestion(cmd: string, suggestion: string): SlackMessage {
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
 }
 
-/** A failure people can act on, with a reference id that is also in the logs. */
-export function renderError(message: string, referenceId: string): SlackMessage {
-  const text = `I couldn't read usage: ${message} — ref \`${referenceId}\``;
-  return {
-    text: clip(text, 3000),
-    blocks: [
-      {
-        type: "section",
-        text: {
-          type: "mrkdwn",
-          text: clip(`:warning: ${escapeMrkdwn(text).replace(/&lt;|&gt;/g, "")}`, 3000),
-        },
-      },
-    ],
-  };
+/**
+ * A failure in the words of the person who asked: what it means for them and what to do, with a
+ * reference id that is also in the logs. `detail` (for admins only) says what is wrong.
+ */
+export function renderError(failure: {
+  summary: string;
+  ref: string;
+  detail?: string | undefined;
+}): SlackMessage {
+  const text = `${failure.summary} — ref \`${failure.ref}\``;
+  const blocks: KnownBlock[] = [
+    {
+      type: "section",
+      text: { type: "mrkdwn", text: clip(`:warning: ${escapeMrkdwn(text)}`, 3000) },
+    },
+  ];
+  if (failure.detail) {
+    blocks.push({
+      type: "context",
+      elements: [
+        { type: "mrkdwn", text: clip(`For admins: ${escapeMrkdwn(failure.detail)}`, 3000) },
+      ],
+    });
+  }
+  return { text: clip(text, 3000), blocks };
 }
 
 /** Someone asked for an org-wide view they may not see. */

@@ -323,9 +323,15 @@ describe("help and errors", () => {
   });
 
   it("errors carry the reference id; refusals point to `me`", () => {
-    expect(renderError("the Anthropic admin key was rejected (401).", "a1b2c3").text).toContain(
-      "ref `a1b2c3`",
-    );
+    const plain = renderError({ summary: "Usage is unavailable right now.", ref: "a1b2c3" });
+    expect(plain.text).toBe("Usage is unavailable right now. — ref `a1b2c3`");
+    expect(plain.blocks).toHaveLength(1);
+    const admin = renderError({
+      summary: "Usage is unavailable.",
+      ref: "a1b2c3",
+      detail: "the key <x>",
+    });
+    expect(text(admin)).toContain("For admins: the key &lt;x&gt;");
     expect(renderNotAllowed().text).toContain("/claude-usage me");
   });
 });
