@@ -5,6 +5,7 @@ import { isoDay, type Period, shiftDay } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
 import { budgetStandings } from "./budgets.js";
 import { loadExport } from "./export.js";
+import { findLastActiveDay, LOOKBACK_DAYS } from "./last-active.js";
 
 /*
  * The use cases every surface shares — the slash command, the Share button, the Home tab, the CLI —
@@ -20,13 +21,27 @@ export interface PersonalReport {
   email: string;
   /** Where they stand against their own monthly budget, when they have one. */
   budget: BudgetStatus | undefined;
+  /**
+   * When they were not active in the period: their last active day in the LOOKBACK_DAYS before
+   * it, or null when there was none. Undefined when they were active.
+   */
+  lastActiveDay?: string | null | undefined;
+  /** How far back lastActiveDay was looked for. */
+  lookbackDays?: number | undefined;
 }
 
 export interface Reports {
   /** The org's period, compared with the period before unless `compare: false`. */
   org(period: Period, options?: { compare?: boolean }): Promise<UsageReport>;
-  /** One person's period, and where they stand against their own budget. */
-  personal(email: string, period: Period): Promise<PersonalReport>;
+  /**
+   * One person's period, and where they stand against their own budget; with `lookBack`, when
+   * they were not active in it, their last active day before it (`/claude-usage me`).
+   */
+  personal(
+    email: string,
+    period: Period,
+    options?: { lookBack?: boolean },
+  ): Promise<PersonalReport>;
   /** Where a person stands against their monthly budget through yesterday (UTC), if they have one. */
   budgetOf(email: string): Promise<BudgetStatus | undefined>;
   /** The CSV export of a period: one row per person and day, and a summary per person. */
@@ -54,9 +69,15 @@ export function createReports(options: ReportsOptions): Reports {
   return {
     org: (period, { compare = true } = {}) => loader.loadReport(period, { compare }),
     budgetOf,
-    async personal(email, period) {
+    async personal(email, period, { lookBack = false } = {}) {
       const [report, budget] = await Promise.all([loader.loadReport(period), budgetOf(email)]);
-      return { report, actorKey: `user:${email}`, email, budget };
+      const actorKey = `user:${email}`;
+      const active = report.actors.some((a) => a.key === actorKey);
+      const lastActiveDay =
+        active || !lookBack
+          ? undefined
+          : await findLastActiveDay(loader, actorKey, period.from, LOOKBACK_DAYS);
+      return { report, actorKey, email, budget, lastActiveDay, lookbackDays: LOOKBACK_DAYS };
     },
     export: (period) => loadExport(loader, period, { now: now() }),
   };

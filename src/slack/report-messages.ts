@@ -75,11 +75,16 @@ export async function answerCommand(
           "I couldn't find the email of your Slack account, which is how Anthropic knows you. (The app needs the users:read.email scope.)",
         );
       }
-      const mine = await ctx.reports.personal(email, command.period);
+      const mine = await ctx.reports.personal(email, command.period, { lookBack: true });
       return renderPersonalReport(mine.report, mine.actorKey, {
         now: ctx.now(),
         lookedUpAs: email,
         budget: mine.budget,
+        command: COMMAND,
+        lastActive:
+          mine.lastActiveDay === undefined
+            ? undefined
+            : { day: mine.lastActiveDay, lookbackDays: mine.lookbackDays ?? 0 },
       });
     }
     case "export": {

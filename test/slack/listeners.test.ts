@@ -62,6 +62,20 @@ describe("the slash command's listener", () => {
     expect(JSON.stringify(said[0]?.blocks)).toMatch(/You're #\d+ of \d+ in your org/);
   });
 
+  it("`me` for someone with no activity names their last active day, or says there was none", async () => {
+    const { said, respond } = recorder();
+    const ctx = context({
+      directory: {
+        lookupByEmail: async () => null,
+        findByEmail: async () => null,
+        emailOf: async () => "nobody@example.com",
+      },
+    });
+    await answerSlashCommand(ctx)({ command: command("me yesterday"), respond });
+    expect(String(said[0]?.text)).toContain("No Claude Code activity for you yesterday");
+    expect(JSON.stringify(said[0]?.blocks)).toContain("Nothing in the 90 days before either.");
+  });
+
   it("a body without text is the org report; `top constructor` is help, not 'Top by undefined'", async () => {
     const { said, respond } = recorder();
     const ctx = context();

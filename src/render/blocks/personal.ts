@@ -3,6 +3,7 @@ import { type BudgetStatus, budgetShare } from "../../usage/alerts.js";
 import { type ActorRow, change, rankOf, type UsageReport } from "../../usage/report.js";
 import {
   formatCompact,
+  formatDay,
   formatInt,
   formatMonthName,
   formatPctChange,
@@ -32,6 +33,13 @@ export interface PersonalRenderOptions {
   budget?: BudgetStatus | undefined;
   /** How long after a UTC day ends its data is final (the loader's): see ReportRenderOptions. */
   finalAfterMs?: number | undefined;
+  /**
+   * When they were not active: their last active day in the `lookbackDays` before the period
+   * (null: none), to point them at a period with their numbers in it.
+   */
+  lastActive?: { day: string | null; lookbackDays: number } | undefined;
+  /** The slash command, for suggestions (default /claude-usage). */
+  command?: string | undefined;
 }
 
 export function renderPersonalReport(
@@ -43,9 +51,11 @@ export function renderPersonalReport(
   const when = periodPhrase(report, options.now);
   if (!me) {
     const who = options.lookedUpAs ? ` (as ${options.lookedUpAs})` : "";
-    const text =
-      notInYet(report, options) ?? `No Claude Code activity for you ${when.inline}${who}.`;
+    const pending = notInYet(report, options);
+    const text = pending ?? `No Claude Code activity for you ${when.inline}${who}.`;
     const blocks: KnownBlock[] = [{ type: "section", text: { type: "mrkdwn", text } }];
+    const where = pending ? undefined : whereToLook(options);
+    if (where) blocks.push({ type: "section", text: { type: "mrkdwn", text: where } });
     if (options.hint)
       blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: options.hint }] });
     return { text, blocks };
@@ -78,6 +88,21 @@ export function renderPersonalReport(
   }
   const text = `${when.sentence}: ${formatInt(me.sessions)} Claude Code sessions, ${formatCompact(me.linesAdded)} lines, ${formatUsd(me.costCents)}`;
   return { text, blocks };
+}
+
+/** For someone with nothing in the period: their last active day and a period that has it. */
+function whereToLook(options: PersonalRenderOptions): string | undefined {
+  const last = options.lastActive;
+  if (!last) return undefined;
+  const cmd = options.command ?? "/claude-usage";
+  if (last.day === null) {
+    return `Nothing in the ${formatInt(last.lookbackDays)} days before either. Claude Code used under another email, or through a claude.ai seat, may not show up in Anthropic's usage data.`;
+  }
+  const today = options.now.toISOString().slice(0, 10);
+  const ago = Math.round((Date.parse(today) - Date.parse(last.day)) / 86_400_000);
+  const span = [7, 30, 90].find((n) => ago <= n);
+  const period = span ? `last ${span} days` : last.day;
+  return `Your last day with Claude Code was *${formatDay(last.day, options.now)}*: try \`${cmd} me ${period}\`.`;
 }
 
 /**

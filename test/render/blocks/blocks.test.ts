@@ -291,6 +291,30 @@ describe("renderPersonalReport", () => {
     );
   });
 
+  it("someone with nothing in the period is told their last day and a period that has it", () => {
+    const m = renderPersonalReport(sample(), "user:nobody@example.com", {
+      now,
+      lastActive: { day: "2026-11-13", lookbackDays: 90 },
+    });
+    expect(text(m)).toContain(
+      "Your last day with Claude Code was *Fri 13 Nov*: try `/claude-usage me last 30 days`.",
+    );
+    const recent = renderPersonalReport(sample(), "user:nobody@example.com", {
+      now,
+      lastActive: { day: "2026-11-20", lookbackDays: 90 },
+    });
+    expect(text(recent)).toContain("try `/claude-usage me last 7 days`");
+  });
+
+  it("someone with nothing in 90 days either is told why that may be", () => {
+    const m = renderPersonalReport(sample(), "user:nobody@example.com", {
+      now,
+      lastActive: { day: null, lookbackDays: 90 },
+    });
+    expect(text(m)).toContain("Nothing in the 90 days before either.");
+    expect(text(m)).toContain("through a claude.ai seat");
+  });
+
   it("says so when the person has no activity", () => {
     const m = renderPersonalReport(sample(), "user:nobody@example.com", {
       now,
