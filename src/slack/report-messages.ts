@@ -98,13 +98,17 @@ export async function answerCommand(
     case "chart": {
       if (!ctx.uploads) return plain("Charts are not set up on this installation.");
       const report = await ctx.reports.org(command.period, { compare: false });
+      // One day is one bar: its top spenders say more, and a longer period is a command away.
+      const oneDay = command.period.days.length === 1;
       await ctx.uploads.toUser(
         userId,
-        chartFiles(await renderCharts(report)),
+        chartFiles(await renderCharts(report, oneDay ? "top" : "all")),
         `Claude Code charts, ${formatDateSpan(command.period)} (UTC).`,
       );
       return plain(
-        `:bar_chart: Sent you the charts for ${formatDateSpan(command.period)} (UTC) in a DM: daily spend with active people, and the top spenders.`,
+        oneDay
+          ? `:bar_chart: Sent you the top spenders of ${formatDateSpan(command.period)} (UTC) in a DM. A day's spend is one bar, so for the daily chart ask for more days: \`${COMMAND} chart\` (the last 30).`
+          : `:bar_chart: Sent you the charts for ${formatDateSpan(command.period)} (UTC) in a DM: daily spend with active people, and the top spenders.`,
       );
     }
     case "org":

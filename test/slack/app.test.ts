@@ -531,6 +531,20 @@ describe("/claude-usage chart", () => {
     expect(h.api.requestCount).toBe(2);
   });
 
+  it("for one day sends its top spenders only (one bar says nothing) and says how to get more", async () => {
+    const h = await start();
+    await slashCommand(h.url, {
+      text: "chart 2026-11-24",
+      user_id: "UBOSS",
+      response_url: h.slack.responseUrl(),
+    });
+    const [reply] = await h.slack.waitForResponses(1, 15_000);
+    expect(reply?.body.text).toBe(
+      ":bar_chart: Sent you the top spenders of 2026-11-24 (UTC) in a DM. A day's spend is one bar, so for the daily chart ask for more days: `/claude-usage chart` (the last 30).",
+    );
+    expect(h.slack.uploads.map((u) => u.filename)).toEqual(["claude-usage-top-2026-11-24.png"]);
+  });
+
   it("follows the org report's access rule", async () => {
     const h = await start({ ALLOWED_USERS: "UBOSS" });
     await slashCommand(h.url, {

@@ -25,6 +25,18 @@ describe("parseCommand", () => {
       kind: "chart",
       period: { from: "2026-11-16", to: "2026-11-22" },
     });
+    // A chart says something over days: 30 of them by default, never one bar.
+    expect(parse("chart")).toMatchObject({
+      kind: "chart",
+      period: { from: "2026-10-26", to: "2026-11-24", name: "last 30 days" },
+    });
+    expect(
+      parseCommand("chart", {
+        now: new Date("2026-11-25T10:00:00Z"),
+        timeZone: "UTC",
+        maxDays: 14,
+      }),
+    ).toMatchObject({ kind: "chart", period: { name: "last 14 days" } });
     expect(parse("chart someday")).toMatchObject({
       kind: "help",
       problem: expect.stringContaining("someday"),

@@ -95,7 +95,8 @@ export function parseCommand(input: string, options: PeriodOptions): UsageComman
         return { kind: "export", ...period(rest, options, "export") };
       case "chart":
       case "charts":
-        return { kind: "chart", ...period(rest, options, "chart") };
+        // A chart needs days to say something: 30 of them unless asked otherwise.
+        return { kind: "chart", ...period(rest || chartDefault(options), options, "chart") };
       case "dm": {
         const arg = rest.toLowerCase();
         if (arg === "on" || arg === "off") return { kind: "dm", enable: arg === "on" };
@@ -185,6 +186,12 @@ function period(
     if (!meant || !reads(meant, options)) throw error;
     throw new Typo(text.trim(), [prefix, meant].filter(Boolean).join(" "));
   }
+}
+
+/** `chart`'s period when none is given: the last 30 days, or the longest allowed if shorter. */
+export const CHART_DEFAULT_DAYS = 30;
+function chartDefault(options: PeriodOptions): string {
+  return `last ${Math.min(CHART_DEFAULT_DAYS, options.maxDays ?? CHART_DEFAULT_DAYS)} days`;
 }
 
 function reads(periodText: string, options: PeriodOptions): boolean {
