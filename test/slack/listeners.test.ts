@@ -84,7 +84,7 @@ describe("the slash command's listener", () => {
     expect(said).toHaveLength(2);
     expect(String(said[0]?.text)).toMatch(/^Claude Code on /);
     expect(JSON.stringify(said[1])).not.toContain("undefined");
-    expect(JSON.stringify(said[1]?.blocks)).toContain("`/claude-usage me` — just you, yesterday");
+    expect(JSON.stringify(said[1]?.blocks)).toContain("`/claude-usage me` — just you");
   });
 
   it("a slow answer: a note first, then the answer replacing it", async () => {

@@ -6,15 +6,14 @@ import { clip, escapeMrkdwn, type SlackMessage } from "./limits.js";
 
 /** What to type, by example: each line a command that works as it stands. */
 const EXAMPLES: readonly [args: string, what: string][] = [
-  ["", "yesterday across the org"],
+  ["", "yesterday, whole org"],
   ["last 7 days", "the past week"],
-  ["me", "just you, yesterday"],
-  ["me this month", "you, this month so far"],
-  ["top sessions last week", "who ran the most sessions"],
+  ["me", "just you"],
+  ["top sessions last week", "who ran the most"],
   ["models 30d", "spend by model"],
-  ["chart", "charts of the last 30 days, by DM"],
+  ["chart", "30-day charts, by DM"],
   ["export last month", "CSV files, by DM"],
-  ["dm on", "your own summary each morning, by DM"],
+  ["dm on", "your day, each morning by DM"],
 ];
 
 export function renderHelp(

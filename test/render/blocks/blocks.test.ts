@@ -331,8 +331,8 @@ describe("help and errors", () => {
     const m = renderHelp({ problem: `I don't understand the period "fortnight".` });
     const said = m.blocks.map((b) => JSON.stringify(b));
     expect(said[0]).toContain("I don't understand the period");
-    expect(text(m)).toContain("`/claude-usage` — yesterday across the org");
-    expect(text(m)).toContain("`/claude-usage top sessions last week` — who ran the most sessions");
+    expect(text(m)).toContain("`/claude-usage` — yesterday, whole org");
+    expect(text(m)).toContain("`/claude-usage top sessions last week` — who ran the most");
     expect(text(m)).toContain("Periods: today, yesterday, 2026-11-02,");
     expect(text(m)).not.toContain("|"); // no grammar to decode: every line types as it stands
     expect(m.blocks).toHaveLength(3);
