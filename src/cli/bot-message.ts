@@ -32,7 +32,11 @@ export async function botReply(
     ? jobSlack(config, config.SLACK_BOT_TOKEN, {}).directory
     : NO_DIRECTORY;
   const ctx: SlackContext = {
-    periods: { timeZone: config.REPORT_TIMEZONE, maxPeriodDays: config.MAX_PERIOD_DAYS },
+    periods: {
+      timeZone: config.REPORT_TIMEZONE,
+      maxPeriodDays: config.MAX_PERIOD_DAYS,
+      finalAfterMs: config.DAY_CACHE_FINAL_AFTER_HOURS * 3_600_000,
+    },
     reports: createReports({ loader: runtime.loader, now }),
     directory,
     access: { restricted: false, canSeeOrg: async () => true },

@@ -81,6 +81,7 @@ export async function answerCommand(
         lookedUpAs: email,
         budget: mine.budget,
         command: COMMAND,
+        finalAfterMs: ctx.periods.finalAfterMs,
         lastActive:
           mine.lastActiveDay === undefined
             ? undefined
@@ -123,6 +124,7 @@ export async function answerCommand(
       const common = {
         now: ctx.now(),
         timeZone: ctx.periods.timeZone,
+        finalAfterMs: ctx.periods.finalAfterMs,
         share: options.share
           ? { actionId: SHARE_ACTION_ID, value: JSON.stringify(share) }
           : undefined,
