@@ -99,7 +99,11 @@ export function slackAppOptionsFromConfig(
 ): Pick<SlackAppOptions, "mode" | "periods" | "access" | "slackApiUrl" | "personalBudgets"> {
   return {
     mode: requireSlack(config),
-    periods: { timeZone: config.REPORT_TIMEZONE, maxPeriodDays: config.MAX_PERIOD_DAYS },
+    periods: {
+      timeZone: config.REPORT_TIMEZONE,
+      maxPeriodDays: config.MAX_PERIOD_DAYS,
+      finalAfterMs: config.DAY_CACHE_FINAL_AFTER_HOURS * 3_600_000,
+    },
     access: { allowedUsers: config.ALLOWED_USERS, allowedUsergroup: config.ALLOWED_USERGROUP },
     slackApiUrl: config.SLACK_API_URL,
     personalBudgets: personalBudgetsFromConfig(config),

@@ -6,7 +6,12 @@ import type { FirstSeen } from "../store/first-seen.js";
 import type { UsageAggregate } from "../usage/aggregate.js";
 import { type CompactAggregate, createMerger } from "../usage/compact.js";
 import { peopleOfDay } from "../usage/first-use.js";
-import { comparisonPeriod, type Period } from "../usage/periods.js";
+import {
+  comparisonPeriod,
+  DEFAULT_FINAL_AFTER_MS,
+  isFinalDay,
+  type Period,
+} from "../usage/periods.js";
 import { buildReport, type UsageReport } from "../usage/report.js";
 import { type DayFetcher, fetchDay as fetchDayHere } from "./day-fetch.js";
 
@@ -17,8 +22,7 @@ import { type DayFetcher, fetchDay as fetchDayHere } from "./day-fetch.js";
  */
 
 export const DEFAULT_FETCH_CONCURRENCY = 12;
-/** The API's numbers for a day keep filling in for a while; after this a day is final. */
-export const DEFAULT_FINAL_AFTER_MS = 26 * 3600_000;
+export { DEFAULT_FINAL_AFTER_MS } from "../usage/periods.js";
 
 export interface DayLoadEvent {
   day: string;
@@ -89,8 +93,7 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
   // Final days this loader has recorded: they cannot change, so they are not looked at again.
   const recordedFinalDays = new Set<string>();
 
-  const isFinal = (day: string) =>
-    Date.parse(`${day}T00:00:00Z`) + 86_400_000 + finalAfterMs <= now().getTime();
+  const isFinal = (day: string) => isFinalDay(day, now(), finalAfterMs);
 
   const fetchAndAggregate: DayFetcher =
     options.fetchDay ?? ((day, signal) => fetchDayHere(source, day, signal));

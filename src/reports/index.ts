@@ -7,6 +7,7 @@ import type { UsageReport } from "../usage/report.js";
 import type { UsualDay } from "../usage/usual-day.js";
 import { budgetStandings } from "./budgets.js";
 import { loadExport } from "./export.js";
+import { findLastActiveDay, LOOKBACK_DAYS } from "./last-active.js";
 import { usualDaysBefore } from "./usual-days.js";
 
 /*
@@ -28,13 +29,27 @@ export interface PersonalReport {
    * too few active days there, or those days could not be loaded.
    */
   usual: UsualDay | null;
+  /**
+   * When they were not active in the period: their last active day in the LOOKBACK_DAYS before
+   * it, or null when there was none. Undefined when they were active.
+   */
+  lastActiveDay?: string | null | undefined;
+  /** How far back lastActiveDay was looked for. */
+  lookbackDays?: number | undefined;
 }
 
 export interface Reports {
   /** The org's period, compared with the period before unless `compare: false`. */
   org(period: Period, options?: { compare?: boolean }): Promise<UsageReport>;
-  /** One person's period, and where they stand against their own budget. */
-  personal(email: string, period: Period): Promise<PersonalReport>;
+  /**
+   * One person's period, and where they stand against their own budget; with `lookBack`, when
+   * they were not active in it, their last active day before it (`/claude-usage me`).
+   */
+  personal(
+    email: string,
+    period: Period,
+    options?: { lookBack?: boolean },
+  ): Promise<PersonalReport>;
   /** Where a person stands against their monthly budget through yesterday (UTC), if they have one. */
   budgetOf(email: string): Promise<BudgetStatus | undefined>;
   /** The CSV export of a period: one row per person and day, and a summary per person. */
@@ -74,7 +89,7 @@ export function createReports(options: ReportsOptions): Reports {
   return {
     org,
     budgetOf,
-    async personal(email, period) {
+    async personal(email, period, { lookBack = false } = {}) {
       const actorKey = userKey(email);
       // The person is compared with their usual day, not the period before: no need to load it.
       const [report, budget, usual] = await Promise.all([
@@ -86,7 +101,20 @@ export function createReports(options: ReportsOptions): Reports {
           () => null,
         ),
       ]);
-      return { report, actorKey, email, budget, usual };
+      const active = report.actors.some((a) => a.key === actorKey);
+      const lastActiveDay =
+        active || !lookBack
+          ? undefined
+          : await findLastActiveDay(loader, actorKey, period.from, LOOKBACK_DAYS);
+      return {
+        report,
+        actorKey,
+        email,
+        budget,
+        usual,
+        lastActiveDay,
+        lookbackDays: LOOKBACK_DAYS,
+      };
     },
     export: (period) => loadExport(loader, period, { now: now() }),
   };

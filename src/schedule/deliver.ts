@@ -21,6 +21,8 @@ export interface PlannedMessage {
   key: string;
   channel: string;
   text: string;
+  /** The message as it would be posted (a dry run's preview); absent for file uploads. */
+  message?: SlackMessage | undefined;
 }
 
 export interface DeliveryCounts {
@@ -229,21 +231,26 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** What a delivery posts: the message, its key in the metadata (to find it after a crash). */
+export function postMessageBody(key: string, channel: string, message: SlackMessage) {
+  return {
+    channel,
+    text: message.text,
+    blocks: message.blocks,
+    unfurl_links: false,
+    metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { key } },
+  };
+}
+
 export function createDeliverer(options: DelivererOptions): Deliver {
   const run = deliveryRunner(options);
   return (key, channel, message, legacyKey) => {
     const id = deliveryKey(key);
     return run(
       key,
-      { key: id, channel, text: message.text },
+      { key: id, channel, text: message.text, message },
       async (slack) => {
-        const result = await slack.chat.postMessage({
-          channel,
-          text: message.text,
-          blocks: message.blocks,
-          unfurl_links: false,
-          metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { key: id } },
-        });
+        const result = await slack.chat.postMessage(postMessageBody(id, channel, message));
         return { channel: result.channel ?? channel, ts: result.ts ?? "" };
       },
       (slack) => findEarlierPost(slack, channel, id),

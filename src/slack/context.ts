@@ -11,6 +11,8 @@ export interface PeriodSettings {
   timeZone: string;
   /** The longest period a report may cover. */
   maxPeriodDays: number;
+  /** How long after a UTC day ends its data is final (DAY_CACHE_FINAL_AFTER_HOURS). */
+  finalAfterMs?: number | undefined;
 }
 
 /** What every listener needs, built once by createSlackApp. */

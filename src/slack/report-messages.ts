@@ -53,7 +53,11 @@ export async function answerCommand(
 ): Promise<SlackMessage> {
   switch (command.kind) {
     case "help":
-      return renderHelp({ command: COMMAND, problem: command.problem });
+      return renderHelp({
+        command: COMMAND,
+        problem: command.problem,
+        suggestion: command.suggestion,
+      });
     case "dm":
       if (!ctx.preferences) {
         return plain("Daily DM summaries are not set up on this installation yet.");
@@ -76,11 +80,17 @@ export async function answerCommand(
           "I couldn't find the email of your Slack account, which is how Anthropic knows you. (The app needs the users:read.email scope.)",
         );
       }
-      const mine = await ctx.reports.personal(email, command.period);
+      const mine = await ctx.reports.personal(email, command.period, { lookBack: true });
       return renderPersonalReport(mine.report, mine.actorKey, {
         now: ctx.now(),
         lookedUpAs: email,
         budget: mine.budget,
+        command: COMMAND,
+        finalAfterMs: ctx.periods.finalAfterMs,
+        lastActive:
+          mine.lastActiveDay === undefined
+            ? undefined
+            : { day: mine.lastActiveDay, lookbackDays: mine.lookbackDays ?? 0 },
       });
     }
     case "export": {
@@ -94,13 +104,17 @@ export async function answerCommand(
     case "chart": {
       if (!ctx.uploads) return plain("Charts are not set up on this installation.");
       const report = await ctx.reports.org(command.period, { compare: false });
+      // One day is one bar: its top spenders say more, and a longer period is a command away.
+      const oneDay = command.period.days.length === 1;
       await ctx.uploads.toUser(
         userId,
-        chartFiles(await renderCharts(report)),
+        chartFiles(await renderCharts(report, oneDay ? "top" : "all")),
         `Claude Code charts, ${formatDateSpan(command.period)} (UTC).`,
       );
       return plain(
-        `:bar_chart: Sent you the charts for ${formatDateSpan(command.period)} (UTC) in a DM: daily spend with active people, and the top spenders.`,
+        oneDay
+          ? `:bar_chart: Sent you the top spenders of ${formatDateSpan(command.period)} (UTC) in a DM. A day's spend is one bar, so for the daily chart ask for more days: \`${COMMAND} chart\` (the last 30).`
+          : `:bar_chart: Sent you the charts for ${formatDateSpan(command.period)} (UTC) in a DM: daily spend with active people, and the top spenders.`,
       );
     }
     case "org":
@@ -117,6 +131,7 @@ export async function answerCommand(
         timeZone: ctx.periods.timeZone,
         // Replies are messages: lists as Slack tables (the Home tab renders without them).
         tables: true,
+        finalAfterMs: ctx.periods.finalAfterMs,
         share: options.share
           ? { actionId: SHARE_ACTION_ID, value: JSON.stringify(share) }
           : undefined,
@@ -144,24 +159,46 @@ export async function answerCommand(
   }
 }
 
-/** A friendly failure: the reason people can act on, and a reference id that is in the logs. */
+/**
+ * A failure in the asker's words: usage unavailable, try again later (when it may pass) or an
+ * admin's matter, and a reference id. What is wrong, for admins, goes to the log line under the
+ * same ref, and into the reply only with `showDetail` (people allowed to see the org).
+ */
 export function failureMessage(
   error: unknown,
-  ctx: SlackContext,
+  ctx: Pick<SlackContext, "logger">,
   context: Record<string, unknown> & { ref?: string },
+  options: { showDetail?: boolean } = {},
 ): SlackMessage {
   const ref = context.ref ?? newReferenceId();
-  ctx.logger.error({ ref, err: error, ...context }, "could not answer");
   // In our words only: upstream text (an API's message, even a Slack error code) may echo
-  // anything, and the details are in the log line above, under the ref.
+  // anything, and what it said is in the log line, under the ref.
   const slackCode = slackErrorCode(error);
-  const reason =
-    error instanceof AnthropicApiError
-      ? describeAnthropicError(error)
-      : slackCode !== undefined
-        ? describeSlackRefusal(slackCode)
-        : "something went wrong on my side. Try again in a moment.";
-  return renderError(reason, ref);
+  const anthropic = error instanceof AnthropicApiError ? error : undefined;
+  const detail = anthropic
+    ? describeAnthropicError(anthropic)
+    : slackCode !== undefined
+      ? describeSlackRefusal(slackCode)
+      : "an unexpected error in the app (the log line has the stack).";
+  ctx.logger.error({ ref, err: error, detail, ...context }, "could not answer");
+  const summary = anthropic
+    ? anthropic.transient
+      ? `Usage is unavailable right now: Anthropic's usage API is not answering. Try again in a few minutes${anthropic.kind === "timeout" ? ", or ask for a shorter period" : ""}.`
+      : "Usage is unavailable right now; it needs an admin, and the details are in the app's logs."
+    : slackCode !== undefined
+      ? "Slack wouldn't let me do that; it needs an admin, and the details are in the app's logs."
+      : "Something went wrong on my side. Try again in a moment; if it keeps happening, an admin can find the details in the app's logs.";
+  return renderError({ summary, ref, detail: options.showDetail ? detail : undefined });
+}
+
+/** Whether failure details may be shown to this person: an admin by the access rule. */
+export async function seesFailureDetail(
+  ctx: Pick<SlackContext, "access">,
+  userId: string,
+): Promise<boolean> {
+  // With no rule everyone may see the org, so no one is an admin by it: plain words for all.
+  if (!ctx.access.restricted) return false;
+  return ctx.access.canSeeOrg(userId).catch(() => false);
 }
 
 const SLACK_AUTH_CODES = new Set([

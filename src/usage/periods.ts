@@ -53,6 +53,18 @@ export const PERIOD_FORMS: readonly { form: string; example: string }[] = [
   { form: "this month / last month", example: "this month" },
 ];
 
+/** The periods asked for by name (N: a number of days), for "did you mean" on a mistyped one. */
+export const NAMED_PERIODS: readonly string[] = [
+  "today",
+  "yesterday",
+  "this week",
+  "last week",
+  "this month",
+  "last month",
+  "last N days",
+  "N days",
+];
+
 export class PeriodError extends Error {
   override readonly name = "PeriodError";
   readonly input: string;
@@ -94,6 +106,40 @@ export function parsePeriod(input: string | undefined, options: PeriodOptions): 
     );
   }
   return makePeriod(from, to, name);
+}
+
+/**
+ * Anthropic's numbers for a day arrive an hour or more late and keep filling in for a while after
+ * the day ends; after this long a day is final (its figures will not change).
+ */
+export const DEFAULT_FINAL_AFTER_MS = 26 * 3_600_000;
+
+/** Is this UTC day's data final at `now`: over, and long enough ago that nothing more arrives? */
+export function isFinalDay(
+  day: string,
+  now: Date,
+  finalAfterMs: number = DEFAULT_FINAL_AFTER_MS,
+): boolean {
+  return Date.parse(`${day}T00:00:00Z`) + 86_400_000 + finalAfterMs <= now.getTime();
+}
+
+/**
+ * The days of a period whose numbers may still grow at `now`: `open`, the UTC day not over yet;
+ * `settling`, over but not final. An empty report over them means "not in yet", not "nothing".
+ */
+export function unsettledDays(
+  period: Pick<Period, "days">,
+  now: Date,
+  finalAfterMs: number = DEFAULT_FINAL_AFTER_MS,
+): { open: string[]; settling: string[] } {
+  const today = isoDay(now);
+  const open: string[] = [];
+  const settling: string[] = [];
+  for (const day of period.days) {
+    if (day >= today) open.push(day);
+    else if (!isFinalDay(day, now, finalAfterMs)) settling.push(day);
+  }
+  return { open, settling };
 }
 
 /** The period of equal length that ends the day before `period` starts. */

@@ -9,6 +9,7 @@ import {
   dailyChartSvg,
   renderCharts,
   svgToPng,
+  topActorsAltText,
   topActorsChartSvg,
 } from "../../src/render/charts/index.js";
 import { isNice, labelledDays, labelStride, niceTicks } from "../../src/render/charts/scale.js";
@@ -209,6 +210,17 @@ describe("topActorsChartSvg", () => {
     const names = [...topActorsChartSvg(report, { top: 3 }).matchAll(/class="name"[^>]*>([^<]*)/g)];
     expect(names.map((m) => m[1])).toEqual(report.actors.slice(0, 3).map((a) => a.name));
     expect(topActorsChartSvg(report)).toMatch(/top 10 of \d+ spenders · \d+% of spend/);
+  });
+
+  it("names people by the name function given, in the labels and in the alt text", () => {
+    const report = syntheticReport(30);
+    const name = (a: { name: string }) => `Name of ${a.name.split("@")[0]}`;
+    const svg = topActorsChartSvg(report, { top: 3, name });
+    const labels = [...svg.matchAll(/class="name"[^>]*>([^<]*)/g)].map((m) => m[1]);
+    expect(labels).toEqual(report.actors.slice(0, 3).map((a) => escapeXml(name(a))));
+    const alt = topActorsAltText(report, { top: 3, name });
+    expect(alt).toContain(`1. ${name(report.actors[0] ?? { name: "" })} $`);
+    expect(alt).not.toContain("@");
   });
 
   it("grows with the number of rows", () => {

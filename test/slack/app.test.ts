@@ -221,8 +221,9 @@ describe("/claude-usage", () => {
     const [note, reply] = await h.slack.waitForResponses(2);
     expect(note?.body.text).toContain("Still fetching the numbers for 2026-11-24 (UTC)…");
     expect(reply?.body.replace_original).toBe(true);
-    expect(reply?.body.text).toMatch(/^I couldn't read usage: .*ref `[0-9a-f]{6}`$/);
-    expect(reply?.body.text).toContain("the Anthropic API took too long to answer");
+    expect(reply?.body.text).toMatch(
+      /^Usage is unavailable right now: Anthropic's usage API is not answering\. Try again in a few minutes, or ask for a shorter period\. — ref `[0-9a-f]{6}`$/,
+    );
   });
 
   it("a fast answer comes alone, without a note or replace_original", async () => {
@@ -247,7 +248,7 @@ describe("/claude-usage", () => {
     expect(blocksText(reply?.body ?? {})).toContain(
       `I don't understand the period \\"last fortnight\\"`,
     );
-    expect(blocksText(reply?.body ?? {})).toContain("How to use");
+    expect(blocksText(reply?.body ?? {})).toContain("`/claude-usage last 7 days` — the past week");
     expect(h.api.requestCount).toBe(0);
   });
 
@@ -269,7 +270,7 @@ describe("/claude-usage", () => {
     },
   );
 
-  it("a mistyped subcommand gets “did you mean”", async () => {
+  it("a mistyped subcommand gets “did you mean” and nothing else", async () => {
     const h = await start();
     await slashCommand(h.url, {
       text: "tpo cost",
@@ -277,8 +278,10 @@ describe("/claude-usage", () => {
       response_url: h.slack.responseUrl(),
     });
     const [reply] = await h.slack.waitForResponses(1);
-    expect(reply?.body.text).toContain('I don\'t know "tpo". Did you mean `top cost`?');
-    expect(blocksText(reply?.body ?? {})).toContain("Did you mean `top cost`?");
+    expect(reply?.body.text).toBe("Did you mean `/claude-usage top cost`?");
+    expect(reply?.body.blocks).toEqual([
+      { type: "section", text: { type: "mrkdwn", text: "Did you mean `/claude-usage top cost`?" } },
+    ]);
     expect(h.api.requestCount).toBe(0);
   });
 
@@ -372,7 +375,7 @@ describe("/claude-usage", () => {
     expect(all).toContain("opus\u20114\u20111  $358.45  100%");
   });
 
-  it("an API failure is a short explanation with a reference id that is also logged, never the key", async () => {
+  it("an API failure is said in the asker's words with a reference id; the detail is logged under it", async () => {
     const h = await start(
       {},
       {
@@ -386,10 +389,16 @@ describe("/claude-usage", () => {
     await slashCommand(h.url, { text: "", user_id: "UMARIA", response_url: h.slack.responseUrl() });
     const [reply] = await h.slack.waitForResponses(1);
     const text = String(reply?.body.text);
-    expect(text).toContain("the Anthropic admin key was rejected (401)");
+    expect(text).toMatch(
+      /^Usage is unavailable right now; it needs an admin, and the details are in the app's logs\. — ref `[0-9a-f]{6}`$/,
+    );
+    expect(JSON.stringify(reply?.body)).not.toContain("ANTHROPIC_ADMIN_KEY");
     const ref = /ref `([0-9a-f]{6})`/.exec(text)?.[1];
     expect(ref).toBeDefined();
-    expect(h.logs.join("")).toContain(`"ref":"${ref}"`);
+    const logged = h.logs.find(
+      (line) => line.includes(`"ref":"${ref}"`) && line.includes("could not answer"),
+    );
+    expect(logged).toContain("the Anthropic admin key was rejected (401)");
     expect(JSON.stringify(reply?.body)).not.toContain(FAKE_ADMIN_KEY);
     expect(h.logs.join("")).not.toContain(FAKE_ADMIN_KEY);
     expect(text).not.toMatch(/at .*\.ts:\d+/); // no stack trace
@@ -473,9 +482,9 @@ describe("/claude-usage export", () => {
     expect(h.api.requestCount).toBe(0);
   });
 
-  it("a failed upload (files:write not granted) is a clear error with a reference id", async () => {
+  it("a failed upload (files:write not granted): plain words, and what is wrong for an admin", async () => {
     const h = await start(
-      {},
+      { ALLOWED_USERS: "UBOSS" },
       { days },
       {
         fault: (call) =>
@@ -488,8 +497,11 @@ describe("/claude-usage export", () => {
       response_url: h.slack.responseUrl(),
     });
     const [reply] = await h.slack.waitForResponses(1);
-    expect(reply?.body.text).toContain("this app lacks a permission it needs");
-    expect(reply?.body.text).toMatch(/ref `[a-z0-9-]+`/);
+    // UBOSS is an allowed user here (ALLOWED_USERS): an admin, who sees what is wrong.
+    expect(reply?.body.text).toMatch(/^Slack wouldn't let me do that; .* — ref `[a-z0-9-]+`$/);
+    expect(JSON.stringify(reply?.body.blocks)).toContain(
+      "For admins: Slack refused: this app lacks a permission it needs",
+    );
     expect(h.slack.shared).toHaveLength(0);
   });
 });
@@ -520,6 +532,20 @@ describe("/claude-usage chart", () => {
     expect(String(altTexts[1])).toContain("maria@example.com $242.10");
     // No comparison period for a chart: only the two days asked for were fetched.
     expect(h.api.requestCount).toBe(2);
+  });
+
+  it("for one day sends its top spenders only (one bar says nothing) and says how to get more", async () => {
+    const h = await start();
+    await slashCommand(h.url, {
+      text: "chart 2026-11-24",
+      user_id: "UBOSS",
+      response_url: h.slack.responseUrl(),
+    });
+    const [reply] = await h.slack.waitForResponses(1, 15_000);
+    expect(reply?.body.text).toBe(
+      ":bar_chart: Sent you the top spenders of 2026-11-24 (UTC) in a DM. A day's spend is one bar, so for the daily chart ask for more days: `/claude-usage chart` (the last 30).",
+    );
+    expect(h.slack.uploads.map((u) => u.filename)).toEqual(["claude-usage-top-2026-11-24.png"]);
   });
 
   it("follows the org report's access rule", async () => {

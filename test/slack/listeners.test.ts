@@ -63,6 +63,20 @@ describe("the slash command's listener", () => {
     expect(JSON.stringify(said[0]?.blocks)).toMatch(/You're #\d+ of \d+ in your org/);
   });
 
+  it("`me` for someone with no activity names their last active day, or says there was none", async () => {
+    const { said, respond } = recorder();
+    const ctx = context({
+      directory: {
+        lookupByEmail: async () => null,
+        findByEmail: async () => null,
+        emailOf: async () => "nobody@example.com",
+      },
+    });
+    await answerSlashCommand(ctx)({ command: command("me yesterday"), respond });
+    expect(String(said[0]?.text)).toContain("No Claude Code activity for you yesterday");
+    expect(JSON.stringify(said[0]?.blocks)).toContain("Nothing in the 90 days before either.");
+  });
+
   it("a body without text is the org report; `top constructor` is help, not 'Top by undefined'", async () => {
     const { said, respond } = recorder();
     const ctx = context();
@@ -71,7 +85,7 @@ describe("the slash command's listener", () => {
     expect(said).toHaveLength(2);
     expect(String(said[0]?.text)).toMatch(/^Claude Code on /);
     expect(JSON.stringify(said[1])).not.toContain("undefined");
-    expect(JSON.stringify(said[1]?.blocks)).toContain("How to use");
+    expect(JSON.stringify(said[1]?.blocks)).toContain("`/claude-usage me` — just you");
   });
 
   it("a slow answer: a note first, then the answer replacing it", async () => {
@@ -116,7 +130,7 @@ describe("the slash command's listener", () => {
       command: command("last 7 days", "UBOSS"),
       respond,
     });
-    expect(String(said[0]?.text)).toMatch(/something went wrong on my side.*ref `[0-9a-f]{6}`/);
+    expect(String(said[0]?.text)).toMatch(/^Something went wrong on my side\..*ref `[0-9a-f]{6}`$/);
   });
 });
 

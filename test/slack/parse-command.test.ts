@@ -25,6 +25,18 @@ describe("parseCommand", () => {
       kind: "chart",
       period: { from: "2026-11-16", to: "2026-11-22" },
     });
+    // A chart says something over days: 30 of them by default, never one bar.
+    expect(parse("chart")).toMatchObject({
+      kind: "chart",
+      period: { from: "2026-10-26", to: "2026-11-24", name: "last 30 days" },
+    });
+    expect(
+      parseCommand("chart", {
+        now: new Date("2026-11-25T10:00:00Z"),
+        timeZone: "UTC",
+        maxDays: 14,
+      }),
+    ).toMatchObject({ kind: "chart", period: { name: "last 14 days" } });
     expect(parse("chart someday")).toMatchObject({
       kind: "help",
       problem: expect.stringContaining("someday"),
@@ -80,10 +92,20 @@ describe("parseCommand", () => {
     ["hlep", "help"],
     ["top csot", "top cost"],
     ["top sesions last week", "top sessions last week"],
+    ["last 7 dyas", "last 7 days"],
+    ["yesterdya", "yesterday"],
+    ["tody", "today"],
+    ["lastweek", "last week"],
+    ["me this monht", "me this month"],
+    ["top prs last 14 dasy", "top prs last 14 days"],
+    ["chart 30 dyas", "chart 30 days"],
   ])("a typo gets a suggestion: %j → did you mean %j", (text, suggestion) => {
     const command = parse(text);
-    expect(command.kind).toBe("help");
-    expect(command.kind === "help" && command.problem).toContain(`Did you mean \`${suggestion}\`?`);
+    expect(command).toMatchObject({ kind: "help", suggestion });
+  });
+
+  it("suggests only a period that reads: no 'last 900 days' beyond the longest", () => {
+    expect(parse("last 900 dyas")).not.toHaveProperty("suggestion");
   });
 
   it.each(["fortnight", "last fortnight", "top 2026-02-30", "xyzzy", "me tomorrow"])(

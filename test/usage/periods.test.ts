@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
   comparisonPeriod,
+  isFinalDay,
   PeriodError,
   parsePeriod,
   previousPeriod,
   shiftDay,
   todayIn,
+  unsettledDays,
 } from "../../src/usage/periods.js";
 
 // Wednesday 25 Nov 2026, 10:00 UTC.
@@ -175,5 +177,23 @@ describe("comparisonPeriod: the baseline people compare with", () => {
     expect(base("last 7 days")).toBe("2026-11-11..2026-11-17 (equal)");
     expect(base("last 30 days")).toBe("2026-09-26..2026-10-25 (equal)");
     expect(base("2026-11-10..2026-11-13")).toBe("2026-11-06..2026-11-09 (equal)");
+  });
+});
+
+describe("isFinalDay and unsettledDays", () => {
+  const at = new Date("2026-11-25T09:00:00Z");
+  it("a day is final only the configured time after it ends (26 h by default)", () => {
+    expect(isFinalDay("2026-11-25", at)).toBe(false);
+    expect(isFinalDay("2026-11-24", at)).toBe(false);
+    expect(isFinalDay("2026-11-23", at)).toBe(true);
+    expect(isFinalDay("2026-11-24", at, 9 * 3_600_000)).toBe(true);
+    expect(isFinalDay("2026-11-24", at, 9 * 3_600_000 + 1)).toBe(false);
+  });
+
+  it("splits a period's unsettled days into today (open) and recent (settling)", () => {
+    const week = parsePeriod("this week", { now: at, timeZone: "UTC" });
+    expect(unsettledDays(week, at)).toEqual({ open: ["2026-11-25"], settling: ["2026-11-24"] });
+    const past = parsePeriod("2026-11-01..2026-11-07", { now: at, timeZone: "UTC" });
+    expect(unsettledDays(past, at)).toEqual({ open: [], settling: [] });
   });
 });

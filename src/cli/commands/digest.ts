@@ -1,10 +1,17 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { ConfigError, loadConfig } from "../../app/config.js";
 import { jobSlack, morningDeps } from "../../app/jobs.js";
 import { openRuntime } from "../../app/runtime.js";
 import { localDate } from "../../schedule/cron.js";
-import type { DeliveryCounts } from "../../schedule/deliver.js";
+import {
+  type DeliveryCounts,
+  type PlannedMessage,
+  postMessageBody,
+} from "../../schedule/deliver.js";
 import type { DigestSummary } from "../../schedule/digest-job.js";
 import { runMorning } from "../../schedule/morning.js";
+import type { UserDirectory } from "../../slack/user-directory.js";
 import { defineCommand } from "../command.js";
 import { UsageError } from "../errors.js";
 import { deliveryExitCode } from "../exit-codes.js";
@@ -25,6 +32,19 @@ export const digestCommand = defineCommand({
       help: "the run's date in DIGEST_TIMEZONE",
     },
     "dry-run": { type: "boolean", help: "print what would be posted, and post nothing" },
+    preview: {
+      type: "string",
+      value: "DIR",
+      help: "with --dry-run: write each message that would be posted (channel digests, DMs, alerts) to DIR as a chat.postMessage body, one JSON file per message named by its delivery key",
+    },
+    format: {
+      type: "string",
+      short: "f",
+      value: "F",
+      choices: ["text", "blocks"],
+      default: "text",
+      help: "text, what would be or was posted, in short; blocks (with --dry-run), every message that would be posted as a JSON array of chat.postMessage bodies",
+    },
     demo: SHARED_OPTIONS.demo,
   },
   settings: [
@@ -42,9 +62,15 @@ export const digestCommand = defineCommand({
     if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) {
       throw new UsageError(`--date must be YYYY-MM-DD, not "${values.date}"`);
     }
+    const dryRun = values["dry-run"];
+    if (!dryRun && (values.preview !== undefined || values.format === "blocks")) {
+      throw new UsageError(
+        "--preview and --format blocks show what a run would post: add --dry-run",
+      );
+    }
+    const blocks = values.format === "blocks";
     const config = loadConfig(io.env);
     const now = clockOf(io);
-    const dryRun = values["dry-run"];
     const token = config.SLACK_BOT_TOKEN;
     if (!dryRun && !token) {
       throw new ConfigError([
@@ -62,7 +88,8 @@ export const digestCommand = defineCommand({
               logger.warn({ operation, err }, "Slack user cache failed; going on without it"),
           })
         : undefined;
-      const directory = clients?.directory;
+      // A dry run without Slack still shows the DMs, addressed to people's emails.
+      const directory = clients?.directory ?? (dryRun ? EVERYONE_BY_EMAIL : undefined);
       const slack = dryRun ? undefined : clients?.slack;
       const date = values.date ?? localDate(now(), config.DIGEST_TIMEZONE);
       const noChannels = config.DIGEST_CHANNELS.length === 0;
@@ -71,11 +98,22 @@ export const digestCommand = defineCommand({
           date,
           dryRun,
           // Printed before the alerts run: an alerts failure must not hide what was posted.
-          onDigest: (summary) => io.stdout(describeDigest(summary, dryRun, noChannels, !directory)),
+          onDigest: (summary) => {
+            if (!blocks) io.stdout(describeDigest(summary, dryRun, noChannels, !clients));
+          },
         },
         morningDeps({ config, store, loader, logger, slack, directory, now }),
       );
-      if (alerts && config.ALERT_CHANNEL) io.stdout(describeAlerts(alerts, config.ALERT_CHANNEL));
+      const planned = [...digest.planned, ...(alerts?.planned ?? [])];
+      if (blocks) io.stdout(`${JSON.stringify(planned.flatMap(postBody), null, 2)}\n`);
+      else if (alerts && config.ALERT_CHANNEL)
+        io.stdout(describeAlerts(alerts, config.ALERT_CHANNEL));
+      if (values.preview !== undefined) {
+        const written = await writePreview(values.preview, planned);
+        (blocks ? io.stderr : io.stdout)(
+          `Wrote ${written} message${written === 1 ? "" : "s"} to ${resolve(values.preview)}\n`,
+        );
+      }
       return deliveryExitCode(alerts ? [digest, alerts] : [digest]);
     } finally {
       await runtime.close();
@@ -100,7 +138,12 @@ function describeDigest(
     `  people not in Slack ${summary.notInSlack} · opted out ${summary.optedOut} · Slack look-up failed ${summary.lookupFailed} (counted as failed)`,
   );
   if (noChannels) lines.push("  (DIGEST_CHANNELS is empty: no channel digest)");
-  if (noSlack) lines.push("  (no SLACK_BOT_TOKEN: people cannot be found in Slack, so no DMs)");
+  if (noSlack && dryRun)
+    lines.push(
+      "  (no SLACK_BOT_TOKEN: DMs are shown addressed to emails, as if everyone were in Slack)",
+    );
+  else if (noSlack)
+    lines.push("  (no SLACK_BOT_TOKEN: people cannot be found in Slack, so no DMs)");
   return `${lines.join("\n")}\n`;
 }
 
@@ -111,4 +154,28 @@ function describeAlerts(alerts: DeliveryCounts, channel: string): string {
     `  posted ${alerts.posted} · already delivered ${alerts.alreadyDelivered} · busy elsewhere ${alerts.busy} · failed ${alerts.failed} · given up ${alerts.gaveUp}`,
   );
   return `${lines.join("\n")}\n`;
+}
+
+/** A planned message as the chat.postMessage body that would post it; none for file uploads. */
+function postBody(planned: PlannedMessage) {
+  return planned.message ? [postMessageBody(planned.key, planned.channel, planned.message)] : [];
+}
+
+/** For a dry run without Slack: everyone is "in Slack", under their email. */
+const EVERYONE_BY_EMAIL: UserDirectory = {
+  lookupByEmail: async (email) => ({ userId: email }),
+  findByEmail: async (email) => ({ userId: email }),
+  emailOf: async () => null,
+};
+
+/** One JSON file per message, named by its delivery key (made safe for a file name). */
+async function writePreview(dir: string, planned: readonly PlannedMessage[]): Promise<number> {
+  await mkdir(dir, { recursive: true });
+  let written = 0;
+  for (const body of planned.flatMap(postBody)) {
+    const name = `${body.metadata.event_payload.key.replace(/[^A-Za-z0-9@._-]+/g, "_")}.json`;
+    await writeFile(join(dir, name), `${JSON.stringify(body, null, 2)}\n`);
+    written++;
+  }
+  return written;
 }

@@ -1,7 +1,7 @@
-import { renderOrgReport } from "../../render/blocks/org-report.js";
 import { renderCsv } from "../../render/csv.js";
 import { renderJson } from "../../render/json.js";
 import { renderText } from "../../render/text.js";
+import { botReply } from "../bot-message.js";
 import { defineCommand } from "../command.js";
 import { UsageError } from "../errors.js";
 import { EXIT_OK } from "../exit-codes.js";
@@ -34,7 +34,7 @@ export const reportCommand = defineCommand({
       value: "F",
       choices: FORMATS,
       default: "text",
-      help: "text, a report for the terminal; json, the full report; csv, one row per actor; blocks, the Slack message as Block Kit JSON",
+      help: "text, a report for the terminal; json, the full report; csv, one row per actor; blocks, exactly what `/claude-usage <period>` answers in Slack (fallback text and Block Kit blocks) as JSON",
     },
     top: {
       type: "string",
@@ -55,24 +55,39 @@ export const reportCommand = defineCommand({
       throw new UsageError(`--top must be a whole number from 1 to 1000, not "${values.top}"`);
     }
     const compare = !values["no-compare"];
+    if (values.format === "blocks" && !compare) {
+      throw new UsageError(
+        "--no-compare does not apply to --format blocks: the bot always compares",
+      );
+    }
     const { config, now, period } = configAndPeriod(io, periodText);
     const totalDays = period.days.length * (compare ? 2 : 1);
     let loadedDays = 0;
     const onDay = io.progress
       ? () => io.stderr(`\rFetching usage: ${++loadedDays}/${totalDays} days`)
       : undefined;
-    const result = await withRuntime(config, io, { demo: values.demo, now, onDay }, (runtime) =>
-      runtime.loader.loadReport(period, { compare }),
+    const output = await withRuntime(
+      config,
+      io,
+      { demo: values.demo, now, onDay },
+      async (runtime) => {
+        if (values.format === "blocks") {
+          const command = { kind: "org", period, periodText: periodText || period.name } as const;
+          return `${JSON.stringify(await botReply(command, runtime, config, now), null, 2)}\n`;
+        }
+        const result = await runtime.loader.loadReport(period, { compare });
+        return render(result, values.format, top, now());
+      },
     );
     if (io.progress && loadedDays > 0) io.stderr("\r\x1b[K");
-    io.stdout(render(result, values.format, top, now()));
+    io.stdout(output);
     return EXIT_OK;
   },
 });
 
 function render(
   result: Parameters<typeof renderText>[0],
-  format: Format,
+  format: Exclude<Format, "blocks">,
   top: number,
   now: Date,
 ): string {
@@ -81,8 +96,6 @@ function render(
       return renderJson(result);
     case "csv":
       return renderCsv(result);
-    case "blocks":
-      return `${JSON.stringify(renderOrgReport(result, { now, top, tables: true }), null, 2)}\n`;
     case "text":
       return renderText(result, { top, now });
   }

@@ -4,10 +4,28 @@ import { clip, escapeMrkdwn, type SlackMessage } from "./limits.js";
 
 /* Help, refusals and errors: short, human, actionable. */
 
+/** What to type, by example: each line a command that works as it stands. */
+const EXAMPLES: readonly [args: string, what: string][] = [
+  ["", "yesterday, whole org"],
+  ["last 7 days", "the past week"],
+  ["me", "just you"],
+  ["top sessions last week", "who ran the most"],
+  ["models 30d", "spend by model"],
+  ["chart", "30-day charts, by DM"],
+  ["export last month", "CSV files, by DM"],
+  ["dm on", "your day, each morning by DM"],
+];
+
 export function renderHelp(
-  options: { command?: string; problem?: string | undefined } = {},
+  options: {
+    command?: string;
+    problem?: string | undefined;
+    /** What was probably meant (after the command): the reply is that question alone. */
+    suggestion?: string | undefined;
+  } = {},
 ): SlackMessage {
   const cmd = options.command ?? "/claude-usage";
+  if (options.suggestion) return renderSuggestion(cmd, options.suggestion);
   const blocks: KnownBlock[] = [];
   if (options.problem) {
     blocks.push({
@@ -15,38 +33,15 @@ export function renderHelp(
       text: { type: "mrkdwn", text: clip(`:warning: ${escapeMrkdwn(options.problem)}`, 3000) },
     });
   }
+  const examples = EXAMPLES.map(([args, what]) => `\`${[cmd, args].join(" ").trim()}\` — ${what}`);
   blocks.push(
-    {
-      type: "section",
-      text: {
-        type: "mrkdwn",
-        text: [
-          `*How to use \`${cmd}\`*`,
-          `\`${cmd}\` — yesterday's org report`,
-          `\`${cmd} last 7 days\` — the org report for a period`,
-          `\`${cmd} me [period]\` — your own numbers`,
-          `\`${cmd} top cost|sessions|lines|commits|prs [period]\` — a longer leaderboard`,
-          `\`${cmd} models [period]\` — cost and tokens by model`,
-          `\`${cmd} chart [period]\` — charts of daily spend, active people and the top spenders, by DM`,
-          `\`${cmd} export [period]\` — CSV files (per person and day, and a summary), by DM`,
-          `\`${cmd} dm on|off\` — your daily summary by DM`,
-          `\`${cmd} help\` — this message`,
-        ].join("\n"),
-      },
-    },
-    {
-      type: "section",
-      text: {
-        type: "mrkdwn",
-        text: ["*Periods*", ...PERIOD_FORMS.map((f) => `• ${f.form}: \`${f.example}\``)].join("\n"),
-      },
-    },
+    { type: "section", text: { type: "mrkdwn", text: ["*Try*", ...examples].join("\n") } },
     {
       type: "context",
       elements: [
         {
           type: "mrkdwn",
-          text: "Days are UTC days, as Anthropic reports them. Costs are estimates.",
+          text: `Periods: ${PERIOD_FORMS.map((f) => f.example).join(", ")}. Days are UTC days, as Anthropic reports them; costs are estimates.`,
         },
       ],
     },
@@ -58,21 +53,37 @@ export function renderHelp(
   return { text: clip(text, 3000), blocks };
 }
 
-/** A failure people can act on, with a reference id that is also in the logs. */
-export function renderError(message: string, referenceId: string): SlackMessage {
-  const text = `I couldn't read usage: ${message} — ref \`${referenceId}\``;
-  return {
-    text: clip(text, 3000),
-    blocks: [
-      {
-        type: "section",
-        text: {
-          type: "mrkdwn",
-          text: clip(`:warning: ${escapeMrkdwn(text).replace(/&lt;|&gt;/g, "")}`, 3000),
-        },
-      },
-    ],
-  };
+/** A typo's whole answer: the command it probably was, to copy. */
+function renderSuggestion(cmd: string, suggestion: string): SlackMessage {
+  const text = clip(`Did you mean \`${escapeMrkdwn(`${cmd} ${suggestion}`)}\`?`, 3000);
+  return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
+}
+
+/**
+ * A failure in the words of the person who asked: what it means for them and what to do, with a
+ * reference id that is also in the logs. `detail` (for admins only) says what is wrong.
+ */
+export function renderError(failure: {
+  summary: string;
+  ref: string;
+  detail?: string | undefined;
+}): SlackMessage {
+  const text = `${failure.summary} — ref \`${failure.ref}\``;
+  const blocks: KnownBlock[] = [
+    {
+      type: "section",
+      text: { type: "mrkdwn", text: clip(`:warning: ${escapeMrkdwn(text)}`, 3000) },
+    },
+  ];
+  if (failure.detail) {
+    blocks.push({
+      type: "context",
+      elements: [
+        { type: "mrkdwn", text: clip(`For admins: ${escapeMrkdwn(failure.detail)}`, 3000) },
+      ],
+    });
+  }
+  return { text: clip(text, 3000), blocks };
 }
 
 /** Someone asked for an org-wide view they may not see. */

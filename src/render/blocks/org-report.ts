@@ -25,6 +25,7 @@ import {
   packLines,
   type SlackMessage,
 } from "./limits.js";
+import { emptyNotFinal, stillComingIn } from "./not-final.js";
 import { MAX_TABLE_ROWS, mrkdwnCell, tableBlock, textCell } from "./table.js";
 
 /* The org report as Block Kit: slash-command replies, the morning digest and the App Home. */
@@ -60,6 +61,11 @@ export interface ReportRenderOptions {
    * user's ephemeral reply, the Home tab). Who stopped using Claude Code is named only in private.
    */
   audience?: Audience | undefined;
+  /**
+   * How long after a UTC day ends its data is final (the loader's, DAY_CACHE_FINAL_AFTER_HOURS):
+   * an empty period with days not final yet says "not in yet", not "no activity".
+   */
+  finalAfterMs?: number | undefined;
 }
 
 export type Audience = "channel" | "private";
@@ -160,7 +166,10 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
   const news = options.monthToDate && budgetNews(options.monthToDate, (text) => `*${text}*`);
 
   if (empty) {
-    blocks.push(section(`No Claude Code activity on ${formatPeriodDates(period, now)}.`));
+    const notFinal = emptyNotFinal(period, now, options.finalAfterMs);
+    blocks.push(
+      section(notFinal?.empty ?? `No Claude Code activity on ${formatPeriodDates(period, now)}.`),
+    );
     if (news) blocks.push(section(news));
   } else {
     blocks.push(section(storySentence(report, now, mrkdwnStyle(options))));
@@ -176,6 +185,8 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
     if (adoption) blocks.push(section(adoption));
     blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: MORE_NUMBERS }] });
   }
+  const partial = empty ? undefined : stillComingIn(period, now, options.finalAfterMs);
+  if (partial) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: partial }] });
   if (options.monthToDate && !news) {
     blocks.push({
       type: "context",
@@ -205,7 +216,7 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
 export function fallbackText(
   report: UsageReport,
   now: Date,
-  options: Pick<ReportRenderOptions, "plainName" | "monthToDate"> = {},
+  options: Pick<ReportRenderOptions, "plainName" | "monthToDate" | "finalAfterMs"> = {},
 ): string {
   const news = options.monthToDate && budgetNews(options.monthToDate);
   const budget = news ? ` ${news.replace(/^:[a-z_]+: /, "")}` : "";
@@ -215,7 +226,8 @@ export function fallbackText(
       ? `on ${formatDay(report.period.from, now)}`
       : `${report.period.name} (${formatPeriodDates(report.period, now)})`;
   if (t.activeUsers + t.activeApiKeys === 0 && t.costCents === 0) {
-    return `Claude Code ${when}: no activity${budget}`;
+    const notFinal = emptyNotFinal(report.period, now, options.finalAfterMs);
+    return `Claude Code ${when}: ${notFinal?.emptyShort ?? "no activity"}${budget}`;
   }
   return `Claude Code ${when}: ${storySentence(report, now, {
     ...PLAIN,

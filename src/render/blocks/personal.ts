@@ -5,6 +5,7 @@ import { type ActorRow, rankOf, type UsageReport } from "../../usage/report.js";
 import { type UsualDay, versusUsual } from "../../usage/usual-day.js";
 import {
   formatCompact,
+  formatDay,
   formatInt,
   formatMonthName,
   formatPercent,
@@ -14,6 +15,7 @@ import {
   shortModel,
 } from "../format.js";
 import { clip, type SlackMessage } from "./limits.js";
+import { emptyNotFinal } from "./not-final.js";
 
 /*
  * One person's numbers: `/claude-usage me`, the daily DM, the App Home. Their spend comes first,
@@ -33,6 +35,15 @@ export interface PersonalRenderOptions {
   budget?: BudgetStatus | undefined;
   /** Their usual day (reports.personal, usualDaysBefore); absent or null: no comparison. */
   usual?: UsualDay | null | undefined;
+  /** How long after a UTC day ends its data is final (the loader's): see ReportRenderOptions. */
+  finalAfterMs?: number | undefined;
+  /**
+   * When they were not active: their last active day in the `lookbackDays` before the period
+   * (null: none), to point them at a period with their numbers in it.
+   */
+  lastActive?: { day: string | null; lookbackDays: number } | undefined;
+  /** The slash command, for suggestions (default /claude-usage). */
+  command?: string | undefined;
 }
 
 export function renderPersonalReport(
@@ -44,8 +55,11 @@ export function renderPersonalReport(
   const when = periodPhrase(report, options.now);
   if (!me) {
     const who = options.lookedUpAs ? ` (as ${options.lookedUpAs})` : "";
-    const text = `No Claude Code activity for you ${when.inline}${who}.`;
+    const pending = notInYet(report, options);
+    const text = pending ?? `No Claude Code activity for you ${when.inline}${who}.`;
     const blocks: KnownBlock[] = [{ type: "section", text: { type: "mrkdwn", text } }];
+    const where = pending ? undefined : whereToLook(options);
+    if (where) blocks.push({ type: "section", text: { type: "mrkdwn", text: where } });
     if (options.hint)
       blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: options.hint }] });
     return { text, blocks };
@@ -77,6 +91,32 @@ export function renderPersonalReport(
   const usualShort = usual && me.activeDays <= 1 ? `, ${usual}` : "";
   const text = `${when.sentence}: ${formatUsd(me.costCents)}${usualShort} · ${formatInt(me.sessions)} Claude Code session${me.sessions === 1 ? "" : "s"}, ${formatCompact(me.linesAdded)} lines`;
   return { text, blocks };
+}
+
+/** For someone with nothing in the period: their last active day and a period that has it. */
+function whereToLook(options: PersonalRenderOptions): string | undefined {
+  const last = options.lastActive;
+  if (!last) return undefined;
+  const cmd = options.command ?? "/claude-usage";
+  if (last.day === null) {
+    return `Nothing in the ${formatInt(last.lookbackDays)} days before either. Claude Code used under another email, or through a claude.ai seat, may not show up in Anthropic's usage data.`;
+  }
+  const today = options.now.toISOString().slice(0, 10);
+  const ago = Math.round((Date.parse(today) - Date.parse(last.day)) / 86_400_000);
+  const span = [7, 30, 90].find((n) => ago <= n);
+  const period = span ? `last ${span} days` : last.day;
+  return `Your last day with Claude Code was *${formatDay(last.day, options.now)}*: try \`${cmd} me ${period}\`.`;
+}
+
+/**
+ * Nothing for them in a period whose data is still arriving: today's (or, when the org has
+ * nothing either, a recent day's) numbers are not in yet, which is not "no activity".
+ */
+function notInYet(report: UsageReport, options: PersonalRenderOptions): string | undefined {
+  const orgEmpty = report.totals.costCents === 0 && report.actors.length === 0;
+  const includesToday = report.period.to >= options.now.toISOString().slice(0, 10);
+  if (!orgEmpty && !includesToday) return undefined;
+  return emptyNotFinal(report.period, options.now, options.finalAfterMs, true)?.empty;
 }
 
 /** "November so far: $410.00 of your $500 budget (82%) · on pace for $512". */

@@ -1,7 +1,15 @@
 import { sumCents } from "../../usage/money.js";
 import type { ActorRow, UsageReport } from "../../usage/report.js";
 import { formatInt, formatPeriodDates, formatUsd, formatUsdShort } from "../format.js";
-import { CHART_WIDTH, type ChartOptions, hasUsage, NO_USAGE, nowOf, usdTick } from "./common.js";
+import {
+  CHART_WIDTH,
+  type ChartOptions,
+  hasUsage,
+  NO_USAGE,
+  nameOf,
+  nowOf,
+  usdTick,
+} from "./common.js";
 import { niceTicks } from "./scale.js";
 import {
   el,
@@ -69,7 +77,7 @@ export function topActorsChartSvg(
   }
   return frame({
     ...base,
-    body: bars(actors, width),
+    body: bars(actors, width, (actor) => nameOf(actor, options)),
     description: topActorsAltText(report, options),
   });
 }
@@ -78,7 +86,11 @@ function plotTop(): number {
   return HEADER_BOTTOM + 12;
 }
 
-function bars(actors: readonly ActorRow[], width: number): string {
+function bars(
+  actors: readonly ActorRow[],
+  width: number,
+  name: (actor: ActorRow) => string,
+): string {
   const ticks = niceTicks(actors[0]?.costCents ?? 0, 5);
   const values = actors.map((a) => formatUsdShort(a.costCents));
   const valueW = Math.max(...values.map((v) => textWidth(v, VALUE_SIZE, true)));
@@ -114,7 +126,7 @@ function bars(actors: readonly ActorRow[], width: number): string {
     const mid = top + ROW_PITCH * (i + 0.5);
     const isKey = actor.type === "api_key";
     const tagW = isKey ? textWidth(KEY_TAG, NAME_SIZE) + TAG_GAP : 0;
-    const name = truncate(actor.name, NAME_COLUMN - tagW, NAME_SIZE);
+    const label = truncate(name(actor), NAME_COLUMN - tagW, NAME_SIZE);
     // A gap by dx: a leading space in a tspan is collapsed away by SVG whitespace rules.
     const tag = isKey ? el("tspan", { dx: TAG_GAP, fill: THEME.muted }, KEY_TAG) : "";
     parts.push(
@@ -128,7 +140,7 @@ function bars(actors: readonly ActorRow[], width: number): string {
           "font-size": NAME_SIZE,
           fill: THEME.title,
         },
-        `${escapeXml(name)}${tag}`,
+        `${escapeXml(label)}${tag}`,
       ),
       el("rect", {
         class: "bar",
@@ -160,7 +172,7 @@ export function topActorsAltText(report: UsageReport, options: TopActorsChartOpt
   const list = actors
     .map(
       (a, i) =>
-        `${i + 1}. ${a.name}${a.type === "api_key" ? ` ${KEY_TAG}` : ""} ${formatUsd(a.costCents)}`,
+        `${i + 1}. ${nameOf(a, options)}${a.type === "api_key" ? ` ${KEY_TAG}` : ""} ${formatUsd(a.costCents)}`,
     )
     .join("; ");
   const shown = sumCents(actors.map((a) => a.costCents));

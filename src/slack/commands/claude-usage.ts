@@ -5,7 +5,7 @@ import { formatDateSpan } from "../../render/format.js";
 import type { SlackContext } from "../context.js";
 import { ackFirst, orgAccessOnly } from "../middleware.js";
 import { respondWithProgress, STILL_FETCHING_AFTER_MS } from "../progress.js";
-import { answerCommand, COMMAND, failureMessage } from "../report-messages.js";
+import { answerCommand, COMMAND, failureMessage, seesFailureDetail } from "../report-messages.js";
 import { needsOrgAccess, parseCommand, type UsageCommand } from "./parse-command.js";
 
 /**
@@ -54,7 +54,8 @@ export function answerSlashCommand(ctx: SlackContext) {
         ctx.logger.info({ ...log, kind: parsed.kind }, "slash command answered");
         return message;
       } catch (error) {
-        return failureMessage(error, ctx, log);
+        const showDetail = await seesFailureDetail(ctx, command.user_id);
+        return failureMessage(error, ctx, log, { showDetail });
       }
     })();
     await respondWithProgress(respond, answer, {

@@ -1,6 +1,12 @@
-import { type Period, PeriodError, type PeriodOptions, parsePeriod } from "../../usage/periods.js";
+import {
+  NAMED_PERIODS,
+  type Period,
+  PeriodError,
+  type PeriodOptions,
+  parsePeriod,
+} from "../../usage/periods.js";
 import type { LeaderboardMetric } from "../../usage/report.js";
-import { closest } from "./suggest.js";
+import { closest, closestPeriod } from "./suggest.js";
 
 /*
  * `/claude-usage …` text → what was asked. Pure. Anything it cannot read becomes a `help` command
@@ -15,7 +21,12 @@ export type UsageCommand =
   | { kind: "export"; period: Period; periodText: string }
   | { kind: "chart"; period: Period; periodText: string }
   | { kind: "dm"; enable: boolean }
-  | { kind: "help"; problem?: string | undefined };
+  | {
+      kind: "help";
+      problem?: string | undefined;
+      /** What was probably meant, as typed after the command ("me", "last 7 days"): a typo. */
+      suggestion?: string | undefined;
+    };
 
 /** Slack allows long command text; nothing we accept is longer than this. */
 const MAX_INPUT = 200;
@@ -75,16 +86,17 @@ export function parseCommand(input: string, options: PeriodOptions): UsageComman
         return { kind: "help" };
       case "me":
       case "mine":
-        return { kind: "me", ...period(rest, options) };
+        return { kind: "me", ...period(rest, options, "me") };
       case "models":
       case "model":
-        return { kind: "models", ...period(rest, options) };
+        return { kind: "models", ...period(rest, options, "models") };
       case "export":
       case "csv":
-        return { kind: "export", ...period(rest, options) };
+        return { kind: "export", ...period(rest, options, "export") };
       case "chart":
       case "charts":
-        return { kind: "chart", ...period(rest, options) };
+        // A chart needs days to say something: 30 of them unless asked otherwise.
+        return { kind: "chart", ...period(rest || chartDefault(options), options, "chart") };
       case "dm": {
         const arg = rest.toLowerCase();
         if (arg === "on" || arg === "off") return { kind: "dm", enable: arg === "on" };
@@ -93,10 +105,13 @@ export function parseCommand(input: string, options: PeriodOptions): UsageComman
       case "top": {
         const [metricWord = "cost", ...periodWords] = restWords;
         const metric = METRIC_ALIASES.get(metricWord.toLowerCase());
-        if (metric) return { kind: "top", metric, ...period(periodWords.join(" "), options) };
+        if (metric) {
+          const periodText = periodWords.join(" ");
+          return { kind: "top", metric, ...period(periodText, options, `top ${metricWord}`) };
+        }
         // `top last 7 days` means top by cost for that period; `top csot` is a typo.
         return withSuggestion(
-          () => ({ kind: "top", metric: "cost", ...period(rest, options) }),
+          () => ({ kind: "top", metric: "cost", ...period(rest, options, "top") }),
           metricWord,
           (word) => {
             const known = closest(word, METRIC_ALIASES.keys());
@@ -107,7 +122,7 @@ export function parseCommand(input: string, options: PeriodOptions): UsageComman
       default:
         // Not a subcommand, so a period: `last 7 days`; or a mistyped subcommand: `tpo cost`.
         return withSuggestion(
-          () => ({ kind: "org", ...period(text, options) }),
+          () => ({ kind: "org", ...period(text, options, "") }),
           first,
           (word) => {
             const known = closest(word, SUBCOMMANDS.keys());
@@ -117,8 +132,21 @@ export function parseCommand(input: string, options: PeriodOptions): UsageComman
         );
     }
   } catch (error) {
+    if (error instanceof Typo)
+      return { kind: "help", problem: error.message, suggestion: error.meant };
     if (error instanceof PeriodError) return { kind: "help", problem: error.message };
     throw error;
+  }
+}
+
+/** A word that is probably a typo of `meant` (the whole command, as typed after its name). */
+class Typo extends Error {
+  override readonly name = "Typo";
+  constructor(
+    readonly word: string,
+    readonly meant: string,
+  ) {
+    super(`I don't know "${word}". Did you mean \`${meant}\`?`);
   }
 }
 
@@ -134,13 +162,43 @@ function withSuggestion(
   try {
     return parse();
   } catch (error) {
+    // A mistyped subcommand first (`tpo cost`); else the period's own suggestion, if any.
     const suggestion = error instanceof PeriodError ? suggest(word) : undefined;
     if (!suggestion) throw error;
-    return { kind: "help", problem: `I don't know "${word}". Did you mean \`${suggestion}\`?` };
+    throw new Typo(word, suggestion);
   }
 }
 
-function period(text: string, options: PeriodOptions): { period: Period; periodText: string } {
-  const p = parsePeriod(text, options);
-  return { period: p, periodText: text.trim() || p.name };
+/**
+ * The period in `text`; when it is a typo of a named one (`last 7 dyas`), a Typo meaning the same
+ * command (`prefix`, e.g. "me") with the period it probably was — one that reads.
+ */
+function period(
+  text: string,
+  options: PeriodOptions,
+  prefix: string,
+): { period: Period; periodText: string } {
+  try {
+    const p = parsePeriod(text, options);
+    return { period: p, periodText: text.trim() || p.name };
+  } catch (error) {
+    const meant = error instanceof PeriodError ? closestPeriod(text, NAMED_PERIODS) : undefined;
+    if (!meant || !reads(meant, options)) throw error;
+    throw new Typo(text.trim(), [prefix, meant].filter(Boolean).join(" "));
+  }
+}
+
+/** `chart`'s period when none is given: the last 30 days, or the longest allowed if shorter. */
+export const CHART_DEFAULT_DAYS = 30;
+function chartDefault(options: PeriodOptions): string {
+  return `last ${Math.min(CHART_DEFAULT_DAYS, options.maxDays ?? CHART_DEFAULT_DAYS)} days`;
+}
+
+function reads(periodText: string, options: PeriodOptions): boolean {
+  try {
+    parsePeriod(periodText, options);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -4,6 +4,19 @@
  */
 
 /**
+ * The named period a mistyped one was probably meant to be ("last 7 dyas" → "last 7 days"), with
+ * its number kept; undefined when nothing is close.
+ */
+export function closestPeriod(text: string, named: Iterable<string>): string | undefined {
+  const number = /\d+/.exec(text)?.[0];
+  const shape = text.trim().toLowerCase().replace(/\s+/g, " ").replace(/\d+/, "N");
+  const known = closest(shape, named);
+  if (!known || known === shape) return undefined;
+  if (known.includes("N")) return number === undefined ? undefined : known.replace("N", number);
+  return known;
+}
+
+/**
  * The candidate nearest to `word` (case-insensitive), if within 1 edit for words of up to four
  * letters and 2 for longer ones; ties go to the earlier candidate.
  */

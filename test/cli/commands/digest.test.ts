@@ -1,6 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { EXIT_OK, EXIT_USAGE } from "../../../src/cli/exit-codes.js";
 import { runCliCaptured } from "../../support/cli.js";
@@ -82,6 +83,49 @@ describe("claude-usage digest run", () => {
     expect(stdout).toMatch(/would post: Claude Code budget: \d+% of \$2,000\.00 used \(2026-11\)/);
   });
 
+  it("--dry-run --preview DIR writes each message's post body, named by its key, and claims nothing", async () => {
+    dir = mkdtempSync(join(tmpdir(), "claude-usage-cli-"));
+    const preview = join(dir, "preview");
+    const env = { DATA_DIR: dir, DIGEST_CHANNELS: "C1", DM_SUMMARIES: "all" };
+    const argv = ["digest", "run", "--demo", "--dry-run", "--date", "2026-11-25"];
+    const { code, stdout } = await cli([...argv, "--preview", preview], env);
+    expect(code).toBe(EXIT_OK);
+    const files = readdirSync(preview).sort();
+    expect(stdout).toContain(`Wrote ${files.length} messages to ${preview}`);
+    expect(files).toContain("digest-daily_C1_2026-11-24..2026-11-24.json");
+    const dms = files.filter((f) => /^dm_[^_]+@example\.com_2026-11-24\.json$/.test(f));
+    expect(dms.length).toBeGreaterThan(1);
+    expect(files).toHaveLength(dms.length + 1);
+    const digest = JSON.parse(readFileSync(join(preview, files[0] ?? ""), "utf8"));
+    expect(digest).toMatchObject({
+      channel: "C1",
+      text: expect.stringMatching(/^Claude Code on Tue 24 Nov: /),
+      metadata: { event_payload: { key: "digest-daily:C1:2026-11-24..2026-11-24" } },
+    });
+    expect(digest.blocks[0]).toMatchObject({ type: "header" });
+    // The ledger is left as it was: a real run afterwards would post every one of them.
+    const db = new Database(join(dir, "claude-usage.sqlite"), { readonly: true });
+    expect(db.prepare("select count(*) as n from deliveries").get()).toEqual({ n: 0 });
+    db.close();
+    // --format blocks prints the same bodies.
+    const printed = await cli([...argv, "--format", "blocks"], env);
+    const bodies = JSON.parse(printed.stdout);
+    expect(bodies).toHaveLength(files.length);
+    expect(bodies).toContainEqual(digest);
+  });
+
+  it("--preview and --format blocks need --dry-run", async () => {
+    dir = mkdtempSync(join(tmpdir(), "claude-usage-cli-"));
+    for (const extra of [
+      ["--preview", dir],
+      ["--format", "blocks"],
+    ]) {
+      const { code, stderr } = await cli(["digest", "run", "--demo", ...extra], { DATA_DIR: dir });
+      expect(code).toBe(EXIT_USAGE);
+      expect(stderr).toContain("add --dry-run");
+    }
+  });
+
   it("needs SLACK_BOT_TOKEN unless it is a dry run; checks --date", async () => {
     dir = mkdtempSync(join(tmpdir(), "claude-usage-cli-"));
     const noToken = await cli(["digest", "run", "--demo"], { DATA_DIR: dir });
@@ -98,7 +142,7 @@ describe("claude-usage digest run: usage", () => {
   it.each([
     [["digest", "run", "tomorrow"], /Unexpected argument 'tomorrow'/],
     [["digest", "run", "--date"], /Option '--date <value>' argument missing/],
-    [["digest", "run", "--format", "json"], /Unknown option '--format'/],
+    [["digest", "run", "--format", "json"], /--format must be one of text, blocks, not "json"/],
     [["digest", "run", "--date", "2026-11-5"], /--date must be YYYY-MM-DD, not "2026-11-5"/],
   ])("bad usage %j exits 2 with the usage, opening nothing", async (argv, message) => {
     dir = mkdtempSync(join(tmpdir(), "claude-usage-cli-"));

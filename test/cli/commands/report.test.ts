@@ -1,11 +1,25 @@
+import type { RespondFn } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
+import { createAdminClient } from "../../../src/anthropic/client.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../../../src/cli/exit-codes.js";
 import { runCli } from "../../../src/cli/run.js";
+import { createUsageLoader } from "../../../src/loading/usage-loader.js";
+import { createLogger } from "../../../src/log.js";
+import { createReports } from "../../../src/reports/index.js";
+import { answerSlashCommand } from "../../../src/slack/commands/claude-usage.js";
 import { fakeApiPerTest, OPUS, REPORT_DAYS, runCliCaptured, SONNET } from "../../support/cli.js";
 import { apiErrorBody, FAKE_ADMIN_KEY } from "../../support/fake-admin-api.js";
 
 const now = new Date("2026-11-25T10:00:00Z");
 const fake = fakeApiPerTest();
+function recorder(): { said: Record<string, unknown>[]; respond: RespondFn } {
+  const said: Record<string, unknown>[] = [];
+  const respond = async (message: unknown) => {
+    said.push(message as Record<string, unknown>);
+  };
+  return { said, respond: respond as unknown as RespondFn };
+}
+
 const cli = (argv: string[], env: NodeJS.ProcessEnv = {}) => runCliCaptured(argv, env, now);
 
 describe("claude-usage report", () => {
@@ -86,6 +100,44 @@ describe("claude-usage report", () => {
       type: "header",
       text: { text: "Claude Code · Tue 24 Nov" },
     });
+  });
+
+  it("--format blocks is exactly what the slash command answers for the same period", async () => {
+    const env = await fake.env();
+    const { code, stdout } = await cli(["report", "last", "2", "days", "--format", "blocks"], env);
+    expect(code).toBe(EXIT_OK);
+    const client = createAdminClient({
+      adminKey: FAKE_ADMIN_KEY,
+      baseUrl: String(env.ANTHROPIC_BASE_URL),
+    });
+    const loader = createUsageLoader({ source: client, now: () => now });
+    const { said, respond } = recorder();
+    await answerSlashCommand({
+      periods: { timeZone: "UTC", maxPeriodDays: 92 },
+      reports: createReports({ loader, now: () => now }),
+      directory: {
+        lookupByEmail: async () => null,
+        findByEmail: async () => null,
+        emailOf: async () => null,
+      },
+      access: { restricted: false, canSeeOrg: async () => true },
+      logger: createLogger({ sink: { write: () => undefined } }),
+      now: () => now,
+      stillFetchingAfterMs: 60_000,
+    })({ command: { text: "last 2 days", user_id: "U1" } as never, respond });
+    await client.close();
+    const { response_type: _ephemeral, ...reply } = said[0] ?? {};
+    expect(JSON.parse(stdout)).toEqual(reply);
+    expect(stdout).toContain("Share in channel");
+  });
+
+  it("--format blocks with --no-compare is a usage error: the bot always compares", async () => {
+    const { code, stderr } = await cli(
+      ["report", "--format", "blocks", "--no-compare"],
+      await fake.env(),
+    );
+    expect(code).toBe(EXIT_USAGE);
+    expect(stderr).toContain("--no-compare does not apply to --format blocks");
   });
 
   it("text is the default format", async () => {

@@ -345,11 +345,61 @@ describe("renderOrgReport", () => {
     });
   });
 
-  it("an empty day says so plainly, without a Share button", () => {
-    const m = renderOrgReport(report([]), { now, share: { actionId: "share_report", value: "x" } });
+  it("an empty final day says so plainly, without a Share button", () => {
+    const later = new Date("2026-11-27T09:00:00Z");
+    const m = renderOrgReport(report([]), {
+      now: later,
+      share: { actionId: "share_report", value: "x" },
+    });
     expect(text(m)).toContain("No Claude Code activity on Tue 24 Nov.");
     expect(m.text).toBe("Claude Code on Tue 24 Nov: no activity");
     expect(m.blocks.some((b) => b.type === "actions")).toBe(false);
+  });
+
+  it("an empty day whose data is not final says nothing is recorded yet, not 'no activity'", () => {
+    // 9 h after yesterday ended: Anthropic's numbers for it may still be arriving.
+    const m = renderOrgReport(report([]), { now });
+    expect(text(m)).toContain(
+      "Nothing recorded yet for Tue 24 Nov: Anthropic's usage data arrives an hour or more late and fills in over the next day. Check again later.",
+    );
+    expect(text(m)).not.toContain("No Claude Code activity");
+    expect(m.text).toBe("Claude Code on Tue 24 Nov: nothing recorded yet");
+  });
+
+  it("an empty today names today; this month on the 1st is the same", () => {
+    const first = new Date("2026-12-01T08:00:00Z");
+    for (const periodText of ["today", "this month"]) {
+      const period = parsePeriod(periodText, { now: first, timeZone: "UTC" });
+      const empty = buildReport({ period, current: mergeCompact([]), generatedAt: first });
+      const m = renderOrgReport(empty, { now: first });
+      expect(text(m)).toContain("Nothing recorded yet for today (Tue 1 Dec)");
+      expect(m.text).not.toContain("no activity");
+    }
+  });
+
+  it("an empty week whose last day is not final says which days had none and which are not in", () => {
+    const r = report([], [], "last 7 days");
+    const m = renderOrgReport(r, { now });
+    expect(text(m)).toContain(
+      "No Claude Code activity on Wed 18 – Mon 23 Nov; nothing recorded yet for Tue 24 Nov",
+    );
+  });
+
+  it("the configured final delay decides: after it, an empty yesterday is 'no activity'", () => {
+    const m = renderOrgReport(report([]), { now, finalAfterMs: 3_600_000 });
+    expect(text(m)).toContain("No Claude Code activity on Tue 24 Nov.");
+  });
+
+  it("a report that includes today says its numbers will grow", () => {
+    const r = report(
+      [{ email: "ada@example.com", sessions: 2, models: [[OPUS, 300]] }],
+      [],
+      "today",
+    );
+    const m = renderOrgReport(r, { now });
+    expect(text(m)).toContain("Today (Wed 25 Nov) isn't over (UTC)");
+    expect(text(m)).toContain("these numbers will grow");
+    expect(text(renderOrgReport(sample(), { now }))).not.toContain("will grow");
   });
 
   it("the numbers that left the report are in `models`, model names unbroken", () => {
@@ -456,6 +506,42 @@ describe("renderPersonalReport", () => {
     );
   });
 
+  it("today with nothing for the person says it is not in yet, not 'no activity'", () => {
+    const r = report(
+      [{ email: "ada@example.com", sessions: 2, models: [[OPUS, 300]] }],
+      [],
+      "today",
+    );
+    const m = renderPersonalReport(r, "user:bob@example.com", { now });
+    expect(m.text).toBe(
+      "Nothing recorded for you yet for today (Wed 25 Nov): Anthropic's usage data arrives an hour or more late and fills in over the next day. Check again later.",
+    );
+  });
+
+  it("someone with nothing in the period is told their last day and a period that has it", () => {
+    const m = renderPersonalReport(sample(), "user:nobody@example.com", {
+      now,
+      lastActive: { day: "2026-11-13", lookbackDays: 90 },
+    });
+    expect(text(m)).toContain(
+      "Your last day with Claude Code was *Fri 13 Nov*: try `/claude-usage me last 30 days`.",
+    );
+    const recent = renderPersonalReport(sample(), "user:nobody@example.com", {
+      now,
+      lastActive: { day: "2026-11-20", lookbackDays: 90 },
+    });
+    expect(text(recent)).toContain("try `/claude-usage me last 7 days`");
+  });
+
+  it("someone with nothing in 90 days either is told why that may be", () => {
+    const m = renderPersonalReport(sample(), "user:nobody@example.com", {
+      now,
+      lastActive: { day: null, lookbackDays: 90 },
+    });
+    expect(text(m)).toContain("Nothing in the 90 days before either.");
+    expect(text(m)).toContain("through a claude.ai seat");
+  });
+
   it("says so when the person has no activity", () => {
     const m = renderPersonalReport(sample(), "user:nobody@example.com", {
       now,
@@ -468,18 +554,35 @@ describe("renderPersonalReport", () => {
 });
 
 describe("help and errors", () => {
-  it("help lists the commands and every period form; a problem comes first", () => {
+  it("help is concrete examples and the periods in one line; a problem comes first", () => {
     const m = renderHelp({ problem: `I don't understand the period "fortnight".` });
-    expect(text(m)).toContain("I don't understand the period");
-    expect(text(m)).toContain("last N days, or Nd");
-    expect(text(m)).toContain("/claude-usage top cost|sessions|lines|commits|prs [period]");
+    const said = m.blocks.map((b) => JSON.stringify(b));
+    expect(said[0]).toContain("I don't understand the period");
+    expect(text(m)).toContain("`/claude-usage` — yesterday, whole org");
+    expect(text(m)).toContain("`/claude-usage top sessions last week` — who ran the most");
+    expect(text(m)).toContain("Periods: today, yesterday, 2026-11-02,");
+    expect(text(m)).not.toContain("|"); // no grammar to decode: every line types as it stands
+    expect(m.blocks).toHaveLength(3);
     expect(limitViolations(m)).toEqual([]);
   });
 
+  it("a typo's reply is only the question, with the whole command to copy", () => {
+    const m = renderHelp({ problem: `I don't know "mee".`, suggestion: "me" });
+    expect(m.text).toBe("Did you mean `/claude-usage me`?");
+    expect(m.blocks).toHaveLength(1);
+    expect(text(m)).toContain("Did you mean `/claude-usage me`?");
+  });
+
   it("errors carry the reference id; refusals point to `me`", () => {
-    expect(renderError("the Anthropic admin key was rejected (401).", "a1b2c3").text).toContain(
-      "ref `a1b2c3`",
-    );
+    const plain = renderError({ summary: "Usage is unavailable right now.", ref: "a1b2c3" });
+    expect(plain.text).toBe("Usage is unavailable right now. — ref `a1b2c3`");
+    expect(plain.blocks).toHaveLength(1);
+    const admin = renderError({
+      summary: "Usage is unavailable.",
+      ref: "a1b2c3",
+      detail: "the key <x>",
+    });
+    expect(text(admin)).toContain("For admins: the key &lt;x&gt;");
     expect(renderNotAllowed().text).toContain("/claude-usage me");
   });
 });
