@@ -13,6 +13,7 @@ import {
   type Period,
 } from "../usage/periods.js";
 import { buildReport, type UsageReport } from "../usage/report.js";
+import { restrictCompact } from "../usage/restrict.js";
 import { type DayFetcher, fetchDay as fetchDayHere } from "./day-fetch.js";
 
 /*
@@ -69,10 +70,16 @@ export interface LoadReportOptions {
    */
   compare?: boolean;
   signal?: AbortSignal;
+  /** Only these actors (a team): each day is narrowed to them before it is merged. */
+  actors?: ((actorKey: string) => boolean) | undefined;
 }
 
 export interface UsageLoader {
-  loadDays(days: readonly string[], signal?: AbortSignal): Promise<UsageAggregate>;
+  loadDays(
+    days: readonly string[],
+    signal?: AbortSignal,
+    actors?: (actorKey: string) => boolean,
+  ): Promise<UsageAggregate>;
   /** Each day on its own (compact, possibly cached: read, do not change), in the order asked. */
   loadDayParts(days: readonly string[], signal?: AbortSignal): Promise<CompactAggregate[]>;
   loadReport(period: Period, options?: LoadReportOptions): Promise<UsageReport>;
@@ -188,7 +195,11 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
    * is handed back between days: a Slack command that comes in meanwhile is acknowledged at once
    * instead of after the whole period's merge.
    */
-  async function loadDays(days: readonly string[], signal?: AbortSignal) {
+  async function loadDays(
+    days: readonly string[],
+    signal?: AbortSignal,
+    actors?: (actorKey: string) => boolean,
+  ) {
     const pending: (Promise<CompactAggregate> | undefined)[] = days.map((day) =>
       loadDay(day, signal),
     );
@@ -201,7 +212,9 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
     for (const part of pending) part?.catch(fail);
     const merger = createMerger();
     for (let i = 0; i < pending.length; i++) {
-      merger.add(await Promise.race([pending[i] as Promise<CompactAggregate>, firstFailure]));
+      const part = await Promise.race([pending[i] as Promise<CompactAggregate>, firstFailure]);
+      // Cached days are shared: narrowing makes a new part, the cached one is left as it is.
+      merger.add(actors ? restrictCompact(part, actors) : part);
       pending[i] = undefined;
       await setImmediate();
     }
@@ -214,8 +227,8 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
     const failuresBefore = firstSeenFailures;
     // Both periods' days go into one pool, so the comparison costs no extra wall time.
     const [current, previous] = await Promise.all([
-      loadDays(period.days, opts.signal),
-      before ? loadDays(before.days, opts.signal) : Promise.resolve(null),
+      loadDays(period.days, opts.signal, opts.actors),
+      before ? loadDays(before.days, opts.signal, opts.actors) : Promise.resolve(null),
     ]);
     // After the loads: the days just loaded are recorded, so no one seen before is "new".
     const firstDays = await firstDaysIn(period, failuresBefore);
