@@ -9,9 +9,10 @@ import {
   renderSpikeAlert,
 } from "../render/blocks/alerts.js";
 import type { SlackMessage } from "../render/blocks/limits.js";
-import { escapeMrkdwn } from "../render/blocks/limits.js";
+import { actorMrkdwn, actorShortName } from "../render/people.js";
 import { findSpikes } from "../reports/spikes.js";
-import { mentionsFor } from "../slack/mentions.js";
+import { namesFor } from "../slack/mentions.js";
+import type { SlackPerson } from "../slack/user-directory.js";
 import type { DeliveryKey, DeliveryLedger } from "../store/ledger.js";
 import {
   budgetStatus,
@@ -24,7 +25,7 @@ import {
 import { monthToDate, shiftDay } from "../usage/periods.js";
 import type { ActorRow } from "../usage/report.js";
 import { createDeliverer, type DeliveryCounts, emptyCounts } from "./deliver.js";
-import { defaultOwner } from "./digest-job.js";
+import { defaultOwner, idOnlyLookup } from "./digest-job.js";
 
 /*
  * Budget and spike alerts to ALERT_CHANNEL, each at most once (through the ledger): month-to-date
@@ -49,6 +50,8 @@ export interface AlertsDeps {
   ledger: DeliveryLedger;
   slack?: WebClient | undefined;
   lookupUser(email: string): Promise<string | null>;
+  /** Email → Slack user and name, for naming people; defaults to `lookupUser` (no names). */
+  lookupPerson?(email: string): Promise<SlackPerson | null>;
   logger: Logger;
   config: AlertsConfig;
   owner?: string;
@@ -75,6 +78,7 @@ export async function runAlerts(
     counts,
   });
   const yesterday = shiftDay(options.date, -1);
+  const lookupPerson = deps.lookupPerson ?? idOnlyLookup(deps.lookupUser);
 
   /** A lower threshold reached together with a higher one: recorded as covered, never posted. */
   async function markCovered(key: DeliveryKey, by: string) {
@@ -109,15 +113,16 @@ export async function runAlerts(
       if (done?.status !== "delivered") pending.push(entry);
     }
     if (pending.length === 0) return;
-    const mention = await mentionsFor(
+    const names = await namesFor(
       pending.map((p) => p.actor),
-      deps.lookupUser,
+      lookupPerson,
+      "channel",
     );
     if (pending.length === 1) {
       const [{ actor, status }] = pending as [(typeof over)[number]];
       const who = {
-        mrkdwn: whoMrkdwn(actor, mention),
-        name: actor.name,
+        mrkdwn: actorMrkdwn(actor, names),
+        name: actorShortName(actor, names),
         apiKey: actor.type === "api_key",
       };
       await announceHighest(
@@ -143,7 +148,7 @@ export async function runAlerts(
       renderPersonalBudgetsAlert(
         pending.map(({ actor, status }) => ({
           status,
-          who: whoMrkdwn(actor, mention),
+          who: actorMrkdwn(actor, names),
           apiKey: actor.type === "api_key",
         })),
         now(),
@@ -202,13 +207,13 @@ export async function runAlerts(
   const { spikes, day } = await findSpikes(deps.loader, yesterday, config.spike);
   if (day) {
     const spiking = [...day.actors.values()].filter((a) => spikes.some((s) => s.key === a.key));
-    const mention = await mentionsFor(spiking, deps.lookupUser);
+    const names = await namesFor(spiking, lookupPerson, "channel");
     for (const spike of spikes) {
-      const actor = day.actors.get(spike.key);
+      const actor = day.actors.get(spike.key) ?? { key: spike.key, type: "user", name: spike.name };
       const who =
         spike.key === "org"
-          ? "the whole org"
-          : whoMrkdwn(actor ?? { key: spike.key, type: "user", name: spike.name }, mention);
+          ? { mrkdwn: "the whole org", name: "the org" }
+          : { mrkdwn: actorMrkdwn(actor, names), name: actorShortName(actor, names) };
       await deliver(
         { kind: "alert-spike", target: config.channel, period: `${yesterday}:${spike.key}` },
         config.channel,
@@ -218,14 +223,4 @@ export async function runAlerts(
   }
   log.info({ ...counts, planned: counts.planned.length }, "alerts run finished");
   return counts;
-}
-
-/** How an alert names an actor: an API key as such, a person by mention or else by email. */
-function whoMrkdwn(
-  actor: Pick<ActorRow, "key" | "type" | "name">,
-  mention: (actor: Pick<ActorRow, "key">) => string | undefined,
-): string {
-  return actor.type === "api_key"
-    ? `API key \`${escapeMrkdwn(actor.name)}\``
-    : (mention(actor) ?? escapeMrkdwn(actor.name));
 }

@@ -18,8 +18,8 @@ import type { UsageCommand } from "./commands/parse-command.js";
 import type { SlackContext } from "./context.js";
 import { slackErrorCode } from "./errors.js";
 import { chartFiles } from "./files.js";
-import { mentionsFor } from "./mentions.js";
-import { userIdLookup } from "./user-directory.js";
+import { type Audience, namesFor } from "./mentions.js";
+import { personLookup } from "./user-directory.js";
 
 /*
  * From a parsed command to the message that answers it. Shared by the slash command, the Share
@@ -44,8 +44,13 @@ export async function answerCommand(
   command: UsageCommand,
   userId: string,
   ctx: SlackContext,
-  options: { share?: boolean } = {},
+  options: {
+    share?: boolean;
+    /** Where the answer goes: a channel (a shared report) names people without pinging them. */
+    audience?: Audience;
+  } = {},
 ): Promise<SlackMessage> {
+  const audience = options.audience ?? "private";
   switch (command.kind) {
     case "help":
       return renderHelp({ command: COMMAND, problem: command.problem });
@@ -89,9 +94,14 @@ export async function answerCommand(
     case "chart": {
       if (!ctx.uploads) return plain("Charts are not set up on this installation.");
       const report = await ctx.reports.org(command.period, { compare: false });
+      const names = await namesFor(
+        report.actors.slice(0, 10),
+        personLookup(ctx.directory),
+        "channel",
+      );
       await ctx.uploads.toUser(
         userId,
-        chartFiles(await renderCharts(report)),
+        chartFiles(await renderCharts(report, "all", { names })),
         `Claude Code charts, ${formatDateSpan(command.period)} (UTC).`,
       );
       return plain(
@@ -122,13 +132,13 @@ export async function answerCommand(
         ...report.actors.slice(0, top),
         ...leaderboard(report.actors, metric, top),
       ]);
-      const mention = await mentionsFor(shown, userIdLookup(ctx.directory));
+      const names = await namesFor(shown, personLookup(ctx.directory), audience);
       if (command.kind === "top")
-        return renderLeaderboard(report, command.metric, { ...common, top, mention });
+        return renderLeaderboard(report, command.metric, { ...common, top, names });
       return renderOrgReport(report, {
         ...common,
         top,
-        mention,
+        names,
         hint:
           command.period.days.length === 1 ? `\`${COMMAND} last 7 days\` for the week` : undefined,
       });

@@ -52,6 +52,8 @@ async function setup(): Promise<{ store: Store; deps: (budgetUsd?: number) => Al
       ledger: store.ledger,
       slack: web,
       lookupUser: async (email) => (email === "ada@example.com" ? "UADA" : null),
+      lookupPerson: async (email) =>
+        email === "ada@example.com" ? { userId: "UADA", name: "Ada Lovelace" } : null,
       logger: createLogger({ sink: { write: () => undefined } }),
       config: {
         channel: "CALERTS",
@@ -77,7 +79,7 @@ describe("runAlerts", () => {
     expect(budget).toContain("passed 80% of this month's budget: *$1,560.00* of $1,800.00");
     expect(budget).toContain("On pace for $1,950.00 by the end of the month · 6 days left");
     expect(spike).toContain(
-      "<@UADA> spent *$150.00*, 5.0× the median of the 14 days before ($30.00)",
+      "Ada Lovelace spent *$150.00*, 5.0× the median of the 14 days before ($30.00)",
     );
 
     const again = await runAlerts({ date: "2026-11-25" }, deps(1800));
@@ -130,9 +132,9 @@ describe("runAlerts", () => {
       failed: 0,
     });
     expect(texts()[0]).toContain(
-      "<@UADA> has passed 80% of their monthly budget for Claude Code: *$840.00* of $1,000.00.",
+      "Ada Lovelace has passed 80% of their monthly budget for Claude Code: *$840.00* of $1,000.00.",
     );
-    expect(texts()[0]).toContain("Claude Code budget of ada@example.com: 84% of $1,000.00 used");
+    expect(texts()[0]).toContain("Claude Code budget of Ada Lovelace: 84% of $1,000.00 used");
 
     // Later the same month, Bob gets a $700 budget (over it: 103 %) and Ada's is lowered to $800
     // (105 %): two people at once get one message together. Ada's 80 % was announced already;
@@ -147,7 +149,7 @@ describe("runAlerts", () => {
     expect(shared).toContain("Claude Code budgets: 2 people at 80% or more (2026-11)");
     expect(shared).toContain("(2 of them are over it)");
     expect(shared).toContain(
-      "🚨 <@UADA>: *$840.00* of $800.00 (105%) · on pace for $1,050.00\\n🚨 bob@example.com: *$720.00* of $700.00 (103%)",
+      "🚨 Ada Lovelace: *$840.00* of $800.00 (105%) · on pace for $1,050.00\\n🚨 bob@example.com: *$720.00* of $700.00 (103%)",
     );
     const covered = await store.ledger.list();
     expect(

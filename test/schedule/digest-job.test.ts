@@ -51,8 +51,8 @@ const days = Object.fromEntries(
   ].map((d) => [d, records(d)]),
 );
 const users = [
-  { id: "UADA", email: "ada@example.com" },
-  { id: "UBOB", email: "bob@example.com" },
+  { id: "UADA", email: "ada@example.com", name: "Ada Lovelace" },
+  { id: "UBOB", email: "bob@example.com", name: "Bob" },
 ];
 const config: DigestConfig = {
   channels: ["C1", "C2"],
@@ -108,6 +108,10 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
       preferences: store.preferences,
       slack: web,
       lookupUser: async (email) => users.find((u) => u.email === email)?.id ?? null,
+      lookupPerson: async (email) => {
+        const user = users.find((u) => u.email === email);
+        return user ? { userId: user.id, name: user.name } : null;
+      },
       logger: createLogger({ sink: { write: () => undefined } }),
       config,
       now: () => new Date("2026-11-25T09:00:00Z"),
@@ -136,8 +140,12 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     expect(String(digest?.args.text)).toContain(
       "Claude Code on Tue 24 Nov: $33.40 spend, 3 active people",
     );
-    expect(JSON.stringify(digest?.args.blocks)).toContain("🥈 `ci-bot` (API key)");
-    expect(JSON.stringify(digest?.args.blocks)).toContain("<@UADA>");
+    // A channel post names people (by Slack name, else email) and pings no one.
+    const blocks = JSON.stringify(digest?.args.blocks);
+    expect(blocks).toContain("🥇 Ada Lovelace  $18.40");
+    expect(blocks).toContain("🥈 🔑 ci-bot  $9.00");
+    expect(blocks).toContain("4. not-in-slack@example.com  $1.00");
+    expect(blocks).not.toContain("<@U");
     expect(digest?.args.metadata).toEqual({
       event_type: DELIVERY_EVENT_TYPE,
       event_payload: { key: "digest-daily:C1:2026-11-24..2026-11-24" },

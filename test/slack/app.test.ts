@@ -55,7 +55,7 @@ const days = {
   "2026-11-23": [apiRecord({ email: "maria@example.com", sessions: 10, models: [[OPUS, 10000]] })],
 };
 const users = [
-  { id: "UMARIA", email: "maria@example.com", name: "maria" },
+  { id: "UMARIA", email: "maria@example.com", name: "maria", displayName: "María Ruiz" },
   { id: "UBOSS", email: "boss@example.com", name: "boss" },
   { id: "UNOMAIL", name: "nomail" },
 ];
@@ -176,7 +176,7 @@ describe("/claude-usage", () => {
     expect(text).toContain("Claude Code · Tue 24 Nov");
     // A known email becomes a mention; an unknown one stays an email; an API key is named as such.
     expect(text).toContain("🥇 <@UMARIA>  $142.10");
-    expect(text).toContain("`deploy-bot` (API key)");
+    expect(text).toContain("🔑 deploy-bot");
     expect(text).toContain("sam@example.com");
     expect(text).toContain('"action_id":"share_report"');
   });
@@ -514,7 +514,8 @@ describe("/claude-usage chart", () => {
     }
     // The alt text carries the numbers for screen readers.
     const altTexts = h.slack.callsTo("files.getUploadURLExternal").map((c) => c.args.alt_text);
-    expect(String(altTexts[1])).toContain("maria@example.com $242.10");
+    // Charts name people as Slack shows them.
+    expect(String(altTexts[1])).toContain("1. María Ruiz $242.10");
     // No comparison period for a chart: only the two days asked for were fetched.
     expect(h.api.requestCount).toBe(2);
   });

@@ -28,6 +28,7 @@ function context(overrides: Partial<SlackContext> = {}): SlackContext {
       lookupByEmail: async () => null,
       findByEmail: async () => null,
       emailOf: async (userId) => (userId === "UADA" ? email : null),
+      nameOf: async (userId) => (userId === "UBOSS" ? "The Boss" : null),
     },
     access: { restricted: true, canSeeOrg: async (userId) => userId === "UBOSS" },
     logger: createLogger({ sink: { write: () => undefined } }),

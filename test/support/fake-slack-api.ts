@@ -14,7 +14,10 @@ import type { AddressInfo } from "node:net";
 export interface FakeSlackUser {
   id: string;
   email?: string;
+  /** Handle; also the display name unless `displayName` is given. */
   name?: string;
+  /** The profile's display name ("" for none: Slack then shows the real name). */
+  displayName?: string;
   tz?: string;
   deleted?: boolean;
   is_bot?: boolean;
@@ -361,7 +364,11 @@ function slackUser(u: FakeSlackUser) {
     deleted: u.deleted ?? false,
     is_bot: u.is_bot ?? false,
     tz: u.tz ?? "UTC",
-    profile: { email: u.email, display_name: u.name ?? u.id, real_name: u.name ?? u.id },
+    profile: {
+      email: u.email,
+      display_name: u.displayName ?? u.name ?? u.id,
+      real_name: u.name ?? u.id,
+    },
   };
 }
 

@@ -127,7 +127,7 @@ function budgetMessage(
 export function renderSpikeAlert(
   spike: Spike,
   day: string,
-  who: string,
+  who: { mrkdwn: string; name: string },
   trailingDays: number,
   now: Date,
 ): SlackMessage {
@@ -135,9 +135,9 @@ export function renderSpikeAlert(
     spike.medianCents > 0
       ? `${spike.factor.toFixed(1)}× the median of the ${trailingDays} days before (${formatUsd(spike.medianCents)})`
       : `with no spend on most of the ${trailingDays} days before`;
-  const text = `📈 Spend spike on ${formatDay(day, now)}: ${who} spent *${formatUsd(spike.costCents)}*, ${compared}.`;
+  const text = `📈 Spend spike on ${formatDay(day, now)}: ${who.mrkdwn} spent *${formatUsd(spike.costCents)}*, ${compared}.`;
   return {
-    text: `Claude Code spend spike: ${spike.key === "org" ? "the org" : spike.name} ${formatUsd(spike.costCents)} on ${day}`,
+    text: `Claude Code spend spike: ${who.name} ${formatUsd(spike.costCents)} on ${day}`,
     blocks: [{ type: "section", text: { type: "mrkdwn", text: clip(text, 3000) } }],
   };
 }

@@ -1,5 +1,10 @@
 import type { KnownBlock } from "@slack/web-api";
-import { type LeaderboardMetric, leaderboard, type UsageReport } from "../../usage/report.js";
+import {
+  type ActorRow,
+  type LeaderboardMetric,
+  leaderboard,
+  type UsageReport,
+} from "../../usage/report.js";
 import { formatCompact, formatInt, formatPercent, formatUsd, shortModel } from "../format.js";
 import { capBlocks, escapeMrkdwn, packLines, type SlackMessage } from "./limits.js";
 import { actorMrkdwn, type ReportRenderOptions, reportTitle } from "./org-report.js";
@@ -14,7 +19,7 @@ const METRIC_LABEL: Record<LeaderboardMetric, string> = {
   prs: "pull requests",
 };
 
-function value(metric: LeaderboardMetric, actor: Parameters<typeof actorMrkdwn>[0]): string {
+function value(metric: LeaderboardMetric, actor: ActorRow): string {
   switch (metric) {
     case "cost":
       return formatUsd(actor.costCents);
@@ -48,9 +53,7 @@ export function renderLeaderboard(
   } else {
     const lines = ranked
       .slice(0, top)
-      .map(
-        (actor, i) => `${i + 1}. ${actorMrkdwn(actor, options.mention)}  ${value(metric, actor)}`,
-      );
+      .map((actor, i) => `${i + 1}. ${actorMrkdwn(actor, options.names)}  ${value(metric, actor)}`);
     if (ranked.length > top) lines.push(`…and ${formatInt(ranked.length - top)} more`);
     for (const text of packLines(lines))
       blocks.push({ type: "section", text: { type: "mrkdwn", text } });

@@ -15,6 +15,7 @@ import {
   shortModel,
   sparkline,
 } from "../format.js";
+import { actorMrkdwn, type NameOf } from "../people.js";
 import {
   capBlocks,
   clip,
@@ -32,8 +33,11 @@ export interface ReportRenderOptions {
   now: Date;
   /** People in the top list (default 5). */
   top?: number | undefined;
-  /** A Slack mention ("<@U…>") for a person, resolved beforehand; undefined shows the email. */
-  mention?: ((actor: ActorRow) => string | undefined) | undefined;
+  /**
+   * People's Slack names (and, on private surfaces only, mentions), resolved beforehand; a person
+   * without one is shown by email.
+   */
+  names?: NameOf | undefined;
   /** Adds a "Share in channel" button: its action id (the listener's) and the value it carries. */
   share?: { actionId: string; value: string } | undefined;
   /** The zone in which "fetched at" is told (default UTC). */
@@ -68,12 +72,7 @@ export function monthToDateLine(mtd: MonthToDate): string {
   return `:calendar: ${name} so far: *${formatUsdShort(mtd.spentCents)}* · on pace for ${formatUsdShort(mtd.projectedCents)} by ${end}${budget}`;
 }
 
-/** How a person or key is named in mrkdwn: a mention when known, else the escaped name. */
-export function actorMrkdwn(actor: ActorRow, mention?: ReportRenderOptions["mention"]): string {
-  if (actor.type === "api_key")
-    return `\`${escapeMrkdwn(actor.name).replace(/`/g, "'")}\` (API key)`;
-  return mention?.(actor) ?? escapeMrkdwn(actor.name);
-}
+export { actorMrkdwn } from "../people.js";
 
 /** "Claude Code · Tue 24 Nov" or "Claude Code · last 7 days · Mon 16 – Sun 22 Nov". */
 export function reportTitle(report: UsageReport, now: Date): string {
@@ -103,7 +102,7 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
     blocks.push(...topSpenders(report.actors, options));
     const models = modelsLine(report);
     if (models) blocks.push(section(models));
-    const adoption = adoptionLine(report, options.mention);
+    const adoption = adoptionLine(report, options.names);
     if (adoption) blocks.push(section(adoption));
   }
   if (options.monthToDate) {
@@ -200,7 +199,7 @@ function topSpenders(actors: readonly ActorRow[], options: ReportRenderOptions):
   const top = Math.max(1, options.top ?? 5);
   const lines = spenders.slice(0, top).map((actor, i) => {
     const rank = MEDALS[i] ?? `${i + 1}.`;
-    return `${rank} ${actorMrkdwn(actor, options.mention)}  ${formatUsd(actor.costCents)} · ${formatInt(actor.sessions)} session${actor.sessions === 1 ? "" : "s"} · ${formatCompact(actor.linesAdded)} lines`;
+    return `${rank} ${actorMrkdwn(actor, options.names)}  ${formatUsd(actor.costCents)} · ${formatInt(actor.sessions)} session${actor.sessions === 1 ? "" : "s"} · ${formatCompact(actor.linesAdded)} lines`;
   });
   if (spenders.length > top) lines.push(`…and ${formatInt(spenders.length - top)} more`);
   return packLines(["*Top spenders*", ...lines]).map(section);
@@ -217,16 +216,11 @@ function modelsLine(report: UsageReport): string | undefined {
 }
 
 /** "👋 2 new: @ada, bob@… · 1 stopped: cy@…", for managers who follow adoption. */
-function adoptionLine(
-  report: UsageReport,
-  mention: ReportRenderOptions["mention"],
-): string | undefined {
+function adoptionLine(report: UsageReport, names: NameOf | undefined): string | undefined {
   const adoption = report.adoption;
   if (!adoption || adoption.newUsers.length + adoption.stoppedUsers.length === 0) return undefined;
-  const name = (email: string) => {
-    const actor = report.actors.find((a) => a.key === `user:${email}`);
-    return (actor && mention?.(actor)) ?? escapeMrkdwn(email);
-  };
+  const name = (email: string) =>
+    actorMrkdwn({ key: `user:${email}`, type: "user", name: email }, names);
   const list = (names: string[]) =>
     `${names.slice(0, 5).map(name).join(", ")}${names.length > 5 ? ` and ${formatInt(names.length - 5)} more` : ""}`;
   const parts: string[] = [];

@@ -3,7 +3,9 @@ import type { KnownBlock } from "@slack/web-api";
 import { renderOrgReport, renderPersonalReport } from "../../render/blocks/index.js";
 import { parsePeriod } from "../../usage/periods.js";
 import type { SlackContext } from "../context.js";
+import { namesFor } from "../mentions.js";
 import { COMMAND, failureMessage } from "../report-messages.js";
+import { personLookup } from "../user-directory.js";
 
 /** The Home tab: the viewer's last 7 days and, for those allowed, the org's. */
 export function registerAppHomeOpened(app: App, ctx: SlackContext): void {
@@ -46,9 +48,15 @@ export async function homeBlocks(userId: string, ctx: SlackContext): Promise<Kno
         ]),
   ];
   if (allowed) {
+    // The Home tab is private: people by name, with mentions.
+    const names = await namesFor(
+      report.actors.slice(0, 10),
+      personLookup(ctx.directory),
+      "private",
+    );
     blocks.push(
       { type: "divider" },
-      ...renderOrgReport(report, { now, timeZone: ctx.periods.timeZone, top: 10 }).blocks,
+      ...renderOrgReport(report, { now, timeZone: ctx.periods.timeZone, top: 10, names }).blocks,
     );
   }
   blocks.push({

@@ -120,18 +120,32 @@ describe("renderOrgReport", () => {
     const m = renderOrgReport(sample(), {
       now,
       top: 2,
-      mention: (a) => (a.name === "maria@example.com" ? "<@U1>" : undefined),
+      names: (a) =>
+        a.key === "user:maria@example.com" ? { name: "Maria", mention: "<@U1>" } : undefined,
     });
     const all = text(m);
     expect(all).toContain("Sessions\\n*38*  ▲ 90%");
     expect(all).toContain("Accept rate\\n*90%*");
     expect(all).toContain("🥇 <@U1>  $142.10 · 31 sessions · 4.1k lines");
-    expect(all).toContain("🥈 `deploy-bot` (API key)  $120.33");
+    expect(all).toContain("🥈 🔑 deploy-bot  $120.33");
     expect(all).toContain("…and 2 more");
     expect(all).toContain("*By model*   sonnet-4-5 $216 (60%) · opus-4-1 $142 (40%)");
     expect(all).toContain(
       "UTC day 2026-11-24 · costs are estimates from Anthropic · fetched 09:00 UTC",
     );
+  });
+
+  it("names people by their Slack name without a mention (a channel post), keys by key name", () => {
+    const m = renderOrgReport(sample(), {
+      now,
+      top: 3,
+      names: (a) => (a.key === "user:maria@example.com" ? { name: "María <ops>" } : undefined),
+    });
+    const all = text(m);
+    expect(all).toContain("🥇 María &lt;ops&gt;  $142.10");
+    expect(all).toContain("🥈 🔑 deploy-bot  $120.33");
+    expect(all).not.toContain("maria@example.com");
+    expect(all).not.toContain("<@");
   });
 
   it("says who is new and who stopped, with mentions when known", () => {
@@ -147,7 +161,8 @@ describe("renderOrgReport", () => {
     );
     const m = renderOrgReport(r, {
       now,
-      mention: (a) => (a.name === "new@example.com" ? "<@UNEW>" : undefined),
+      names: (a) =>
+        a.key === "user:new@example.com" ? { name: "New", mention: "<@UNEW>" } : undefined,
     });
     expect(text(m)).toContain(
       "👋 1 new: <@UNEW>   ·   1 not active since the previous period: gone@example.com",
