@@ -563,7 +563,7 @@ describe("access control", () => {
 describe("Share in channel", () => {
   const value = JSON.stringify({ kind: "org", period: "2026-11-24..2026-11-24" });
 
-  it("posts the same report for everyone, saying who shared it", async () => {
+  it("posts the same report for everyone, saying who shared it on top, pinging no one", async () => {
     const h = await start();
     const click = await buttonClick(h.url, {
       user_id: "UMARIA",
@@ -575,9 +575,37 @@ describe("Share in channel", () => {
     const [reply] = await h.slack.waitForResponses(1);
     expect(reply?.body.response_type).toBe("in_channel");
     expect(reply?.body.replace_original).toBe(false);
-    expect(blocksText(reply?.body ?? {})).toContain("Claude Code · Tue 24 Nov");
-    expect(blocksText(reply?.body ?? {})).toContain("Shared by <@UMARIA>");
-    expect(blocksText(reply?.body ?? {})).not.toContain("share_report");
+    const blocks = reply?.body.blocks as { type: string }[];
+    expect(blocks[0]).toEqual({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: "Shared by María Ruiz" }],
+    });
+    const posted = blocksText(reply?.body ?? {});
+    expect(posted).toContain("Claude Code · Tue 24 Nov");
+    // The sharer and the people in it by name, in plain text.
+    expect(posted).toContain("🥇 María Ruiz  $142.10");
+    expect(posted).not.toContain("<@");
+    expect(posted).not.toContain("share_report");
+  });
+
+  it("once shared, the private copy loses its Share button and says where it went", async () => {
+    const h = await start();
+    await buttonClick(h.url, {
+      user_id: "UMARIA",
+      action_id: "share_report",
+      value,
+      response_url: h.slack.responseUrl("the-ephemeral"),
+    });
+    const [shared, replaced] = await h.slack.waitForResponses(2);
+    expect(shared?.body.response_type).toBe("in_channel");
+    expect(replaced?.id).toBe("the-ephemeral");
+    expect(replaced?.body).toMatchObject({ response_type: "ephemeral", replace_original: true });
+    const blocks = replaced?.body.blocks as { type: string }[];
+    expect(blocks.map((b) => b.type)).not.toContain("actions");
+    expect(blocksText(replaced?.body ?? {})).toContain("Claude Code · Tue 24 Nov");
+    expect(JSON.stringify(blocks.at(-1))).toContain(":white_check_mark: Shared in #general");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.slack.responses).toHaveLength(2);
   });
 
   it.each([
@@ -778,7 +806,8 @@ describe("replays and retries", () => {
     const [reply] = await h.slack.waitForResponses(1);
     expect(reply?.body.response_type).toBe("in_channel");
     await pause(300);
-    expect(h.slack.responses).toHaveLength(1);
+    // The post, and the private copy replaced (without its button): once each.
+    expect(h.slack.responses.map((r) => r.body.replace_original)).toEqual([false, true]);
     expect(dropped(h.logs)).toHaveLength(1);
   });
 
@@ -801,10 +830,10 @@ describe("replays and retries", () => {
     expect(acks.map((a) => a.status)).toEqual([200, 200]);
     const [reply] = await h.slack.waitForResponses(1);
     expect(reply?.body.response_type).toBe("in_channel");
-    expect(blocksText(reply?.body ?? {})).toContain("Shared by <@UMARIA>");
+    expect(blocksText(reply?.body ?? {})).toContain("Shared by María Ruiz");
     await send({ ...click, url: b.url });
     await pause(500);
-    expect(h.slack.responses).toHaveLength(1);
+    expect(h.slack.responses.map((r) => r.body.replace_original)).toEqual([false, true]);
     const rows = await storeA.ledger.list({ kind: "share" });
     expect(rows).toMatchObject([
       {
@@ -817,7 +846,8 @@ describe("replays and retries", () => {
     expect(skipped).toHaveLength(1);
     // A second click by a person is a new share.
     await buttonClick(b.url, { ...fields, action_ts: "1700000050.000001" });
-    const [, second] = await h.slack.waitForResponses(2);
+    // (After the post and the replaced private copy.)
+    const [, , second] = await h.slack.waitForResponses(3);
     expect(second?.body.response_type).toBe("in_channel");
   });
 });

@@ -192,9 +192,14 @@ describe("the Share button's listener", () => {
       ...click(JSON.stringify({ kind: "org", period: "2026-11-18..2026-11-24" })),
       respond,
     });
-    expect(said).toHaveLength(1);
+    expect(said).toHaveLength(2);
     expect(said[0]).toMatchObject({ response_type: "in_channel", replace_original: false });
-    expect(JSON.stringify(said[0]?.blocks)).toContain("Shared by <@UBOSS>");
+    expect(JSON.stringify(said[0]?.blocks)).toContain("Shared by The Boss");
+    expect(JSON.stringify(said[0])).not.toContain("<@");
+    // Then the private copy, replaced without its button.
+    expect(said[1]).toMatchObject({ response_type: "ephemeral", replace_original: true });
+    expect(JSON.stringify(said[1]?.blocks)).toContain("Shared in <#C1>");
+    expect(JSON.stringify(said[1]?.blocks)).not.toContain("share_report");
   });
 
   it("a value it cannot rebuild gets the reason, ephemerally", async () => {
