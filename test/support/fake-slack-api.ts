@@ -232,8 +232,9 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
           : { ok: false, error: "channel_not_found" };
       }
       case "conversations.history": {
+        // As in Slack, replies stay in their thread (conversations.replies shows them).
         const list = messages
-          .filter((m) => m.channel === args.channel)
+          .filter((m) => m.channel === args.channel && !m.threadTs)
           .reverse()
           .map((m) => ({
             type: "message",
@@ -252,6 +253,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
             ts: m.ts,
             thread_ts: m.threadTs,
             text: m.text,
+            metadata: m.metadata,
             files: m.files,
           }));
         return { ok: true, messages: list, has_more: false };
@@ -272,6 +274,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
           text: args.text,
           blocks: args.blocks,
           metadata: args.metadata,
+          threadTs: typeof args.thread_ts === "string" ? args.thread_ts : undefined,
         };
         messages.push(message);
         return { ok: true, channel, ts, message: { ts, text: args.text } };

@@ -2,10 +2,6 @@ import { describe, expect, it } from "vitest";
 import { parseRecords } from "../../../src/anthropic/schema.js";
 import { createSyntheticOrg } from "../../../src/demo/synthetic-org.js";
 import {
-  renderPersonalBudgetAlert,
-  renderPersonalBudgetsAlert,
-} from "../../../src/render/blocks/alerts.js";
-import {
   limitViolations,
   monthToDateLine,
   renderError,
@@ -272,33 +268,6 @@ describe("help and errors", () => {
   });
 });
 
-describe("budget alerts", () => {
-  const now = new Date("2026-11-25T09:00:00Z");
-  const status = budgetStatus(250_00, 200_00, "2026-11-24", PERSONAL_BUDGET_THRESHOLDS);
-
-  it("an API key's budget reads as its own; the pace line follows", () => {
-    const m = renderPersonalBudgetAlert(
-      status,
-      100,
-      { mrkdwn: "API key `nightly`", name: "nightly", apiKey: true },
-      now,
-    );
-    expect(m.text).toBe("Claude Code budget of nightly: 125% of $200.00 used (2026-11)");
-    expect(text(m)).toContain(
-      "🚨 API key `nightly` is over its monthly budget for Claude Code: *$250.00* of $200.00 (125%).",
-    );
-    expect(text(m)).toContain("On pace for $312.50 by the end of the month · 6 days left");
-    expect(limitViolations(m)).toEqual([]);
-  });
-
-  it("a 3,000-character name is clipped to fit the section", () => {
-    const name = "x".repeat(3000);
-    const m = renderPersonalBudgetAlert(status, 80, { mrkdwn: name, name, apiKey: false }, now);
-    expect(text(m)).toContain("has passed 80% of their monthly budget");
-    expect(limitViolations(m)).toEqual([]);
-  });
-});
-
 describe("budgetLine (a person's DM)", () => {
   it("says the month, the spend against the budget and the pace, marked from 80 % and over 100 %", () => {
     const line = (spent: number) =>
@@ -308,28 +277,5 @@ describe("budgetLine (a person's DM)", () => {
     );
     expect(line(410_00)).toMatch(/^💸 November so far: \*\$410\.00\* of your \$500 budget \(82%\)/);
     expect(line(520_00)).toMatch(/^🚨 November so far/);
-  });
-});
-
-describe("several people over budget", () => {
-  it("400 people fit in one message within Block Kit's limits, most over first as given", () => {
-    const people = Array.from({ length: 400 }, (_, i) => ({
-      status: budgetStatus(100_00 + i, 100_00, "2026-11-24", PERSONAL_BUDGET_THRESHOLDS),
-      who: `person-${i}@example.com`,
-      apiKey: false,
-    }));
-    people.push({
-      status: budgetStatus(85_00, 100_00, "2026-11-24", PERSONAL_BUDGET_THRESHOLDS),
-      who: "API key `nightly`",
-      apiKey: true,
-    });
-    const m = renderPersonalBudgetsAlert(people, new Date("2026-11-25T09:00:00Z"));
-    expect(limitViolations(m)).toEqual([]);
-    expect(m.text).toBe("Claude Code budgets: 400 people and 1 API key at 80% or more (2026-11)");
-    expect(text(m)).toContain("400 people and 1 API key reached 80%");
-    expect(text(m)).toContain("(400 of them are over it)");
-    expect(text(m)).toContain("🚨 person-0@example.com: *$100.00* of $100.00 (100%)");
-    expect(text(m)).toContain("• API key `nightly`: *$85.00* of $100.00 (85%)");
-    expect(text(m)).toContain("Month to date through Tue 24 Nov");
   });
 });
