@@ -16,7 +16,7 @@ import { budgetStandings } from "../reports/budgets.js";
 import { monthSoFar, monthsToDate } from "../reports/month-to-date.js";
 import { classifySlackFailure } from "../slack/errors.js";
 import { chartFiles, type FileToSend } from "../slack/files.js";
-import { namesFor } from "../slack/mentions.js";
+import { namesFor, peopleShown } from "../slack/mentions.js";
 import type { SlackPerson } from "../slack/user-directory.js";
 import { type DeliveryKey, type DeliveryLedger, deliveryKey } from "../store/ledger.js";
 import type { Preferences } from "../store/store.js";
@@ -186,7 +186,7 @@ export async function runDigest(
     reports.set(plan.kind, report);
     if (config.channels.length === 0) continue;
     // A channel post: people by name, never a mention (a digest must not ping anyone).
-    const names = await namesFor(report.actors.slice(0, 10), lookupPerson, "channel");
+    const names = await namesFor(peopleShown(report, 10), lookupPerson, "channel");
     const message = render.orgReport(report, {
       now: now(),
       timeZone: config.timeZone,

@@ -1,6 +1,6 @@
 import pLimit from "p-limit";
 import type { NameOf, PersonName } from "../render/people.js";
-import type { ActorRow } from "../usage/report.js";
+import type { ActorRow, UsageReport } from "../usage/report.js";
 import type { SlackPerson } from "./user-directory.js";
 
 /*
@@ -35,4 +35,17 @@ export async function namesFor(
     ),
   );
   return (actor) => found.get(actor.key);
+}
+
+type Shown = Pick<ActorRow, "key" | "type" | "name">;
+
+/** The people an org report names: its top `top` by spend, and the newcomers it lists. */
+export function peopleShown(
+  report: Pick<UsageReport, "actors" | "adoption">,
+  top: number,
+): Shown[] {
+  const newcomers = (report.adoption?.newUsers ?? [])
+    .slice(0, 5)
+    .map((email): Shown => ({ key: `user:${email}`, type: "user", name: email }));
+  return [...report.actors.slice(0, top), ...newcomers];
 }

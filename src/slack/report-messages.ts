@@ -18,7 +18,7 @@ import type { UsageCommand } from "./commands/parse-command.js";
 import type { SlackContext } from "./context.js";
 import { slackErrorCode } from "./errors.js";
 import { chartFiles } from "./files.js";
-import { type Audience, namesFor } from "./mentions.js";
+import { type Audience, namesFor, peopleShown } from "./mentions.js";
 import { personLookup } from "./user-directory.js";
 
 /*
@@ -128,10 +128,7 @@ export async function answerCommand(
       const top = command.kind === "top" ? 25 : 5;
       const metric = command.kind === "top" ? command.metric : "cost";
       // The people the message shows: the top by cost, and the top by the leaderboard's metric.
-      const shown = new Set([
-        ...report.actors.slice(0, top),
-        ...leaderboard(report.actors, metric, top),
-      ]);
+      const shown = [...peopleShown(report, top), ...leaderboard(report.actors, metric, top)];
       const names = await namesFor(shown, personLookup(ctx.directory), audience);
       if (command.kind === "top")
         return renderLeaderboard(report, command.metric, { ...common, top, names });

@@ -3,7 +3,7 @@ import type { KnownBlock } from "@slack/web-api";
 import { renderOrgReport, renderPersonalReport } from "../../render/blocks/index.js";
 import { parsePeriod } from "../../usage/periods.js";
 import type { SlackContext } from "../context.js";
-import { namesFor } from "../mentions.js";
+import { namesFor, peopleShown } from "../mentions.js";
 import { COMMAND, failureMessage } from "../report-messages.js";
 import { personLookup } from "../user-directory.js";
 
