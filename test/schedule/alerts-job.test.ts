@@ -79,7 +79,7 @@ describe("runAlerts", () => {
     const rollup = JSON.stringify(posts()[0]?.blocks);
     expect(rollup).toContain("*Claude Code alerts · Tue 24 Nov*");
     expect(rollup).toContain(
-      "💸 *Near budget*: November so far $1,560.00 of $1,800.00 (87%) · on pace for $1,950.00",
+      "💸 *Near budget*: November so far $1,560 of $1,800 (87%) · on pace for $1,950",
     );
     expect(rollup).toContain("📈 Ada Lovelace spent *$150.00*, 5.0× usual");
     expect(rollup.indexOf("Near budget")).toBeLessThan(rollup.indexOf("Ada Lovelace"));
@@ -205,7 +205,7 @@ describe("runAlerts", () => {
       failed: 0,
     });
     expect(texts()[0]).toContain(
-      "*Budgets: 1 person near their own monthly budget*\\n• Ada Lovelace  $840.00 of $1,000.00 (84%)",
+      "*Budgets: 1 person near their own monthly budget*\\n• Ada Lovelace  $840 of $1,000 (84%)",
     );
     expect(String(posts()[0]?.text)).toBe("Claude Code alerts: 1 person near their budget");
 
@@ -218,7 +218,7 @@ describe("runAlerts", () => {
     expect(await runAlerts({ date: "2026-11-25" }, next)).toMatchObject({ posted: 0 });
     expect(await runAlerts({ date: "2026-11-26" }, next)).toMatchObject({ posted: 1 });
     expect(texts()[1]).toContain(
-      "*Budgets: 2 people over their own monthly budget*\\n🚨 Ada Lovelace  $840.00 of $800.00 (105%)\\n🚨 bob@example.com  $720.00 of $700.00 (103%)",
+      "*Budgets: 2 people over their own monthly budget*\\n🚨 Ada Lovelace  $840 of $800 (105%)\\n🚨 bob@example.com  $720 of $700 (103%)",
     );
     const told = await store.ledger.list({ kind: "alert-user-budget" });
     expect(told.map((d) => [d.period, d.status, d.ts]).sort()).toEqual([

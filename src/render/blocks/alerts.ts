@@ -1,6 +1,13 @@
 import type { KnownBlock } from "@slack/web-api";
 import { type BudgetStatus, budgetShare, type Spike } from "../../usage/alerts.js";
-import { formatDay, formatInt, formatMonthName, formatPercent, formatUsd } from "../format.js";
+import {
+  formatDay,
+  formatInt,
+  formatMonthName,
+  formatPercent,
+  formatUsd,
+  formatUsdShort,
+} from "../format.js";
 import { capBlocks, clip, packLines, type SlackMessage } from "./limits.js";
 
 /*
@@ -54,7 +61,7 @@ export function renderMorningAlerts(alerts: MorningAlerts, now: Date): SlackMess
       .join(", ");
     const lines = alerts.people.slice(0, PEOPLE_SHOWN).map(({ who, status }) => {
       const mark = budgetShare(status) >= 1 ? "🚨" : "•";
-      return `${mark} ${clip(who.mrkdwn, 200)}  ${formatUsd(status.spentCents)} of ${formatUsd(status.budgetCents)} (${formatPercent(budgetShare(status))})`;
+      return `${mark} ${clip(who.mrkdwn, 200)}  ${formatUsdShort(status.spentCents)} of ${formatUsdShort(status.budgetCents)} (${formatPercent(budgetShare(status))})`;
     });
     const more = alerts.people.length - PEOPLE_SHOWN;
     if (more > 0) lines.push(`…and ${formatInt(more)} more`);
@@ -112,13 +119,13 @@ export function renderSpikeDetail(
   };
 }
 
-/** "✅ On track: November so far $9,210 of $20,000 (46%) · on pace for $12,400". */
+/** "✅ On track: November so far $9,210 of $20,000 (46%) · on pace for $12,400" (whole dollars). */
 function orgBudgetLine(status: BudgetStatus): { mrkdwn: string; short: string } {
   const share = budgetShare(status);
   const pace = status.projectedCents / status.budgetCents;
   const closed = status.daysElapsed >= status.daysInMonth;
   const month = formatMonthName(status.month);
-  const where = `${formatUsd(status.spentCents)} of ${formatUsd(status.budgetCents)} (${formatPercent(share)})`;
+  const where = `${formatUsdShort(status.spentCents)} of ${formatUsdShort(status.budgetCents)} (${formatPercent(share)})`;
   if (closed) {
     const verdict = share > 1 ? "🚨 *Over budget*" : "✅ *Within budget*";
     return {
@@ -126,7 +133,7 @@ function orgBudgetLine(status: BudgetStatus): { mrkdwn: string; short: string } 
       short: `${month} closed at ${formatPercent(share)} of the budget`,
     };
   }
-  const onPace = ` · on pace for ${formatUsd(status.projectedCents)}`;
+  const onPace = ` · on pace for ${formatUsdShort(status.projectedCents)}`;
   const [verdict, short] =
     share >= 1
       ? ["🚨 *Over budget*", "over budget"]
@@ -134,7 +141,7 @@ function orgBudgetLine(status: BudgetStatus): { mrkdwn: string; short: string } 
         ? ["💸 *Near budget*", `${formatPercent(share)} of the budget`]
         : pace > 1
           ? ["⚠️ *On pace to go over*", "on pace to go over budget"]
-          : ["✅ *On track*", "budget on track"];
+          : ["✅ *On track*", "org budget on track"];
   return { mrkdwn: `${verdict}: ${month} so far ${where}${onPace}`, short };
 }
 
@@ -148,7 +155,7 @@ function spikesLine(spikes: readonly { who: AlertWho; spike: Spike }[]): {
   const parts: string[] = [];
   const short: string[] = [];
   if (org) {
-    parts.push(`the org spent *${formatUsd(org.spike.costCents)}*, ${usual(org.spike)}`);
+    parts.push(`The org spent *${formatUsd(org.spike.costCents)}*, ${usual(org.spike)}`);
     short.push(`org spend ${factor(org.spike)} usual`);
   }
   const [largest] = people;
@@ -168,7 +175,7 @@ function spikesLine(spikes: readonly { who: AlertWho; spike: Spike }[]): {
   const details = spikes.length > 1 ? " · details in the thread" : "";
   const lead = org && people.length === 0 ? "Spend spike: " : "";
   return {
-    mrkdwn: clip(`📈 ${lead}${capitalize(parts.join("; "))}${details}`, 3000),
+    mrkdwn: clip(`📈 ${lead}${parts.join("; ")}${details}`, 3000),
     short: short.join(", "),
   };
 }
@@ -189,10 +196,6 @@ function throughDay(status: BudgetStatus): string {
 /** "3 people", "1 person". */
 function counted(n: number, one: string, many: string): string {
   return `${formatInt(n)} ${n === 1 ? one : many}`;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function section(text: string): KnownBlock {

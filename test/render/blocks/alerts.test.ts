@@ -70,12 +70,12 @@ describe("renderMorningAlerts", () => {
     const [title, org, people, spikes, context] = sections(m);
     expect(title).toBe("*Claude Code alerts · Tue 24 Nov*");
     expect(org).toBe(
-      "💸 *Near budget*: November so far $16,500.00 of $20,000.00 (83%) · on pace for $20,625.00",
+      "💸 *Near budget*: November so far $16,500 of $20,000 (83%) · on pace for $20,625",
     );
     expect(people).toBe(
       "*Budgets: 1 person over, 1 person near their own monthly budget*\n" +
-        "🚨 Niklaus Diffie  $1,384.17 of $600.00 (231%)\n" +
-        "• 🔑 nightly  $510.00 of $600.00 (85%)",
+        "🚨 Niklaus Diffie  $1,384 of $600 (231%)\n" +
+        "• 🔑 nightly  $510 of $600 (85%)",
     );
     expect(spikes).toBe(
       "📈 *8 spend spikes*, largest Ada Lovelace $36.87, 4.6× usual · details in the thread",
@@ -101,11 +101,11 @@ describe("renderMorningAlerts", () => {
           now,
         ),
       )[1];
-    expect(line(9_000_00, "2026-11-24")).toMatch(/^✅ \*On track\*: November so far \$9,000.00/);
+    expect(line(9_000_00, "2026-11-24")).toMatch(/^✅ \*On track\*: November so far \$9,000 of/);
     expect(line(15_000_00, "2026-11-15")).toMatch(/^⚠️ \*On pace to go over\*/);
     expect(line(21_000_00, "2026-11-24")).toMatch(/^🚨 \*Over budget\*/);
     expect(line(20_200_00, "2026-11-30")).toBe(
-      "🚨 *Over budget*: November closed at $20,200.00 of $20,000.00 (101%)",
+      "🚨 *Over budget*: November closed at $20,200 of $20,000 (101%)",
     );
     expect(line(19_000_00, "2026-11-30")).toMatch(/^✅ \*Within budget\*: November closed at/);
   });
@@ -121,6 +121,16 @@ describe("renderMorningAlerts", () => {
     );
     expect(sections(one)[1]).toBe("📈 Ada spent *$150.00*, with no usual spend");
     expect(one.text).toBe("Claude Code alerts: spend spike: Ada $150.00");
+    // A name is never capitalised (an email stays as it is).
+    const lower = renderMorningAlerts(
+      morning({
+        orgBudget: undefined,
+        people: [],
+        spikes: [{ who: person("ada@example.com"), spike: spike("user:ada", 150_00, 30_00) }],
+      }),
+      now,
+    );
+    expect(sections(lower)[1]).toBe("📈 ada@example.com spent *$150.00*, 5.0× usual");
     const withOrg = renderMorningAlerts(
       morning({
         orgBudget: undefined,
@@ -145,7 +155,7 @@ describe("renderMorningAlerts", () => {
     const m = renderMorningAlerts(morning({ people, spikes: [] }), now);
     expect(limitViolations(m)).toEqual([]);
     expect(sections(m)[2]).toContain("*Budgets: 400 people over their own monthly budget*");
-    expect(sections(m)[2]).toContain("🚨 Person 7  $100.07");
+    expect(sections(m)[2]).toContain("🚨 Person 7  $100 of $100 (100%)");
     expect(sections(m)[2]).not.toContain("Person 8 ");
     expect(sections(m)[2]).toContain("…and 392 more");
   });
