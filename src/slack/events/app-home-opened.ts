@@ -49,11 +49,7 @@ export async function homeBlocks(userId: string, ctx: SlackContext): Promise<Kno
   ];
   if (allowed) {
     // The Home tab is private: people by name, with mentions.
-    const names = await namesFor(
-      report.actors.slice(0, 10),
-      personLookup(ctx.directory),
-      "private",
-    );
+    const names = await namesFor(peopleShown(report, 10), personLookup(ctx.directory), "private");
     blocks.push(
       { type: "divider" },
       ...renderOrgReport(report, { now, timeZone: ctx.periods.timeZone, top: 10, names }).blocks,
