@@ -675,6 +675,9 @@ describe("App Home", () => {
       "In the last 7 days (Wed 18 – Tue 24 Nov) you ran *41 Claude Code sessions*",
     );
     expect(view).toContain("Top spenders");
+    // The Home tab is private: people as mentions (Slack shows their names), keys by name.
+    expect(view).toContain("🥇 <@UMARIA>  $242.10");
+    expect(view).toContain("🔑 deploy-bot");
     // With a budget (here everyone's $1,000): where they stand this month.
     expect(view).toContain("November so far: *$242.10* of your $1,000 budget (24%)");
   });
