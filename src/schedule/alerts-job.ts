@@ -104,7 +104,18 @@ export async function runAlerts(
   // Yesterday's spikes, the org's and people's, when they are large enough to matter.
   const { spikes, day } = await findSpikes(deps.loader, yesterday, config.spike);
 
-  if (fresh.length === 0 && spikes.length === 0) {
+  const spikeKey = (key: string): DeliveryKey => ({
+    kind: "alert-spike",
+    target: channel,
+    period: `${yesterday}:${key}`,
+  });
+  // A spike is told by its reply in the thread, or by a roll-up that had it alone.
+  const untoldSpikes = await notDelivered(
+    deps.ledger,
+    spikes.map((s) => spikeKey(s.key)),
+  );
+
+  if (fresh.length === 0 && untoldSpikes.length === 0) {
     log.info({ ...counts, planned: 0 }, "alerts run finished: nothing new to tell");
     return counts;
   }
@@ -162,13 +173,15 @@ export async function runAlerts(
   // morning did not carry what is new since: that waits for tomorrow's.
   if (!dryRun && counts.posted + counts.recovered > sentBefore) {
     for (const key of fresh) await markTold(key, `in-alerts-${yesterday}`);
+    const [only] = spikes;
+    if (only && spikes.length === 1) await markTold(spikeKey(only.key), `in-alerts-${yesterday}`);
   }
 
   // Several spikes: each one's detail in the thread, each once (its own key, in the ledger).
   if (spikeWho.length > 1) {
     for (const { spike, who } of spikeWho) {
       await deliver(
-        { kind: "alert-spike", target: channel, period: `${yesterday}:${spike.key}` },
+        spikeKey(spike.key),
         channel,
         renderSpikeDetail(spike, who, yesterday, config.spike.trailingDays, now()),
         undefined,

@@ -88,8 +88,9 @@ describe("runAlerts", () => {
       event_payload: { key: "alerts:CALERTS:2026-11-24" },
     });
 
+    // Again: everything in it is told, so nothing is new and nothing is posted.
     const again = await runAlerts({ date: "2026-11-25" }, deps(1800));
-    expect(again).toMatchObject({ posted: 0, alreadyDelivered: 1 });
+    expect(again).toMatchObject({ posted: 0, failed: 0 });
     expect(posts()).toHaveLength(1);
   });
 
@@ -104,9 +105,11 @@ describe("runAlerts", () => {
         ["alerts", "2026-11-24", "delivered", "ts"],
         ["alert-budget", "2026-11:50", "delivered", "in-alerts-2026-11-24"],
         ["alert-budget", "2026-11:80", "delivered", "in-alerts-2026-11-24"],
+        // The one spike, told in the roll-up itself.
+        ["alert-spike", "2026-11-24:user:ada@example.com", "delivered", "in-alerts-2026-11-24"],
       ]),
     );
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     expect(new Set(rows.map((r) => r.run_date))).toEqual(new Set(["2026-11-25"]));
   });
 
@@ -143,9 +146,9 @@ describe("runAlerts", () => {
       "📈 The org spent *$180.00*, 3.0× usual; *2 spend spikes*, largest Ada Lovelace $150.00, 5.0× usual · details in the thread",
     );
     expect(thread.map((m) => [m.threadTs, String(m.text)])).toEqual([
-      [parent?.ts, "Spend spike: the org $180.00 on 2026-11-24"],
-      [parent?.ts, "Spend spike: Ada Lovelace $150.00 on 2026-11-24"],
-      [parent?.ts, "Spend spike: bob $30.00 on 2026-11-24"],
+      [parent?.ts, "Spend spike: the org $180.00 on Tue 24 Nov"],
+      [parent?.ts, "Spend spike: Ada Lovelace $150.00 on Tue 24 Nov"],
+      [parent?.ts, "Spend spike: bob $30.00 on Tue 24 Nov"],
     ]);
     const keys = (await store.ledger.list({ kind: "alert-spike" })).map((r) => r.key).sort();
     expect(keys).toEqual([
@@ -154,10 +157,7 @@ describe("runAlerts", () => {
       "alert-spike:CALERTS:2026-11-24:user:bob@example.com",
     ]);
     // Again: nothing twice, the thread included.
-    expect(await runAlerts({ date: "2026-11-25" }, d)).toMatchObject({
-      posted: 0,
-      alreadyDelivered: 4,
-    });
+    expect(await runAlerts({ date: "2026-11-25" }, d)).toMatchObject({ posted: 0, failed: 0 });
     expect(posts()).toHaveLength(4);
   });
 
@@ -231,6 +231,32 @@ describe("runAlerts", () => {
     // Every threshold reached is told: nothing more this month.
     expect(await runAlerts({ date: "2026-11-27" }, next)).toMatchObject({ posted: 0 });
     expect(posts()).toHaveLength(2);
+  });
+
+  it("a roll-up Slack refused is retried by the next run, and its thread follows it", async () => {
+    const { deps } = await setup();
+    await slack?.close();
+    let refused = false;
+    slack = await startFakeSlackApi({
+      botToken: FAKE_BOT_TOKEN,
+      fault: (call) => {
+        if (call.method !== "chat.postMessage" || refused) return undefined;
+        refused = true;
+        return { error: "channel_not_found" };
+      },
+    });
+    const d = deps(1800);
+    d.slack = new WebClient(FAKE_BOT_TOKEN, { slackApiUrl: slack.apiUrl });
+    d.config.spike.factor = 0.5;
+    expect(await runAlerts({ date: "2026-11-25" }, d)).toMatchObject({ posted: 0, failed: 1 });
+    expect(posts()).toHaveLength(0);
+    // Nothing it would have told is recorded as told; the next run posts it all, once.
+    expect(await runAlerts({ date: "2026-11-25" }, d)).toMatchObject({ posted: 4, failed: 0 });
+    const [parent, ...thread] = posts();
+    expect(JSON.stringify(parent?.blocks)).toContain("Near budget");
+    expect(thread.map((m) => m.threadTs)).toEqual([parent?.ts, parent?.ts, parent?.ts]);
+    expect(await runAlerts({ date: "2026-11-25" }, d)).toMatchObject({ posted: 0 });
+    expect(posts()).toHaveLength(4);
   });
 
   it("a dry run posts nothing and claims nothing", async () => {

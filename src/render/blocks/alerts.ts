@@ -107,7 +107,10 @@ export function renderSpikeDetail(
       ? `${factor(spike)} ${whose} usual day (${formatUsd(spike.medianCents)}, the median of the ${trailingDays} days before)`
       : `with no spend on most of the ${trailingDays} days before`;
   return {
-    text: clip(`Spend spike: ${who.short} ${formatUsd(spike.costCents)} on ${day}`, 300),
+    text: clip(
+      `Spend spike: ${who.short} ${formatUsd(spike.costCents)} on ${formatDay(day, now)}`,
+      300,
+    ),
     blocks: [
       section(
         clip(

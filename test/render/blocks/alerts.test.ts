@@ -182,7 +182,7 @@ describe("renderSpikeDetail (in the roll-up's thread)", () => {
     expect(sections(m)).toEqual([
       "📈 Ada spent *$36.87* on Tue 24 Nov, 4.6× their usual day ($8.02, the median of the 14 days before).",
     ]);
-    expect(m.text).toBe("Spend spike: Ada $36.87 on 2026-11-24");
+    expect(m.text).toBe("Spend spike: Ada $36.87 on Tue 24 Nov");
     const k = renderSpikeDetail(spike("api_key:ci", 90_00, 0), key("ci"), "2026-11-24", 14, now);
     expect(sections(k)[0]).toBe(
       "📈 🔑 ci spent *$90.00* on Tue 24 Nov, with no spend on most of the 14 days before.",
