@@ -7,6 +7,7 @@ import type { MorningDeps } from "../schedule/morning.js";
 import { createDeliveryClient, createLookupClient } from "../slack/delivery-client.js";
 import {
   createUserDirectory,
+  personLookup,
   strictUserLookup,
   type UserDirectory,
   userIdLookup,
@@ -41,6 +42,7 @@ export function digestDeps(input: {
     preferences: input.store.preferences,
     slack: input.slack,
     lookupUser: userIdLookup(directory),
+    lookupPerson: personLookup(directory),
     findUser: strictUserLookup(directory),
     logger: input.logger,
     now: input.now,
@@ -111,6 +113,7 @@ export function alertsDeps(input: Parameters<typeof digestDeps>[0]): AlertsDeps 
     ledger: input.store.ledger,
     slack: input.slack,
     lookupUser: userIdLookup(directory),
+    lookupPerson: personLookup(directory),
     logger: input.logger,
     now: input.now,
     config: {

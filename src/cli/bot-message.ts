@@ -19,6 +19,7 @@ const NO_DIRECTORY: UserDirectory = {
   lookupByEmail: async () => null,
   findByEmail: async () => null,
   emailOf: async () => null,
+  nameOf: async () => null,
 };
 
 /** What the slash command replies to `command`, asked by someone who may see the org. */

@@ -1,37 +1,33 @@
-import { createHash } from "node:crypto";
 import type { WebClient } from "@slack/web-api";
 import type { UsageLoader } from "../loading/usage-loader.js";
 import { type Logger, newReferenceId } from "../log.js";
-import {
-  renderBudgetAlert,
-  renderPersonalBudgetAlert,
-  renderPersonalBudgetsAlert,
-  renderSpikeAlert,
-} from "../render/blocks/alerts.js";
-import type { SlackMessage } from "../render/blocks/limits.js";
-import { escapeMrkdwn } from "../render/blocks/limits.js";
-import { findSpikes } from "../reports/spikes.js";
-import { mentionsFor } from "../slack/mentions.js";
+import { type AlertWho, renderMorningAlerts, renderSpikeDetail } from "../render/blocks/alerts.js";
+import { actorMrkdwn, actorShortName } from "../render/people.js";
+import { findSpikes, type SpikeSizeRule } from "../reports/spikes.js";
+import { namesFor } from "../slack/mentions.js";
+import type { SlackPerson } from "../slack/user-directory.js";
 import type { DeliveryKey, DeliveryLedger } from "../store/ledger.js";
 import {
+  type BudgetStatus,
   budgetStatus,
   hasPersonalBudgets,
   type PersonalBudgetStatus,
   type PersonalBudgets,
   personalBudgetsCrossed,
-  type SpikeRule,
 } from "../usage/alerts.js";
 import type { Cents } from "../usage/money.js";
 import { monthToDate, shiftDay } from "../usage/periods.js";
 import type { ActorRow } from "../usage/report.js";
 import { createDeliverer, type DeliveryCounts, emptyCounts } from "./deliver.js";
-import { defaultOwner } from "./digest-job.js";
+import { defaultOwner, idOnlyLookup } from "./digest-job.js";
 
 /*
- * Budget and spike alerts to ALERT_CHANNEL, each at most once (through the ledger): month-to-date
- * spend crossing 50/80/100 % of BUDGET_MONTHLY_USD, a person's (or API key's) crossing 80/100 % of
- * their own monthly budget, and yesterday's spend of a person (or the org) far above its trailing
- * median.
+ * One roll-up a morning in ALERT_CHANNEL, when there is something new to tell: month-to-date
+ * spend crossing 50/80/100 % of BUDGET_MONTHLY_USD or a person's (or API key's) crossing 80/100 %
+ * of their own budget (each told once), or yesterday's spend spikes. It says where the org's
+ * budget stands, who is over or near theirs, and the spikes in one line, with each spike's
+ * detail in its thread. Every post — the roll-up and each thread reply — goes through the
+ * ledger under its own key, so each is posted exactly once.
  */
 
 export interface AlertsConfig {
@@ -42,7 +38,7 @@ export interface AlertsConfig {
   budgetMonthlyCents?: Cents | undefined;
   /** Monthly budgets of people and API keys; none without a default or overrides. */
   personalBudgets?: PersonalBudgets | undefined;
-  spike: SpikeRule & { trailingDays: number };
+  spike: SpikeSizeRule & { trailingDays: number };
 }
 
 export interface AlertsDeps {
@@ -50,6 +46,8 @@ export interface AlertsDeps {
   ledger: DeliveryLedger;
   slack?: WebClient | undefined;
   lookupUser(email: string): Promise<string | null>;
+  /** Email → Slack user and name, for naming people; defaults to `lookupUser` (no names). */
+  lookupPerson?(email: string): Promise<SlackPerson | null>;
   logger: Logger;
   config: AlertsConfig;
   owner?: string;
@@ -65,20 +63,138 @@ export async function runAlerts(
   const counts = emptyCounts();
   const log = deps.logger.child({ job: "alerts", ref: newReferenceId(), date: options.date });
   const owner = deps.owner ?? defaultOwner();
+  const dryRun = options.dryRun ?? false;
   const deliver = createDeliverer({
     ledger: deps.ledger,
     runDate: options.date,
-    slack: options.dryRun ? undefined : deps.slack,
+    slack: dryRun ? undefined : deps.slack,
     owner,
     leaseMs: config.leaseMs,
-    dryRun: options.dryRun ?? false,
+    dryRun,
     log,
     counts,
   });
   const yesterday = shiftDay(options.date, -1);
+  const lookupPerson = deps.lookupPerson ?? idOnlyLookup(deps.lookupUser);
+  const channel = config.channel;
 
-  /** A lower threshold reached together with a higher one: recorded as covered, never posted. */
-  async function markCovered(key: DeliveryKey, by: string) {
+  // Where the month stands: the org's budget, and people's own.
+  const orgBudget = (config.budgetMonthlyCents ?? 0) > 0 ? config.budgetMonthlyCents : undefined;
+  const personal = config.personalBudgets;
+  let orgStatus: BudgetStatus | undefined;
+  let people: PersonalBudgetStatus<ActorRow>[] = [];
+  if (orgBudget || hasPersonalBudgets(personal)) {
+    const report = await deps.loader.loadReport(monthToDate(yesterday), { compare: false });
+    if (orgBudget) orgStatus = budgetStatus(report.totals.costCents, orgBudget, yesterday);
+    if (hasPersonalBudgets(personal))
+      people = personalBudgetsCrossed(report.actors, personal, yesterday);
+  }
+  // Thresholds reached and not yet told: each is told once, in the first roll-up that has it.
+  const untold: DeliveryKey[] = [];
+  if (orgStatus) {
+    for (const threshold of orgStatus.crossed) {
+      untold.push(budgetKey(channel, orgStatus.month, threshold));
+    }
+  }
+  for (const { actor, status } of people) {
+    for (const threshold of status.crossed)
+      untold.push(personBudgetKey(channel, status.month, actor.key, threshold));
+  }
+  const fresh = await notDelivered(deps.ledger, untold);
+
+  // Yesterday's spikes, the org's and people's, when they are large enough to matter.
+  const { spikes, day } = await findSpikes(deps.loader, yesterday, config.spike);
+
+  const spikeKey = (key: string): DeliveryKey => ({
+    kind: "alert-spike",
+    target: channel,
+    period: `${yesterday}:${key}`,
+  });
+  // A spike is told by its reply in the thread, or by a roll-up that had it alone.
+  const untoldSpikes = await notDelivered(
+    deps.ledger,
+    spikes.map((s) => spikeKey(s.key)),
+  );
+
+  if (fresh.length === 0 && untoldSpikes.length === 0) {
+    log.info({ ...counts, planned: 0 }, "alerts run finished: nothing new to tell");
+    return counts;
+  }
+
+  const shown = [
+    ...people.map((p) => p.actor),
+    ...(day ? [...day.actors.values()].filter((a) => spikes.some((s) => s.key === a.key)) : []),
+  ];
+  // A channel post: people by name, never a mention.
+  const names = await namesFor(shown, lookupPerson, "channel");
+  const whoOf = (actor: Pick<ActorRow, "key" | "type" | "name">): AlertWho =>
+    actor.key === "org"
+      ? { mrkdwn: "the org", short: "the org", apiKey: false }
+      : {
+          mrkdwn: actorMrkdwn(actor, names),
+          short: actorShortName(actor, names),
+          apiKey: actor.type === "api_key",
+        };
+  const spikeWho = spikes.map((spike) => ({
+    spike,
+    who: whoOf(
+      day?.actors.get(spike.key) ?? {
+        key: spike.key,
+        type: spike.key.startsWith("api_key:") ? "api_key" : "user",
+        name: spike.name,
+      },
+    ),
+  }));
+
+  const rollupKey = { kind: "alerts", target: channel, period: yesterday };
+  const sentBefore = counts.posted + counts.recovered;
+  await deliver(
+    rollupKey,
+    channel,
+    renderMorningAlerts(
+      {
+        day: yesterday,
+        orgBudget: orgStatus,
+        people: people.map(({ actor, status }) => ({ who: whoOf(actor), status })),
+        spikes: spikeWho,
+        trailingDays: config.spike.trailingDays,
+      },
+      now(),
+    ),
+  );
+  const rollup = dryRun ? undefined : await deps.ledger.get(rollupKey);
+  if (!dryRun && (rollup?.status !== "delivered" || !rollup.ts)) {
+    // Not posted (yet): what it tells stays untold, and its thread waits, for a later run.
+    log.info({ ...counts, planned: 0 }, "alerts run finished without its roll-up");
+    return counts;
+  }
+
+  // Told, when this run posted it (or found its own post): the thresholds it carried are recorded
+  // as such, so that no later roll-up repeats them. A roll-up already posted earlier this
+  // morning did not carry what is new since: that waits for tomorrow's.
+  if (!dryRun && counts.posted + counts.recovered > sentBefore) {
+    for (const key of fresh) await markTold(key, `in-alerts-${yesterday}`);
+    const [only] = spikes;
+    if (only && spikes.length === 1) await markTold(spikeKey(only.key), `in-alerts-${yesterday}`);
+  }
+
+  // Several spikes: each one's detail in the thread, each once (its own key, in the ledger).
+  if (spikeWho.length > 1) {
+    for (const { spike, who } of spikeWho) {
+      await deliver(
+        spikeKey(spike.key),
+        channel,
+        renderSpikeDetail(spike, who, yesterday, config.spike.trailingDays, now()),
+        undefined,
+        rollup?.ts ?? undefined,
+      );
+    }
+  }
+  log.info({ ...counts, planned: counts.planned.length }, "alerts run finished");
+  return counts;
+
+  /** A threshold told by the roll-up (`by`): recorded as delivered, never posted on its own. */
+  async function markTold(key: DeliveryKey, by: string) {
     const claim = await deps.ledger.claim(key, {
       owner,
       leaseMs: 60_000,
@@ -86,147 +202,31 @@ export async function runAlerts(
       runDate: options.date,
     });
     if (claim.status === "claimed") {
-      await deps.ledger.markDelivered(key, owner, { channel: config.channel, ts: by });
+      await deps.ledger.markDelivered(key, owner, { channel, ts: by });
     }
   }
-
-  const personKey = (actor: { key: string }, month: string, threshold: number) => ({
-    kind: "alert-user-budget",
-    target: config.channel,
-    period: `${month}:${actor.key}:${threshold}`,
-  });
-
-  /**
-   * People whose highest threshold is not announced yet: one of them gets a message of their own;
-   * several get one message together (each person's thresholds are then recorded as covered by
-   * it). The shared message's key is made of who and which threshold, so a rerun after a crash
-   * finds it delivered instead of posting it again.
-   */
-  async function announcePersonalBudgets(over: PersonalBudgetStatus<ActorRow>[]) {
-    const pending: typeof over = [];
-    for (const entry of over) {
-      const highest = entry.status.crossed.at(-1) ?? 0;
-      const done = await deps.ledger.get(personKey(entry.actor, entry.status.month, highest));
-      if (done?.status !== "delivered") pending.push(entry);
-    }
-    if (pending.length === 0) return;
-    const mention = await mentionsFor(
-      pending.map((p) => p.actor),
-      deps.lookupUser,
-    );
-    if (pending.length === 1) {
-      const [{ actor, status }] = pending as [(typeof over)[number]];
-      const who = {
-        mrkdwn: whoMrkdwn(actor, mention),
-        name: actor.name,
-        apiKey: actor.type === "api_key",
-      };
-      await announceHighest(
-        status.crossed,
-        (threshold) => personKey(actor, status.month, threshold),
-        (threshold) => renderPersonalBudgetAlert(status, threshold, who, now()),
-      );
-      return;
-    }
-    const month = pending[0]?.status.month ?? "";
-    const digest = createHash("sha256")
-      .update(pending.map((p) => `${p.actor.key}:${p.status.crossed.at(-1)}`).join("\n"))
-      .digest("hex")
-      .slice(0, 16);
-    const groupKey = {
-      kind: "alert-user-budgets",
-      target: config.channel,
-      period: `${month}:${digest}`,
-    };
-    await deliver(
-      groupKey,
-      config.channel,
-      renderPersonalBudgetsAlert(
-        pending.map(({ actor, status }) => ({
-          status,
-          who: whoMrkdwn(actor, mention),
-          apiKey: actor.type === "api_key",
-        })),
-        now(),
-      ),
-    );
-    if (options.dryRun || (await deps.ledger.get(groupKey))?.status !== "delivered") return;
-    for (const { actor, status } of pending) {
-      for (const threshold of status.crossed) {
-        await markCovered(
-          personKey(actor, status.month, threshold),
-          `in-${groupKey.kind}-${digest}`,
-        );
-      }
-    }
-  }
-
-  /**
-   * One message for the highest threshold reached; lower ones crossed at the same time are
-   * claimed with it, so that they are not announced afterwards.
-   */
-  async function announceHighest(
-    crossed: readonly number[],
-    key: (threshold: number) => { kind: string; target: string; period: string },
-    message: (threshold: number) => SlackMessage,
-  ) {
-    const highest = crossed.at(-1);
-    if (highest === undefined) return;
-    for (const threshold of [...crossed].reverse()) {
-      if (threshold === highest) await deliver(key(threshold), config.channel, message(highest));
-      else if (!options.dryRun) await markCovered(key(threshold), `superseded-by-${highest}`);
-    }
-  }
-
-  const orgBudget = (config.budgetMonthlyCents ?? 0) > 0 ? config.budgetMonthlyCents : undefined;
-  const personal = config.personalBudgets;
-  if (orgBudget || hasPersonalBudgets(personal)) {
-    const report = await deps.loader.loadReport(monthToDate(yesterday), { compare: false });
-    if (orgBudget) {
-      const status = budgetStatus(report.totals.costCents, orgBudget, yesterday);
-      await announceHighest(
-        status.crossed,
-        (threshold) => ({
-          kind: "alert-budget",
-          target: config.channel,
-          period: `${status.month}:${threshold}`,
-        }),
-        (threshold) => renderBudgetAlert(status, threshold, now()),
-      );
-    }
-    if (hasPersonalBudgets(personal)) {
-      await announcePersonalBudgets(personalBudgetsCrossed(report.actors, personal, yesterday));
-    }
-  }
-
-  // Spikes: yesterday against the trailing days before it, per person and for the org.
-  const { spikes, day } = await findSpikes(deps.loader, yesterday, config.spike);
-  if (day) {
-    const spiking = [...day.actors.values()].filter((a) => spikes.some((s) => s.key === a.key));
-    const mention = await mentionsFor(spiking, deps.lookupUser);
-    for (const spike of spikes) {
-      const actor = day.actors.get(spike.key);
-      const who =
-        spike.key === "org"
-          ? "the whole org"
-          : whoMrkdwn(actor ?? { key: spike.key, type: "user", name: spike.name }, mention);
-      await deliver(
-        { kind: "alert-spike", target: config.channel, period: `${yesterday}:${spike.key}` },
-        config.channel,
-        renderSpikeAlert(spike, yesterday, who, config.spike.trailingDays, now()),
-      );
-    }
-  }
-  log.info({ ...counts, planned: counts.planned.length }, "alerts run finished");
-  return counts;
 }
 
-/** How an alert names an actor: an API key as such, a person by mention or else by email. */
-function whoMrkdwn(
-  actor: Pick<ActorRow, "key" | "type" | "name">,
-  mention: (actor: Pick<ActorRow, "key">) => string | undefined,
-): string {
-  return actor.type === "api_key"
-    ? `API key \`${escapeMrkdwn(actor.name)}\``
-    : (mention(actor) ?? escapeMrkdwn(actor.name));
+/** The org's budget threshold of a month (the key earlier releases posted each alert under). */
+function budgetKey(channel: string, month: string, threshold: number): DeliveryKey {
+  return { kind: "alert-budget", target: channel, period: `${month}:${threshold}` };
+}
+
+function personBudgetKey(
+  channel: string,
+  month: string,
+  actorKey: string,
+  threshold: number,
+): DeliveryKey {
+  return {
+    kind: "alert-user-budget",
+    target: channel,
+    period: `${month}:${actorKey}:${threshold}`,
+  };
+}
+
+async function notDelivered(ledger: DeliveryLedger, keys: DeliveryKey[]): Promise<DeliveryKey[]> {
+  const out: DeliveryKey[] = [];
+  for (const key of keys) if ((await ledger.get(key))?.status !== "delivered") out.push(key);
+  return out;
 }

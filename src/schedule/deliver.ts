@@ -76,13 +76,15 @@ export interface DelivererOptions {
 
 /**
  * `legacyKey`: the key the same message had in an earlier release; delivered under it means
- * delivered (an upgrade on the day of a run must not post it again).
+ * delivered (an upgrade on the day of a run must not post it again). `threadTs`: a reply in the
+ * thread of that message (looked for there, too, before any repeat).
  */
 export type Deliver = (
   key: DeliveryKey,
   channel: string,
   message: SlackMessage,
   legacyKey?: DeliveryKey,
+  threadTs?: string,
 ) => Promise<void>;
 
 /** Files (charts) into a channel, or into the thread of a message there. */
@@ -232,28 +234,39 @@ function errorText(error: unknown): string {
 }
 
 /** What a delivery posts: the message, its key in the metadata (to find it after a crash). */
-export function postMessageBody(key: string, channel: string, message: SlackMessage) {
+export function postMessageBody(
+  key: string,
+  channel: string,
+  message: SlackMessage,
+  threadTs?: string | undefined,
+) {
   return {
     channel,
     text: message.text,
     blocks: message.blocks,
     unfurl_links: false,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
     metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { key } },
   };
 }
 
 export function createDeliverer(options: DelivererOptions): Deliver {
   const run = deliveryRunner(options);
-  return (key, channel, message, legacyKey) => {
+  return (key, channel, message, legacyKey, threadTs) => {
     const id = deliveryKey(key);
     return run(
       key,
       { key: id, channel, text: message.text, message },
       async (slack) => {
-        const result = await slack.chat.postMessage(postMessageBody(id, channel, message));
+        const result = await slack.chat.postMessage(
+          postMessageBody(id, channel, message, threadTs),
+        );
         return { channel: result.channel ?? channel, ts: result.ts ?? "" };
       },
-      (slack) => findEarlierPost(slack, channel, id),
+      (slack) =>
+        threadTs
+          ? findEarlierReply(slack, channel, threadTs, id)
+          : findEarlierPost(slack, channel, id),
       legacyKey,
     );
   };
@@ -297,6 +310,30 @@ export function createFilesDeliverer(options: DelivererOptions): DeliverFiles {
   };
 }
 
+/** A reply this bot already posted in a thread for `key`, found by the metadata it carries. */
+async function findEarlierReply(
+  slack: WebClient,
+  channel: string,
+  threadTs: string,
+  key: string,
+): Promise<{ channel: string; ts: string } | null> {
+  const replies = await slack.conversations.replies({
+    channel,
+    ts: threadTs,
+    limit: 200,
+    include_all_metadata: true,
+  });
+  const found = (replies.messages ?? []).find((m) => m.ts !== threadTs && carriesKey(m, key));
+  return found?.ts ? { channel, ts: found.ts } : null;
+}
+
+function carriesKey(message: { metadata?: unknown }, key: string): boolean {
+  const metadata = message.metadata as
+    | { event_type?: string; event_payload?: { key?: unknown } }
+    | undefined;
+  return metadata?.event_type === DELIVERY_EVENT_TYPE && metadata.event_payload?.key === key;
+}
+
 /** A message this bot already posted for `key`, found by the metadata it carries. */
 async function findEarlierPost(
   slack: WebClient,
@@ -313,16 +350,7 @@ async function findEarlierPost(
     include_all_metadata: true,
   });
   for (const message of history.messages ?? []) {
-    const metadata = message.metadata as
-      | { event_type?: string; event_payload?: { key?: unknown } }
-      | undefined;
-    if (
-      metadata?.event_type === DELIVERY_EVENT_TYPE &&
-      metadata.event_payload?.key === key &&
-      message.ts
-    ) {
-      return { channel, ts: message.ts };
-    }
+    if (message.ts && carriesKey(message, key)) return { channel, ts: message.ts };
   }
   return null;
 }

@@ -4,6 +4,7 @@ import pLimit from "p-limit";
 import type { UsageLoader } from "../loading/usage-loader.js";
 import { type Logger, newReferenceId } from "../log.js";
 import {
+  type NameOf,
   type PersonalRenderOptions,
   type ReportRenderOptions,
   renderOrgReport,
@@ -16,7 +17,8 @@ import { monthSoFar, monthsToDate } from "../reports/month-to-date.js";
 import { usualDaysBefore } from "../reports/usual-days.js";
 import { classifySlackFailure } from "../slack/errors.js";
 import { chartFiles, type FileToSend } from "../slack/files.js";
-import { mentionsFor } from "../slack/mentions.js";
+import { namesFor, peopleShown } from "../slack/mentions.js";
+import type { SlackPerson } from "../slack/user-directory.js";
 import { type DeliveryKey, type DeliveryLedger, deliveryKey } from "../store/ledger.js";
 import type { Preferences } from "../store/store.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
@@ -67,7 +69,7 @@ export interface DigestRenderers {
   orgReport(report: UsageReport, options: ReportRenderOptions): SlackMessage;
   personal(report: UsageReport, actorKey: string, options: PersonalRenderOptions): SlackMessage;
   /** PNG charts for weekly and monthly digests, posted in the digest's thread. */
-  charts?(report: UsageReport): Promise<RenderedChart[]>;
+  charts?(report: UsageReport, names?: NameOf): Promise<RenderedChart[]>;
 }
 
 export interface DigestDeps {
@@ -78,6 +80,8 @@ export interface DigestDeps {
   slack?: WebClient | undefined;
   /** Email → Slack user id (cached), or null when the person is not in Slack (or Slack failed). */
   lookupUser(email: string): Promise<string | null>;
+  /** Email → Slack user and name (cached), for naming people; defaults to `lookupUser` (no names). */
+  lookupPerson?(email: string): Promise<SlackPerson | null>;
   /**
    * For DMs: email → Slack user id, null only when Slack says the person is not in Slack; throws
    * when Slack could not be asked, so that the DM is recorded as failed and retried. Defaults to
@@ -103,22 +107,33 @@ export interface DigestSummary extends DeliveryCounts {
 const defaultRenderers: DigestRenderers = {
   orgReport: renderOrgReport,
   personal: renderPersonalReport,
-  charts: (report) => renderCharts(report),
+  charts: (report, names) => renderCharts(report, "all", { names }),
 };
 
 /** Charts, or none when they cannot be drawn here (the report still goes out). */
 async function chartsFor(
   report: UsageReport,
+  names: NameOf,
   render: DigestRenderers,
   log: Logger,
 ): Promise<RenderedChart[]> {
   if (!render.charts) return [];
   try {
-    return await render.charts(report);
+    return await render.charts(report, names);
   } catch (error) {
     log.warn({ err: error }, "could not draw the charts; the digest goes out without them");
     return [];
   }
+}
+
+/** People by Slack id only (no names): what a job without a name look-up can say. */
+export function idOnlyLookup(
+  lookupUser: (email: string) => Promise<string | null>,
+): (email: string) => Promise<SlackPerson | null> {
+  return async (email) => {
+    const userId = await lookupUser(email);
+    return userId ? { userId } : null;
+  };
 }
 
 export function defaultOwner(): string {
@@ -144,6 +159,7 @@ export async function runDigest(
     lookupFailed: 0,
   };
   const log = logger.child({ job: "digest", ref: newReferenceId(), date: options.date, dryRun });
+  const lookupPerson = deps.lookupPerson ?? idOnlyLookup(deps.lookupUser);
 
   const delivery = {
     ledger: deps.ledger,
@@ -172,12 +188,13 @@ export async function runDigest(
     const report = await deps.loader.loadReport(plan.period);
     reports.set(plan.kind, report);
     if (config.channels.length === 0) continue;
-    const mention = await mentionsFor(report.actors.slice(0, 5), deps.lookupUser);
+    // A channel post: people by name, never a mention (a digest must not ping anyone).
+    const names = await namesFor(peopleShown(report, 10), lookupPerson, "channel");
     const message = render.orgReport(report, {
       now: now(),
       timeZone: config.timeZone,
       top: 5,
-      mention,
+      names,
       // A channel message: Slack renders the top spenders as a table there.
       tables: true,
       audience: "channel",
@@ -192,7 +209,9 @@ export async function runDigest(
           : undefined,
     });
     // Weekly and monthly digests get charts in their thread; a day is one bar.
-    const charts = chartFiles(plan.kind === "daily" ? [] : await chartsFor(report, render, log));
+    const charts = chartFiles(
+      plan.kind === "daily" ? [] : await chartsFor(report, names, render, log),
+    );
     digests.push({ plan, message, charts });
   }
   // A channel's digests go in order (daily, then weekly, then monthly).

@@ -19,8 +19,8 @@ import type { UsageCommand } from "./commands/parse-command.js";
 import type { SlackContext } from "./context.js";
 import { slackErrorCode } from "./errors.js";
 import { chartFiles } from "./files.js";
-import { mentionsFor } from "./mentions.js";
-import { userIdLookup } from "./user-directory.js";
+import { namesFor, peopleShown } from "./mentions.js";
+import { personLookup } from "./user-directory.js";
 
 /*
  * From a parsed command to the message that answers it. Shared by the slash command, the Share
@@ -47,10 +47,14 @@ export async function answerCommand(
   ctx: SlackContext,
   options: {
     share?: boolean;
-    /** Who reads the answer: "private" for a reply only the asker sees. Default "channel". */
+    /**
+     * Who reads the answer: "private" for a reply only the asker sees (mentions, who stopped by
+     * name); "channel" (the default, a shared report) names people without pinging them.
+     */
     audience?: Audience;
   } = {},
 ): Promise<SlackMessage> {
+  const audience = options.audience ?? "private";
   switch (command.kind) {
     case "help":
       return renderHelp({
@@ -106,9 +110,14 @@ export async function answerCommand(
       const report = await ctx.reports.org(command.period, { compare: false });
       // One day is one bar: its top spenders say more, and a longer period is a command away.
       const oneDay = command.period.days.length === 1;
+      const names = await namesFor(
+        report.actors.slice(0, 10),
+        personLookup(ctx.directory),
+        "channel",
+      );
       await ctx.uploads.toUser(
         userId,
-        chartFiles(await renderCharts(report, oneDay ? "top" : "all")),
+        chartFiles(await renderCharts(report, oneDay ? "top" : "all", { names })),
         `Claude Code charts, ${formatDateSpan(command.period)} (UTC).`,
       );
       return plain(
@@ -140,18 +149,15 @@ export async function answerCommand(
       const top = command.kind === "top" ? 25 : 5;
       const metric = command.kind === "top" ? command.metric : "cost";
       // The people the message shows: the top by cost, and the top by the leaderboard's metric.
-      const shown = new Set([
-        ...report.actors.slice(0, top),
-        ...leaderboard(report.actors, metric, top),
-      ]);
-      const mention = await mentionsFor(shown, userIdLookup(ctx.directory));
+      const shown = [...peopleShown(report, top), ...leaderboard(report.actors, metric, top)];
+      const names = await namesFor(shown, personLookup(ctx.directory), audience);
       if (command.kind === "top")
-        return renderLeaderboard(report, command.metric, { ...common, top, mention });
+        return renderLeaderboard(report, command.metric, { ...common, top, names });
       return renderOrgReport(report, {
         ...common,
         top,
-        mention,
-        audience: options.audience ?? "channel",
+        names,
+        audience,
         hint:
           command.period.days.length === 1 ? `\`${COMMAND} last 7 days\` for the week` : undefined,
       });

@@ -1,4 +1,5 @@
 import type { WebClient } from "@slack/web-api";
+import { clip } from "../render/blocks/limits.js";
 import { createTtlMap } from "../store/ttl-map.js";
 import type { CachedUser, UserCache } from "../store/user-cache.js";
 import { slackErrorCode } from "./errors.js";
@@ -10,17 +11,26 @@ import { slackErrorCode } from "./errors.js";
  * (the store's database down): it is a miss, and Slack is asked.
  */
 
+/** A Slack user as reports name them. */
+export interface SlackPerson {
+  userId: string;
+  /** Display name, else real name, else handle; absent only from an old cache entry. */
+  name?: string | undefined;
+}
+
 export interface UserDirectory {
   /** The Slack user with this email, or null if there is none (or Slack could not say). */
-  lookupByEmail(email: string): Promise<{ userId: string } | null>;
+  lookupByEmail(email: string): Promise<SlackPerson | null>;
   /**
    * The Slack user with this email, or null only when Slack says there is none
    * (`users_not_found`); a failure to ask (rate limit, Slack error, network) is thrown, for
    * callers that must not take "could not ask" for "not in Slack" (DMs).
    */
-  findByEmail(email: string): Promise<{ userId: string } | null>;
+  findByEmail(email: string): Promise<SlackPerson | null>;
   /** The email of a Slack user (users.info; needs users:read.email), or null. */
   emailOf(userId: string): Promise<string | null>;
+  /** The name of a Slack user (users.info), or null if Slack could not say. */
+  nameOf(userId: string): Promise<string | null>;
 }
 
 export interface UserDirectoryOptions {
@@ -80,23 +90,52 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
   );
   const hitTtl = options.hitTtlMs ?? 24 * 3600_000;
   const missTtl = options.missTtlMs ?? 3600_000;
-  const emails = createTtlMap<string | null>({ maxEntries: 50_000 });
+  const profiles = createTtlMap<{ email: string | null; name: string | null } | null>({
+    maxEntries: 50_000,
+  });
 
-  /** users_not_found is an answer (cached, shorter); any other failure is thrown. */
-  async function findByEmail(email: string): Promise<{ userId: string } | null> {
+  /**
+   * users_not_found is an answer (cached, shorter); any other failure is thrown. An entry kept
+   * before names were is asked again, and is the answer only if Slack cannot be asked.
+   */
+  async function findByEmail(email: string): Promise<SlackPerson | null> {
     const key = `email:${email.trim().toLowerCase()}`;
     const cached = await cache.get(key);
-    if (cached) return cached.userId ? { userId: cached.userId } : null;
-    let userId: string | null;
+    if (cached && (!cached.userId || cached.name)) return personOf(cached);
+    let found: CachedUser;
     try {
       const result = await options.client.users.lookupByEmail({ email: email.trim() });
-      userId = result.user?.deleted ? null : (result.user?.id ?? null);
+      const user = result.user?.deleted ? undefined : result.user;
+      found = user?.id ? { userId: user.id, name: nameOfUser(user) } : { userId: null };
     } catch (error) {
-      if (slackErrorCode(error) !== "users_not_found") throw error;
-      userId = null;
+      if (slackErrorCode(error) !== "users_not_found") {
+        if (cached) return personOf(cached);
+        throw error;
+      }
+      found = { userId: null };
     }
-    await cache.set(key, { userId }, userId ? hitTtl : missTtl);
-    return userId ? { userId } : null;
+    await cache.set(key, found, found.userId ? hitTtl : missTtl);
+    return personOf(found);
+  }
+
+  /** users.info, once per TTL for both the email and the name. */
+  async function profileOf(userId: string) {
+    const cached = profiles.get(userId);
+    if (cached !== undefined) return cached;
+    try {
+      const result = await options.client.users.info({ user: userId });
+      const profile = result.user
+        ? {
+            email: result.user.profile?.email?.toLowerCase() ?? null,
+            name: nameOfUser(result.user) ?? null,
+          }
+        : null;
+      profiles.set(userId, profile, profile?.email ? hitTtl : missTtl);
+      return profile;
+    } catch (error) {
+      options.onError?.("users.info", error);
+      return null;
+    }
   }
 
   return {
@@ -112,22 +151,40 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
     },
 
     async emailOf(userId) {
-      const cached = emails.get(userId);
-      if (cached !== undefined) return cached;
-      try {
-        const result = await options.client.users.info({ user: userId });
-        const email = result.user?.profile?.email?.toLowerCase() ?? null;
-        emails.set(userId, email, email ? hitTtl : missTtl);
-        return email;
-      } catch (error) {
-        options.onError?.("users.info", error);
-        return null;
-      }
+      return (await profileOf(userId))?.email ?? null;
+    },
+
+    async nameOf(userId) {
+      return (await profileOf(userId))?.name ?? null;
     },
   };
 }
 
-/** Email → Slack user id (or null), as the jobs and mention lookups want it; no directory, no ids. */
+function personOf(cached: CachedUser): SlackPerson | null {
+  if (!cached.userId) return null;
+  return cached.name ? { userId: cached.userId, name: cached.name } : { userId: cached.userId };
+}
+
+/** How Slack shows a person: the display name they chose, else their full name, else handle. */
+function nameOfUser(user: {
+  name?: string | undefined;
+  real_name?: string | undefined;
+  profile?: { display_name?: string | undefined; real_name?: string | undefined } | undefined;
+}): string | undefined {
+  const name = [user.profile?.display_name, user.profile?.real_name, user.real_name, user.name]
+    .map((n) => n?.trim())
+    .find((n) => !!n);
+  return name ? clip(name, 80) : undefined;
+}
+
+/** Email → Slack user and name (or null), as name look-ups want it; no directory, no one. */
+export function personLookup(
+  directory?: UserDirectory,
+): (email: string) => Promise<SlackPerson | null> {
+  return async (email) => (directory ? await directory.lookupByEmail(email) : null);
+}
+
+/** Email → Slack user id (or null), as the jobs want it; no directory, no ids. */
 export function userIdLookup(directory?: UserDirectory): (email: string) => Promise<string | null> {
   return async (email) =>
     directory ? ((await directory.lookupByEmail(email))?.userId ?? null) : null;

@@ -51,6 +51,8 @@ export interface PreferencesTable {
 export interface UserCacheTable {
   key: string;
   user_id: string | null;
+  /** Slack display name; null for misses and rows from before migration 003. */
+  name: string | null;
   expires_at: number;
 }
 

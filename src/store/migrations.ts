@@ -106,6 +106,15 @@ export const migrations: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  /*
+   * People's Slack names, kept with their ids so that reports name them without asking Slack
+   * each time. Nullable: older rows have none, and the directory asks again for those.
+   */
+  "005_user_cache_name": {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("user_cache").addColumn("name", "varchar(200)").execute();
+    },
+  },
 };
 
 async function backfillFirstSeen(db: Kysely<Schema>): Promise<void> {

@@ -169,18 +169,21 @@ function createStoreUserCache(db: Kysely<Schema>, now: () => number): UserCache 
     async get(key) {
       const row = await db
         .selectFrom("user_cache")
-        .select(["user_id", "expires_at"])
+        .select(["user_id", "name", "expires_at"])
         .where("key", "=", key)
         .executeTakeFirst();
       if (!row || row.expires_at <= now()) return undefined;
-      return { userId: row.user_id };
+      return row.name === null ? { userId: row.user_id } : { userId: row.user_id, name: row.name };
     },
     async set(key, value, ttlMs) {
       const expires_at = now() + ttlMs;
+      const name = value.name || null;
       await db
         .insertInto("user_cache")
-        .values({ key, user_id: value.userId, expires_at })
-        .onConflict((oc) => oc.column("key").doUpdateSet({ user_id: value.userId, expires_at }))
+        .values({ key, user_id: value.userId, name, expires_at })
+        .onConflict((oc) =>
+          oc.column("key").doUpdateSet({ user_id: value.userId, name, expires_at }),
+        )
         .execute();
     },
   };

@@ -7,6 +7,11 @@
 export interface CachedUser {
   /** null: we asked, and this email is not a Slack user here. */
   userId: string | null;
+  /**
+   * Their Slack display name (else real name, else handle). Absent in entries kept before names
+   * were: the directory then asks Slack again when it needs the name.
+   */
+  name?: string | undefined;
 }
 
 export interface UserCache {

@@ -215,10 +215,11 @@ describe("topActorsChartSvg", () => {
   it("names people by the name function given, in the labels and in the alt text", () => {
     const report = syntheticReport(30);
     const name = (a: { name: string }) => `Name of ${a.name.split("@")[0]}`;
-    const svg = topActorsChartSvg(report, { top: 3, name });
+    const names = (a: { key: string }) => ({ name: name({ name: a.key.replace(/^user:/, "") }) });
+    const svg = topActorsChartSvg(report, { top: 3, names });
     const labels = [...svg.matchAll(/class="name"[^>]*>([^<]*)/g)].map((m) => m[1]);
     expect(labels).toEqual(report.actors.slice(0, 3).map((a) => escapeXml(name(a))));
-    const alt = topActorsAltText(report, { top: 3, name });
+    const alt = topActorsAltText(report, { top: 3, names });
     expect(alt).toContain(`1. ${name(report.actors[0] ?? { name: "" })} $`);
     expect(alt).not.toContain("@");
   });

@@ -53,6 +53,8 @@ async function setup(): Promise<{ store: Store; deps: (budgetUsd?: number) => Al
       ledger: store.ledger,
       slack: web,
       lookupUser: async (email) => (email === "ada@example.com" ? "UADA" : null),
+      lookupPerson: async (email) =>
+        email === "ada@example.com" ? { userId: "UADA", name: "Ada Lovelace" } : null,
       logger: createLogger({ sink: { write: () => undefined } }),
       config: {
         channel: "CALERTS",
@@ -67,53 +69,126 @@ async function setup(): Promise<{ store: Store; deps: (budgetUsd?: number) => Al
 const texts = () =>
   (slack?.messages ?? []).map((m) => `${String(m.text)} | ${JSON.stringify(m.blocks)}`);
 
+const posts = () => slack?.messages ?? [];
+
 describe("runAlerts", () => {
-  it("announces the highest budget threshold reached, once a month, and a person's spike once", async () => {
+  it("one roll-up a morning: the org's budget first, then the spike; once however often it runs", async () => {
     const { deps } = await setup();
     // Month to date: 23 × $60 + $180 = $1,560 of a $1,800 budget → 86.7 %: 50 and 80 crossed.
     const first = await runAlerts({ date: "2026-11-25" }, deps(1800));
-    expect(first).toMatchObject({ posted: 2, failed: 0 });
-    const [budget, spike] = texts();
-    expect(budget).toContain("Claude Code budget: 87% of $1,800.00 used (2026-11)");
-    expect(budget).toContain("passed 80% of this month's budget: *$1,560.00* of $1,800.00");
-    expect(budget).toContain("On pace for $1,950.00 by the end of the month · 6 days left");
-    expect(spike).toContain(
-      "<@UADA> spent *$150.00*, 5.0× the median of the 14 days before ($30.00)",
+    expect(first).toMatchObject({ posted: 1, failed: 0 });
+    const rollup = JSON.stringify(posts()[0]?.blocks);
+    expect(rollup).toContain("*Claude Code alerts · Tue 24 Nov*");
+    expect(rollup).toContain(
+      "💸 *Near budget*: November so far $1,560 of $1,800 (87%) · on pace for $1,950",
     );
-
-    const again = await runAlerts({ date: "2026-11-25" }, deps(1800));
-    expect(again).toMatchObject({ posted: 0, alreadyDelivered: 2 });
-    expect(slack?.messages).toHaveLength(2);
-  });
-
-  it("the lower threshold reached with a higher one is not announced afterwards", async () => {
-    const { store, deps } = await setup();
-    await runAlerts({ date: "2026-11-25" }, deps(1800));
-    const fifty = await store.ledger.get({
-      kind: "alert-budget",
-      target: "CALERTS",
-      period: "2026-11:50",
+    expect(rollup).toContain("📈 Ada Lovelace spent *$150.00*, 5.0× usual");
+    expect(rollup.indexOf("Near budget")).toBeLessThan(rollup.indexOf("Ada Lovelace"));
+    expect(rollup).not.toContain("<@");
+    expect(posts()[0]?.metadata).toMatchObject({
+      event_payload: { key: "alerts:CALERTS:2026-11-24" },
     });
-    expect(fifty).toMatchObject({ status: "delivered", ts: "superseded-by-80" });
+
+    // Again: everything in it is told, so nothing is new and nothing is posted.
+    const again = await runAlerts({ date: "2026-11-25" }, deps(1800));
+    expect(again).toMatchObject({ posted: 0, failed: 0 });
+    expect(posts()).toHaveLength(1);
   });
 
-  it("every claim, posted or covered, records the date of the run", async () => {
+  it("the thresholds it told are recorded as told by it, with the run's date", async () => {
     const { store, deps } = await setup();
     await runAlerts({ date: "2026-11-25" }, deps(1800));
     const rows = await store.ledger.list();
-    expect(rows.map((r) => r.kind).sort()).toEqual(["alert-budget", "alert-budget", "alert-spike"]);
+    expect(
+      rows.map((r) => [r.kind, r.period, r.status, r.ts?.startsWith("in-") ? r.ts : "ts"]),
+    ).toEqual(
+      expect.arrayContaining([
+        ["alerts", "2026-11-24", "delivered", "ts"],
+        ["alert-budget", "2026-11:50", "delivered", "in-alerts-2026-11-24"],
+        ["alert-budget", "2026-11:80", "delivered", "in-alerts-2026-11-24"],
+        // The one spike, told in the roll-up itself.
+        ["alert-spike", "2026-11-24:user:ada@example.com", "delivered", "in-alerts-2026-11-24"],
+      ]),
+    );
+    expect(rows).toHaveLength(4);
     expect(new Set(rows.map((r) => r.run_date))).toEqual(new Set(["2026-11-25"]));
   });
 
-  it("no budget, no budget alert; the org's spend is not a spike (1.7×)", async () => {
+  it("nothing new, nothing posted: a told threshold and no spike make no message", async () => {
+    const { deps } = await setup();
+    await runAlerts({ date: "2026-11-25" }, deps(1800));
+    // The 25th: no spend (the fake has none), so no spike; the thresholds were told.
+    expect(await runAlerts({ date: "2026-11-26" }, deps(1800))).toMatchObject({
+      posted: 0,
+      alreadyDelivered: 0,
+    });
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("no budget, no budget line; the org's spend is not a spike (1.7×)", async () => {
     const { deps } = await setup();
     await runAlerts({ date: "2026-11-25" }, deps());
     expect(texts()).toHaveLength(1);
-    expect(texts()[0]).toContain("Spend spike on Tue 24 Nov");
-    expect(texts().join("")).not.toContain("the whole org");
+    expect(texts()[0]).toContain("📈 Ada Lovelace spent *$150.00*, 5.0× usual");
+    expect(texts()[0]).not.toContain("budget");
+    expect(texts()[0]).not.toContain("The org spent");
   });
 
-  it("personal budgets: one message per person for the highest threshold, each once a month", async () => {
+  it("several spikes: summarised in the roll-up, each one's detail once in its thread", async () => {
+    const { store, deps } = await setup();
+    const d = deps();
+    d.config.spike.factor = 0.5; // Bob's $30 (his usual) counts too; the org's $180 is 3×
+    await runAlerts({ date: "2026-11-25" }, d);
+    const [parent, ...thread] = posts();
+    expect(String(parent?.text)).toBe(
+      "Claude Code alerts: org spend 3.0× usual, 2 spend spikes, largest Ada Lovelace $150.00",
+    );
+    expect(texts()[0]).toContain(
+      "📈 The org spent *$180.00*, 3.0× usual; *2 spend spikes*, largest Ada Lovelace $150.00, 5.0× usual · details in the thread",
+    );
+    expect(thread.map((m) => [m.threadTs, String(m.text)])).toEqual([
+      [parent?.ts, "Spend spike: the org $180.00 on Tue 24 Nov"],
+      [parent?.ts, "Spend spike: Ada Lovelace $150.00 on Tue 24 Nov"],
+      [parent?.ts, "Spend spike: bob $30.00 on Tue 24 Nov"],
+    ]);
+    const keys = (await store.ledger.list({ kind: "alert-spike" })).map((r) => r.key).sort();
+    expect(keys).toEqual([
+      "alert-spike:CALERTS:2026-11-24:org",
+      "alert-spike:CALERTS:2026-11-24:user:ada@example.com",
+      "alert-spike:CALERTS:2026-11-24:user:bob@example.com",
+    ]);
+    // Again: nothing twice, the thread included.
+    expect(await runAlerts({ date: "2026-11-25" }, d)).toMatchObject({ posted: 0, failed: 0 });
+    expect(posts()).toHaveLength(4);
+  });
+
+  it("a thread reply whose answer was lost is found in the thread, not posted again", async () => {
+    const { deps } = await setup();
+    await slack?.close();
+    let lost = false;
+    slack = await startFakeSlackApi({
+      users: [{ id: "UADA", email: "ada@example.com" }],
+      botToken: FAKE_BOT_TOKEN,
+      // The first thread reply reaches Slack, but its answer is lost.
+      fault: (call) => {
+        if (call.method !== "chat.postMessage" || !call.args.thread_ts || lost) return undefined;
+        lost = true;
+        return { after: 500 };
+      },
+    });
+    const d = deps();
+    d.slack = new WebClient(FAKE_BOT_TOKEN, {
+      slackApiUrl: slack.apiUrl,
+      retryConfig: { retries: 0 },
+    });
+    d.config.spike.factor = 0.5;
+    const counts = await runAlerts({ date: "2026-11-25" }, d);
+    expect(counts).toMatchObject({ failed: 0 });
+    expect(posts()).toHaveLength(4);
+    expect(new Set(posts().map((m) => String(m.text))).size).toBe(4);
+  });
+
+  it("personal budgets: who is over or near, each threshold told once", async () => {
     const { store, deps } = await setup();
     // Month to date: Ada 23 × $30 + $150 = $840, Bob 24 × $30 = $720.
     const withBudgets = (defaultUsd: number, overrides: [string, number | null][] = []) => {
@@ -133,48 +208,66 @@ describe("runAlerts", () => {
       failed: 0,
     });
     expect(texts()[0]).toContain(
-      "<@UADA> has passed 80% of their monthly budget for Claude Code: *$840.00* of $1,000.00.",
+      "*Budgets: 1 person near their own monthly budget*\\n• Ada Lovelace  $840 of $1,000 (84%)",
     );
-    expect(texts()[0]).toContain("Claude Code budget of ada@example.com: 84% of $1,000.00 used");
+    expect(String(posts()[0]?.text)).toBe("Claude Code alerts: 1 person near their budget");
 
-    // Later the same month, Bob gets a $700 budget (over it: 103 %) and Ada's is lowered to $800
-    // (105 %): two people at once get one message together. Ada's 80 % was announced already;
-    // Bob's 80 % is covered by the shared message, as is each one's 100 %.
+    // Later, Bob gets a $700 budget (103 %) and Ada's is lowered to $800 (105 %). This morning's
+    // roll-up is out already: what is new waits for tomorrow's, which tells both.
     const next = withBudgets(1000, [
       ["user:bob@example.com", 700],
       ["user:ada@example.com", 800],
     ]);
-    expect(await runAlerts({ date: "2026-11-25" }, next)).toMatchObject({ posted: 1 });
-    expect(texts()).toHaveLength(2);
-    const shared = texts()[1];
-    expect(shared).toContain("Claude Code budgets: 2 people at 80% or more (2026-11)");
-    expect(shared).toContain("(2 of them are over it)");
-    expect(shared).toContain(
-      "🚨 <@UADA>: *$840.00* of $800.00 (105%) · on pace for $1,050.00\\n🚨 bob@example.com: *$720.00* of $700.00 (103%)",
-    );
-    const covered = await store.ledger.list();
-    expect(
-      covered
-        .filter((d) => d.kind === "alert-user-budget")
-        .map((d) => [d.period, d.status, d.ts?.replace(/[0-9a-f]{16}$/, "…")]),
-    ).toEqual(
-      expect.arrayContaining([
-        ["2026-11:user:ada@example.com:80", "delivered", expect.stringMatching(/^\d+\.\d+$/)],
-        ["2026-11:user:ada@example.com:100", "delivered", "in-alert-user-budgets-…"],
-        ["2026-11:user:bob@example.com:80", "delivered", "in-alert-user-budgets-…"],
-        ["2026-11:user:bob@example.com:100", "delivered", "in-alert-user-budgets-…"],
-      ]),
-    );
-
-    // Every threshold reached is announced: nothing more this month.
     expect(await runAlerts({ date: "2026-11-25" }, next)).toMatchObject({ posted: 0 });
-    expect(slack?.messages).toHaveLength(2);
+    expect(await runAlerts({ date: "2026-11-26" }, next)).toMatchObject({ posted: 1 });
+    expect(texts()[1]).toContain(
+      "*Budgets: 2 people over their own monthly budget*\\n🚨 Ada Lovelace  $840 of $800 (105%)\\n🚨 bob@example.com  $720 of $700 (103%)",
+    );
+    const told = await store.ledger.list({ kind: "alert-user-budget" });
+    expect(told.map((d) => [d.period, d.status, d.ts]).sort()).toEqual([
+      ["2026-11:user:ada@example.com:100", "delivered", "in-alerts-2026-11-25"],
+      ["2026-11:user:ada@example.com:80", "delivered", "in-alerts-2026-11-24"],
+      ["2026-11:user:bob@example.com:100", "delivered", "in-alerts-2026-11-25"],
+      ["2026-11:user:bob@example.com:80", "delivered", "in-alerts-2026-11-25"],
+    ]);
+
+    // Every threshold reached is told: nothing more this month.
+    expect(await runAlerts({ date: "2026-11-27" }, next)).toMatchObject({ posted: 0 });
+    expect(posts()).toHaveLength(2);
+  });
+
+  it("a roll-up Slack refused is retried by the next run, and its thread follows it", async () => {
+    const { deps } = await setup();
+    await slack?.close();
+    let refused = false;
+    slack = await startFakeSlackApi({
+      botToken: FAKE_BOT_TOKEN,
+      fault: (call) => {
+        if (call.method !== "chat.postMessage" || refused) return undefined;
+        refused = true;
+        return { error: "channel_not_found" };
+      },
+    });
+    const d = deps(1800);
+    d.slack = new WebClient(FAKE_BOT_TOKEN, { slackApiUrl: slack.apiUrl });
+    d.config.spike.factor = 0.5;
+    expect(await runAlerts({ date: "2026-11-25" }, d)).toMatchObject({ posted: 0, failed: 1 });
+    expect(posts()).toHaveLength(0);
+    // Nothing it would have told is recorded as told; the next run posts it all, once.
+    expect(await runAlerts({ date: "2026-11-25" }, d)).toMatchObject({ posted: 4, failed: 0 });
+    const [parent, ...thread] = posts();
+    expect(JSON.stringify(parent?.blocks)).toContain("Near budget");
+    expect(thread.map((m) => m.threadTs)).toEqual([parent?.ts, parent?.ts, parent?.ts]);
+    expect(await runAlerts({ date: "2026-11-25" }, d)).toMatchObject({ posted: 0 });
+    expect(posts()).toHaveLength(4);
   });
 
   it("a dry run posts nothing and claims nothing", async () => {
     const { store, deps } = await setup();
     const counts = await runAlerts({ date: "2026-11-25", dryRun: true }, deps(1800));
-    expect(counts.planned.map((p) => p.channel)).toEqual(["CALERTS", "CALERTS"]);
+    expect(counts.planned.map((p) => [p.channel, p.key])).toEqual([
+      ["CALERTS", "alerts:CALERTS:2026-11-24"],
+    ]);
     expect(slack?.messages).toHaveLength(0);
     expect(await store.ledger.list()).toEqual([]);
   });

@@ -53,8 +53,8 @@ const days = Object.fromEntries(
   ].map((d) => [d, records(d)]),
 );
 const users = [
-  { id: "UADA", email: "ada@example.com" },
-  { id: "UBOB", email: "bob@example.com" },
+  { id: "UADA", email: "ada@example.com", name: "Ada Lovelace" },
+  { id: "UBOB", email: "bob@example.com", name: "Bob" },
 ];
 const config: DigestConfig = {
   channels: ["C1", "C2"],
@@ -110,6 +110,10 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
       preferences: store.preferences,
       slack: web,
       lookupUser: async (email) => users.find((u) => u.email === email)?.id ?? null,
+      lookupPerson: async (email) => {
+        const user = users.find((u) => u.email === email);
+        return user ? { userId: user.id, name: user.name } : null;
+      },
       logger: createLogger({ sink: { write: () => undefined } }),
       config,
       now: () => new Date("2026-11-25T09:00:00Z"),
@@ -138,9 +142,13 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     expect(String(digest?.args.text)).toContain(
       "Claude Code on Tue 24 Nov: $33.40 spent, the same as Tue 17 Nov — one person drove it: $18.40 (55%). Everyone else: $15, the same.",
     );
-    // The top spenders are a table in a channel message.
-    expect(readBlocks(digest?.args.blocks)).toContain("🥇 <@UADA>  $18.40  6");
-    expect(readBlocks(digest?.args.blocks)).toContain("🥈 ci-bot (API key)  $9.00");
+    // A channel post names people (by Slack name, else email) and pings no one; the top spenders
+    // are a table there.
+    const blocks = readBlocks(digest?.args.blocks);
+    expect(blocks).toContain("🥇 Ada Lovelace  $18.40  6");
+    expect(blocks).toContain("🥈 🔑 ci-bot  $9.00");
+    expect(blocks).toContain("4. not-in-slack@example.com  $1.00");
+    expect(JSON.stringify(digest?.args.blocks)).not.toContain("<@U");
     expect(digest?.args.metadata).toEqual({
       event_type: DELIVERY_EVENT_TYPE,
       event_payload: { key: "digest-daily:C1:2026-11-24..2026-11-24" },

@@ -56,7 +56,7 @@ const days = {
   "2026-11-23": [apiRecord({ email: "maria@example.com", sessions: 10, models: [[OPUS, 10000]] })],
 };
 const users = [
-  { id: "UMARIA", email: "maria@example.com", name: "maria" },
+  { id: "UMARIA", email: "maria@example.com", name: "maria", displayName: "María Ruiz" },
   { id: "UBOSS", email: "boss@example.com", name: "boss" },
   { id: "UNOMAIL", name: "nomail" },
 ];
@@ -177,7 +177,7 @@ describe("/claude-usage", () => {
     expect(text).toContain("Claude Code · Tue 24 Nov");
     // A known email becomes a mention; an unknown one stays an email; an API key is named as such.
     expect(text).toContain("🥇 <@UMARIA>  $142.10");
-    expect(text).toContain("🥈 deploy-bot (API key)  $120.33");
+    expect(text).toContain("🔑 deploy-bot");
     expect(text).toContain("sam@example.com");
     expect(text).toContain('"action_id":"share_report"');
   });
@@ -529,7 +529,8 @@ describe("/claude-usage chart", () => {
     }
     // The alt text carries the numbers for screen readers.
     const altTexts = h.slack.callsTo("files.getUploadURLExternal").map((c) => c.args.alt_text);
-    expect(String(altTexts[1])).toContain("maria@example.com $242.10");
+    // Charts name people as Slack shows them.
+    expect(String(altTexts[1])).toContain("1. María Ruiz $242.10");
     // No comparison period for a chart: only the two days asked for were fetched.
     expect(h.api.requestCount).toBe(2);
   });
@@ -591,7 +592,7 @@ describe("access control", () => {
 describe("Share in channel", () => {
   const value = JSON.stringify({ kind: "org", period: "2026-11-24..2026-11-24" });
 
-  it("posts the same report for everyone, saying who shared it", async () => {
+  it("posts the same report for everyone, saying who shared it on top, pinging no one", async () => {
     const h = await start();
     const click = await buttonClick(h.url, {
       user_id: "UMARIA",
@@ -603,9 +604,37 @@ describe("Share in channel", () => {
     const [reply] = await h.slack.waitForResponses(1);
     expect(reply?.body.response_type).toBe("in_channel");
     expect(reply?.body.replace_original).toBe(false);
-    expect(blocksText(reply?.body ?? {})).toContain("Claude Code · Tue 24 Nov");
-    expect(blocksText(reply?.body ?? {})).toContain("Shared by <@UMARIA>");
-    expect(blocksText(reply?.body ?? {})).not.toContain("share_report");
+    const blocks = reply?.body.blocks as { type: string }[];
+    expect(blocks[0]).toEqual({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: "Shared by María Ruiz" }],
+    });
+    const posted = blocksText(reply?.body ?? {});
+    expect(posted).toContain("Claude Code · Tue 24 Nov");
+    // The sharer and the people in it by name, in plain text.
+    expect(posted).toContain("🥇 María Ruiz  $142.10");
+    expect(posted).not.toContain("<@");
+    expect(posted).not.toContain("share_report");
+  });
+
+  it("once shared, the private copy loses its Share button and says where it went", async () => {
+    const h = await start();
+    await buttonClick(h.url, {
+      user_id: "UMARIA",
+      action_id: "share_report",
+      value,
+      response_url: h.slack.responseUrl("the-ephemeral"),
+    });
+    const [shared, replaced] = await h.slack.waitForResponses(2);
+    expect(shared?.body.response_type).toBe("in_channel");
+    expect(replaced?.id).toBe("the-ephemeral");
+    expect(replaced?.body).toMatchObject({ response_type: "ephemeral", replace_original: true });
+    const blocks = replaced?.body.blocks as { type: string }[];
+    expect(blocks.map((b) => b.type)).not.toContain("actions");
+    expect(blocksText(replaced?.body ?? {})).toContain("Claude Code · Tue 24 Nov");
+    expect(JSON.stringify(blocks.at(-1))).toContain(":white_check_mark: Shared in #general");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.slack.responses).toHaveLength(2);
   });
 
   it.each([
@@ -675,6 +704,9 @@ describe("App Home", () => {
       "In the last 7 days (Wed 18 – Tue 24 Nov) your Claude Code cost an estimated *$242.10* — *41 sessions*",
     );
     expect(view).toContain("Top spenders");
+    // The Home tab is private: people as mentions (Slack shows their names), keys by name.
+    expect(view).toContain("🥇 <@UMARIA>  $242.10");
+    expect(view).toContain("🔑 deploy-bot");
     // With a budget (here everyone's $1,000): where they stand this month.
     expect(view).toContain("November so far: *$242.10* of your $1,000 budget (24%)");
   });
@@ -806,7 +838,8 @@ describe("replays and retries", () => {
     const [reply] = await h.slack.waitForResponses(1);
     expect(reply?.body.response_type).toBe("in_channel");
     await pause(300);
-    expect(h.slack.responses).toHaveLength(1);
+    // The post, and the private copy replaced (without its button): once each.
+    expect(h.slack.responses.map((r) => r.body.replace_original)).toEqual([false, true]);
     expect(dropped(h.logs)).toHaveLength(1);
   });
 
@@ -829,10 +862,10 @@ describe("replays and retries", () => {
     expect(acks.map((a) => a.status)).toEqual([200, 200]);
     const [reply] = await h.slack.waitForResponses(1);
     expect(reply?.body.response_type).toBe("in_channel");
-    expect(blocksText(reply?.body ?? {})).toContain("Shared by <@UMARIA>");
+    expect(blocksText(reply?.body ?? {})).toContain("Shared by María Ruiz");
     await send({ ...click, url: b.url });
     await pause(500);
-    expect(h.slack.responses).toHaveLength(1);
+    expect(h.slack.responses.map((r) => r.body.replace_original)).toEqual([false, true]);
     const rows = await storeA.ledger.list({ kind: "share" });
     expect(rows).toMatchObject([
       {
@@ -845,7 +878,8 @@ describe("replays and retries", () => {
     expect(skipped).toHaveLength(1);
     // A second click by a person is a new share.
     await buttonClick(b.url, { ...fields, action_ts: "1700000050.000001" });
-    const [, second] = await h.slack.waitForResponses(2);
+    // (After the post and the replaced private copy.)
+    const [, , second] = await h.slack.waitForResponses(3);
     expect(second?.body.response_type).toBe("in_channel");
   });
 });

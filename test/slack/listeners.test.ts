@@ -29,6 +29,7 @@ function context(overrides: Partial<SlackContext> = {}): SlackContext {
       lookupByEmail: async () => null,
       findByEmail: async () => null,
       emailOf: async (userId) => (userId === "UADA" ? email : null),
+      nameOf: async (userId) => (userId === "UBOSS" ? "The Boss" : null),
     },
     access: { restricted: true, canSeeOrg: async (userId) => userId === "UBOSS" },
     logger: createLogger({ sink: { write: () => undefined } }),
@@ -70,6 +71,7 @@ describe("the slash command's listener", () => {
         lookupByEmail: async () => null,
         findByEmail: async () => null,
         emailOf: async () => "nobody@example.com",
+        nameOf: async () => null,
       },
     });
     await answerSlashCommand(ctx)({ command: command("me yesterday"), respond });
@@ -206,9 +208,14 @@ describe("the Share button's listener", () => {
       ...click(JSON.stringify({ kind: "org", period: "2026-11-18..2026-11-24" })),
       respond,
     });
-    expect(said).toHaveLength(1);
+    expect(said).toHaveLength(2);
     expect(said[0]).toMatchObject({ response_type: "in_channel", replace_original: false });
-    expect(JSON.stringify(said[0]?.blocks)).toContain("Shared by <@UBOSS>");
+    expect(JSON.stringify(said[0]?.blocks)).toContain("Shared by The Boss");
+    expect(JSON.stringify(said[0])).not.toContain("<@");
+    // Then the private copy, replaced without its button.
+    expect(said[1]).toMatchObject({ response_type: "ephemeral", replace_original: true });
+    expect(JSON.stringify(said[1]?.blocks)).toContain("Shared in <#C1>");
+    expect(JSON.stringify(said[1]?.blocks)).not.toContain("share_report");
   });
 
   it("a shared report counts who stopped and names none of them; the asker's own reply does", async () => {

@@ -68,10 +68,16 @@ describe("optionalUserCache", () => {
 describe("createUserDirectory with a failing cache", () => {
   it("still finds people in Slack, and warns about the cache", async () => {
     const { directory, warnings, slack } = await directoryOn(failingCache);
-    expect(await directory.lookupByEmail("Ada@Example.com")).toEqual({ userId: "UADA" });
+    expect(await directory.lookupByEmail("Ada@Example.com")).toEqual({
+      userId: "UADA",
+      name: "UADA",
+    });
     expect(await directory.lookupByEmail("nobody@example.com")).toBeNull();
     // Nothing could be kept, so each lookup asks Slack.
-    expect(await directory.lookupByEmail("ada@example.com")).toEqual({ userId: "UADA" });
+    expect(await directory.lookupByEmail("ada@example.com")).toEqual({
+      userId: "UADA",
+      name: "UADA",
+    });
     expect(slack.callsTo("users.lookupByEmail")).toHaveLength(3);
     expect(warnings.map((w) => w.operation)).toEqual(["get", "set", "get", "set", "get", "set"]);
   });
@@ -82,9 +88,84 @@ describe("createUserDirectory with a failing cache", () => {
       const store = await handle.open();
       await store.close();
       const { directory, warnings } = await directoryOn(store.userCache);
-      expect(await directory.lookupByEmail("ada@example.com")).toEqual({ userId: "UADA" });
+      expect(await directory.lookupByEmail("ada@example.com")).toEqual({
+        userId: "UADA",
+        name: "UADA",
+      });
       expect(warnings.map((w) => w.operation)).toEqual(["get", "set"]);
       expect(String(warnings[0]?.error)).toContain("destroyed");
     });
   }
+});
+
+describe("names", () => {
+  it("a person's name is their display name, else their real name; misses have none", async () => {
+    slack = await startFakeSlackApi({
+      users: [
+        { id: "UADA", email: "ada@example.com", name: "ada", displayName: "Ada L." },
+        { id: "UBOB", email: "bob@example.com", name: "Bob Stone", displayName: "" },
+      ],
+      botToken: FAKE_BOT_TOKEN,
+    });
+    const directory = createUserDirectory({
+      client: new WebClient(FAKE_BOT_TOKEN, { slackApiUrl: slack.apiUrl }),
+    });
+    expect(await directory.lookupByEmail("ada@example.com")).toEqual({
+      userId: "UADA",
+      name: "Ada L.",
+    });
+    expect(await directory.lookupByEmail("bob@example.com")).toEqual({
+      userId: "UBOB",
+      name: "Bob Stone",
+    });
+    expect(await directory.lookupByEmail("nobody@example.com")).toBeNull();
+    expect(await directory.nameOf("UADA")).toBe("Ada L.");
+    expect(await directory.emailOf("UADA")).toBe("ada@example.com");
+    // One users.info serves both the email and the name.
+    expect(slack.callsTo("users.info")).toHaveLength(1);
+  });
+
+  for (const dialect of TEST_DIALECTS) {
+    it(`keeps names in the store; a row from before names were is asked again (${dialect})`, async () => {
+      handle = testDatabase(dialect);
+      const store = await handle.open();
+      // As an older release left it: the id only.
+      await store.userCache.set("email:ada@example.com", { userId: "UADA" }, 60_000);
+      expect(await store.userCache.get("email:ada@example.com")).toEqual({ userId: "UADA" });
+      const { directory, slack } = await directoryOn(store.userCache);
+      expect(await directory.lookupByEmail("ada@example.com")).toEqual({
+        userId: "UADA",
+        name: "UADA",
+      });
+      expect(await store.userCache.get("email:ada@example.com")).toEqual({
+        userId: "UADA",
+        name: "UADA",
+      });
+      // Now kept with its name: no second call.
+      await directory.lookupByEmail("ada@example.com");
+      expect(slack.callsTo("users.lookupByEmail")).toHaveLength(1);
+    });
+  }
+
+  it("an old row (no name) still gives the person when Slack cannot be asked", async () => {
+    const cache = createMemoryUserCache();
+    await cache.set("email:ada@example.com", { userId: "UADA" }, 60_000);
+    slack = await startFakeSlackApi({
+      users: [{ id: "UADA", email: "ada@example.com" }],
+      botToken: FAKE_BOT_TOKEN,
+      fault: () => ({ error: "internal_error" }),
+    });
+    const errors: string[] = [];
+    const directory = createUserDirectory({
+      client: new WebClient(FAKE_BOT_TOKEN, {
+        slackApiUrl: slack.apiUrl,
+        retryConfig: { retries: 0 },
+      }),
+      cache,
+      onError: (method) => errors.push(method),
+    });
+    expect(await directory.lookupByEmail("ada@example.com")).toEqual({ userId: "UADA" });
+    expect(await directory.findByEmail("ada@example.com")).toEqual({ userId: "UADA" });
+    expect(errors).toEqual([]);
+  });
 });

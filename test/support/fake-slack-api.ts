@@ -14,7 +14,10 @@ import type { AddressInfo } from "node:net";
 export interface FakeSlackUser {
   id: string;
   email?: string;
+  /** Handle; also the display name unless `displayName` is given. */
   name?: string;
+  /** The profile's display name ("" for none: Slack then shows the real name). */
+  displayName?: string;
   tz?: string;
   deleted?: boolean;
   is_bot?: boolean;
@@ -260,8 +263,9 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
           : { ok: false, error: "channel_not_found" };
       }
       case "conversations.history": {
+        // As in Slack, replies stay in their thread (conversations.replies shows them).
         const list = messages
-          .filter((m) => m.channel === args.channel)
+          .filter((m) => m.channel === args.channel && !m.threadTs)
           .reverse()
           .map((m) => ({
             type: "message",
@@ -280,6 +284,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
             ts: m.ts,
             thread_ts: m.threadTs,
             text: m.text,
+            metadata: m.metadata,
             files: m.files,
           }));
         return { ok: true, messages: list, has_more: false };
@@ -300,6 +305,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
           text: args.text,
           blocks: args.blocks,
           metadata: args.metadata,
+          threadTs: typeof args.thread_ts === "string" ? args.thread_ts : undefined,
         };
         messages.push(message);
         return { ok: true, channel, ts, message: { ts, text: args.text } };
@@ -392,7 +398,11 @@ function slackUser(u: FakeSlackUser) {
     deleted: u.deleted ?? false,
     is_bot: u.is_bot ?? false,
     tz: u.tz ?? "UTC",
-    profile: { email: u.email, display_name: u.name ?? u.id, real_name: u.name ?? u.id },
+    profile: {
+      email: u.email,
+      display_name: u.displayName ?? u.name ?? u.id,
+      real_name: u.name ?? u.id,
+    },
   };
 }
 

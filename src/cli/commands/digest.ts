@@ -166,6 +166,7 @@ const EVERYONE_BY_EMAIL: UserDirectory = {
   lookupByEmail: async (email) => ({ userId: email }),
   findByEmail: async (email) => ({ userId: email }),
   emailOf: async () => null,
+  nameOf: async () => null,
 };
 
 /** One JSON file per message, named by its delivery key (made safe for a file name). */

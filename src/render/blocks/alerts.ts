@@ -1,143 +1,206 @@
+import type { KnownBlock } from "@slack/web-api";
 import { type BudgetStatus, budgetShare, type Spike } from "../../usage/alerts.js";
-import { formatDay, formatInt, formatPercent, formatUsd } from "../format.js";
+import {
+  formatDay,
+  formatInt,
+  formatMonthName,
+  formatPercent,
+  formatUsd,
+  formatUsdShort,
+} from "../format.js";
 import { capBlocks, clip, packLines, type SlackMessage } from "./limits.js";
 
-/* Alerts say who, how much, and compared to what. */
-
-export function renderBudgetAlert(
-  status: BudgetStatus,
-  threshold: number,
-  now: Date,
-): SlackMessage {
-  const share = budgetShare(status);
-  const headline =
-    threshold >= 100
-      ? `🚨 Claude Code spend is over this month's budget: *${formatUsd(status.spentCents)}* of ${formatUsd(status.budgetCents)} (${formatPercent(share)}).`
-      : `💸 Claude Code spend has passed ${threshold}% of this month's budget: *${formatUsd(status.spentCents)}* of ${formatUsd(status.budgetCents)}.`;
-  return budgetMessage(
-    `Claude Code budget: ${formatPercent(share)} of ${formatUsd(status.budgetCents)} used (${status.month})`,
-    headline,
-    status,
-    now,
-  );
-}
-
-/**
- * A person's (or an API key's) monthly budget. `who` is ready-made mrkdwn (a mention, an email or
- * an API key); `name` is the plain name for the notification text.
+/*
+ * The morning's alerts as one message: the org's budget first (what a manager plans with), then
+ * the people over or near their own budget, then the spend spikes in one line, their details in
+ * the thread. People by name in plain text: a channel post never pings.
  */
-export function renderPersonalBudgetAlert(
-  status: BudgetStatus,
-  threshold: number,
-  who: { mrkdwn: string; name: string; apiKey: boolean },
-  now: Date,
-): SlackMessage {
-  const share = budgetShare(status);
-  // An absurdly long name must not push the numbers out of the section.
-  who = { ...who, mrkdwn: clip(who.mrkdwn, 300), name: clip(who.name, 300) };
-  const budget = who.apiKey ? "its monthly budget" : "their monthly budget";
-  const headline =
-    threshold >= 100
-      ? `🚨 ${who.mrkdwn} is over ${budget} for Claude Code: *${formatUsd(status.spentCents)}* of ${formatUsd(status.budgetCents)} (${formatPercent(share)}).`
-      : `💸 ${who.mrkdwn} has passed ${threshold}% of ${budget} for Claude Code: *${formatUsd(status.spentCents)}* of ${formatUsd(status.budgetCents)}.`;
-  return budgetMessage(
-    `Claude Code budget of ${who.name}: ${formatPercent(share)} of ${formatUsd(status.budgetCents)} used (${status.month})`,
-    headline,
-    status,
-    now,
-  );
-}
 
-export interface PersonOverBudget {
-  status: BudgetStatus;
-  /** Ready-made mrkdwn: a mention, an email or an API key. */
-  who: string;
+/** How an alert names someone: mrkdwn for the message, a short name for the notification. */
+export interface AlertWho {
+  mrkdwn: string;
+  /** Never an email (lock screens show it). */
+  short: string;
   apiKey: boolean;
 }
 
-/**
- * Several people over their budgets on one morning (say, when budgets are first set mid-month):
- * one message listing them, most over budget first, instead of one message each.
- */
-export function renderPersonalBudgetsAlert(
-  people: readonly PersonOverBudget[],
-  now: Date,
-): SlackMessage {
-  const first = people[0]?.status;
-  const over = people.filter((p) => p.status.crossed.includes(100)).length;
-  const keys = people.filter((p) => p.apiKey).length;
-  const who = [
-    counted(people.length - keys, "person", "people"),
-    counted(keys, "API key", "API keys"),
-  ]
-    .filter(Boolean)
-    .join(" and ");
-  const headline = `💸 ${who} reached 80% of their monthly Claude Code budget${over > 0 ? ` (${over} of them ${over === 1 ? "is" : "are"} over it)` : ""}:`;
-  const lines = people.map(({ status, who }) => {
-    const mark = status.crossed.includes(100) ? "🚨" : "•";
-    return `${mark} ${clip(who, 300)}: *${formatUsd(status.spentCents)}* of ${formatUsd(status.budgetCents)} (${formatPercent(budgetShare(status))}) · on pace for ${formatUsd(status.projectedCents)}`;
-  });
-  const through = first
-    ? `Month to date through ${formatDay(`${first.month}-${String(first.daysElapsed).padStart(2, "0")}`, now)} · `
-    : "";
+export interface MorningAlerts {
+  /** The day looked at (YYYY-MM-DD): yesterday. */
+  day: string;
+  /** The org's month against BUDGET_MONTHLY_USD, when one is set. */
+  orgBudget?: BudgetStatus | undefined;
+  /** People (and keys) at 80 % or more of their own budget, most over first. */
+  people: readonly { who: AlertWho; status: BudgetStatus }[];
+  /** Newsworthy spikes, largest first; the org's own has the key "org". */
+  spikes: readonly { who: AlertWho; spike: Spike }[];
+  /** How many days "usual" is the median of. */
+  trailingDays: number;
+}
+
+/** People listed in the message itself; the rest are counted. */
+const PEOPLE_SHOWN = 8;
+
+export function renderMorningAlerts(alerts: MorningAlerts, now: Date): SlackMessage {
+  const blocks: KnownBlock[] = [section(`*Claude Code alerts · ${formatDay(alerts.day, now)}*`)];
+  const notify: string[] = [];
+
+  if (alerts.orgBudget) {
+    const line = orgBudgetLine(alerts.orgBudget);
+    blocks.push(section(line.mrkdwn));
+    notify.push(line.short);
+  }
+
+  if (alerts.people.length > 0) {
+    const over = alerts.people.filter((p) => budgetShare(p.status) >= 1).length;
+    const near = alerts.people.length - over;
+    const heading = [
+      over > 0 ? `${counted(over, "person", "people")} over` : "",
+      near > 0 ? `${counted(near, "person", "people")} near` : "",
+    ]
+      .filter(Boolean)
+      .join(", ");
+    const lines = alerts.people.slice(0, PEOPLE_SHOWN).map(({ who, status }) => {
+      const mark = budgetShare(status) >= 1 ? "🚨" : "•";
+      return `${mark} ${clip(who.mrkdwn, 200)}  ${formatUsdShort(status.spentCents)} of ${formatUsdShort(status.budgetCents)} (${formatPercent(budgetShare(status))})`;
+    });
+    const more = alerts.people.length - PEOPLE_SHOWN;
+    if (more > 0) lines.push(`…and ${formatInt(more)} more`);
+    blocks.push(
+      ...packLines([`*Budgets: ${heading} their own monthly budget*`, ...lines]).map(section),
+    );
+    notify.push(`${heading} their budget`);
+  }
+
+  if (alerts.spikes.length > 0) {
+    const line = spikesLine(alerts.spikes);
+    blocks.push(section(line.mrkdwn));
+    notify.push(line.short);
+  }
+
+  const through = alerts.orgBudget ?? alerts.people[0]?.status;
+  const context = [
+    through ? `Month to date through ${formatDay(throughDay(through), now)}` : "",
+    alerts.spikes.length > 0
+      ? `usual = median of the ${alerts.trailingDays} days before, quiet days included`
+      : "",
+    "costs are estimates from Anthropic",
+  ].filter(Boolean);
+  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: context.join(" · ") }] });
+
   return {
-    text: `Claude Code budgets: ${who} at 80% or more (${first?.month ?? ""})`,
-    blocks: capBlocks([
-      { type: "section", text: { type: "mrkdwn", text: headline } },
-      ...packLines(lines).map((chunk) => ({
-        type: "section" as const,
-        text: { type: "mrkdwn" as const, text: chunk },
-      })),
-      {
-        type: "context",
-        elements: [{ type: "mrkdwn", text: `${through}costs are estimates from Anthropic` }],
-      },
-    ]),
+    text: clip(`Claude Code alerts: ${notify.join(" · ")}`, 300),
+    blocks: capBlocks(blocks),
   };
 }
 
-/** "3 people", "1 API key", or "" for none. */
-function counted(n: number, one: string, many: string): string {
-  return n === 0 ? "" : `${formatInt(n)} ${n === 1 ? one : many}`;
-}
-
-/** The headline, then the pace to the end of the month. */
-function budgetMessage(
-  text: string,
-  headline: string,
-  status: BudgetStatus,
+/** One spike, for the roll-up's thread. */
+export function renderSpikeDetail(
+  spike: Spike,
+  who: AlertWho,
+  day: string,
+  trailingDays: number,
   now: Date,
 ): SlackMessage {
-  const daysLeft = status.daysInMonth - status.daysElapsed;
-  const pace = `On pace for ${formatUsd(status.projectedCents)} by the end of the month · ${daysLeft} day${daysLeft === 1 ? "" : "s"} left · month to date through ${formatDay(`${status.month}-${String(status.daysElapsed).padStart(2, "0")}`, now)}`;
+  const whose = spike.key === "org" ? "the org's" : who.apiKey ? "its" : "their";
+  const compared =
+    spike.medianCents > 0
+      ? `${factor(spike)} ${whose} usual day (${formatUsd(spike.medianCents)}, the median of the ${trailingDays} days before)`
+      : `with no spend on most of the ${trailingDays} days before`;
   return {
-    text,
+    text: clip(
+      `Spend spike: ${who.short} ${formatUsd(spike.costCents)} on ${formatDay(day, now)}`,
+      300,
+    ),
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: clip(headline, 3000) } },
-      {
-        type: "context",
-        elements: [
-          { type: "mrkdwn", text: clip(`${pace} · costs are estimates from Anthropic`, 3000) },
-        ],
-      },
+      section(
+        clip(
+          `📈 ${who.mrkdwn} spent *${formatUsd(spike.costCents)}* on ${formatDay(day, now)}, ${compared}.`,
+          3000,
+        ),
+      ),
     ],
   };
 }
 
-export function renderSpikeAlert(
-  spike: Spike,
-  day: string,
-  who: string,
-  trailingDays: number,
-  now: Date,
-): SlackMessage {
-  const compared =
-    spike.medianCents > 0
-      ? `${spike.factor.toFixed(1)}× the median of the ${trailingDays} days before (${formatUsd(spike.medianCents)})`
-      : `with no spend on most of the ${trailingDays} days before`;
-  const text = `📈 Spend spike on ${formatDay(day, now)}: ${who} spent *${formatUsd(spike.costCents)}*, ${compared}.`;
+/** "✅ On track: November so far $9,210 of $20,000 (46%) · on pace for $12,400" (whole dollars). */
+function orgBudgetLine(status: BudgetStatus): { mrkdwn: string; short: string } {
+  const share = budgetShare(status);
+  const pace = status.projectedCents / status.budgetCents;
+  const closed = status.daysElapsed >= status.daysInMonth;
+  const month = formatMonthName(status.month);
+  const where = `${formatUsdShort(status.spentCents)} of ${formatUsdShort(status.budgetCents)} (${formatPercent(share)})`;
+  if (closed) {
+    const verdict = share > 1 ? "🚨 *Over budget*" : "✅ *Within budget*";
+    return {
+      mrkdwn: `${verdict}: ${month} closed at ${where}`,
+      short: `${month} closed at ${formatPercent(share)} of the budget`,
+    };
+  }
+  const onPace = ` · on pace for ${formatUsdShort(status.projectedCents)}`;
+  const [verdict, short] =
+    share >= 1
+      ? ["🚨 *Over budget*", "over budget"]
+      : share >= 0.8
+        ? ["💸 *Near budget*", `${formatPercent(share)} of the budget`]
+        : pace > 1
+          ? ["⚠️ *On pace to go over*", "on pace to go over budget"]
+          : ["✅ *On track*", "org budget on track"];
+  return { mrkdwn: `${verdict}: ${month} so far ${where}${onPace}`, short };
+}
+
+/** "📈 8 spend spikes, largest Ada $36.87, 4.6× usual · details in the thread". */
+function spikesLine(spikes: readonly { who: AlertWho; spike: Spike }[]): {
+  mrkdwn: string;
+  short: string;
+} {
+  const org = spikes.find((s) => s.spike.key === "org");
+  const people = spikes.filter((s) => s.spike.key !== "org");
+  const parts: string[] = [];
+  const short: string[] = [];
+  if (org) {
+    parts.push(`The org spent *${formatUsd(org.spike.costCents)}*, ${usual(org.spike)}`);
+    short.push(`org spend ${factor(org.spike)} usual`);
+  }
+  const [largest] = people;
+  if (largest && people.length === 1) {
+    parts.push(
+      `${largest.who.mrkdwn} spent *${formatUsd(largest.spike.costCents)}*, ${usual(largest.spike)}`,
+    );
+    short.push(`spend spike: ${largest.who.short} ${formatUsd(largest.spike.costCents)}`);
+  } else if (largest) {
+    parts.push(
+      `*${formatInt(people.length)} spend spikes*, largest ${largest.who.mrkdwn} ${formatUsd(largest.spike.costCents)}, ${usual(largest.spike)}`,
+    );
+    short.push(
+      `${formatInt(people.length)} spend spikes, largest ${largest.who.short} ${formatUsd(largest.spike.costCents)}`,
+    );
+  }
+  const details = spikes.length > 1 ? " · details in the thread" : "";
+  const lead = org && people.length === 0 ? "Spend spike: " : "";
   return {
-    text: `Claude Code spend spike: ${spike.key === "org" ? "the org" : spike.name} ${formatUsd(spike.costCents)} on ${day}`,
-    blocks: [{ type: "section", text: { type: "mrkdwn", text: clip(text, 3000) } }],
+    mrkdwn: clip(`📈 ${lead}${parts.join("; ")}${details}`, 3000),
+    short: short.join(", "),
   };
+}
+
+/** "4.6× usual", or "with no usual spend" for someone whose usual day is nothing. */
+function usual(spike: Spike): string {
+  return spike.medianCents > 0 ? `${factor(spike)} usual` : "with no usual spend";
+}
+
+function factor(spike: Spike): string {
+  return `${spike.factor.toFixed(1)}×`;
+}
+
+function throughDay(status: BudgetStatus): string {
+  return `${status.month}-${String(status.daysElapsed).padStart(2, "0")}`;
+}
+
+/** "3 people", "1 person". */
+function counted(n: number, one: string, many: string): string {
+  return `${formatInt(n)} ${n === 1 ? one : many}`;
+}
+
+function section(text: string): KnownBlock {
+  return { type: "section", text: { type: "mrkdwn", text } };
 }

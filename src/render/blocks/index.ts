@@ -1,3 +1,10 @@
+export {
+  actorName,
+  actorShortName,
+  KEY_MARK,
+  type NameOf,
+  type PersonName,
+} from "../people.js";
 export { renderError, renderHelp, renderNotAllowed } from "./help.js";
 export { renderLeaderboard, renderModels } from "./leaderboard.js";
 export * from "./limits.js";

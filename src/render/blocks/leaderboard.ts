@@ -29,7 +29,7 @@ const METRIC_LABEL: Record<LeaderboardMetric, string> = {
   prs: "pull requests",
 };
 
-function value(metric: LeaderboardMetric, actor: Parameters<typeof actorMrkdwn>[0]): string {
+function value(metric: LeaderboardMetric, actor: ActorRow): string {
   switch (metric) {
     case "cost":
       return formatUsd(actor.costCents);
@@ -78,7 +78,7 @@ export function renderLeaderboard(
       tableBlock(
         columns,
         shown.map((actor, i) => [
-          mrkdwnCell(`${i + 1}. ${actorMrkdwn(actor, options.mention)}`),
+          mrkdwnCell(`${i + 1}. ${actorMrkdwn(actor, options.names)}`),
           ...(metric === "cost" ? [textCell(formatUsd(actor.costCents))] : []),
           ...extra.map((e) => textCell(e.cell(actor))),
         ]),
@@ -95,9 +95,7 @@ export function renderLeaderboard(
   } else {
     const lines = ranked
       .slice(0, top)
-      .map(
-        (actor, i) => `${i + 1}. ${actorMrkdwn(actor, options.mention)}  ${value(metric, actor)}`,
-      );
+      .map((actor, i) => `${i + 1}. ${actorMrkdwn(actor, options.names)}  ${value(metric, actor)}`);
     if (ranked.length > top) lines.push(`…and ${formatInt(ranked.length - top)} more`);
     for (const text of packLines(lines))
       blocks.push({ type: "section", text: { type: "mrkdwn", text } });

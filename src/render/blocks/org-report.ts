@@ -16,6 +16,7 @@ import {
   formatUtcCoverage,
   modelLabel,
 } from "../format.js";
+import { actorMrkdwn, type NameOf } from "../people.js";
 import { PLAIN, type StoryStyle, storySentence } from "../story.js";
 import {
   capBlocks,
@@ -36,8 +37,11 @@ export interface ReportRenderOptions {
   now: Date;
   /** People in the top list (default 5). */
   top?: number | undefined;
-  /** A Slack mention ("<@U…>") for a person, resolved beforehand; undefined shows the email. */
-  mention?: ((actor: ActorRow) => string | undefined) | undefined;
+  /**
+   * People's Slack names (and, on private surfaces only, mentions), resolved beforehand; a person
+   * without one is shown by email.
+   */
+  names?: NameOf | undefined;
   /**
    * A person's name in plain text (their Slack display name), for the notification line, which
    * never shows an email: without it the line says "one person".
@@ -140,12 +144,7 @@ export function monthToDateLine(mtd: MonthToDate): string {
   return `:calendar: ${name} so far: *${formatUsdShort(mtd.spentCents)}* · on pace for ${formatUsdShort(mtd.projectedCents)} by ${end}${budget}`;
 }
 
-/** How a person or key is named in mrkdwn: a mention when known, else the escaped name. */
-export function actorMrkdwn(actor: ActorRow, mention?: ReportRenderOptions["mention"]): string {
-  if (actor.type === "api_key")
-    return `\`${escapeMrkdwn(actor.name).replace(/`/g, "'")}\` (API key)`;
-  return mention?.(actor) ?? escapeMrkdwn(actor.name);
-}
+export { actorMrkdwn } from "../people.js";
 
 /** "Claude Code · Tue 24 Nov" or "Claude Code · last 7 days · Mon 16 – Sun 22 Nov". */
 export function reportTitle(report: UsageReport, now: Date): string {
@@ -216,7 +215,7 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
 export function fallbackText(
   report: UsageReport,
   now: Date,
-  options: Pick<ReportRenderOptions, "plainName" | "monthToDate" | "finalAfterMs"> = {},
+  options: Pick<ReportRenderOptions, "names" | "plainName" | "monthToDate" | "finalAfterMs"> = {},
 ): string {
   const news = options.monthToDate && budgetNews(options.monthToDate);
   const budget = news ? ` ${news.replace(/^:[a-z_]+: /, "")}` : "";
@@ -231,13 +230,15 @@ export function fallbackText(
   }
   return `Claude Code ${when}: ${storySentence(report, now, {
     ...PLAIN,
-    name: (actor) => PLAIN.name(actor) ?? options.plainName?.(actor),
+    // A Slack display name, or "one person": never an email on a lock screen.
+    name: (actor) =>
+      PLAIN.name(actor) ?? options.names?.(actor)?.name ?? options.plainName?.(actor),
   })}${budget}`;
 }
 
 /** The story in mrkdwn: people as the message names them everywhere else. */
 function mrkdwnStyle(options: ReportRenderOptions): StoryStyle {
-  return { name: (actor) => actorMrkdwn(actor, options.mention), strong: (text) => `*${text}*` };
+  return { name: (actor) => actorMrkdwn(actor, options.names), strong: (text) => `*${text}*` };
 }
 
 const field = (label: string, value: string, delta: string) =>
@@ -319,7 +320,7 @@ function topSpenders(actors: readonly ActorRow[], options: ReportRenderOptions):
       tableBlock(
         columns,
         shown.map((actor, i) => [
-          mrkdwnCell(`${MEDALS[i] ?? `${i + 1}.`} ${actorMrkdwn(actor, options.mention)}`),
+          mrkdwnCell(`${MEDALS[i] ?? `${i + 1}.`} ${actorMrkdwn(actor, options.names)}`),
           textCell(formatUsd(actor.costCents)),
           textCell(formatInt(actor.sessions)),
         ]),
@@ -328,7 +329,7 @@ function topSpenders(actors: readonly ActorRow[], options: ReportRenderOptions):
   }
   const lines = spenders.slice(0, top).map((actor, i) => {
     const rank = MEDALS[i] ?? `${i + 1}.`;
-    return `${rank} ${actorMrkdwn(actor, options.mention)}  ${formatUsd(actor.costCents)} · ${formatInt(actor.sessions)} session${actor.sessions === 1 ? "" : "s"} · ${formatCompact(actor.linesAdded)} lines`;
+    return `${rank} ${actorMrkdwn(actor, options.names)}  ${formatUsd(actor.costCents)} · ${formatInt(actor.sessions)} session${actor.sessions === 1 ? "" : "s"} · ${formatCompact(actor.linesAdded)} lines`;
   });
   if (spenders.length > top) lines.push(`…and ${formatInt(spenders.length - top)} more`);
   return packLines(["*Top spenders*", ...lines]).map(section);
@@ -352,14 +353,20 @@ function modelsLine(report: UsageReport): string | undefined {
  */
 export function adoptionLine(
   report: UsageReport,
-  options: Pick<ReportRenderOptions, "mention" | "audience">,
+  options: Pick<ReportRenderOptions, "names" | "audience">,
 ): string | undefined {
   const adoption = report.adoption;
   if (!adoption || report.period.days.length < 7) return undefined;
-  const name = (email: string) => {
-    const actor = report.actors.find((a) => a.key === userKey(email));
-    return actor ? actorMrkdwn(actor, options.mention) : escapeMrkdwn(email);
-  };
+  // People who stopped are not in the period's actors: named from their email alone.
+  const name = (email: string) =>
+    actorMrkdwn(
+      report.actors.find((a) => a.key === userKey(email)) ?? {
+        key: userKey(email),
+        type: "user",
+        name: email,
+      },
+      options.names,
+    );
   const list = (names: readonly string[]) =>
     `${names.slice(0, 5).map(name).join(", ")}${names.length > 5 ? ` and ${formatInt(names.length - 5)} more` : ""}`;
   const people = (n: number) => `${formatInt(n)} ${n === 1 ? "person" : "people"}`;

@@ -1,5 +1,5 @@
 import { cents } from "../../usage/money.js";
-import type { ActorRow, UsageReport } from "../../usage/report.js";
+import type { UsageReport } from "../../usage/report.js";
 import { formatCompact, formatUsd, formatUsdShort } from "../format.js";
 
 /* What both charts share about a report: when it is empty, how money ticks read. */
@@ -11,16 +11,6 @@ export const NO_USAGE = "No Claude Code usage in this period";
 export interface ChartOptions {
   /** Decides whether dates show their year; defaults to the report's generatedAt. */
   now?: Date;
-  /**
-   * How a person or key is named in labels and alt text, in plain text (a Slack display name,
-   * resolved beforehand); default: their name in the data (an email, a key's name).
-   */
-  name?: ((actor: ActorRow) => string) | undefined;
-}
-
-/** An actor's name as the chart shows it. */
-export function nameOf(actor: ActorRow, options: ChartOptions): string {
-  return options.name?.(actor) ?? actor.name;
 }
 
 /** The same test as the text report: nobody active and nothing spent. */

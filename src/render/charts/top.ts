@@ -1,15 +1,8 @@
 import { sumCents } from "../../usage/money.js";
 import type { ActorRow, UsageReport } from "../../usage/report.js";
 import { formatInt, formatPeriodDates, formatUsd, formatUsdShort } from "../format.js";
-import {
-  CHART_WIDTH,
-  type ChartOptions,
-  hasUsage,
-  NO_USAGE,
-  nameOf,
-  nowOf,
-  usdTick,
-} from "./common.js";
+import { actorName, type NameOf } from "../people.js";
+import { CHART_WIDTH, type ChartOptions, hasUsage, NO_USAGE, nowOf, usdTick } from "./common.js";
 import { niceTicks } from "./scale.js";
 import {
   el,
@@ -39,9 +32,16 @@ const NO_SPEND = "No Claude Code spend in this period";
 export interface TopActorsChartOptions extends ChartOptions {
   /** How many actors to show (default 10). */
   top?: number;
+  /** People's Slack names, resolved beforehand; a person without one is labelled by email. */
+  names?: NameOf | undefined;
 }
 
 /** The actors drawn: spend above zero, in the report's order (by cost). */
+/** A person by Slack name when known (else email), a key by its name (tagged beside it). */
+function labelOf(actor: ActorRow, options: TopActorsChartOptions): string {
+  return actor.type === "api_key" ? actor.name : actorName(actor, options.names);
+}
+
 export function topActors(report: UsageReport, top = DEFAULT_TOP): ActorRow[] {
   return report.actors.filter((a) => a.costCents > 0).slice(0, Math.max(1, Math.floor(top)));
 }
@@ -77,7 +77,7 @@ export function topActorsChartSvg(
   }
   return frame({
     ...base,
-    body: bars(actors, width, (actor) => nameOf(actor, options)),
+    body: bars(actors, width, options),
     description: topActorsAltText(report, options),
   });
 }
@@ -86,11 +86,7 @@ function plotTop(): number {
   return HEADER_BOTTOM + 12;
 }
 
-function bars(
-  actors: readonly ActorRow[],
-  width: number,
-  name: (actor: ActorRow) => string,
-): string {
+function bars(actors: readonly ActorRow[], width: number, options: TopActorsChartOptions): string {
   const ticks = niceTicks(actors[0]?.costCents ?? 0, 5);
   const values = actors.map((a) => formatUsdShort(a.costCents));
   const valueW = Math.max(...values.map((v) => textWidth(v, VALUE_SIZE, true)));
@@ -126,7 +122,7 @@ function bars(
     const mid = top + ROW_PITCH * (i + 0.5);
     const isKey = actor.type === "api_key";
     const tagW = isKey ? textWidth(KEY_TAG, NAME_SIZE) + TAG_GAP : 0;
-    const label = truncate(name(actor), NAME_COLUMN - tagW, NAME_SIZE);
+    const name = truncate(labelOf(actor, options), NAME_COLUMN - tagW, NAME_SIZE);
     // A gap by dx: a leading space in a tspan is collapsed away by SVG whitespace rules.
     const tag = isKey ? el("tspan", { dx: TAG_GAP, fill: THEME.muted }, KEY_TAG) : "";
     parts.push(
@@ -140,7 +136,7 @@ function bars(
           "font-size": NAME_SIZE,
           fill: THEME.title,
         },
-        `${escapeXml(label)}${tag}`,
+        `${escapeXml(name)}${tag}`,
       ),
       el("rect", {
         class: "bar",
@@ -172,7 +168,7 @@ export function topActorsAltText(report: UsageReport, options: TopActorsChartOpt
   const list = actors
     .map(
       (a, i) =>
-        `${i + 1}. ${nameOf(a, options)}${a.type === "api_key" ? ` ${KEY_TAG}` : ""} ${formatUsd(a.costCents)}`,
+        `${i + 1}. ${labelOf(a, options)}${a.type === "api_key" ? ` ${KEY_TAG}` : ""} ${formatUsd(a.costCents)}`,
     )
     .join("; ");
   const shown = sumCents(actors.map((a) => a.costCents));

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { App, BlockButtonAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import type { KnownBlock } from "@slack/web-api";
 import { clip, escapeMrkdwn, type SlackMessage } from "../../render/blocks/limits.js";
 import { type ClaimResult, type DeliveryKey, deliveryKey } from "../../store/ledger.js";
 import { PeriodError, type PeriodOptions, parsePeriod } from "../../usage/periods.js";
@@ -27,7 +28,11 @@ export function registerShareReportAction(app: App, ctx: SlackContext): void {
   );
 }
 
-/** The Share button's listener, once acknowledged and allowed: rebuild the report, post it once. */
+/**
+ * The Share button's listener, once acknowledged and allowed: rebuild the report, post it once
+ * (names in plain text, no pings, who shared it on top), then take the button off the private
+ * copy, so that it reads "Shared in #channel" instead of inviting a second post.
+ */
 export function shareReport(ctx: SlackContext) {
   return async ({
     body,
@@ -45,19 +50,15 @@ export function shareReport(ctx: SlackContext) {
       const key = shareKey(body, action);
       const claim = await claimShare(ctx, key, log);
       if (!claim) return;
+      let message: SlackMessage;
       try {
-        const message = await answerCommand(command, userId, ctx, {
-          share: false,
-          audience: "channel",
-        });
+        message = await answerCommand(command, userId, ctx, { share: false, audience: "channel" });
+        const sharer = await sharerName(body, ctx);
         await respond({
           response_type: "in_channel",
           replace_original: false,
           text: message.text,
-          blocks: [
-            ...message.blocks,
-            { type: "context", elements: [{ type: "mrkdwn", text: `Shared by <@${userId}>` }] },
-          ],
+          blocks: [contextLine(`Shared by ${escapeMrkdwn(sharer)}`), ...message.blocks],
         });
         await claim.delivered();
       } catch (error) {
@@ -65,6 +66,9 @@ export function shareReport(ctx: SlackContext) {
         throw error;
       }
       ctx.logger.info({ ...log, kind: command.kind }, "report shared");
+      await markShared(body, message, respond).catch((err: unknown) =>
+        ctx.logger.warn({ ...log, err }, "could not take the Share button off the private copy"),
+      );
     } catch (error) {
       const reply =
         error instanceof ShareValueError
@@ -73,6 +77,44 @@ export function shareReport(ctx: SlackContext) {
       await respond({ response_type: "ephemeral", replace_original: false, ...reply });
     }
   };
+}
+
+/** The private copy, replaced: the same report without its buttons, and where it went. */
+async function markShared(
+  body: BlockButtonAction,
+  shared: SlackMessage,
+  respond: SlackActionMiddlewareArgs<BlockButtonAction>["respond"],
+): Promise<void> {
+  // Slack sends the message's blocks for ordinary messages, not for ephemeral ones: those are
+  // shown again as shared (by name, which reads the same).
+  const original = (body.message?.blocks as SlackMessage["blocks"] | undefined) ?? shared.blocks;
+  await respond({
+    response_type: "ephemeral",
+    replace_original: true,
+    text: shared.text,
+    blocks: [
+      ...original.filter((block) => block.type !== "actions"),
+      contextLine(`:white_check_mark: Shared in ${whereShared(body)}`),
+    ],
+  });
+}
+
+/** "#general" when Slack named the channel, else a channel link, else "this conversation". */
+function whereShared(body: BlockButtonAction): string {
+  const { id, name } = body.channel ?? {};
+  if (name && !/^(directmessage|privategroup|mpdm-)/.test(name)) return `#${escapeMrkdwn(name)}`;
+  if (id && /^[CG]/.test(id)) return `<#${id}>`;
+  return "this conversation";
+}
+
+/** Who clicked, as Slack shows them; never a mention (the post is for everyone). */
+async function sharerName(body: BlockButtonAction, ctx: SlackContext): Promise<string> {
+  const user = body.user as { name?: string; username?: string };
+  return (await ctx.directory.nameOf(body.user.id)) ?? user.name ?? user.username ?? "someone";
+}
+
+function contextLine(text: string): KnownBlock {
+  return { type: "context", elements: [{ type: "mrkdwn", text }] };
 }
 
 /** Long enough that a replay (Bolt accepts requests up to five minutes old) finds the claim. */

@@ -4,7 +4,9 @@ import { renderOrgReport, renderPersonalReport } from "../../render/blocks/index
 import { userKey } from "../../usage/actor-key.js";
 import { parsePeriod } from "../../usage/periods.js";
 import type { SlackContext } from "../context.js";
+import { namesFor, peopleShown } from "../mentions.js";
 import { COMMAND, failureMessage } from "../report-messages.js";
+import { personLookup } from "../user-directory.js";
 
 /** The Home tab: the viewer's last 7 days and, for those allowed, the org's. */
 export function registerAppHomeOpened(app: App, ctx: SlackContext): void {
@@ -47,12 +49,15 @@ export async function homeBlocks(userId: string, ctx: SlackContext): Promise<Kno
         ]),
   ];
   if (allowed) {
+    // The Home tab is private: people by name, with mentions.
+    const names = await namesFor(peopleShown(report, 10), personLookup(ctx.directory), "private");
     blocks.push(
       { type: "divider" },
       ...renderOrgReport(report, {
         now,
         timeZone: ctx.periods.timeZone,
         top: 10,
+        names,
         // The Home tab is the viewer's own, and the org part is for allowed users only.
         audience: "private",
       }).blocks,

@@ -80,7 +80,10 @@ describe("claude-usage digest run", () => {
     );
     expect(code).toBe(EXIT_OK);
     expect(stdout).toContain("Alerts to CALERTS");
-    expect(stdout).toMatch(/would post: Claude Code budget: \d+% of \$2,000\.00 used \(2026-11\)/);
+    // One roll-up, its notification line saying where the budget stands.
+    expect(stdout).toMatch(
+      /would post: Claude Code alerts: (over budget|\d+% of the budget|budget on track|on pace to go over budget)/,
+    );
   });
 
   it("--dry-run --preview DIR writes each message's post body, named by its key, and claims nothing", async () => {

@@ -119,6 +119,7 @@ describe("claude-usage report", () => {
         lookupByEmail: async () => null,
         findByEmail: async () => null,
         emailOf: async () => null,
+        nameOf: async () => null,
       },
       access: { restricted: false, canSeeOrg: async () => true },
       logger: createLogger({ sink: { write: () => undefined } }),

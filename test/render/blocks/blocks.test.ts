@@ -2,10 +2,6 @@ import { describe, expect, it } from "vitest";
 import { parseRecords } from "../../../src/anthropic/records.js";
 import { createSyntheticOrg } from "../../../src/demo/synthetic-org.js";
 import {
-  renderPersonalBudgetAlert,
-  renderPersonalBudgetsAlert,
-} from "../../../src/render/blocks/alerts.js";
-import {
   budgetNews,
   limitViolations,
   monthToDateLine,
@@ -181,8 +177,8 @@ describe("renderOrgReport", () => {
   it("leads with the story: spend, its change against the baseline, and who drove it", () => {
     const m = renderOrgReport(sample(), {
       now,
-      mention: (a) => (a.name === "maria@example.com" ? "<@U1>" : undefined),
-      plainName: (a) => (a.name === "maria@example.com" ? "Maria" : undefined),
+      names: (a) =>
+        a.key === "user:maria@example.com" ? { name: "Maria", mention: "<@U1>" } : undefined,
     });
     expect(m.blocks[0]).toEqual({
       type: "header",
@@ -227,7 +223,8 @@ describe("renderOrgReport", () => {
     const m = renderOrgReport(sample(), {
       now,
       top: 2,
-      mention: (a) => (a.name === "maria@example.com" ? "<@U1>" : undefined),
+      names: (a) =>
+        a.key === "user:maria@example.com" ? { name: "Maria", mention: "<@U1>" } : undefined,
     });
     const all = text(m);
     expect(m.blocks[2]).toEqual({
@@ -244,7 +241,7 @@ describe("renderOrgReport", () => {
     }
     expect(all).toContain("commits, accept rate, cache reads and tokens: `/claude-usage models`");
     expect(all).toContain("🥇 <@U1>  $142.10 · 31 sessions · 4.1k lines");
-    expect(all).toContain("🥈 `deploy-bot` (API key)  $120.33");
+    expect(all).toContain("🥈 🔑 deploy-bot  $120.33");
     expect(all).toContain("…and 2 more");
     expect(all).toContain(
       "*By model*   sonnet\u20114\u20115 $216 (60%) · opus\u20114\u20111 $142 (40%)",
@@ -253,6 +250,19 @@ describe("renderOrgReport", () => {
     expect(all).toContain(
       "UTC day 2026-11-24 · costs are estimates from Anthropic · fetched 09:00 UTC",
     );
+  });
+
+  it("names people by their Slack name without a mention (a channel post), keys by key name", () => {
+    const m = renderOrgReport(sample(), {
+      now,
+      top: 3,
+      names: (a) => (a.key === "user:maria@example.com" ? { name: "María <ops>" } : undefined),
+    });
+    const all = text(m);
+    expect(all).toContain("🥇 María &lt;ops&gt;  $142.10");
+    expect(all).toContain("🥈 🔑 deploy-bot  $120.33");
+    expect(all).not.toContain("maria@example.com");
+    expect(all).not.toContain("<@");
   });
 
   describe("adoption", () => {
@@ -277,10 +287,11 @@ describe("renderOrgReport", () => {
         stoppedUsers: r.adoption?.stoppedUsers ?? [],
       },
     });
-    const mention = (a: ActorRow) => (a.name === "new@example.com" ? "<@UNEW>" : undefined);
+    const names = (a: Pick<ActorRow, "key">) =>
+      a.key === "user:new@example.com" ? { name: "New", mention: "<@UNEW>" } : undefined;
 
     it("a channel gets who started by name and who stopped as a count", () => {
-      const m = renderOrgReport(known(week()), { now, mention, audience: "channel" });
+      const m = renderOrgReport(known(week()), { now, names, audience: "channel" });
       expect(text(m)).toContain(
         "👋 1 started using Claude Code: <@UNEW>\\n2 people active the week before were not in this one",
       );
@@ -587,38 +598,6 @@ describe("help and errors", () => {
   });
 });
 
-describe("budget alerts", () => {
-  const now = new Date("2026-11-25T09:00:00Z");
-  const status = budgetStatus(
-    cents(250_00),
-    cents(200_00),
-    "2026-11-24",
-    PERSONAL_BUDGET_THRESHOLDS,
-  );
-
-  it("an API key's budget reads as its own; the pace line follows", () => {
-    const m = renderPersonalBudgetAlert(
-      status,
-      100,
-      { mrkdwn: "API key `nightly`", name: "nightly", apiKey: true },
-      now,
-    );
-    expect(m.text).toBe("Claude Code budget of nightly: 125% of $200.00 used (2026-11)");
-    expect(text(m)).toContain(
-      "🚨 API key `nightly` is over its monthly budget for Claude Code: *$250.00* of $200.00 (125%).",
-    );
-    expect(text(m)).toContain("On pace for $312.50 by the end of the month · 6 days left");
-    expect(limitViolations(m)).toEqual([]);
-  });
-
-  it("a 3,000-character name is clipped to fit the section", () => {
-    const name = "x".repeat(3000);
-    const m = renderPersonalBudgetAlert(status, 80, { mrkdwn: name, name, apiKey: false }, now);
-    expect(text(m)).toContain("has passed 80% of their monthly budget");
-    expect(limitViolations(m)).toEqual([]);
-  });
-});
-
 describe("budgetLine (a person's DM)", () => {
   it("says the month, the spend against the budget and the pace, marked from 80 % and over 100 %", () => {
     const line = (spent: number) =>
@@ -630,33 +609,5 @@ describe("budgetLine (a person's DM)", () => {
     );
     expect(line(410_00)).toMatch(/^💸 November so far: \*\$410\.00\* of your \$500 budget \(82%\)/);
     expect(line(520_00)).toMatch(/^🚨 November so far/);
-  });
-});
-
-describe("several people over budget", () => {
-  it("400 people fit in one message within Block Kit's limits, most over first as given", () => {
-    const people = Array.from({ length: 400 }, (_, i) => ({
-      status: budgetStatus(
-        cents(100_00 + i),
-        cents(100_00),
-        "2026-11-24",
-        PERSONAL_BUDGET_THRESHOLDS,
-      ),
-      who: `person-${i}@example.com`,
-      apiKey: false,
-    }));
-    people.push({
-      status: budgetStatus(cents(85_00), cents(100_00), "2026-11-24", PERSONAL_BUDGET_THRESHOLDS),
-      who: "API key `nightly`",
-      apiKey: true,
-    });
-    const m = renderPersonalBudgetsAlert(people, new Date("2026-11-25T09:00:00Z"));
-    expect(limitViolations(m)).toEqual([]);
-    expect(m.text).toBe("Claude Code budgets: 400 people and 1 API key at 80% or more (2026-11)");
-    expect(text(m)).toContain("400 people and 1 API key reached 80%");
-    expect(text(m)).toContain("(400 of them are over it)");
-    expect(text(m)).toContain("🚨 person-0@example.com: *$100.00* of $100.00 (100%)");
-    expect(text(m)).toContain("• API key `nightly`: *$85.00* of $100.00 (85%)");
-    expect(text(m)).toContain("Month to date through Tue 24 Nov");
   });
 });
