@@ -113,7 +113,7 @@ for (const dialect of TEST_DIALECTS) {
       await slashCommand(url, { text: "", user_id: "UMARIA", response_url: slack.responseUrl() });
       const [report] = await slack.waitForResponses(1);
       expect(report?.body.text).toBe(
-        "Claude Code on Tue 24 Nov: $238 spent, up from nothing on Tue 17 Nov — one person drove it: $142 (60%). Everyone else: $96.02.",
+        "Claude Code on Tue 24 Nov: $238 spent, up from nothing on Tue 17 Nov — one person drove it: UMARIA, $142 (60%). Everyone else: $96.02.",
       );
       expect(JSON.stringify(report?.body.blocks)).toContain("<@UMARIA>");
       expect(slack.callsTo("users.lookupByEmail").length).toBeGreaterThan(0);

@@ -140,7 +140,7 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     ).toEqual(["C1", "C2", "UADA", "UBOB"]);
     const digest = posts().find((p) => p.args.channel === "C1");
     expect(String(digest?.args.text)).toContain(
-      "Claude Code on Tue 24 Nov: $33.40 spent, the same as Tue 17 Nov — one person drove it: $18.40 (55%). Everyone else: $15, the same.",
+      "Claude Code on Tue 24 Nov: $33.40 spent, the same as Tue 17 Nov — one person drove it: Ada Lovelace, $18.40 (55%). Everyone else: $15, the same.",
     );
     // A channel post names people (by Slack name, else email) and pings no one; the top spenders
     // are a table there.

@@ -171,7 +171,7 @@ describe("/claude-usage", () => {
     expect(reply?.at).toBeGreaterThan(ack.at);
     expect(reply?.body.response_type).toBe("ephemeral");
     expect(reply?.body.text).toBe(
-      "Claude Code on Tue 24 Nov: $358 spent by 2 people and 1 API key, up from nothing on Tue 17 Nov.",
+      "Claude Code on Tue 24 Nov: $358 spent by 2 people and 1 API key, up from nothing on Tue 17 Nov; the largest was María Ruiz, $142 (40%).",
     );
     const text = blocksText(reply?.body ?? {});
     expect(text).toContain("Claude Code · Tue 24 Nov");
@@ -203,7 +203,7 @@ describe("/claude-usage", () => {
     expect(reply?.body.replace_original).toBe(true);
     expect(reply?.body.response_type).toBe("ephemeral");
     expect(reply?.body.text).toBe(
-      "Claude Code last 2 days (Mon 23 – Tue 24 Nov): $458 spent, up from nothing on the same days last week — one person drove it: $242 (53%). Everyone else: $216.",
+      "Claude Code last 2 days (Mon 23 – Tue 24 Nov): $458 spent, up from nothing on the same days last week — one person drove it: María Ruiz, $242 (53%). Everyone else: $216.",
     );
     await new Promise((r) => setTimeout(r, 200));
     expect(h.slack.responses).toHaveLength(2);
@@ -310,7 +310,7 @@ describe("/claude-usage", () => {
     const [reply] = await h.slack.waitForResponses(1);
     expect(reply?.body.response_type).toBe("ephemeral");
     expect(reply?.body.text).toBe(
-      "Claude Code on Tue 24 Nov: $358 spent by 2 people and 1 API key, up from nothing on Tue 17 Nov.",
+      "Claude Code on Tue 24 Nov: $358 spent by 2 people and 1 API key, up from nothing on Tue 17 Nov; the largest was María Ruiz, $142 (40%).",
     );
   });
 

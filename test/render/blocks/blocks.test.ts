@@ -188,7 +188,7 @@ describe("renderOrgReport", () => {
       type: "section",
       text: {
         type: "mrkdwn",
-        text: "*$359* spent, ▲ 259% vs Tue 17 Nov — biggest rise: `deploy-bot` (API key), ▲ $120.",
+        text: "*$359* spent, ▲ 259% vs Tue 17 Nov — biggest rise: 🔑 deploy-bot, ▲ $120.",
       },
     });
     expect(m.text).toBe(

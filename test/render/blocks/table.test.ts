@@ -47,7 +47,7 @@ describe("table blocks", () => {
     expect(table?.column_settings?.map((c) => c.align)).toEqual(["left", "right", "right"]);
     const rows = readBlocks([table]).split("\n");
     expect(rows[0]).toMatch(/^Top 5 of \d+ {2}Spend {2}Sessions$/);
-    expect(rows[1]).toBe("🥇 ci-review-bot (API key)  $676.24  88");
+    expect(rows[1]).toBe("🥇 🔑 ci-review-bot  $676.24  88");
     expect(rows).toHaveLength(6);
     expect(limitViolations(m)).toEqual([]);
   });
@@ -72,7 +72,7 @@ describe("table blocks", () => {
     const m = renderLeaderboard(orgOf(60), "sessions", { now, tables: true });
     const rows = readBlocks(tables(m.blocks)).split("\n");
     expect(rows[0]).toBe("Person or API key  Sessions  Spend");
-    expect(rows[1]).toBe("1. ci-review-bot (API key)  88  $676.24");
+    expect(rows[1]).toBe("1. 🔑 ci-review-bot  88  $676.24");
   });
 
   it("models are a table with unbroken names", () => {
