@@ -2,6 +2,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
+import { FAKE_ADMIN_KEY } from "../fakes/fake-admin-api.js";
+import { FAKE_BOT_TOKEN, startFakeSlackApi } from "../fakes/fake-slack-api.js";
+import { SIGNING_SECRET, slashCommand } from "../fakes/slack-requests.js";
 import {
   ANTHROPIC_VERSION,
   MAX_PAGE_SIZE,
@@ -19,9 +22,6 @@ import { mergeCompact } from "../src/usage/compact.js";
 import { createDayBuilder } from "../src/usage/day-builder.js";
 import { periodBetween } from "../src/usage/periods.js";
 import { buildReport } from "../src/usage/report.js";
-import { FAKE_ADMIN_KEY } from "../test/support/fake-admin-api.js";
-import { FAKE_BOT_TOKEN, startFakeSlackApi } from "../test/support/fake-slack-api.js";
-import { SIGNING_SECRET, slashCommand } from "../test/support/slack-requests.js";
 
 /*
  * One measured case, in a fresh process (so peak RSS belongs to this case alone).

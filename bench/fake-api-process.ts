@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
+import { startFakeAdminApi } from "../fakes/fake-admin-api.js";
 import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
-import { startFakeAdminApi } from "../test/support/fake-admin-api.js";
 
 /*
  * The fake Admin API in a process of its own, so that the client being measured has a core to

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
-import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "./support/fake-admin-api.js";
-import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "./support/fake-slack-api.js";
-import { apiRecord } from "./support/records.js";
-import { SIGNING_SECRET, slashCommand } from "./support/slack-requests.js";
+import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../fakes/fake-admin-api.js";
+import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "../fakes/fake-slack-api.js";
+import { apiRecord } from "../fakes/records.js";
+import { SIGNING_SECRET, slashCommand } from "../fakes/slack-requests.js";
 
 /* The real entry point (src/main.ts, what `npm start` runs) as a process of its own. */
 

@@ -1,5 +1,13 @@
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  apiErrorBody,
+  FAKE_ADMIN_KEY,
+  type FakeAdminApi,
+  type FakeAdminApiOptions,
+  startFakeAdminApi,
+} from "../../fakes/fake-admin-api.js";
+import { apiRecord } from "../../fakes/records.js";
 import { backoffDelay, parseRetryAfter } from "../../src/anthropic/backoff.js";
 import { type AdminClientOptions, createAdminClient } from "../../src/anthropic/client.js";
 import {
@@ -9,14 +17,6 @@ import {
 } from "../../src/anthropic/errors.js";
 import type { UsagePage } from "../../src/anthropic/records.js";
 import { APP_VERSION } from "../../src/version.js";
-import {
-  apiErrorBody,
-  FAKE_ADMIN_KEY,
-  type FakeAdminApi,
-  type FakeAdminApiOptions,
-  startFakeAdminApi,
-} from "../support/fake-admin-api.js";
-import { apiRecord } from "../support/records.js";
 
 const DAY = "2026-11-24";
 let api: FakeAdminApi | undefined;

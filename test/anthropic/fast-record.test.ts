@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { apiRecord } from "../../fakes/records.js";
 import { readRecordFast } from "../../src/anthropic/fast-record.js";
 import { usageRecordSchema } from "../../src/anthropic/schema.js";
 import { createSyntheticOrg, mulberry32 } from "../../src/demo/synthetic-org.js";
-import { apiRecord } from "../support/records.js";
 
 /*
  * The fast reader must never disagree with zod, the contract: whenever it returns a record, zod

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createAdminClient } from "../../src/anthropic/client.js";
-import { AnthropicApiError } from "../../src/anthropic/errors.js";
 import {
   apiErrorBody,
   FAKE_ADMIN_KEY,
   type FakeAdminApi,
   type FakeAdminApiOptions,
   startFakeAdminApi,
-} from "../support/fake-admin-api.js";
+} from "../../fakes/fake-admin-api.js";
+import { createAdminClient } from "../../src/anthropic/client.js";
+import { AnthropicApiError } from "../../src/anthropic/errors.js";
 
 /* The roster lists (members and API keys): paged by after_id, tolerant, retried like usage. */
 

@@ -2,11 +2,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  FAKE_ADMIN_KEY,
+  type FakeAdminApi,
+  startFakeAdminApi,
+} from "../../fakes/fake-admin-api.js";
+import {
+  FAKE_BOT_TOKEN,
+  type FakeSlackApi,
+  startFakeSlackApi,
+} from "../../fakes/fake-slack-api.js";
 import { EXIT_FAILURE, EXIT_OK } from "../../src/cli/run.js";
 import { requiredBotScopes } from "../../src/slack/scopes.js";
 import { runCliCaptured } from "../support/cli.js";
-import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
-import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "../support/fake-slack-api.js";
 
 let api: FakeAdminApi | undefined;
 let slack: FakeSlackApi | undefined;

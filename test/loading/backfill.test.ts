@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { apiErrorBody, FAKE_ADMIN_KEY, startFakeAdminApi } from "../../fakes/fake-admin-api.js";
 import { createAdminClient } from "../../src/anthropic/client.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import { createBackfill } from "../../src/loading/backfill.js";
 import { createUsageLoader, type DayLoadEvent } from "../../src/loading/usage-loader.js";
 import { createMemoryDayCache } from "../../src/store/day-cache.js";
-import { apiErrorBody, FAKE_ADMIN_KEY, startFakeAdminApi } from "../support/fake-admin-api.js";
 
 const now = new Date("2026-12-04T10:00:00Z");
 const cleanups: (() => Promise<void>)[] = [];

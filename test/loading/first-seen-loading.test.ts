@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { apiRecord, type RecordSpec } from "../../fakes/records.js";
 import type { UsageSource } from "../../src/anthropic/client.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import { createUsageLoader } from "../../src/loading/usage-loader.js";
 import { createMemoryDayCache } from "../../src/store/day-cache.js";
 import { createMemoryFirstSeen, type FirstSeen } from "../../src/store/first-seen.js";
 import { parsePeriod } from "../../src/usage/periods.js";
-import { apiRecord, type RecordSpec } from "../support/records.js";
 
 /* The loader feeds the first-seen record with every day it loads, and reports read "new" from it. */
 

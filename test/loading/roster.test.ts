@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createAdminClient } from "../../src/anthropic/client.js";
-import { createRosterLoader } from "../../src/loading/roster.js";
 import {
   apiErrorBody,
   FAKE_ADMIN_KEY,
   type FakeAdminApi,
   startFakeAdminApi,
-} from "../support/fake-admin-api.js";
+} from "../../fakes/fake-admin-api.js";
+import { createAdminClient } from "../../src/anthropic/client.js";
+import { createRosterLoader } from "../../src/loading/roster.js";
 import { TEST_DIALECTS, type TestStoreHandle, testDatabase } from "../support/stores.js";
 
 const members = [1, 2, 3].map((n) => ({

@@ -1,4 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  apiErrorBody,
+  FAKE_ADMIN_KEY,
+  type FakeAdminApi,
+  startFakeAdminApi,
+} from "../../fakes/fake-admin-api.js";
 import { createAdminClient } from "../../src/anthropic/client.js";
 import { AnthropicApiError } from "../../src/anthropic/errors.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
@@ -8,12 +14,6 @@ import { createUsageLoader, type DayLoadEvent } from "../../src/loading/usage-lo
 import { reportToJson } from "../../src/render/json.js";
 import { createMemoryDayCache } from "../../src/store/day-cache.js";
 import { parsePeriod } from "../../src/usage/periods.js";
-import {
-  apiErrorBody,
-  FAKE_ADMIN_KEY,
-  type FakeAdminApi,
-  startFakeAdminApi,
-} from "../support/fake-admin-api.js";
 
 const now = new Date("2026-11-25T10:00:00Z");
 const period = (text: string) => parsePeriod(text, { now, timeZone: "UTC" });

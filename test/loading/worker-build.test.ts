@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { FAKE_ADMIN_KEY, startFakeAdminApi } from "../../fakes/fake-admin-api.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
-import { FAKE_ADMIN_KEY, startFakeAdminApi } from "../support/fake-admin-api.js";
 
 /*
  * What ships is the tsc build (dist/, `node dist/main.js` in Docker), where the worker is

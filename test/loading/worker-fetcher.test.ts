@@ -1,5 +1,13 @@
 import type { ResourceLimits } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  apiErrorBody,
+  FAKE_ADMIN_KEY,
+  type FakeAdminApi,
+  type FaultReply,
+  type RecordedRequest,
+  startFakeAdminApi,
+} from "../../fakes/fake-admin-api.js";
 import { createAdminClient } from "../../src/anthropic/client.js";
 import { AnthropicApiError } from "../../src/anthropic/errors.js";
 import { loadConfig } from "../../src/app/config.js";
@@ -15,14 +23,6 @@ import {
 import { reportToJson } from "../../src/render/json.js";
 import { parseCompact } from "../../src/usage/compact.js";
 import { periodBetween, previousPeriod } from "../../src/usage/periods.js";
-import {
-  apiErrorBody,
-  FAKE_ADMIN_KEY,
-  type FakeAdminApi,
-  type FaultReply,
-  type RecordedRequest,
-  startFakeAdminApi,
-} from "../support/fake-admin-api.js";
 
 /*
  * Days fetched in real worker threads against the fake Admin API: the same numbers as on the main

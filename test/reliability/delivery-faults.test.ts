@@ -1,4 +1,17 @@
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  FAKE_ADMIN_KEY,
+  type FakeAdminApi,
+  startFakeAdminApi,
+} from "../../fakes/fake-admin-api.js";
+import {
+  FAKE_BOT_TOKEN,
+  type FakeSlackApi,
+  type SlackCall,
+  type SlackFault,
+  startFakeSlackApi,
+} from "../../fakes/fake-slack-api.js";
+import { apiRecord } from "../../fakes/records.js";
 import { createAdminClient } from "../../src/anthropic/client.js";
 import { loadConfig } from "../../src/app/config.js";
 import { digestDeps, jobSlack } from "../../src/app/jobs.js";
@@ -15,15 +28,6 @@ import { runDigest } from "../../src/schedule/digest-job.js";
 import { createDeliveryClient, deliveryPolicy } from "../../src/slack/delivery-client.js";
 import type { Store } from "../../src/store/store.js";
 import { runCliCaptured } from "../support/cli.js";
-import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
-import {
-  FAKE_BOT_TOKEN,
-  type FakeSlackApi,
-  type SlackCall,
-  type SlackFault,
-  startFakeSlackApi,
-} from "../support/fake-slack-api.js";
-import { apiRecord } from "../support/records.js";
 import { type TestStoreHandle, testDatabase } from "../support/stores.js";
 
 /*

@@ -1,5 +1,18 @@
 import { WebClient } from "@slack/web-api";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  apiErrorBody,
+  FAKE_ADMIN_KEY,
+  type FakeAdminApi,
+  startFakeAdminApi,
+} from "../../fakes/fake-admin-api.js";
+import {
+  FAKE_BOT_TOKEN,
+  type FakeSlackApi,
+  startFakeSlackApi,
+} from "../../fakes/fake-slack-api.js";
+import { apiRecord } from "../../fakes/records.js";
+import { SIGNING_SECRET, slashCommand } from "../../fakes/slack-requests.js";
 import { createAdminClient } from "../../src/anthropic/client.js";
 import { loadConfig } from "../../src/app/config.js";
 import { slackAppOptionsFromConfig } from "../../src/app/options.js";
@@ -10,15 +23,6 @@ import { reportToJson } from "../../src/render/json.js";
 import { runDigest } from "../../src/schedule/digest-job.js";
 import { createSlackApp } from "../../src/slack/app.js";
 import { parsePeriod } from "../../src/usage/periods.js";
-import {
-  apiErrorBody,
-  FAKE_ADMIN_KEY,
-  type FakeAdminApi,
-  startFakeAdminApi,
-} from "../support/fake-admin-api.js";
-import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "../support/fake-slack-api.js";
-import { apiRecord } from "../support/records.js";
-import { SIGNING_SECRET, slashCommand } from "../support/slack-requests.js";
 import { type TestStoreHandle, testDatabase } from "../support/stores.js";
 
 /* Faults injected end to end: the results must be exactly those of a clean run. */

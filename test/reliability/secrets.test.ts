@@ -4,21 +4,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
-import { EXIT_FAILURE } from "../../src/cli/run.js";
-import { runCliCaptured } from "../support/cli.js";
 import {
   apiErrorBody,
   type FakeAdminApi,
   type FaultReply,
   startFakeAdminApi,
-} from "../support/fake-admin-api.js";
+} from "../../fakes/fake-admin-api.js";
 import {
   type FakeSlackApi,
   type SlackFault,
   startFakeSlackApi,
-} from "../support/fake-slack-api.js";
-import { apiRecord } from "../support/records.js";
-import { slashCommand } from "../support/slack-requests.js";
+} from "../../fakes/fake-slack-api.js";
+import { apiRecord } from "../../fakes/records.js";
+import { slashCommand } from "../../fakes/slack-requests.js";
+import { EXIT_FAILURE } from "../../src/cli/run.js";
+import { runCliCaptured } from "../support/cli.js";
 
 /*
  * Run the app with recognisable fake secrets, make it succeed and fail, and look for the secrets

@@ -1,6 +1,18 @@
 import { WebClient } from "@slack/web-api";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  FAKE_ADMIN_KEY,
+  type FakeAdminApi,
+  startFakeAdminApi,
+} from "../../fakes/fake-admin-api.js";
+import {
+  FAKE_BOT_TOKEN,
+  type FakeSlackApi,
+  startFakeSlackApi,
+} from "../../fakes/fake-slack-api.js";
+import { apiRecord } from "../../fakes/records.js";
+import { SIGNING_SECRET, slashCommand } from "../../fakes/slack-requests.js";
 import { createAdminClient } from "../../src/anthropic/client.js";
 import { loadConfig } from "../../src/app/config.js";
 import { digestDeps } from "../../src/app/jobs.js";
@@ -11,11 +23,7 @@ import { runDigest } from "../../src/schedule/digest-job.js";
 import { createSlackApp } from "../../src/slack/app.js";
 import { createUserDirectory } from "../../src/slack/user-directory.js";
 import type { Store } from "../../src/store/store.js";
-import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
-import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "../support/fake-slack-api.js";
-import { apiRecord } from "../support/records.js";
 import { morningScheduler } from "../support/scheduler.js";
-import { SIGNING_SECRET, slashCommand } from "../support/slack-requests.js";
 import { TEST_DIALECTS, type TestDialect, testDatabase } from "../support/stores.js";
 
 /*

@@ -1,11 +1,19 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
-import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
-import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "../support/fake-slack-api.js";
+import {
+  FAKE_ADMIN_KEY,
+  type FakeAdminApi,
+  startFakeAdminApi,
+} from "../../fakes/fake-admin-api.js";
+import {
+  FAKE_BOT_TOKEN,
+  type FakeSlackApi,
+  startFakeSlackApi,
+} from "../../fakes/fake-slack-api.js";
+import { apiRecord } from "../../fakes/records.js";
+import { SIGNING_SECRET, slashCommand } from "../../fakes/slack-requests.js";
 import { readBlocks } from "../support/read-blocks.js";
-import { apiRecord } from "../support/records.js";
-import { SIGNING_SECRET, slashCommand } from "../support/slack-requests.js";
 import {
   freePort,
   postgresSkipReason,

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiRecord, type RecordSpec } from "../../fakes/records.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import {
@@ -19,7 +20,6 @@ import { mergeCompact } from "../../src/usage/compact.js";
 import { compactDay } from "../../src/usage/day-builder.js";
 import { periodBetween, shiftDay } from "../../src/usage/periods.js";
 import { buildReport, type UsageReport } from "../../src/usage/report.js";
-import { apiRecord, type RecordSpec } from "../support/records.js";
 
 const generatedAt = new Date("2026-12-01T08:00:00Z");
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { apiRecord } from "../../fakes/records.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import { renderActorDaysCsv, renderCsv } from "../../src/render/csv.js";
 import { renderJson } from "../../src/render/json.js";
@@ -14,7 +15,6 @@ import { createDayBuilder } from "../../src/usage/day-builder.js";
 import { parsePeriod, previousPeriod } from "../../src/usage/periods.js";
 import { buildReport } from "../../src/usage/report.js";
 import { runCliCaptured } from "../support/cli.js";
-import { apiRecord } from "../support/records.js";
 
 /*
  * Golden outputs: the exact bytes of the CSV, JSON and text renderings of fixed reports, so that

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { apiRecord } from "../../fakes/records.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import { csvCell, renderCsv } from "../../src/render/csv.js";
@@ -7,7 +8,6 @@ import { renderText } from "../../src/render/text.js";
 import { aggregateDay } from "../../src/usage/day-builder.js";
 import { comparisonPeriod, parsePeriod } from "../../src/usage/periods.js";
 import { buildReport } from "../../src/usage/report.js";
-import { apiRecord } from "../support/records.js";
 
 const now = new Date("2026-11-25T10:00:00Z");
 const period = parsePeriod("yesterday", { now, timeZone: "UTC" });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { apiRecord } from "../../fakes/records.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import { PLAIN, type StoryStyle, storySentence } from "../../src/render/story.js";
 import { aggregateDay } from "../../src/usage/day-builder.js";
 import { comparisonPeriod, parsePeriod } from "../../src/usage/periods.js";
 import { buildReport } from "../../src/usage/report.js";
-import { apiRecord } from "../support/records.js";
 
 /* The headline sentence, read as a person reads it, from plain spend per person. */
 

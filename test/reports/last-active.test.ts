@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { apiRecord, type RecordSpec } from "../../fakes/records.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import { findLastActiveDay } from "../../src/reports/last-active.js";
 import { compactDay } from "../../src/usage/day-builder.js";
 import { lastActiveDay } from "../../src/usage/last-active.js";
-import { apiRecord, type RecordSpec } from "../support/records.js";
 
 /** A loader over a few active days; every day asked for is counted. */
 function loaderOf(active: Record<string, RecordSpec[]>) {

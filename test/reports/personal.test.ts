@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { apiRecord } from "../../fakes/records.js";
 import type { UsageSource } from "../../src/anthropic/client.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import { createUsageLoader } from "../../src/loading/usage-loader.js";
 import { createReports } from "../../src/reports/index.js";
 import { createMemoryDayCache } from "../../src/store/day-cache.js";
 import { parsePeriod } from "../../src/usage/periods.js";
-import { apiRecord } from "../support/records.js";
 
 const SONNET = "claude-sonnet-4-5-20250929";
 const now = new Date("2026-11-25T09:00:00Z");

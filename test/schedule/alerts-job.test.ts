@@ -1,14 +1,22 @@
 import { WebClient } from "@slack/web-api";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  FAKE_ADMIN_KEY,
+  type FakeAdminApi,
+  startFakeAdminApi,
+} from "../../fakes/fake-admin-api.js";
+import {
+  FAKE_BOT_TOKEN,
+  type FakeSlackApi,
+  startFakeSlackApi,
+} from "../../fakes/fake-slack-api.js";
+import { apiRecord } from "../../fakes/records.js";
 import { createAdminClient } from "../../src/anthropic/client.js";
 import { createUsageLoader } from "../../src/loading/usage-loader.js";
 import { createLogger } from "../../src/log.js";
 import { type AlertsDeps, runAlerts } from "../../src/schedule/alerts-job.js";
 import type { Store } from "../../src/store/store.js";
 import { cents } from "../../src/usage/money.js";
-import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
-import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "../support/fake-slack-api.js";
-import { apiRecord } from "../support/records.js";
 import { type TestStoreHandle, testDatabase } from "../support/stores.js";
 
 const OPUS = "claude-opus-4-1-20250805";

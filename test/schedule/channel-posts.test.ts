@@ -1,6 +1,11 @@
 import type { RespondArguments, RespondFn } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  FAKE_BOT_TOKEN,
+  type FakeSlackApi,
+  startFakeSlackApi,
+} from "../../fakes/fake-slack-api.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import { createSyntheticSource } from "../../src/demo/synthetic-source.js";
 import { createUsageLoader } from "../../src/loading/usage-loader.js";
@@ -11,7 +16,6 @@ import { runDigest } from "../../src/schedule/digest-job.js";
 import { shareReport } from "../../src/slack/actions/share-report.js";
 import type { SlackContext } from "../../src/slack/context.js";
 import { cents } from "../../src/usage/money.js";
-import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "../support/fake-slack-api.js";
 import { readBlocks } from "../support/read-blocks.js";
 import { type TestStoreHandle, testDatabase } from "../support/stores.js";
 

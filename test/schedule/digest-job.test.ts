@@ -1,5 +1,17 @@
 import { WebClient } from "@slack/web-api";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  FAKE_ADMIN_KEY,
+  type FakeAdminApi,
+  startFakeAdminApi,
+} from "../../fakes/fake-admin-api.js";
+import {
+  FAKE_BOT_TOKEN,
+  type FakeSlackApi,
+  type FakeSlackApiOptions,
+  startFakeSlackApi,
+} from "../../fakes/fake-slack-api.js";
+import { apiRecord } from "../../fakes/records.js";
 import { createAdminClient } from "../../src/anthropic/client.js";
 import { createUsageLoader, type LoadReportOptions } from "../../src/loading/usage-loader.js";
 import { createLogger } from "../../src/log.js";
@@ -13,15 +25,7 @@ import {
 import type { Store } from "../../src/store/store.js";
 import { cents } from "../../src/usage/money.js";
 import { type Period, periodBetween } from "../../src/usage/periods.js";
-import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
-import {
-  FAKE_BOT_TOKEN,
-  type FakeSlackApi,
-  type FakeSlackApiOptions,
-  startFakeSlackApi,
-} from "../support/fake-slack-api.js";
 import { readBlocks } from "../support/read-blocks.js";
-import { apiRecord } from "../support/records.js";
 import { TEST_DIALECTS, type TestStoreHandle, testDatabase } from "../support/stores.js";
 
 const OPUS = "claude-opus-4-1-20250805";

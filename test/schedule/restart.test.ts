@@ -1,5 +1,16 @@
 import { WebClient } from "@slack/web-api";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  FAKE_ADMIN_KEY,
+  type FakeAdminApi,
+  startFakeAdminApi,
+} from "../../fakes/fake-admin-api.js";
+import {
+  FAKE_BOT_TOKEN,
+  type FakeSlackApi,
+  startFakeSlackApi,
+} from "../../fakes/fake-slack-api.js";
+import { apiRecord } from "../../fakes/records.js";
 import { createAdminClient } from "../../src/anthropic/client.js";
 import { createUsageLoader } from "../../src/loading/usage-loader.js";
 import { createLogger } from "../../src/log.js";
@@ -8,9 +19,6 @@ import { DELIVERY_EVENT_TYPE, runDigest } from "../../src/schedule/digest-job.js
 import { resumable, type Scheduler, startScheduler } from "../../src/schedule/scheduler.js";
 import { createDeliveryClient } from "../../src/slack/delivery-client.js";
 import type { Store } from "../../src/store/store.js";
-import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "../support/fake-admin-api.js";
-import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "../support/fake-slack-api.js";
-import { apiRecord } from "../support/records.js";
 import { morningScheduler } from "../support/scheduler.js";
 import { TEST_DIALECTS, type TestStoreHandle, testDatabase } from "../support/stores.js";
 

@@ -1,27 +1,18 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createAdminClient } from "../../src/anthropic/client.js";
-import { loadConfig, requireSlack } from "../../src/app/config.js";
-import { slackAppOptionsFromConfig } from "../../src/app/options.js";
-import { createUsageLoader } from "../../src/loading/usage-loader.js";
-import { createLogger } from "../../src/log.js";
-import { createSlackApp, type SlackApp, type SlackAppOptions } from "../../src/slack/app.js";
-import { createMemoryDayCache } from "../../src/store/day-cache.js";
-import type { Preferences } from "../../src/store/store.js";
 import {
   apiErrorBody,
   FAKE_ADMIN_KEY,
   type FakeAdminApi,
   type FakeAdminApiOptions,
   startFakeAdminApi,
-} from "../support/fake-admin-api.js";
+} from "../../fakes/fake-admin-api.js";
 import {
   FAKE_BOT_TOKEN,
   type FakeSlackApi,
   type FakeSlackApiOptions,
   startFakeSlackApi,
-} from "../support/fake-slack-api.js";
-import { readBlocks } from "../support/read-blocks.js";
-import { apiRecord } from "../support/records.js";
+} from "../../fakes/fake-slack-api.js";
+import { apiRecord } from "../../fakes/records.js";
 import {
   buttonClick,
   buttonClickRequest,
@@ -31,7 +22,16 @@ import {
   send,
   slashCommand,
   slashCommandRequest,
-} from "../support/slack-requests.js";
+} from "../../fakes/slack-requests.js";
+import { createAdminClient } from "../../src/anthropic/client.js";
+import { loadConfig, requireSlack } from "../../src/app/config.js";
+import { slackAppOptionsFromConfig } from "../../src/app/options.js";
+import { createUsageLoader } from "../../src/loading/usage-loader.js";
+import { createLogger } from "../../src/log.js";
+import { createSlackApp, type SlackApp, type SlackAppOptions } from "../../src/slack/app.js";
+import { createMemoryDayCache } from "../../src/store/day-cache.js";
+import type { Preferences } from "../../src/store/store.js";
+import { readBlocks } from "../support/read-blocks.js";
 import { type TestStoreHandle, testDatabase } from "../support/stores.js";
 
 /*

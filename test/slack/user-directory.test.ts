@@ -1,12 +1,16 @@
 import { WebClient } from "@slack/web-api";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  FAKE_BOT_TOKEN,
+  type FakeSlackApi,
+  startFakeSlackApi,
+} from "../../fakes/fake-slack-api.js";
+import {
   createMemoryUserCache,
   createUserDirectory,
   optionalUserCache,
 } from "../../src/slack/user-directory.js";
 import type { UserCache } from "../../src/store/user-cache.js";
-import { FAKE_BOT_TOKEN, type FakeSlackApi, startFakeSlackApi } from "../support/fake-slack-api.js";
 import { TEST_DIALECTS, type TestStoreHandle, testDatabase } from "../support/stores.js";
 
 /* The Slack user directory when its cache fails: a miss, and Slack answers. */

@@ -1,7 +1,7 @@
 import { WebClient } from "@slack/web-api";
 import { afterEach, describe, expect, it } from "vitest";
+import { type FakeSlackApi, startFakeSlackApi } from "../../fakes/fake-slack-api.js";
 import { teamsFromUserGroups } from "../../src/slack/user-groups.js";
-import { type FakeSlackApi, startFakeSlackApi } from "../support/fake-slack-api.js";
 
 let slack: FakeSlackApi | undefined;
 afterEach(async () => {

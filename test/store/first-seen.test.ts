@@ -1,11 +1,11 @@
 import { Migrator, sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
+import { apiRecord, type RecordSpec } from "../../fakes/records.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import { openDatabase } from "../../src/store/database.js";
 import { migrations } from "../../src/store/migrations.js";
 import { serializeCompact } from "../../src/usage/compact.js";
 import { compactDay } from "../../src/usage/day-builder.js";
-import { apiRecord, type RecordSpec } from "../support/records.js";
 import { TEST_DIALECTS, type TestStoreHandle, testDatabase } from "../support/stores.js";
 
 const SONNET = "claude-sonnet-4-5-20250929";

@@ -1,5 +1,6 @@
 import { Migrator, sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
+import { FAKE_ADMIN_KEY, startFakeAdminApi } from "../../fakes/fake-admin-api.js";
 import { createAdminClient } from "../../src/anthropic/client.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import { createUsageLoader } from "../../src/loading/usage-loader.js";
@@ -8,7 +9,6 @@ import { openDatabase } from "../../src/store/database.js";
 import { deliveryKey } from "../../src/store/ledger.js";
 import { migrations } from "../../src/store/migrations.js";
 import { parsePeriod } from "../../src/usage/periods.js";
-import { FAKE_ADMIN_KEY, startFakeAdminApi } from "../support/fake-admin-api.js";
 import { TEST_DIALECTS, type TestStoreHandle, testDatabase } from "../support/stores.js";
 
 const key = { kind: "digest", target: "C1", period: "2026-11-24" };

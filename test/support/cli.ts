@@ -1,7 +1,11 @@
 import { afterEach } from "vitest";
+import {
+  FAKE_ADMIN_KEY,
+  type FakeAdminApi,
+  startFakeAdminApi,
+} from "../../fakes/fake-admin-api.js";
+import { apiRecord } from "../../fakes/records.js";
 import { runCli } from "../../src/cli/run.js";
-import { FAKE_ADMIN_KEY, type FakeAdminApi, startFakeAdminApi } from "./fake-admin-api.js";
-import { apiRecord } from "./records.js";
 
 /** Run the CLI in-process, capturing what it writes. */
 export async function runCliCaptured(

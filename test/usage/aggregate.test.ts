@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { apiRecord, type RecordSpec } from "../../fakes/records.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import type { UsageRecord } from "../../src/anthropic/schema.js";
 import { actorIdentity } from "../../src/usage/actor-key.js";
 import { mergeCompact, serializeCompact } from "../../src/usage/compact.js";
 import { aggregateDay, compactDay, createDayBuilder } from "../../src/usage/day-builder.js";
 import { microsToCents, NO_MICROS } from "../../src/usage/money.js";
-import { apiRecord, type RecordSpec } from "../support/records.js";
 
 const SONNET = "claude-sonnet-4-5-20250929";
 const OPUS = "claude-opus-4-1-20250805";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { apiRecord } from "../../fakes/records.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import {
@@ -10,7 +11,6 @@ import {
 import { aggregateDay, compactDay } from "../../src/usage/day-builder.js";
 import { periodBetween } from "../../src/usage/periods.js";
 import { buildReport } from "../../src/usage/report.js";
-import { apiRecord } from "../support/records.js";
 
 const org = createSyntheticOrg({ users: 150, seed: 3 });
 const recordsOf = (d: string) => parseRecords(org.records(d, 0, 1000)).records;

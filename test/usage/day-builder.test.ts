@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { apiRecord } from "../../fakes/records.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import type { UsageRecord } from "../../src/anthropic/schema.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
@@ -8,7 +9,6 @@ import { mergeCompact } from "../../src/usage/compact.js";
 import { aggregateDay, createDayBuilder } from "../../src/usage/day-builder.js";
 import { WIDTH } from "../../src/usage/metrics.js";
 import { addMicros, centsToMicros, NO_MICROS } from "../../src/usage/money.js";
-import { apiRecord } from "../support/records.js";
 
 /*
  * The columnar day builder against a fold written the obvious way (one object per actor), on

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { apiRecord, type RecordSpec } from "../../fakes/records.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import { mergeCompact } from "../../src/usage/compact.js";
 import { compactDay } from "../../src/usage/day-builder.js";
 import { newPeople, peopleOfDay, stoppedPeople } from "../../src/usage/first-use.js";
-import { apiRecord, type RecordSpec } from "../support/records.js";
 
 const SONNET = "claude-sonnet-4-5-20250929";
 

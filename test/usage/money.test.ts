@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { apiRecord } from "../../fakes/records.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import { formatUsd } from "../../src/render/format.js";
 import { aggregateDay } from "../../src/usage/day-builder.js";
@@ -11,7 +12,6 @@ import {
   sumCents,
   usdToCents,
 } from "../../src/usage/money.js";
-import { apiRecord } from "../support/records.js";
 
 /* Money: µ$ while summing, cents from there on, and the types keep the two apart. */
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { apiRecord, type RecordSpec } from "../../fakes/records.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import { aggregateDay } from "../../src/usage/day-builder.js";
 import { parsePeriod, previousPeriod } from "../../src/usage/periods.js";
 import { buildReport, change, leaderboard, rankOf } from "../../src/usage/report.js";
-import { apiRecord, type RecordSpec } from "../support/records.js";
 
 const SONNET = "claude-sonnet-4-5-20250929";
 const OPUS = "claude-opus-4-1-20250805";

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { apiRecord, type RecordSpec } from "../../fakes/records.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import { mergeCompact } from "../../src/usage/compact.js";
 import { compactDay } from "../../src/usage/day-builder.js";
 import { restrictCompact } from "../../src/usage/restrict.js";
-import { apiRecord, type RecordSpec } from "../support/records.js";
 
 const DAY = "2026-11-24";
 const SONNET = "claude-sonnet-4-5-20250929";

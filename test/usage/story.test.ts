@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { apiRecord } from "../../fakes/records.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import { aggregateDay } from "../../src/usage/day-builder.js";
 import { parsePeriod, previousPeriod } from "../../src/usage/periods.js";
 import { buildReport } from "../../src/usage/report.js";
 import { storyOf } from "../../src/usage/story.js";
-import { apiRecord } from "../support/records.js";
 
 /* The story of a report's spend, from plain inputs: who spent what, now and in the baseline. */
 

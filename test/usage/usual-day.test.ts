@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { apiRecord, type RecordSpec } from "../../fakes/records.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import { compactDay } from "../../src/usage/day-builder.js";
 import {
@@ -8,7 +9,6 @@ import {
   usualWindow,
   versusUsual,
 } from "../../src/usage/usual-day.js";
-import { apiRecord, type RecordSpec } from "../support/records.js";
 
 const SONNET = "claude-sonnet-4-5-20250929";
 const spend = (...cents: number[]) => cents.map((costCents) => ({ costCents, sessions: 1 }));

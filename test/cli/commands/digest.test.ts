@@ -3,19 +3,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { EXIT_OK, EXIT_USAGE } from "../../../src/cli/exit-codes.js";
-import { runCliCaptured } from "../../support/cli.js";
 import {
   FAKE_ADMIN_KEY,
   type FakeAdminApi,
   startFakeAdminApi,
-} from "../../support/fake-admin-api.js";
+} from "../../../fakes/fake-admin-api.js";
 import {
   FAKE_BOT_TOKEN,
   type FakeSlackApi,
   startFakeSlackApi,
-} from "../../support/fake-slack-api.js";
-import { apiRecord } from "../../support/records.js";
+} from "../../../fakes/fake-slack-api.js";
+import { apiRecord } from "../../../fakes/records.js";
+import { EXIT_OK, EXIT_USAGE } from "../../../src/cli/exit-codes.js";
+import { runCliCaptured } from "../../support/cli.js";
 
 let slack: FakeSlackApi | undefined;
 let api: FakeAdminApi | undefined;

@@ -1,5 +1,6 @@
 import type { RespondFn } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
+import { apiErrorBody, FAKE_ADMIN_KEY } from "../../../fakes/fake-admin-api.js";
 import { createAdminClient } from "../../../src/anthropic/client.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../../../src/cli/exit-codes.js";
 import { runCli } from "../../../src/cli/run.js";
@@ -8,7 +9,6 @@ import { createLogger } from "../../../src/log.js";
 import { createReports } from "../../../src/reports/index.js";
 import { answerSlashCommand } from "../../../src/slack/commands/claude-usage.js";
 import { fakeApiPerTest, OPUS, REPORT_DAYS, runCliCaptured, SONNET } from "../../support/cli.js";
-import { apiErrorBody, FAKE_ADMIN_KEY } from "../../support/fake-admin-api.js";
 
 const now = new Date("2026-11-25T10:00:00Z");
 const fake = fakeApiPerTest();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { apiRecord, type RecordSpec } from "../../../fakes/records.js";
 import { parseRecords } from "../../../src/anthropic/records.js";
 import { createSyntheticOrg } from "../../../src/demo/synthetic-org.js";
 import {
@@ -26,7 +27,6 @@ import {
   LEADERBOARD_METRICS,
   type UsageReport,
 } from "../../../src/usage/report.js";
-import { apiRecord, type RecordSpec } from "../../support/records.js";
 
 const now = new Date("2026-11-25T09:00:00Z");
 const OPUS = "claude-opus-4-1-20250805";

@@ -6,7 +6,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { SyntheticOrg } from "../../src/demo/synthetic-org.js";
+import type { SyntheticOrg } from "../src/demo/synthetic-org.js";
 
 /*
  * A fake Claude Code Analytics Admin API on 127.0.0.1, for tests and benchmarks.

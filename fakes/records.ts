@@ -1,4 +1,4 @@
-import type { UsageRecordInput } from "../../src/anthropic/schema.js";
+import type { UsageRecordInput } from "../src/anthropic/schema.js";
 
 /* Hand-made API records for tests: small, readable, every field spelled out where it matters. */
 
