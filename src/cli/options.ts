@@ -46,6 +46,10 @@ export const SHARED_OPTIONS = {
     help: "use a built-in synthetic organisation instead of the API (no key needed)",
   },
   help: { type: "boolean", short: "h", help: "a command's own help: its options and settings" },
+  "no-cache": {
+    type: "boolean",
+    help: "keep days in memory only, not in the store (DATA_DIR or DATABASE_URL): fetch everything again",
+  },
 } as const satisfies OptionSpecs;
 
 export interface ParsedOptions<S extends OptionSpecs> {

@@ -20,7 +20,7 @@ describe("the usage text (claude-usage help)", () => {
       for (const [name] of entries(command)) expect(usageLine(command)).toContain(`[--${name}`);
     }
     expect(usageLine(COMMANDS[0] as CommandInfo)).toBe(
-      "claude-usage report [period] [--format text|json|csv|blocks] [--top N] [--no-compare] [--demo]",
+      "claude-usage report [period] [--format text|json|csv|blocks] [--top N] [--no-compare] [--demo] [--no-cache]",
     );
   });
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach } from "vitest";
 import {
   FAKE_ADMIN_KEY,
@@ -7,7 +10,15 @@ import {
 import { apiRecord } from "../../fakes/records.js";
 import { runCli } from "../../src/cli/run.js";
 
-/** Run the CLI in-process, capturing what it writes. */
+const dataDirs: string[] = [];
+afterEach(() => {
+  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Run the CLI in-process, capturing what it writes. Without DATA_DIR or DATABASE_URL, each run
+ * gets a store of its own (the CLI keeps days in one by default), so that runs never share days.
+ */
 export async function runCliCaptured(
   argv: string[],
   env: NodeJS.ProcessEnv = {},
@@ -15,8 +26,13 @@ export async function runCliCaptured(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
+  let dataDir: string | undefined;
+  if (env.DATA_DIR === undefined && env.DATABASE_URL === undefined) {
+    dataDir = mkdtempSync(join(tmpdir(), "claude-usage-cli-"));
+    dataDirs.push(dataDir);
+  }
   const code = await runCli(argv, {
-    env,
+    env: dataDir ? { ...env, DATA_DIR: dataDir } : env,
     stdout: (text) => {
       stdout += text;
     },

@@ -21,12 +21,16 @@ export const exportCommand = defineCommand({
       help: "the directory to write the files into, made if missing",
     },
     demo: SHARED_OPTIONS.demo,
+    "no-cache": SHARED_OPTIONS["no-cache"],
   },
   settings: REPORT_SETTINGS,
   async run({ values, period: periodText }, io) {
     const { config, now, period } = configAndPeriod(io, periodText);
-    const { files, comment } = await withRuntime(config, io, { demo: values.demo, now }, (r) =>
-      loadExport(r.loader, period, { now: now() }),
+    const { files, comment } = await withRuntime(
+      config,
+      io,
+      { demo: values.demo, now, cache: !values["no-cache"] },
+      (r) => loadExport(r.loader, period, { now: now() }),
     );
     await mkdir(values.out, { recursive: true });
     const lines = [comment];

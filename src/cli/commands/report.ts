@@ -47,6 +47,7 @@ export const reportCommand = defineCommand({
       help: "skip the comparison with the previous period (half the API calls)",
     },
     demo: SHARED_OPTIONS.demo,
+    "no-cache": SHARED_OPTIONS["no-cache"],
   },
   settings: REPORT_SETTINGS,
   async run({ values, period: periodText }, io) {
@@ -69,7 +70,7 @@ export const reportCommand = defineCommand({
     const output = await withRuntime(
       config,
       io,
-      { demo: values.demo, now, onDay },
+      { demo: values.demo, now, onDay, cache: !values["no-cache"] },
       async (runtime) => {
         if (values.format === "blocks") {
           const command = { kind: "org", period, periodText: periodText || period.name } as const;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { RespondFn } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
 import { apiErrorBody, FAKE_ADMIN_KEY } from "../../../fakes/fake-admin-api.js";
@@ -148,11 +151,42 @@ describe("claude-usage report", () => {
     expect(stdout).toContain("…and 1 more");
   });
 
+  it("keeps days in the store: a second run asks the API nothing; --no-cache asks again", async () => {
+    const env = { ...(await fake.env()), DATA_DIR: mkdtempSync(join(tmpdir(), "cli-store-")) };
+    try {
+      const first = await runCliCaptured(["report", "last 3 days", "--format", "json"], env, now);
+      expect(first.code).toBe(EXIT_OK);
+      const asked = fake.api?.requestCount ?? 0;
+      expect(asked).toBe(6);
+      const second = await runCliCaptured(["report", "last 3 days", "--format", "json"], env, now);
+      expect(second.stdout.replace(/"generated_at": "[^"]+"/, "")).toBe(
+        first.stdout.replace(/"generated_at": "[^"]+"/, ""),
+      );
+      expect(fake.api?.requestCount).toBe(asked);
+      await runCliCaptured(["report", "last 3 days", "--format", "json", "--no-cache"], env, now);
+      expect(fake.api?.requestCount).toBe(asked + 6);
+    } finally {
+      rmSync(env.DATA_DIR, { recursive: true, force: true });
+    }
+  });
+
+  it("a store that cannot be opened is said once on stderr; the report still comes", async () => {
+    const env = { ...(await fake.env()), DATA_DIR: "/proc/version/not-a-dir" };
+    const { code, stdout, stderr } = await runCliCaptured(
+      ["report", "last 3 days", "--format", "json"],
+      env,
+      now,
+    );
+    expect(code).toBe(EXIT_OK);
+    expect(() => JSON.parse(stdout)).not.toThrow();
+    expect(stderr).toContain("going on without it");
+  });
+
   it("shows progress on a terminal's stderr, and clears it before the report", async () => {
     const env = await fake.env();
     let stderr = "";
     let stdout = "";
-    const code = await runCli(["report", "last 3 days", "--format", "json"], {
+    const code = await runCli(["report", "last 3 days", "--format", "json", "--no-cache"], {
       env,
       stdout: (t) => {
         stdout += t;
