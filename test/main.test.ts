@@ -93,7 +93,7 @@ describe("npm start (src/main.ts)", () => {
     });
     // A cold worker thread may take a few seconds: a "still fetching" note may come first.
     let replies = await slack.waitForResponses(1, 10_000);
-    if (String(replies[0]?.body.text).startsWith("Still fetching")) {
+    if (/^(Still fetching|Fetching)/.test(String(replies[0]?.body.text))) {
       replies = await slack.waitForResponses(2, 10_000);
     }
     const reply = replies.at(-1);

@@ -72,6 +72,8 @@ export interface LoadReportOptions {
   signal?: AbortSignal;
   /** Only these actors (a team): each day is narrowed to them before it is merged. */
   actors?: ((actorKey: string) => boolean) | undefined;
+  /** Told as each of the report's days (its baseline's included) is in: for "12 of 60 days". */
+  onProgress?: ((progress: { done: number; total: number }) => void) | undefined;
 }
 
 export interface UsageLoader {
@@ -199,10 +201,13 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
     days: readonly string[],
     signal?: AbortSignal,
     actors?: (actorKey: string) => boolean,
+    dayIn?: () => void,
   ) {
-    const pending: (Promise<CompactAggregate> | undefined)[] = days.map((day) =>
-      loadDay(day, signal),
-    );
+    const pending: (Promise<CompactAggregate> | undefined)[] = days.map((day) => {
+      const part = loadDay(day, signal);
+      if (dayIn) part.then(dayIn, () => undefined);
+      return part;
+    });
     // Rejects with the first day that fails, whichever it is. Not Promise.all: it would keep every
     // finished day until the last one, and merged days are let go of as the merge goes.
     let fail: (error: unknown) => void = () => undefined;
@@ -225,10 +230,13 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
     const compare = opts.compare ?? true;
     const before = compare ? comparisonPeriod(period) : null;
     const failuresBefore = firstSeenFailures;
+    const total = period.days.length + (before?.days.length ?? 0);
+    let done = 0;
+    const dayIn = opts.onProgress ? () => opts.onProgress?.({ done: ++done, total }) : undefined;
     // Both periods' days go into one pool, so the comparison costs no extra wall time.
     const [current, previous] = await Promise.all([
-      loadDays(period.days, opts.signal, opts.actors),
-      before ? loadDays(before.days, opts.signal, opts.actors) : Promise.resolve(null),
+      loadDays(period.days, opts.signal, opts.actors, dayIn),
+      before ? loadDays(before.days, opts.signal, opts.actors, dayIn) : Promise.resolve(null),
     ]);
     // After the loads: the days just loaded are recorded, so no one seen before is "new".
     const firstDays = await firstDaysIn(period, failuresBefore);

@@ -38,9 +38,22 @@ export interface PersonalReport {
   lookbackDays?: number | undefined;
 }
 
+/** How many of a report's days (its baseline's included) are in. */
+export interface Progress {
+  done: number;
+  total: number;
+}
+
 export interface Reports {
   /** The org's period, compared with the period before unless `compare: false`. */
-  org(period: Period, options?: { compare?: boolean }): Promise<UsageReport>;
+  org(
+    period: Period,
+    options?: {
+      compare?: boolean;
+      /** Told as the report's days come in (for a "12 of 60 days" note while it is cold). */
+      onProgress?: ((progress: Progress) => void) | undefined;
+    },
+  ): Promise<UsageReport>;
   /**
    * One person's period, and where they stand against their own budget; with `lookBack`, when
    * they were not active in it, their last active day before it (`/claude-usage me`).
@@ -74,16 +87,40 @@ export function createReports(options: ReportsOptions): Reports {
     return standing(me);
   }
 
-  // People asking for the same report at the same moment (a digest everyone opens) share one.
-  const orgInFlight = new Map<string, Promise<UsageReport>>();
-  function org(period: Period, { compare = true } = {}): Promise<UsageReport> {
+  // People asking for the same report at the same moment (a digest everyone opens) share one,
+  // and each hears how far it is.
+  interface InFlight {
+    report: Promise<UsageReport>;
+    listeners: Set<(progress: Progress) => void>;
+    heard: { last?: Progress };
+  }
+  const orgInFlight = new Map<string, InFlight>();
+  function org(
+    period: Period,
+    { compare = true, onProgress }: { compare?: boolean; onProgress?: (p: Progress) => void } = {},
+  ): Promise<UsageReport> {
     const key = `${period.name}|${period.from}|${period.to}|${compare}`;
-    let pending = orgInFlight.get(key);
-    if (!pending) {
-      pending = loader.loadReport(period, { compare }).finally(() => orgInFlight.delete(key));
-      orgInFlight.set(key, pending);
+    let shared = orgInFlight.get(key);
+    if (!shared) {
+      const listeners = new Set<(p: Progress) => void>();
+      const heard: { last?: Progress } = {};
+      const report = loader
+        .loadReport(period, {
+          compare,
+          onProgress: (progress) => {
+            heard.last = progress;
+            for (const listener of listeners) listener(progress);
+          },
+        })
+        .finally(() => orgInFlight.delete(key));
+      shared = { report, listeners, heard };
+      orgInFlight.set(key, shared);
     }
-    return pending;
+    if (onProgress) {
+      shared.listeners.add(onProgress);
+      if (shared.heard.last) onProgress(shared.heard.last);
+    }
+    return shared.report;
   }
 
   return {

@@ -2,7 +2,7 @@ import type { RespondFn } from "@slack/bolt";
 import type { SlackMessage } from "../render/blocks/limits.js";
 
 /** How long an answer may take before the person is told it is on its way. */
-export const STILL_FETCHING_AFTER_MS = 3000;
+export const STILL_FETCHING_AFTER_MS = 2000;
 
 /**
  * Post `answer` (ephemeral) through response_url. If it is not ready within `afterMs` — a cold

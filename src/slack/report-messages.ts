@@ -13,6 +13,7 @@ import {
 } from "../render/blocks/index.js";
 import { renderCharts } from "../render/charts/index.js";
 import { formatDateSpan } from "../render/format.js";
+import type { Progress } from "../reports/index.js";
 import { StoreError } from "../store/errors.js";
 import { LEADERBOARD_METRICS, leaderboard } from "../usage/report.js";
 import type { UsageCommand } from "./commands/parse-command.js";
@@ -52,6 +53,8 @@ export async function answerCommand(
      * name); "channel" (the default, a shared report) names people without pinging them.
      */
     audience?: Audience;
+    /** Told as the report's days come in (the "still fetching" note says how far). */
+    onProgress?: ((progress: Progress) => void) | undefined;
   } = {},
 ): Promise<SlackMessage> {
   const audience = options.audience ?? "private";
@@ -129,7 +132,7 @@ export async function answerCommand(
     case "org":
     case "top":
     case "models": {
-      const report = await ctx.reports.org(command.period);
+      const report = await ctx.reports.org(command.period, { onProgress: options.onProgress });
       const share: ShareValue = {
         kind: command.kind,
         metric: command.kind === "top" ? command.metric : undefined,

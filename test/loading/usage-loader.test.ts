@@ -86,6 +86,22 @@ describe("createUsageLoader", () => {
     expect(reportToJson(overHttp)).toEqual(reportToJson(direct));
   });
 
+  it("tells a report's progress day by day, its baseline's days included", async () => {
+    const { client } = await apiWithOrg();
+    const loader = createUsageLoader({ source: client, now: () => now });
+    const heard: string[] = [];
+    await loader.loadReport(period("last 7 days"), {
+      onProgress: ({ done, total }) => heard.push(`${done}/${total}`),
+    });
+    expect(heard).toEqual(Array.from({ length: 14 }, (_, i) => `${i + 1}/14`));
+    heard.length = 0;
+    await loader.loadReport(period("yesterday"), {
+      compare: false,
+      onProgress: ({ done, total }) => heard.push(`${done}/${total}`),
+    });
+    expect(heard).toEqual(["1/1"]);
+  });
+
   it("fetches days concurrently, never more than the configured bound", async () => {
     const { api, client } = await apiWithOrg({ latencyMs: 15 });
     const loader = createUsageLoader({ source: client, concurrency: 3, now: () => now });

@@ -40,6 +40,31 @@ describe("reports in flight", () => {
     expect(new Set(answered).size).toBe(1);
   });
 
+  it("everyone sharing a report in flight hears how far it is, late joiners at once", async () => {
+    let tell: (p: { done: number; total: number }) => void = () => undefined;
+    let finish: () => void = () => undefined;
+    const loader = {
+      loadReport(period, options) {
+        tell = (p) => options?.onProgress?.(p);
+        return new Promise((resolve) => {
+          finish = () => resolve(buildReport({ period, current: emptyAggregate(period.days) }));
+        });
+      },
+    } as Pick<UsageLoader, "loadReport"> as UsageLoader;
+    const reports = createReports({ loader, now: () => now });
+    const period = parsePeriod("last 7 days", { now, timeZone: "UTC" });
+    const first: string[] = [];
+    const late: string[] = [];
+    const a = reports.org(period, { onProgress: (p) => first.push(`${p.done}/${p.total}`) });
+    tell({ done: 1, total: 14 });
+    const b = reports.org(period, { onProgress: (p) => late.push(`${p.done}/${p.total}`) });
+    tell({ done: 2, total: 14 });
+    finish();
+    await Promise.all([a, b]);
+    expect(first).toEqual(["1/14", "2/14"]);
+    expect(late).toEqual(["1/14", "2/14"]);
+  });
+
   it("once answered, the next ask loads again (it may be fresher); other periods are apart", async () => {
     const { loader, calls, release } = slowLoader();
     const reports = createReports({ loader, now: () => now });

@@ -195,7 +195,7 @@ describe("/claude-usage", () => {
     expect(note?.id).toBe("slow");
     expect(note?.body).toMatchObject({
       response_type: "ephemeral",
-      text: "Still fetching the numbers for 2026-11-23 to 2026-11-24 (UTC)…",
+      text: "Still fetching the numbers for Mon 23 – Tue 24 Nov…",
     });
     expect(note?.body.replace_original).toBeUndefined();
     expect((note?.at ?? 0) - ack.at).toBeGreaterThanOrEqual(100);
@@ -219,7 +219,7 @@ describe("/claude-usage", () => {
     );
     await slashCommand(h.url, { text: "", user_id: "UMARIA", response_url: h.slack.responseUrl() });
     const [note, reply] = await h.slack.waitForResponses(2);
-    expect(note?.body.text).toContain("Still fetching the numbers for 2026-11-24 (UTC)…");
+    expect(note?.body.text).toContain("Still fetching the numbers for Tue 24 Nov…");
     expect(reply?.body.replace_original).toBe(true);
     expect(reply?.body.text).toMatch(
       /^Usage is unavailable right now: Anthropic's usage API is not answering\. Try again in a few minutes, or ask for a shorter period\. — ref `[0-9a-f]{6}`$/,

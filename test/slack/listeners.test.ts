@@ -90,6 +90,34 @@ describe("the slash command's listener", () => {
     expect(JSON.stringify(said[1]?.blocks)).toContain("`/claude-usage me` — just you");
   });
 
+  it("a slow cold answer says how many of its days are in", async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const base = context();
+    const slow: Reports = {
+      ...base.reports,
+      org: async (period, options) => {
+        options?.onProgress?.({ done: 3, total: 14 });
+        await gate;
+        return base.reports.org(period, options);
+      },
+    };
+    const { said, respond } = recorder();
+    const answered = answerSlashCommand({ ...base, reports: slow, stillFetchingAfterMs: 5 })({
+      command: command("last 7 days", "UBOSS"),
+      respond,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(said.map((m) => m.text)).toEqual([
+      "Fetching 3 of 14 days for Wed 18 – Tue 24 Nov, the first time from Anthropic's API…",
+    ]);
+    release();
+    await answered;
+    expect(said[1]?.replace_original).toBe(true);
+  });
+
   it("a slow answer: a note first, then the answer replacing it", async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => {
@@ -110,7 +138,7 @@ describe("the slash command's listener", () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(said.map((m) => m.text)).toEqual([
-      "Still fetching the numbers for 2026-11-18 to 2026-11-24 (UTC)…",
+      "Still fetching the numbers for Wed 18 – Tue 24 Nov…",
     ]);
     release();
     await answered;

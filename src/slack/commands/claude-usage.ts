@@ -1,7 +1,8 @@
 import type { App, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { newReferenceId } from "../../log.js";
 import type { SlackMessage } from "../../render/blocks/limits.js";
-import { formatDateSpan } from "../../render/format.js";
+import { formatInt, formatPeriodDates } from "../../render/format.js";
+import type { Progress } from "../../reports/index.js";
 import type { SlackContext } from "../context.js";
 import { ackFirst, orgAccessOnly } from "../middleware.js";
 import { respondWithProgress, STILL_FETCHING_AFTER_MS } from "../progress.js";
@@ -44,12 +45,16 @@ export function answerSlashCommand(ctx: SlackContext) {
     // Every command gets a reference id, in its log lines and in any error reply.
     const log = { ref: newReferenceId(), user: command.user_id, text: text.slice(0, 200) };
     let parsed: UsageCommand | undefined;
+    let progress: Progress | undefined;
     const answer = (async (): Promise<SlackMessage> => {
       try {
         parsed = parseSlashText(text, ctx);
         const message = await answerCommand(parsed, command.user_id, ctx, {
           share: true,
           audience: "private",
+          onProgress: (p) => {
+            progress = p;
+          },
         });
         ctx.logger.info({ ...log, kind: parsed.kind }, "slash command answered");
         return message;
@@ -60,17 +65,25 @@ export function answerSlashCommand(ctx: SlackContext) {
     })();
     await respondWithProgress(respond, answer, {
       afterMs: ctx.stillFetchingAfterMs ?? STILL_FETCHING_AFTER_MS,
-      note: () => stillFetching(parsed),
+      note: () => stillFetching(parsed, progress, ctx.now()),
       onNoteError: (error) => ctx.logger.warn({ ...log, err: error }, "could not post the note"),
     });
   };
 }
 
-function stillFetching(command: UsageCommand | undefined): SlackMessage {
+/** "Fetching 12 of 60 days (Mon 2 – Sun 29 Nov and the month before)…": how far, in words. */
+export function stillFetching(
+  command: UsageCommand | undefined,
+  progress: Progress | undefined,
+  now: Date,
+): SlackMessage {
+  const when = command && "period" in command ? formatPeriodDates(command.period, now) : undefined;
   const text =
-    command && "period" in command
-      ? `Still fetching the numbers for ${formatDateSpan(command.period)} (UTC)…`
-      : "Still working on it…";
+    progress && progress.total > 1
+      ? `Fetching ${formatInt(progress.done)} of ${formatInt(progress.total)} days${when ? ` for ${when}` : ""}, the first time from Anthropic's API…`
+      : when
+        ? `Still fetching the numbers for ${when}…`
+        : "Still working on it…";
   // The emoji only in the block: the fallback text is what a notification shows, code and all.
   return {
     text,
