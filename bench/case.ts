@@ -17,6 +17,7 @@ import { slackAppOptionsFromConfig } from "../src/app/options.js";
 import { openRuntime } from "../src/app/runtime.js";
 import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
 import { createLogger } from "../src/log.js";
+import { createReports } from "../src/reports/index.js";
 import { createSlackApp } from "../src/slack/app.js";
 import { mergeCompact } from "../src/usage/compact.js";
 import { createDayBuilder } from "../src/usage/day-builder.js";
@@ -28,7 +29,7 @@ import { buildReport } from "../src/usage/report.js";
  * Input: a JSON argument. Output: one JSON line.
  */
 export interface CaseInput {
-  kind: "cold" | "baseline" | "warm" | "aggregate" | "ack" | "cpu";
+  kind: "cold" | "baseline" | "warm" | "aggregate" | "ack" | "cpu" | "concurrent";
   url: string;
   from: string;
   to: string;
@@ -59,6 +60,9 @@ export interface CaseResult {
   ackP50Ms?: number;
   ackP99Ms?: number;
   ackMaxMs?: number;
+  /** Concurrent warm reports: how many, and the p99 of their answer times. */
+  reports?: number;
+  reportP99Ms?: number;
 }
 
 const input = JSON.parse(process.argv[2] ?? "{}") as CaseInput;
@@ -118,6 +122,43 @@ async function report(
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     records: result.daily.length,
     costCents: result.totals.costCents,
+  };
+}
+
+/**
+ * Twenty people asking at once, the cache warm: each asks for a different period ending on the
+ * same day (1 to N days, with their baselines), so nothing is shared but the days — what the
+ * memory of decoded days is for. Identical requests would share one computation (reports/).
+ */
+async function concurrent(): Promise<CaseResult> {
+  const opened = await app(input.concurrency, input.workers);
+  const { loader } = opened.runtime;
+  const reports = createReports({ loader, now });
+  const lengths = Array.from({ length: 20 }, (_, i) => 1 + (i % period.days.length));
+  const periods = lengths.map((n) =>
+    periodBetween(period.days[period.days.length - n] ?? input.from, input.to),
+  );
+  // Warm: every day any of them needs, baselines included, is in the store.
+  for (const p of periods) await reports.org(p);
+  const before = opened.requestCount();
+  const started = performance.now();
+  const times = await Promise.all(
+    periods.map(async (p) => {
+      const t = performance.now();
+      await reports.org(p);
+      return performance.now() - t;
+    }),
+  );
+  const ms = performance.now() - started;
+  const requests = opened.requestCount() - before;
+  await opened.close();
+  times.sort((a, b) => a - b);
+  return {
+    ms,
+    requests,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    reports: times.length,
+    reportP99Ms: times[Math.min(times.length - 1, Math.floor(0.99 * times.length))],
   };
 }
 
@@ -294,5 +335,7 @@ const result =
         ? await cpuFloor()
         : input.kind === "baseline"
           ? await report(1, 0, false)
-          : await report(input.concurrency, input.workers, input.kind === "warm");
+          : input.kind === "concurrent"
+            ? await concurrent()
+            : await report(input.concurrency, input.workers, input.kind === "warm");
 process.stdout.write(`${JSON.stringify(result)}\n`);
