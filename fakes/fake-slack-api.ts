@@ -56,7 +56,7 @@ export interface UploadedFile {
   bytes: Buffer;
 }
 
-/** One files.completeUploadExternal: files shared into a channel (or thread) with a comment. */
+/** One files.completeUploadExternal: files shared into a channel (or thread), or nowhere (no channel). */
 export interface SharedFiles {
   channel: string | undefined;
   threadTs: string | undefined;
@@ -298,6 +298,16 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
           return { ok: false, error: "channel_not_found" };
         if (known && known.isMember === false && channel.startsWith("C"))
           return { ok: false, error: "not_in_channel" };
+        // An image block's Slack file must be one whose upload was completed, as Slack checks.
+        const badFile = slackFileIds(args.blocks).findIndex(
+          (id) => !shared.some((s) => s.files.some((f) => f.id === id)),
+        );
+        if (badFile >= 0)
+          return {
+            ok: false,
+            error: "invalid_blocks",
+            errors: ["invalid slack file [json-pointer:/blocks/slack_file]"],
+          };
         const ts = `${1_700_000_000 + ++tsCounter}.000100`;
         const message: PostedMessage = {
           channel,
@@ -404,6 +414,14 @@ function slackUser(u: FakeSlackUser) {
       real_name: u.name ?? u.id,
     },
   };
+}
+
+/** The file ids of a message's image blocks (`slack_file: { id }`). */
+function slackFileIds(blocks: unknown): string[] {
+  if (!Array.isArray(blocks)) return [];
+  return blocks.flatMap((b: { type?: unknown; slack_file?: { id?: unknown } }) =>
+    b?.type === "image" && typeof b.slack_file?.id === "string" ? [b.slack_file.id] : [],
+  );
 }
 
 function send(res: ServerResponse, status: number, body: unknown) {

@@ -1,12 +1,13 @@
 import type { ActorDay } from "../usage/actor-days.js";
 import { METRICS, reportValue } from "../usage/metrics.js";
 import type { ActorRow, UsageReport } from "../usage/report.js";
+import type { NameOf } from "./people.js";
 
 /* CSV (RFC 4180): one row per actor of the period, by cost; or per actor and day (exports). */
 
 interface Column {
   header: string;
-  cell(actor: ActorRow): string | number;
+  cell(actor: ActorRow, names?: NameOf): string | number;
 }
 
 /**
@@ -35,10 +36,23 @@ const ACCEPTANCE_RATE: Column = {
   cell: (a) => (a.acceptanceRate === null ? "" : a.acceptanceRate.toFixed(4)),
 };
 
+/**
+ * What people read: a person's Slack display name (empty when their email is no Slack user, or
+ * no Slack was asked), an API key's name as in the data. Never a mention: files do not ping.
+ */
+const NAME: Column = {
+  header: "name",
+  cell: (a, names) => {
+    if (a.type === "api_key") return a.name;
+    return a.type === "user" ? (names?.(a)?.name ?? "") : "";
+  },
+};
+
 /** Who, then the metrics, then where they worked and with what. */
 const actorColumns = (spanDays: boolean): Column[] => [
   { header: "actor", cell: (a) => a.name },
   { header: "actor_type", cell: (a) => a.type },
+  NAME,
   ...metricColumns(spanDays),
   { header: "terminals", cell: (a) => a.terminals.join(" ") },
   { header: "top_model", cell: (a) => a.topModel ?? "" },
@@ -49,19 +63,20 @@ const DAY_COLUMNS = actorColumns(false);
 
 const row = (cells: (string | number)[]) => cells.map(csvCell).join(",");
 
-export function renderCsv(report: UsageReport): string {
+/** `names`: people's Slack names (resolved for a channel: no mentions) for the name column. */
+export function renderCsv(report: UsageReport, names?: NameOf): string {
   const { from, to } = report.period;
   const rows = [row([...PERIOD_COLUMNS.map((c) => c.header), "period_from", "period_to"])];
   for (const a of report.actors)
-    rows.push(row([...PERIOD_COLUMNS.map((c) => c.cell(a)), from, to]));
+    rows.push(row([...PERIOD_COLUMNS.map((c) => c.cell(a, names)), from, to]));
   return `${rows.join("\r\n")}\r\n`;
 }
 
 /** One row per actor and day (days in order, actors by cost): the export's detail file. */
-export function renderActorDaysCsv(days: Iterable<ActorDay>): string {
+export function renderActorDaysCsv(days: Iterable<ActorDay>, names?: NameOf): string {
   const rows = [row(["day", ...DAY_COLUMNS.map((c) => c.header)])];
   for (const { day, actors } of days) {
-    for (const a of actors) rows.push(row([day, ...DAY_COLUMNS.map((c) => c.cell(a))]));
+    for (const a of actors) rows.push(row([day, ...DAY_COLUMNS.map((c) => c.cell(a, names))]));
   }
   return `${rows.join("\r\n")}\r\n`;
 }

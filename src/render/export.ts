@@ -2,6 +2,7 @@ import type { ActorDay } from "../usage/actor-days.js";
 import type { UsageReport } from "../usage/report.js";
 import { renderActorDaysCsv, renderCsv } from "./csv.js";
 import { formatDateSpan, formatUsd } from "./format.js";
+import type { NameOf } from "./people.js";
 
 /*
  * An export: the files `/claude-usage export` uploads and `claude-usage export` writes — the same
@@ -14,7 +15,12 @@ export interface ExportFile {
   content: string;
 }
 
-export function renderExport(report: UsageReport, days: Iterable<ActorDay>): ExportFile[] {
+/** `names`: people's Slack names for the files' name column (without them it is left empty). */
+export function renderExport(
+  report: UsageReport,
+  days: Iterable<ActorDay>,
+  names?: NameOf,
+): ExportFile[] {
   const { from, to } = report.period;
   const span = from === to ? from : `${from}_${to}`;
   const dates = formatDateSpan(report.period);
@@ -22,12 +28,12 @@ export function renderExport(report: UsageReport, days: Iterable<ActorDay>): Exp
     {
       filename: `claude-usage-${span}-by-day.csv`,
       title: `Claude Code usage per person and day, ${dates}`,
-      content: renderActorDaysCsv(days),
+      content: renderActorDaysCsv(days, names),
     },
     {
       filename: `claude-usage-${span}-summary.csv`,
       title: `Claude Code usage per person, ${dates}`,
-      content: renderCsv(report),
+      content: renderCsv(report, names),
     },
   ];
 }

@@ -6,7 +6,7 @@ import { isoDay, type Period, shiftDay } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
 import type { UsualDay } from "../usage/usual-day.js";
 import { budgetStandings } from "./budgets.js";
-import { loadExport } from "./export.js";
+import { type ExportOptions, loadExport } from "./export.js";
 import { findLastActiveDay, LOOKBACK_DAYS } from "./last-active.js";
 import { usualDaysBefore } from "./usual-days.js";
 
@@ -65,8 +65,14 @@ export interface Reports {
   ): Promise<PersonalReport>;
   /** Where a person stands against their monthly budget through yesterday (UTC), if they have one. */
   budgetOf(email: string): Promise<BudgetStatus | undefined>;
-  /** The CSV export of a period: one row per person and day, and a summary per person. */
-  export(period: Period): Promise<{ files: ExportFile[]; comment: string }>;
+  /**
+   * The CSV export of a period: one row per person and day, and a summary per person; `names`
+   * fills the name column.
+   */
+  export(
+    period: Period,
+    options?: Pick<ExportOptions, "names">,
+  ): Promise<{ files: ExportFile[]; comment: string }>;
 }
 
 export interface ReportsOptions {
@@ -153,6 +159,6 @@ export function createReports(options: ReportsOptions): Reports {
         lookbackDays: LOOKBACK_DAYS,
       };
     },
-    export: (period) => loadExport(loader, period, { now: now() }),
+    export: (period, options) => loadExport(loader, period, { now: now(), names: options?.names }),
   };
 }

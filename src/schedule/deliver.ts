@@ -85,7 +85,22 @@ export type Deliver = (
   message: SlackMessage,
   legacyKey?: DeliveryKey,
   threadTs?: string,
+  extras?: Extras,
 ) => Promise<void>;
+
+/**
+ * What makes a message richer (an image uploaded for it), made once, just before its first post:
+ * never for a message found posted already, so a rerun uploads nothing. Without it — it failed,
+ * or Slack refused the richer message — the message goes out plain: extras never block a post.
+ */
+export interface Extras {
+  enrich(slack: WebClient): Promise<SlackMessage>;
+  /** Told, once it is posted, whether the message went out with its extras. */
+  posted?(enriched: boolean): void;
+}
+
+/** Slack may not have finished with a fresh upload: one wait before the image is given up. */
+export const FILE_SETTLE_MS = 2_000;
 
 /** Files (charts) into a channel, or into the thread of a message there. */
 export type DeliverFiles = (
@@ -252,16 +267,55 @@ export function postMessageBody(
 
 export function createDeliverer(options: DelivererOptions): Deliver {
   const run = deliveryRunner(options);
-  return (key, channel, message, legacyKey, threadTs) => {
+  const sleep = options.sleep ?? ((ms: number) => delay(ms));
+  return (key, channel, message, legacyKey, threadTs, extras) => {
     const id = deliveryKey(key);
+    const post = async (slack: WebClient, body: SlackMessage) => {
+      const result = await slack.chat.postMessage(postMessageBody(id, channel, body, threadTs));
+      return { channel: result.channel ?? channel, ts: result.ts ?? "" };
+    };
+    // Made once a run, whatever the tries: a try after a lost answer reuses it.
+    let enriched: Promise<SlackMessage> | undefined;
+    const richer = (slack: WebClient, enrich: Extras["enrich"]) => {
+      enriched ??= enrich(slack).catch((error: unknown) => {
+        options.log.warn({ key: id, err: error }, "could not add the message's extras; plain");
+        return message;
+      });
+      return enriched;
+    };
     return run(
       key,
       { key: id, channel, text: message.text, message },
       async (slack) => {
-        const result = await slack.chat.postMessage(
-          postMessageBody(id, channel, message, threadTs),
-        );
-        return { channel: result.channel ?? channel, ts: result.ts ?? "" };
+        if (!extras) return post(slack, message);
+        const body = await richer(slack, extras.enrich);
+        if (body === message) {
+          const sent = await post(slack, message);
+          extras.posted?.(false);
+          return sent;
+        }
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const sent = await post(slack, body);
+            extras.posted?.(true);
+            return sent;
+          } catch (error) {
+            const failure = classifySlackFailure(error);
+            if (failure.kind !== "refused") throw error;
+            if (failure.code === "invalid_blocks" && attempt === 1) {
+              await sleep(FILE_SETTLE_MS);
+              continue;
+            }
+            options.log.warn(
+              { key: id, reason: failure.reason },
+              "Slack refused the message with its extras; posting it plain",
+            );
+            break;
+          }
+        }
+        const sent = await post(slack, message);
+        extras.posted?.(false);
+        return sent;
       },
       (slack) =>
         threadTs

@@ -11,12 +11,12 @@ import {
   renderPersonalReport,
   type SlackMessage,
 } from "../render/blocks/index.js";
-import { type RenderedChart, renderCharts } from "../render/charts/index.js";
+import { inlineChartAltText, type RenderedChart, renderCharts } from "../render/charts/index.js";
 import { budgetStandings } from "../reports/budgets.js";
 import { monthSoFar, monthsToDate } from "../reports/month-to-date.js";
 import { usualDaysBefore } from "../reports/usual-days.js";
 import { classifySlackFailure } from "../slack/errors.js";
-import { chartFiles, type FileToSend } from "../slack/files.js";
+import { chartFile, chartFiles, uploadUnsharedImage } from "../slack/files.js";
 import { namesFor, peopleShown } from "../slack/mentions.js";
 import type { SlackPerson } from "../slack/user-directory.js";
 import { type DeliveryKey, type DeliveryLedger, deliveryKey } from "../store/ledger.js";
@@ -126,6 +126,23 @@ async function chartsFor(
   }
 }
 
+/** Under a digest's chart: where the other one is. */
+export const INLINE_CHART_NOTE = "The top spenders chart is in the thread.";
+
+interface InlineUpload {
+  chart: RenderedChart;
+  upload: Promise<string> | undefined;
+  withImage(fileId: string): SlackMessage;
+}
+
+/** What the thread's charts show, in words. */
+function threadComment(charts: readonly RenderedChart[]): string {
+  const what = charts.map((c) =>
+    c.kind === "daily" ? "daily spend and active people" : "the top spenders",
+  );
+  return `Charts of this period: ${what.join(", and ")}.`;
+}
+
 /** People by Slack id only (no names): what a job without a name look-up can say. */
 export function idOnlyLookup(
   lookupUser: (email: string) => Promise<string | null>,
@@ -182,15 +199,20 @@ export async function runDigest(
   const monthThrough = monthsToDate(deps.loader);
   // Every report first; then the posts, each channel in its own lane so that one slow or failing
   // channel holds up neither the others nor the DMs.
-  const digests: { plan: (typeof plans)[number]; message: SlackMessage; charts: FileToSend[] }[] =
-    [];
+  const digests: {
+    plan: (typeof plans)[number];
+    message: SlackMessage;
+    /** The chart shown in the digest itself (weekly, monthly), its upload made when it posts. */
+    inline?: InlineUpload | undefined;
+    charts: RenderedChart[];
+  }[] = [];
   for (const plan of plans) {
     const report = await deps.loader.loadReport(plan.period);
     reports.set(plan.kind, report);
     if (config.channels.length === 0) continue;
     // A channel post: people by name, never a mention (a digest must not ping anyone).
     const names = await namesFor(peopleShown(report, 10), lookupPerson, "channel");
-    const message = render.orgReport(report, {
+    const renderOptions: ReportRenderOptions = {
       now: now(),
       timeZone: config.timeZone,
       top: 5,
@@ -207,26 +229,61 @@ export async function runDigest(
               config.budgetMonthlyCents,
             )
           : undefined,
-    });
-    // Weekly and monthly digests get charts in their thread; a day is one bar.
-    const charts = chartFiles(
-      plan.kind === "daily" ? [] : await chartsFor(report, names, render, log),
-    );
-    digests.push({ plan, message, charts });
+    };
+    const message = render.orgReport(report, renderOptions);
+    // Weekly and monthly digests get charts; a day is one bar.
+    const charts = plan.kind === "daily" ? [] : await chartsFor(report, names, render, log);
+    const daily = charts.find((c) => c.kind === "daily");
+    const rest = charts.filter((c) => c !== daily);
+    const inline = daily && {
+      chart: daily,
+      // One upload serves every channel's digest; made only when one of them is about to post.
+      upload: undefined,
+      withImage: (fileId: string) =>
+        render.orgReport(report, {
+          ...renderOptions,
+          inlineChart: {
+            fileId,
+            altText: inlineChartAltText(report, { names }),
+            note: rest.length > 0 ? INLINE_CHART_NOTE : undefined,
+          },
+        }),
+    };
+    digests.push({ plan, message, inline, charts });
   }
   // A channel's digests go in order (daily, then weekly, then monthly).
   const channelLane = async (channel: string) => {
-    for (const { plan, message, charts } of digests) {
+    for (const { plan, message, inline, charts } of digests) {
       const period = `${plan.period.from}..${plan.period.to}`;
       const key = { kind: `digest-${plan.kind}`, target: channel, period };
-      await deliver(key, channel, message);
-      if (charts.length === 0) continue;
+      // Whether this run posted the digest with its chart; unknown when posted by an earlier run.
+      let inlined: boolean | undefined;
+      await deliver(
+        key,
+        channel,
+        message,
+        undefined,
+        undefined,
+        inline && {
+          enrich: async (slack) => {
+            inline.upload ??= uploadUnsharedImage(slack, chartFile(inline.chart));
+            return inline.withImage(await inline.upload);
+          },
+          posted: (enriched) => {
+            inlined = enriched;
+          },
+        },
+      );
+      // The thread has the charts the digest does not show: all of them when it went out plain.
+      const inThread =
+        inline && inlined !== false ? charts.filter((c) => c !== inline.chart) : charts;
+      if (inThread.length === 0) continue;
       const digest = dryRun ? undefined : await deps.ledger.get(key);
       // Not posted (yet): the charts wait for the run that posts it, so they land in its thread.
       if (!dryRun && (digest?.status !== "delivered" || !digest.ts)) continue;
       await deliverFiles({ kind: `charts-${plan.kind}`, target: channel, period }, channel, {
-        files: charts,
-        comment: "Charts of this period: daily spend and active people, and the top spenders.",
+        files: chartFiles(inThread),
+        comment: threadComment(inThread),
         threadTs: digest?.ts ?? undefined,
       });
     }

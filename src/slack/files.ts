@@ -16,12 +16,11 @@ export interface FileToSend {
 
 /** Rendered charts as files to upload: their PNG, named, titled and described. */
 export function chartFiles(charts: readonly RenderedChart[]): FileToSend[] {
-  return charts.map((c) => ({
-    filename: c.name,
-    title: c.title,
-    content: c.png,
-    altText: c.altText,
-  }));
+  return charts.map(chartFile);
+}
+
+export function chartFile(c: RenderedChart): FileToSend {
+  return { filename: c.name, title: c.title, content: c.png, altText: c.altText };
 }
 
 export interface FileSender {
@@ -64,4 +63,26 @@ export function createFileSender(client: WebClient): FileSender {
     },
     toChannel: upload,
   };
+}
+
+/**
+ * An image uploaded but shared into no conversation (completeUploadExternal without a channel):
+ * private to the bot, which may still show it in an image block it posts (`slack_file: { id }`
+ * needs only that the poster can see the file). Returns the file's id.
+ */
+export async function uploadUnsharedImage(client: WebClient, file: FileToSend): Promise<string> {
+  const result = await client.files.uploadV2({
+    file_uploads: [
+      {
+        file: typeof file.content === "string" ? Buffer.from(file.content, "utf8") : file.content,
+        filename: file.filename,
+        title: file.title,
+        ...(file.altText ? { alt_text: file.altText } : {}),
+      },
+    ],
+  });
+  const completions = (result as { files?: { files?: { id?: string }[] }[] }).files ?? [];
+  const id = completions[0]?.files?.[0]?.id;
+  if (!id) throw new Error("Slack completed the upload without a file id");
+  return id;
 }

@@ -102,7 +102,10 @@ export async function answerCommand(
     }
     case "export": {
       if (!ctx.uploads) return plain("Exports are not set up on this installation.");
-      const { files, comment } = await ctx.reports.export(command.period);
+      // Names in the files as a channel would show them: plain text, never a mention.
+      const { files, comment } = await ctx.reports.export(command.period, {
+        names: (actors) => namesFor(actors, personLookup(ctx.directory), "channel"),
+      });
       await ctx.uploads.toUser(userId, files, comment);
       return plain(
         `:inbox_tray: Sent you the export for ${formatDateSpan(command.period)} (UTC) in a DM: two CSV files, one row per person and day, and a summary per person.`,

@@ -187,8 +187,21 @@ describe("renderCsv", () => {
     const csv = renderCsv(sample());
     const rows = csv.trimEnd().split("\r\n");
     expect(rows).toHaveLength(3);
-    expect(rows[0]?.startsWith("actor,actor_type,cost_usd,cost_cents,sessions")).toBe(true);
-    expect(rows[1]).toMatch(/^ada@example\.com,user,142\.1000,14210,4,4100,0,2,0,9,1,0\.9000,/);
+    expect(rows[0]?.startsWith("actor,actor_type,name,cost_usd,cost_cents,sessions")).toBe(true);
+    // No names given (the CLI, no Slack): a person's name is left empty.
+    expect(rows[1]).toMatch(/^ada@example\.com,user,,142\.1000,14210,4,4100,0,2,0,9,1,0\.9000,/);
+  });
+
+  it("names people by their Slack name, never a mention, and keys as in the data", () => {
+    const names = (a: { key: string }) =>
+      a.key === "user:ada@example.com"
+        ? { name: "Ada, the Countess", mention: "<@UADA>" }
+        : undefined;
+    const csv = renderCsv(sample(), names);
+    expect(csv).toContain('ada@example.com,user,"Ada, the Countess",142.1000,');
+    expect(csv).not.toContain("<@UADA>");
+    // The key's name, defused as a formula like the actor cell beside it.
+    expect(csv).toContain(`'=cmd|' /C calc'!A0,api_key,'=cmd|' /C calc'!A0,`);
   });
 
   it("defuses spreadsheet formulas and quotes what needs quoting", () => {

@@ -323,26 +323,87 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     expect(loaded.filter((name) => name === "this month")).toEqual(["this month"]);
   });
 
-  it("a weekly digest gets PNG charts in its thread, once, however often the job runs", async () => {
+  it("a weekly digest shows its daily chart inline and puts the top spenders in its thread, once", async () => {
     const { store } = await setup();
     const weekly = deps(store, { config: { ...config, channels: ["C1"], dmMode: "off" } });
     const first = await runDigest({ date: "2026-11-23" }, weekly);
-    expect(first).toMatchObject({ posted: 2, failed: 0 }); // the digest, then its charts
+    expect(first).toMatchObject({ posted: 2, failed: 0 }); // the digest, then its thread's chart
     const digest = slack?.messages.find((m) => m.channel === "C1" && !m.threadTs);
-    expect(slack?.shared).toHaveLength(1);
-    const share = slack?.shared[0];
-    expect(share).toMatchObject({ channel: "C1", threadTs: digest?.ts });
-    expect(share?.files.map((f) => f.title)).toEqual([
-      "Claude Code daily spend · last week",
-      "Claude Code top spenders · last week",
-    ]);
-    for (const file of share?.files ?? []) {
+    // The daily chart: uploaded first, shared into no channel, shown by id in an image block.
+    const [unshared, thread] = slack?.shared ?? [];
+    expect(unshared).toMatchObject({ channel: undefined, threadTs: undefined });
+    expect(unshared?.files.map((f) => f.title)).toEqual(["Claude Code daily spend · last week"]);
+    const blocks = digest?.blocks as {
+      type: string;
+      slack_file?: { id: string };
+      alt_text?: string;
+    }[];
+    const image = blocks.find((b) => b.type === "image");
+    expect(image?.slack_file).toEqual({ id: unshared?.files[0]?.id });
+    expect(image?.alt_text).toContain("Bar chart of daily Claude Code spend");
+    expect(image?.alt_text).toContain("Top spenders: Ada Lovelace $");
+    expect(image?.alt_text).not.toContain("ada@example.com");
+    expect(readBlocks(blocks)).toContain("The top spenders chart is in the thread.");
+    // The rest goes in the thread.
+    expect(thread).toMatchObject({ channel: "C1", threadTs: digest?.ts });
+    expect(thread?.files.map((f) => f.title)).toEqual(["Claude Code top spenders · last week"]);
+    for (const file of [...(unshared?.files ?? []), ...(thread?.files ?? [])]) {
       expect(file.bytes?.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a"); // PNG
       expect(file.bytes?.length).toBeGreaterThan(5_000);
     }
+    // A rerun finds both delivered and uploads nothing.
+    const uploads = slack?.callsTo("files.getUploadURLExternal").length;
     const again = await runDigest({ date: "2026-11-23" }, weekly);
     expect(again).toMatchObject({ posted: 0, alreadyDelivered: 2 });
-    expect(slack?.shared).toHaveLength(1);
+    expect(slack?.callsTo("files.getUploadURLExternal")).toHaveLength(uploads ?? -1);
+    expect(slack?.shared).toHaveLength(2);
+  });
+
+  it("a daily digest has no chart", async () => {
+    const { store } = await setup();
+    const daily = deps(store, { config: { ...config, channels: ["C1"], dmMode: "off" } });
+    await runDigest({ date: "2026-11-25" }, daily);
+    expect(slack?.callsTo("files.getUploadURLExternal")).toHaveLength(0);
+    const blocks = slack?.messages[0]?.blocks as { type: string }[];
+    expect(blocks.some((b) => b.type === "image")).toBe(false);
+  });
+
+  it("a weekly digest goes out without its inline chart when the upload fails; both charts in the thread", async () => {
+    let refused = 0;
+    const { store } = await setup({
+      fault: (call) =>
+        call.method === "files.getUploadURLExternal" && refused++ === 0
+          ? { error: "file_uploads_disabled" }
+          : undefined,
+    });
+    const weekly = deps(store, { config: { ...config, channels: ["C1"], dmMode: "off" } });
+    const summary = await runDigest({ date: "2026-11-23" }, weekly);
+    expect(summary).toMatchObject({ posted: 2, failed: 0 });
+    const digest = slack?.messages.find((m) => m.channel === "C1" && !m.threadTs);
+    const blocks = digest?.blocks as { type: string }[];
+    expect(blocks.some((b) => b.type === "image")).toBe(false);
+    expect(readBlocks(blocks)).not.toContain("in the thread");
+    expect(slack?.shared.map((s) => s.files.map((f) => f.title))).toEqual([
+      ["Claude Code daily spend · last week", "Claude Code top spenders · last week"],
+    ]);
+  });
+
+  it("a weekly digest goes out plain when Slack refuses its image block", async () => {
+    const { store } = await setup({
+      fault: (call) =>
+        call.method === "chat.postMessage" &&
+        JSON.stringify(call.args.blocks).includes("slack_file")
+          ? { error: "invalid_blocks" }
+          : undefined,
+    });
+    const weekly = deps(store, { config: { ...config, channels: ["C1"], dmMode: "off" } });
+    const summary = await runDigest({ date: "2026-11-23" }, weekly);
+    expect(summary).toMatchObject({ posted: 2, failed: 0 });
+    // Tried with the image twice (Slack may still be processing a fresh upload), then plain.
+    expect(slack?.callsTo("chat.postMessage")).toHaveLength(3);
+    expect(slack?.callsTo("files.getUploadURLExternal")).toHaveLength(3); // inline, then two in the thread
+    const thread = slack?.shared.find((s) => s.channel === "C1");
+    expect(thread?.files).toHaveLength(2);
   });
 
   it("charts that went up before a crash are found in the thread and not uploaded again", async () => {
@@ -356,9 +417,9 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     };
     const charts = async () => [
       {
-        kind: "daily" as const,
-        name: "d.png",
-        title: "Daily",
+        kind: "top" as const,
+        name: "t.png",
+        title: "Top",
         png: Buffer.from("png"),
         altText: "a",
       },

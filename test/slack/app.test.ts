@@ -454,15 +454,19 @@ describe("/claude-usage export", () => {
     ]);
     const [byDay, summary] = (share?.files ?? []).map((f) => f.bytes?.toString("utf8") ?? "");
     const rows = (byDay ?? "").trim().split("\r\n");
-    expect(rows[0]).toMatch(/^day,actor,actor_type,cost_usd,cost_cents,sessions,/);
+    expect(rows[0]).toMatch(/^day,actor,actor_type,name,cost_usd,cost_cents,sessions,/);
     // Maria on two days, Sam and the API key on one: one row per actor and day, days in order.
-    expect(rows.slice(1).map((r) => r.split(",").slice(0, 4).join(","))).toEqual([
-      "2026-11-23,maria@example.com,user,100.0000",
-      "2026-11-24,maria@example.com,user,142.1000",
-      "2026-11-24,deploy-bot,api_key,120.3300",
-      "2026-11-24,sam@example.com,user,96.0200",
+    // Names: Maria's Slack display name (no mention), none for Sam (not in Slack), the key's own.
+    expect(rows.slice(1).map((r) => r.split(",").slice(0, 5).join(","))).toEqual([
+      "2026-11-23,maria@example.com,user,María Ruiz,100.0000",
+      "2026-11-24,maria@example.com,user,María Ruiz,142.1000",
+      "2026-11-24,deploy-bot,api_key,deploy-bot,120.3300",
+      "2026-11-24,sam@example.com,user,,96.0200",
     ]);
-    expect((summary ?? "").split("\r\n")[1]).toMatch(/^maria@example.com,user,242.1000,24210,41,/);
+    expect(byDay).not.toContain("<@");
+    expect((summary ?? "").split("\r\n")[1]).toMatch(
+      /^maria@example.com,user,María Ruiz,242.1000,24210,41,/,
+    );
     expect(h.slack.uploads.map((u) => u.filename)).toEqual([
       "claude-usage-2026-11-23_2026-11-24-by-day.csv",
       "claude-usage-2026-11-23_2026-11-24-summary.csv",

@@ -15,6 +15,8 @@ export {
   BUDGET_NEWS_SHARE,
   budgetNews,
   fallbackText,
+  type InlineChart,
+  inlineChartBlocks,
   type MonthToDate,
   monthToDateLine,
   type ReportRenderOptions,

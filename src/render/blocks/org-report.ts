@@ -70,6 +70,19 @@ export interface ReportRenderOptions {
    * an empty period with days not final yet says "not in yet", not "no activity".
    */
   finalAfterMs?: number | undefined;
+  /**
+   * A chart shown in the message (weekly and monthly digests): an image the bot uploaded to Slack
+   * (shared nowhere), by file id, with what a screen reader says and a line on where the rest is.
+   */
+  inlineChart?: InlineChart | undefined;
+}
+
+export interface InlineChart {
+  fileId: string;
+  altText: string;
+  title?: string | undefined;
+  /** Under the image, e.g. "The top spenders chart is in the thread." */
+  note?: string | undefined;
 }
 
 export type Audience = "channel" | "private";
@@ -177,6 +190,7 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
       type: "section",
       fields: headlineFields(report).map((text) => ({ type: "mrkdwn", text })),
     });
+    if (options.inlineChart) blocks.push(...inlineChartBlocks(options.inlineChart));
     blocks.push(...topSpenders(report.actors, options));
     const models = modelsLine(report);
     if (models) blocks.push(section(models));
@@ -209,6 +223,18 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
     });
   }
   return { text: fallbackText(report, now, options), blocks: capBlocks(blocks) };
+}
+
+/** The chart as an image block (a Slack file, by id), and the line under it. */
+export function inlineChartBlocks(chart: InlineChart): KnownBlock[] {
+  const image: KnownBlock = {
+    type: "image",
+    slack_file: { id: chart.fileId },
+    alt_text: clip(chart.altText, 2000),
+    ...(chart.title ? { title: { type: "plain_text", text: clip(chart.title, 2000) } } : {}),
+  };
+  if (!chart.note) return [image];
+  return [image, { type: "context", elements: [{ type: "mrkdwn", text: chart.note }] }];
 }
 
 /** The notification line: what a phone shows before the message is opened. */

@@ -6,6 +6,7 @@ import {
   topActorsAltText,
   topActorsChartSvg,
   topActorsChartTitle,
+  topSpendersSentence,
 } from "./top.js";
 
 /*
@@ -20,6 +21,7 @@ export {
   topActorsAltText,
   topActorsChartSvg,
   topActorsChartTitle,
+  topSpendersSentence,
 } from "./top.js";
 
 export const CHART_KINDS = ["daily", "top"] as const;
@@ -82,4 +84,13 @@ export function describeChart(
 export function chartFileName(report: UsageReport, kind: ChartKind): string {
   const { from, to } = report.period;
   return `claude-usage-${kind}-${from === to ? from : `${from}_${to}`}.png`;
+}
+
+/**
+ * What a screen reader says for the daily chart shown inside a digest: the chart in words, then
+ * who spent most (the top spenders chart that names them is in the thread).
+ */
+export function inlineChartAltText(report: UsageReport, options: RenderChartsOptions = {}): string {
+  const who = topSpendersSentence(report, { ...options, top: 3 });
+  return [dailyAltText(report, options), who].filter(Boolean).join(" ").slice(0, 2000);
 }

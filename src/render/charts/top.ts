@@ -160,6 +160,22 @@ function bars(actors: readonly ActorRow[], width: number, options: TopActorsChar
 }
 
 /** The ranking in words, for screen readers (Slack alt text). */
+/** The largest spenders in one sentence, by name: "Top spenders: Ada $1,195; ci-bot (API key) $90." */
+export function topSpendersSentence(
+  report: UsageReport,
+  options: TopActorsChartOptions = {},
+): string | undefined {
+  const actors = topActors(report, options.top ?? 3);
+  if (actors.length === 0) return undefined;
+  const list = actors
+    .map(
+      (a) =>
+        `${labelOf(a, options)}${a.type === "api_key" ? ` ${KEY_TAG}` : ""} ${formatUsd(a.costCents)}`,
+    )
+    .join("; ");
+  return `Top spenders: ${list}.`;
+}
+
 export function topActorsAltText(report: UsageReport, options: TopActorsChartOptions = {}): string {
   const now = nowOf(report, options);
   const dates = formatPeriodDates(report.period, now);

@@ -21,7 +21,9 @@ describe("claude-usage export", () => {
     expect(stdout).toContain(`wrote ${join(out, "claude-usage-2026-11-24-by-day.csv")}`);
     const rows = byDay.trimEnd().split("\r\n");
     expect(rows).toHaveLength(3);
-    expect(rows[1]).toMatch(/^2026-11-24,deploy-bot,api_key,10\.0000,1000,/);
+    expect(rows[1]).toMatch(/^2026-11-24,deploy-bot,api_key,deploy-bot,10\.0000,1000,/);
+    // Without Slack no person is named: the name column is empty for them.
+    expect(rows[2]).toMatch(/^2026-11-24,[^,]+@[^,]+,user,,/);
     // The summary is what `report --format csv` prints.
     const report = await cli(["report", "yesterday", "--format", "csv"], env);
     expect(summary).toBe(report.stdout);

@@ -83,7 +83,7 @@ describe("claude-usage report", () => {
     expect(code).toBe(EXIT_OK);
     const rows = stdout.trimEnd().split("\r\n");
     expect(rows).toHaveLength(3);
-    expect(rows[1]).toMatch(/^deploy-bot,api_key,10\.0000,1000,/);
+    expect(rows[1]).toMatch(/^deploy-bot,api_key,deploy-bot,10\.0000,1000,/);
   });
 
   it("-f is --format", async () => {
