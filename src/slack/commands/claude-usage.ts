@@ -1,6 +1,6 @@
 import type { App, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { newReferenceId } from "../../log.js";
-import type { SlackMessage } from "../../render/blocks/limits.js";
+import { escapeMrkdwn, type SlackMessage } from "../../render/blocks/limits.js";
 import { formatDateSpan } from "../../render/format.js";
 import type { SlackContext } from "../context.js";
 import { ackFirst, orgAccessOnly } from "../middleware.js";
@@ -55,7 +55,10 @@ export function answerSlashCommand(ctx: SlackContext) {
         return message;
       } catch (error) {
         const showDetail = await seesFailureDetail(ctx, command.user_id);
-        return failureMessage(error, ctx, log, { showDetail });
+        return failureMessage(error, ctx, log, {
+          showDetail,
+          during: `\`${[COMMAND, escapeMrkdwn(text.slice(0, 100).replaceAll("`", "'"))].join(" ").trim()}\` by <@${command.user_id}>`,
+        });
       }
     })();
     await respondWithProgress(respond, answer, {

@@ -17,7 +17,14 @@ export function registerAppHomeOpened(app: App, ctx: SlackContext): void {
     try {
       blocks = await homeBlocks(userId, ctx);
     } catch (error) {
-      blocks = failureMessage(error, ctx, { user: userId, event: "app_home_opened" }).blocks;
+      blocks = (
+        await failureMessage(
+          error,
+          ctx,
+          { user: userId, event: "app_home_opened" },
+          { during: `opening the Home tab, by <@${userId}>` },
+        )
+      ).blocks;
     }
     await client.views.publish({ user_id: userId, view: { type: "home", blocks } });
   });
