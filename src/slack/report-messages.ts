@@ -95,6 +95,7 @@ export async function answerCommand(
         now: ctx.now(),
         lookedUpAs: email,
         budget: mine.budget,
+        usual: mine.usual,
         command: COMMAND,
         finalAfterMs: ctx.periods.finalAfterMs,
         lastActive:
