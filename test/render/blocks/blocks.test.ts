@@ -413,6 +413,43 @@ describe("renderOrgReport", () => {
     expect(text(renderOrgReport(sample(), { now }))).not.toContain("will grow");
   });
 
+  it.each(["today", "this month"])(
+    "`%s` isn't over: the headline says “so far”, compares nothing, and the ⏳ note is right under it",
+    (periodText) => {
+      const today = [
+        { email: "ada@example.com", sessions: 2, models: [[OPUS, 300]] },
+        { email: "bob@example.com", sessions: 1, models: [[OPUS, 100]] },
+      ] satisfies RecordSpec[];
+      // The baseline was a whole (bigger) day: a change against it would be a false drop.
+      const before = [
+        { email: "ada@example.com", sessions: 9, models: [[OPUS, 5000]] },
+      ] satisfies RecordSpec[];
+      const m = renderOrgReport(report(today, before, periodText), { now });
+      const blocks = m.blocks.map((b) => JSON.stringify(b));
+      expect(blocks[1]).toMatch(/spent so far/);
+      expect(blocks[2]).toContain("isn't over (UTC)");
+      expect(blocks[2]).toContain("these numbers will grow");
+      // Said once, under the headline, not again above the footer.
+      expect(text(m).match(/will grow/g)).toHaveLength(1);
+      for (const said of [blocks[1], blocks[3], m.text]) {
+        expect(said).not.toMatch(/[▲▼]|\bvs\b|up from|\(=\)/);
+      }
+      expect(m.text).toMatch(/: \$[\d.,]+ spent so far/);
+    },
+  );
+
+  it("a finished day is still compared with its baseline, with no ⏳ note", () => {
+    const m = renderOrgReport(
+      report(
+        [{ email: "ada@example.com", sessions: 2, models: [[OPUS, 300]] }],
+        [{ email: "ada@example.com", sessions: 9, models: [[OPUS, 5000]] }],
+      ),
+      { now },
+    );
+    expect(m.text).toMatch(/spent, ▼ \d+% vs Tue 17 Nov/);
+    expect(text(m)).not.toContain("so far");
+  });
+
   it("the numbers that left the report are in `models`, model names unbroken", () => {
     const all = text(renderModels(sample(), { now }));
     expect(all).toContain("Accept rate\\n*90%*");
