@@ -104,21 +104,26 @@ export function renderAdminAlert(failure: {
   /** How long further failures of this kind are not DMed, in words ("the next hour"). */
   quietFor: string;
 }): SlackMessage {
-  const text = `Claude Code usage needs an admin: ${failure.detail}`;
+  // The lock screen gets what broke in one clause; the message has the whole detail.
+  const first = failure.detail.split(/(?<=\.)\s/)[0] ?? failure.detail;
+  const detail = failure.detail.charAt(0).toUpperCase() + failure.detail.slice(1);
   const context = [
     `ref \`${failure.ref}\``,
     ...(failure.during ? [failure.during] : []),
     `more of the same in ${failure.quietFor} go to the logs only; \`claude-usage doctor\` lists recent failures`,
   ];
   return {
-    text: clip(`${text} — ref ${failure.ref}`, 3000),
+    text: clip(
+      `Claude Code usage needs an admin: ${first.replace(/\.$/, "")} — ref ${failure.ref}`,
+      3000,
+    ),
     blocks: [
       {
         type: "section",
         text: {
           type: "mrkdwn",
           text: clip(
-            `:rotating_light: *Claude Code usage needs an admin*\n${escapeMrkdwn(failure.detail)}`,
+            `:rotating_light: *Claude Code usage needs an admin*\n${escapeMrkdwn(detail)}`,
             3000,
           ),
         },

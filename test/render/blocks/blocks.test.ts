@@ -6,6 +6,7 @@ import {
   budgetNews,
   limitViolations,
   monthToDateLine,
+  renderAdminAlert,
   renderError,
   renderHelp,
   renderLeaderboard,
@@ -27,6 +28,7 @@ import {
   LEADERBOARD_METRICS,
   type UsageReport,
 } from "../../../src/usage/report.js";
+import { readBlocks } from "../../support/read-blocks.js";
 
 const now = new Date("2026-11-25T09:00:00Z");
 const OPUS = "claude-opus-4-1-20250805";
@@ -632,6 +634,25 @@ describe("help and errors", () => {
     });
     expect(text(admin)).toContain("For admins: the key &lt;x&gt;");
     expect(renderNotAllowed().text).toContain("/claude-usage me");
+  });
+
+  it("the admins' DM: what broke on the lock screen, the whole detail and the ref in the message", () => {
+    const dm = renderAdminAlert({
+      ref: "a1b2c3",
+      detail:
+        "the Anthropic admin key was rejected (401). An admin should check ANTHROPIC_ADMIN_KEY <x>.",
+      during: "`/claude-usage me` by <@UADA>",
+      quietFor: "the next hour",
+    });
+    expect(dm.text).toBe(
+      "Claude Code usage needs an admin: the Anthropic admin key was rejected (401) — ref a1b2c3",
+    );
+    expect(readBlocks(dm.blocks)).toContain(
+      "*Claude Code usage needs an admin*\\nThe Anthropic admin key was rejected (401). An admin should check ANTHROPIC_ADMIN_KEY &lt;x&gt;.",
+    );
+    expect(readBlocks(dm.blocks)).toContain(
+      "ref `a1b2c3` · `/claude-usage me` by <@UADA> · more of the same in the next hour go to the logs only",
+    );
   });
 });
 
