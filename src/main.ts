@@ -10,6 +10,7 @@ import { leftForLater, runMorning } from "./schedule/morning.js";
 import { type Scheduler, startScheduler } from "./schedule/scheduler.js";
 import { boltLogger, createSlackApp } from "./slack/app.js";
 import { StoreError } from "./store/errors.js";
+import { createFailureLog } from "./store/failures.js";
 
 /*
  * `npm start`: the Slack app and, when configured, the morning digest. Configuration problems name
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
     userCache: store.userCache,
     preferences: store.preferences,
     ledger: store.ledger,
+    failures: createFailureLog(store.snapshots),
+    secrets: secretsFromEnv(process.env),
     health: healthHandler(health),
   });
   await slack.start();

@@ -3,6 +3,8 @@ import { createAdminClient } from "../anthropic/client.js";
 import { AnthropicApiError, describeAnthropicErrorInDetail } from "../anthropic/errors.js";
 import { slackErrorCode } from "../slack/errors.js";
 import { requiredBotScopes } from "../slack/scopes.js";
+import { createFailureLog } from "../store/failures.js";
+import type { Snapshots } from "../store/snapshots.js";
 import { openStore } from "../store/store.js";
 import { isoDay, shiftDay } from "../usage/periods.js";
 import type { Config } from "./config.js";
@@ -18,13 +20,15 @@ export interface Check {
   ok: boolean;
   detail: string;
   fix?: string | undefined;
+  /** Not a check but something to know (recent failures): shown with "·", never failed. */
+  info?: boolean | undefined;
 }
 
 export async function runDoctor(config: Config, now: Date = new Date()): Promise<Check[]> {
   const checks: Check[] = [];
   checks.push(await checkAdminKey(config, now));
   checks.push(...(await checkSlack(config)));
-  checks.push(await checkStore(config));
+  checks.push(...(await checkStore(config)));
   return checks;
 }
 
@@ -146,35 +150,64 @@ async function checkSlack(config: Config): Promise<Check[]> {
   return checks;
 }
 
-async function checkStore(config: Config): Promise<Check> {
+async function checkStore(config: Config): Promise<Check[]> {
   const name = "Store";
   try {
     const store = await openStore(storeOptionsFromConfig(config));
     try {
       await store.userCache.set("doctor:write-check", { userId: null }, 1);
-      return {
-        name,
-        ok: true,
-        detail: `${store.database.dialect} at ${store.database.location}: migrated and writable`,
-      };
+      return [
+        {
+          name,
+          ok: true,
+          detail: `${store.database.dialect} at ${store.database.location}: migrated and writable`,
+        },
+        await recentFailures(store.snapshots),
+      ];
     } finally {
       await store.close();
     }
   } catch (error) {
-    return {
-      name,
-      ok: false,
-      detail: (error as Error).message,
-      fix: config.DATABASE_URL
-        ? "Check DATABASE_URL."
-        : "Check that DATA_DIR exists and is writable.",
-    };
+    return [
+      {
+        name,
+        ok: false,
+        detail: (error as Error).message,
+        fix: config.DATABASE_URL
+          ? "Check DATABASE_URL."
+          : "Check that DATA_DIR exists and is writable.",
+      },
+    ];
   }
+}
+
+/** How many of the kept failures doctor lists. */
+const FAILURES_LISTED = 5;
+
+/** The last failures people were shown, newest first, by the ref they were given. */
+async function recentFailures(snapshots: Snapshots): Promise<Check> {
+  const name = "Recent failures";
+  const failures = await createFailureLog(snapshots)
+    .recent(FAILURES_LISTED)
+    .catch(() => undefined);
+  if (failures === undefined) return { name, ok: true, info: true, detail: "could not be read" };
+  if (failures.length === 0) return { name, ok: true, info: true, detail: "none recorded" };
+  const lines = failures.map(
+    (f) =>
+      `ref ${f.ref}  ${new Date(f.at).toISOString().slice(0, 16).replace("T", " ")} UTC  ${f.kind}: ${f.detail}`,
+  );
+  return {
+    name,
+    ok: true,
+    info: true,
+    detail: `the last ${failures.length}, newest first\n    ${lines.join("\n    ")}`,
+  };
 }
 
 export function renderChecks(checks: readonly Check[]): string {
   const lines = checks.map(
-    (c) => `${c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}${c.fix ? `\n    → ${c.fix}` : ""}`,
+    (c) =>
+      `${c.info ? "·" : c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}${c.fix ? `\n    → ${c.fix}` : ""}`,
   );
   const failed = checks.filter((c) => !c.ok).length;
   lines.push("", failed === 0 ? "All checks passed." : `${failed} check(s) failed.`);

@@ -1,4 +1,5 @@
 import { cents } from "../usage/money.js";
+import { isoDay, type Period } from "../usage/periods.js";
 import type { ActorRow, UsageReport } from "../usage/report.js";
 import { type Mover, storyOf } from "../usage/story.js";
 import {
@@ -30,10 +31,32 @@ export const PLAIN: StoryStyle = {
 };
 
 /**
- * "$1,613 spent, ▲ 120% vs Mon 16 Nov — one person drove it: Ada, $1,195 (74%). Everyone else:
- * $418, ▼ 34%." An empty period gets "No Claude Code activity on …".
+ * Whether a period has a day not over yet (today, UTC): its numbers will grow, so a change
+ * against a finished baseline would compare part of a day with a whole one.
  */
-export function storySentence(report: UsageReport, now: Date, style: StoryStyle): string {
+export function underWay(period: Pick<Period, "to">, now: Date): boolean {
+  return period.to >= isoDay(now);
+}
+
+/** The report as if it had no baseline: for a period under way, nothing is compared. */
+export function withoutBaseline(report: UsageReport): UsageReport {
+  return {
+    ...report,
+    previous: null,
+    changes: null,
+    actors: report.actors.map((actor) => ({ ...actor, previous: null })),
+  };
+}
+
+/**
+ * "$1,613 spent, ▲ 120% vs Mon 16 Nov — one person drove it: Ada, $1,195 (74%). Everyone else:
+ * $418, ▼ 34%." An empty period gets "No Claude Code activity on …". A period under way is
+ * not compared: "$487 spent so far — one person drove it: …".
+ */
+export function storySentence(full: UsageReport, now: Date, style: StoryStyle): string {
+  const soFar = underWay(full.period, now);
+  const report = soFar ? withoutBaseline(full) : full;
+  const spentWord = soFar ? "spent so far" : "spent";
   const { totals: t } = report;
   const story = storyOf(report);
   if (story.kind === "quiet" || (t.costCents === 0 && t.activeUsers + t.activeApiKeys === 0)) {
@@ -44,7 +67,7 @@ export function storySentence(report: UsageReport, now: Date, style: StoryStyle)
       before > 0 && baseline ? ` (${money(before)} on ${baseline})` : ""
     }.`;
   }
-  const spent = `${style.strong(money(t.costCents))} spent${versus(report, now)}`;
+  const spent = `${style.strong(money(t.costCents))} ${spentWord}${versus(report, now)}`;
   if (story.kind === "driver") {
     const { driver, others } = story;
     const who = style.name(driver.actor);
@@ -68,7 +91,7 @@ export function storySentence(report: UsageReport, now: Date, style: StoryStyle)
         ? ` and ${formatInt(t.activeApiKeys)} API key${t.activeApiKeys === 1 ? "" : "s"}`
         : ""
     }`;
-    const spentBy = `${style.strong(money(t.costCents))} spent ${people}${versus(report, now)}`;
+    const spentBy = `${style.strong(money(t.costCents))} ${spentWord} ${people}${versus(report, now)}`;
     return top && name && report.actors.length > 1
       ? `${spentBy}; the largest was ${name}, ${money(top.costCents)} (${formatPercent(top.costCents / t.costCents)}).`
       : `${spentBy}.`;

@@ -4,10 +4,13 @@ import { App, type Logger as BoltLogger, LogLevel } from "@slack/bolt";
 import type { UsageLoader } from "../loading/usage-loader.js";
 import type { Logger } from "../log.js";
 import { createReports } from "../reports/index.js";
+import { createScrubber } from "../scrub.js";
+import type { FailureLog } from "../store/failures.js";
 import type { DeliveryLedger } from "../store/ledger.js";
 import type { UserCache } from "../store/user-cache.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
 import { createAccessPolicy } from "./access.js";
+import { createAdminAlerts } from "./admin-alerts.js";
 import type { DmPreferences, PeriodSettings, SlackContext } from "./context.js";
 import { createFileSender } from "./files.js";
 import { registerListeners } from "./index.js";
@@ -39,6 +42,10 @@ export interface SlackAppOptions {
   stillFetchingAfterMs?: number | undefined;
   /** The store's delivery ledger: Share posts once even when replicas see the same click. */
   ledger?: DeliveryLedger | undefined;
+  /** The store's failure log: `doctor` lists the last failures people were shown. */
+  failures?: FailureLog | undefined;
+  /** Secrets kept out of what admins are DMed and the failure log (the logger has its own). */
+  secrets?: readonly string[] | undefined;
 }
 
 export interface SlackApp {
@@ -63,6 +70,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       ? new App({ ...common, socketMode: true, appToken: mode.appToken })
       : new App({ ...common, signingSecret: mode.signingSecret, customRoutes });
   let ready = false;
+  const scrub = createScrubber(options.secrets);
 
   const ctx: SlackContext = {
     periods: options.periods,
@@ -76,6 +84,17 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     preferences: options.preferences,
     stillFetchingAfterMs: options.stillFetchingAfterMs,
     ledger: options.ledger,
+    failures: options.failures,
+    scrub,
+    admins: createAdminAlerts({
+      adminIds: options.access.allowedUsers,
+      scrub,
+      post: async (userId, message) => {
+        await app.client.chat.postMessage({ channel: userId, ...message });
+      },
+      onError: (userId, error) =>
+        logger.warn({ user: userId, err: error }, "could not DM an admin about a failure"),
+    }),
     uploads: createFileSender(app.client),
     directory: createUserDirectory({
       client: app.client,

@@ -1,7 +1,10 @@
 import type { Logger } from "../log.js";
 import type { Reports } from "../reports/index.js";
+import type { Scrubber } from "../scrub.js";
+import type { FailureLog } from "../store/failures.js";
 import type { DeliveryLedger } from "../store/ledger.js";
 import type { AccessPolicy } from "./access.js";
+import type { AdminAlerts } from "./admin-alerts.js";
 import type { FileSender } from "./files.js";
 import type { UserDirectory } from "./user-directory.js";
 
@@ -32,6 +35,12 @@ export interface SlackContext {
   stillFetchingAfterMs?: number | undefined;
   /** When the store is configured: Share claims its post here, so replicas post a click once. */
   ledger?: DeliveryLedger | undefined;
+  /** Failures that need an admin are DMed to ALLOWED_USERS (none set: no one is). */
+  admins?: AdminAlerts | undefined;
+  /** When the store is configured: the last failures with their refs, for `doctor`. */
+  failures?: FailureLog | undefined;
+  /** The configured secrets, out of anything an admin is sent or the store keeps. */
+  scrub?: Scrubber | undefined;
 }
 
 export interface DmPreferences {

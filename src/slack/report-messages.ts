@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { AnthropicApiError, describeAnthropicError } from "../anthropic/errors.js";
+import {
+  AnthropicApiError,
+  describeAnthropicError,
+  describeAnthropicErrorInDetail,
+} from "../anthropic/errors.js";
 import { newReferenceId } from "../log.js";
 import {
   type Audience,
@@ -11,9 +15,11 @@ import {
   renderPersonalReport,
   type SlackMessage,
 } from "../render/blocks/index.js";
+import { clip } from "../render/blocks/limits.js";
 import { renderCharts } from "../render/charts/index.js";
 import { formatDateSpan } from "../render/format.js";
 import type { Progress } from "../reports/index.js";
+import { createScrubber } from "../scrub.js";
 import { StoreError } from "../store/errors.js";
 import { LEADERBOARD_METRICS, leaderboard } from "../usage/report.js";
 import type { UsageCommand } from "./commands/parse-command.js";
@@ -92,6 +98,7 @@ export async function answerCommand(
         now: ctx.now(),
         lookedUpAs: email,
         budget: mine.budget,
+        usual: mine.usual,
         command: COMMAND,
         finalAfterMs: ctx.periods.finalAfterMs,
         lastActive:
@@ -174,33 +181,96 @@ export async function answerCommand(
 /**
  * A failure in the asker's words: usage unavailable, try again later (when it may pass) or an
  * admin's matter, and a reference id. What is wrong, for admins, goes to the log line under the
- * same ref, and into the reply only with `showDetail` (people allowed to see the org).
+ * same ref, to the failure log (`doctor`), by DM to the admins when it needs one of them (then
+ * the asker is told an admin knows), and into the reply only with `showDetail` (people allowed
+ * to see the org).
  */
-export function failureMessage(
+export async function failureMessage(
   error: unknown,
-  ctx: Pick<SlackContext, "logger">,
+  ctx: Pick<SlackContext, "logger" | "now" | "admins" | "failures" | "scrub">,
   context: Record<string, unknown> & { ref?: string },
-  options: { showDetail?: boolean } = {},
-): SlackMessage {
+  options: {
+    showDetail?: boolean;
+    /** What the person was doing, for the admins' DM ("`/claude-usage me` by <@U1>"). */
+    during?: string | undefined;
+  } = {},
+): Promise<SlackMessage> {
   const ref = context.ref ?? newReferenceId();
+  const failure = classifyFailure(error);
+  const scrub = ctx.scrub ?? createScrubber();
+  ctx.logger.error({ ref, err: error, detail: failure.detail, ...context }, "could not answer");
+  const adminDetail = clip(scrub(failure.adminDetail), 1000);
+  const [told] = await Promise.all([
+    failure.needsAdmin && ctx.admins
+      ? ctx.admins
+          .tell({ ref, kind: failure.kind, detail: adminDetail, during: options.during })
+          .catch(() => false)
+      : false,
+    ctx.failures
+      ?.record({ ref, at: ctx.now().getTime(), kind: failure.kind, detail: adminDetail })
+      .catch((err: unknown) =>
+        ctx.logger.warn({ ref, err }, "could not keep the failure for doctor"),
+      ),
+  ]);
+  const admin = told
+    ? "an admin has been told"
+    : "it needs an admin, and the details are in the app's logs";
+  const summary =
+    failure.source === "anthropic"
+      ? failure.needsAdmin
+        ? `Usage is unavailable right now; ${admin}.`
+        : `Usage is unavailable right now: Anthropic's usage API is not answering. Try again in a few minutes${failure.kind === "anthropic timeout" ? ", or ask for a shorter period" : ""}.`
+      : failure.source === "slack"
+        ? `Slack wouldn't let me do that; ${admin}.`
+        : told
+          ? "Something went wrong on my side; an admin has been told. Try again in a moment."
+          : "Something went wrong on my side. Try again in a moment; if it keeps happening, an admin can find the details in the app's logs.";
+  return renderError({ summary, ref, detail: options.showDetail ? failure.detail : undefined });
+}
+
+interface FailureKind {
+  source: "anthropic" | "slack" | "app";
+  /** One DM an hour per kind: "anthropic auth", "slack missing_scope", "unexpected". */
+  kind: string;
+  /** Whether it lasts until an admin acts (a transient failure passes on its own). */
+  needsAdmin: boolean;
+  /** In our words only, for an admin's reply. */
+  detail: string;
+  /** With what upstream said, for the admins' DM and doctor (scrubbed before it goes out). */
+  adminDetail: string;
+}
+
+function classifyFailure(error: unknown): FailureKind {
   // In our words only: upstream text (an API's message, even a Slack error code) may echo
   // anything, and what it said is in the log line, under the ref.
+  if (error instanceof AnthropicApiError) {
+    return {
+      source: "anthropic",
+      kind: `anthropic ${error.kind}`,
+      needsAdmin: !error.transient,
+      detail: describeAnthropicError(error),
+      adminDetail: describeAnthropicErrorInDetail(error),
+    };
+  }
   const slackCode = slackErrorCode(error);
-  const anthropic = error instanceof AnthropicApiError ? error : undefined;
-  const detail = anthropic
-    ? describeAnthropicError(anthropic)
-    : slackCode !== undefined
-      ? describeSlackRefusal(slackCode)
-      : "an unexpected error in the app (the log line has the stack).";
-  ctx.logger.error({ ref, err: error, detail, ...context }, "could not answer");
-  const summary = anthropic
-    ? anthropic.transient
-      ? `Usage is unavailable right now: Anthropic's usage API is not answering. Try again in a few minutes${anthropic.kind === "timeout" ? ", or ask for a shorter period" : ""}.`
-      : "Usage is unavailable right now; it needs an admin, and the details are in the app's logs."
-    : slackCode !== undefined
-      ? "Slack wouldn't let me do that; it needs an admin, and the details are in the app's logs."
-      : "Something went wrong on my side. Try again in a moment; if it keeps happening, an admin can find the details in the app's logs.";
-  return renderError({ summary, ref, detail: options.showDetail ? detail : undefined });
+  if (slackCode !== undefined) {
+    const detail = describeSlackRefusal(slackCode);
+    return {
+      source: "slack",
+      kind: `slack ${slackCode}`,
+      needsAdmin: true,
+      detail,
+      adminDetail: `${detail} (Slack said ${slackCode})`,
+    };
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return {
+    source: "app",
+    kind: "unexpected",
+    needsAdmin: true,
+    detail: "an unexpected error in the app (the log line has the stack).",
+    adminDetail: `an unexpected error in the app: ${clip(message, 300)} (the log line under the ref has the stack).`,
+  };
 }
 
 /** Whether failure details may be shown to this person: an admin by the access rule. */

@@ -14,6 +14,8 @@ import {
 } from "../../fakes/fake-slack-api.js";
 import { EXIT_FAILURE, EXIT_OK } from "../../src/cli/run.js";
 import { requiredBotScopes } from "../../src/slack/scopes.js";
+import { createFailureLog } from "../../src/store/failures.js";
+import { openStore } from "../../src/store/store.js";
 import { runCliCaptured } from "../support/cli.js";
 
 let api: FakeAdminApi | undefined;
@@ -58,6 +60,33 @@ describe("claude-usage doctor", () => {
     expect(stdout).toContain("All checks passed.");
     expect(code).toBe(EXIT_OK);
     expect(api?.requestCount).toBe(1);
+  });
+
+  it("lists the last failures people were shown, newest first, by their refs", async () => {
+    const env = await setup(requiredBotScopes());
+    const before = await doctor(env);
+    expect(before.stdout).toContain("· Recent failures: none recorded");
+    const store = await openStore({ dataDir: env.DATA_DIR });
+    const failures = createFailureLog(store.snapshots);
+    for (let i = 1; i <= 7; i++) {
+      await failures.record({
+        ref: `abc00${i}`,
+        at: Date.parse(`2026-11-25T09:0${i}:00Z`),
+        kind: "anthropic auth",
+        detail: "the Anthropic admin key was rejected (401).",
+      });
+    }
+    await store.close();
+    const { code, stdout } = await doctor(env);
+    expect(stdout).toContain("· Recent failures: the last 5, newest first");
+    expect(stdout).toContain(
+      "    ref abc007  2026-11-25 09:07 UTC  anthropic auth: the Anthropic admin key was rejected (401).",
+    );
+    expect(stdout.indexOf("ref abc007")).toBeLessThan(stdout.indexOf("ref abc003"));
+    expect(stdout).not.toContain("ref abc002");
+    // A past failure is something to know, not a failed check.
+    expect(stdout).toContain("All checks passed.");
+    expect(code).toBe(EXIT_OK);
   });
 
   it("says what is wrong and how to fix it, without printing secrets", async () => {

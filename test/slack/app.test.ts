@@ -30,6 +30,7 @@ import { createUsageLoader } from "../../src/loading/usage-loader.js";
 import { createLogger } from "../../src/log.js";
 import { createSlackApp, type SlackApp, type SlackAppOptions } from "../../src/slack/app.js";
 import { createMemoryDayCache } from "../../src/store/day-cache.js";
+import { createFailureLog } from "../../src/store/failures.js";
 import type { Preferences } from "../../src/store/store.js";
 import { readBlocks } from "../support/read-blocks.js";
 import { type TestStoreHandle, testDatabase } from "../support/stores.js";
@@ -82,7 +83,10 @@ afterEach(async () => {
   harness = undefined;
 });
 
-type AppExtra = Pick<SlackAppOptions, "stillFetchingAfterMs" | "ledger" | "preferences"> & {
+type AppExtra = Pick<
+  SlackAppOptions,
+  "stillFetchingAfterMs" | "ledger" | "preferences" | "failures" | "secrets"
+> & {
   requestTimeoutMs?: number;
 };
 
@@ -402,6 +406,90 @@ describe("/claude-usage", () => {
     expect(JSON.stringify(reply?.body)).not.toContain(FAKE_ADMIN_KEY);
     expect(h.logs.join("")).not.toContain(FAKE_ADMIN_KEY);
     expect(text).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+
+  describe("a failure that needs an admin", () => {
+    let stores: TestStoreHandle | undefined;
+    afterEach(async () => {
+      await stores?.cleanup();
+      stores = undefined;
+    });
+    const rejected = {
+      days,
+      fault: () => ({
+        status: 401,
+        body: apiErrorBody("authentication_error", `invalid x-api-key ${FAKE_ADMIN_KEY}`),
+      }),
+    };
+
+    it("DMs the allowed users once an hour per kind, scrubbed, and tells the asker an admin knows", async () => {
+      stores = testDatabase("sqlite");
+      const store = await stores.open();
+      const failures = createFailureLog(store.snapshots);
+      const h = await start({ ALLOWED_USERS: "UBOSS" }, rejected, {}, undefined, {
+        failures,
+        secrets: [FAKE_ADMIN_KEY],
+      });
+      for (const text of ["me", "me last 7 days"]) {
+        await slashCommand(h.url, { text, user_id: "UMARIA", response_url: h.slack.responseUrl() });
+      }
+      const replies = await h.slack.waitForResponses(2);
+      const refs = replies.map((r) => /ref `([0-9a-f]{6})`/.exec(String(r.body.text))?.[1]);
+      for (const reply of replies) {
+        expect(reply.body.text).toMatch(
+          /^Usage is unavailable right now; an admin has been told\. — ref `[0-9a-f]{6}`$/,
+        );
+      }
+      // One DM for the two: to the admin, with the first ref and what is wrong, in Slack's DM.
+      const dms = h.slack.messages.filter((m) => m.channel === "DBOSS");
+      expect(dms).toHaveLength(1);
+      const dm = `${dms[0]?.text} ${readBlocks(dms[0]?.blocks)}`;
+      expect(dm).toContain("Claude Code usage needs an admin");
+      expect(dm).toContain("the Anthropic admin key was rejected (401)");
+      // The DM has the ref of the failure that sent it (the answers run at the same time).
+      expect(refs.filter((ref) => dm.includes(`ref \`${ref}\``))).toHaveLength(1);
+      expect(dm).toContain("<@UMARIA>");
+      expect(dm).toContain("more of the same in the next hour go to the logs only");
+      expect(dm).not.toContain(FAKE_ADMIN_KEY);
+      expect(dm).toContain("[redacted]");
+      // Both are kept for doctor, scrubbed.
+      const kept = await failures.recent();
+      expect(kept.map((f) => f.ref).sort()).toEqual([...refs].sort());
+      expect(kept[0]?.kind).toBe("anthropic auth");
+      expect(JSON.stringify(kept)).not.toContain(FAKE_ADMIN_KEY);
+    });
+
+    it("without ALLOWED_USERS no one is DMed and the asker is pointed at the logs", async () => {
+      const h = await start({}, rejected);
+      await slashCommand(h.url, {
+        text: "",
+        user_id: "UMARIA",
+        response_url: h.slack.responseUrl(),
+      });
+      const [reply] = await h.slack.waitForResponses(1);
+      expect(reply?.body.text).toMatch(/it needs an admin, and the details are in the app's logs/);
+      expect(h.slack.callsTo("chat.postMessage")).toHaveLength(0);
+    });
+
+    it("a transient failure is not an admin's matter: no DM, and try again later", async () => {
+      const h = await start(
+        { ALLOWED_USERS: "UBOSS" },
+        {
+          days,
+          fault: () => ({ status: 503, body: apiErrorBody("api_error", "overloaded") }),
+        },
+      );
+      await slashCommand(h.url, {
+        text: "me",
+        user_id: "UMARIA",
+        response_url: h.slack.responseUrl(),
+      });
+      const [reply] = await h.slack.waitForResponses(1);
+      expect(reply?.body.text).toMatch(
+        /^Usage is unavailable right now: Anthropic's usage API is not answering\. Try again in a few minutes\./,
+      );
+      expect(h.slack.callsTo("chat.postMessage")).toHaveLength(0);
+    });
   });
 
   it("a Slack lookup failure does not break the report: the person is shown by email", async () => {

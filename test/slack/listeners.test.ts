@@ -8,6 +8,7 @@ import { createReports, type Reports } from "../../src/reports/index.js";
 import { shareReport } from "../../src/slack/actions/share-report.js";
 import { answerSlashCommand } from "../../src/slack/commands/claude-usage.js";
 import type { SlackContext } from "../../src/slack/context.js";
+import { homeBlocks } from "../../src/slack/events/app-home-opened.js";
 import { ackFirst, orgAccessOnly } from "../../src/slack/middleware.js";
 import { parsePeriod } from "../../src/usage/periods.js";
 
@@ -281,5 +282,20 @@ describe("the Share button's listener", () => {
     await shareReport(context())({ ...click("{not json"), respond });
     expect(said[0]?.response_type).toBe("ephemeral");
     expect(String(said[0]?.text)).toContain("its value is not JSON");
+  });
+});
+
+describe("the Home tab", () => {
+  it("says the viewer's week as `me` does: per active day, against their usual day, in words", async () => {
+    const ctx = context();
+    const home = JSON.stringify(await homeBlocks("UADA", ctx));
+    const me = recorder();
+    await answerSlashCommand(ctx)({ command: command("me last 7 days"), respond: me.respond });
+    const sentence =
+      /your Claude Code cost an estimated \*\$[\d.,]+\*, \$[\d.,]+ a day over \d+ active days, [^—*]*your usual[^—*]*—/;
+    expect(home).toMatch(sentence);
+    // The same words as the slash command's `me` for the same week.
+    const said = JSON.stringify(me.said[0]?.blocks);
+    expect(sentence.exec(home)?.[0]).toBe(sentence.exec(said)?.[0]);
   });
 });

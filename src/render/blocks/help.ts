@@ -91,3 +91,44 @@ export function renderNotAllowed(command = "/claude-usage"): SlackMessage {
   const text = `Org-wide usage and costs are limited to a few people here. You can always see your own numbers with \`${command} me\`.`;
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text: `:lock: ${text}` } }] };
 }
+
+/**
+ * The DM to admins when a failure needs one of them: what is wrong (scrubbed), the ref the person
+ * was shown, who it happened to, and that more of the same kind this hour go to the logs only.
+ */
+export function renderAdminAlert(failure: {
+  ref: string;
+  detail: string;
+  /** What the person was doing, in words ("`/claude-usage last 7 days` by <@U1>"). */
+  during?: string | undefined;
+  /** How long further failures of this kind are not DMed, in words ("the next hour"). */
+  quietFor: string;
+}): SlackMessage {
+  // The lock screen gets what broke in one clause; the message has the whole detail.
+  const first = failure.detail.split(/(?<=\.)\s/)[0] ?? failure.detail;
+  const detail = failure.detail.charAt(0).toUpperCase() + failure.detail.slice(1);
+  const context = [
+    `ref \`${failure.ref}\``,
+    ...(failure.during ? [failure.during] : []),
+    `more of the same in ${failure.quietFor} go to the logs only; \`claude-usage doctor\` lists recent failures`,
+  ];
+  return {
+    text: clip(
+      `Claude Code usage needs an admin: ${first.replace(/\.$/, "")} — ref ${failure.ref}`,
+      3000,
+    ),
+    blocks: [
+      {
+        type: "section",
+        text: {
+          type: "mrkdwn",
+          text: clip(
+            `:rotating_light: *Claude Code usage needs an admin*\n${escapeMrkdwn(detail)}`,
+            3000,
+          ),
+        },
+      },
+      { type: "context", elements: [{ type: "mrkdwn", text: clip(context.join(" · "), 3000) }] },
+    ],
+  };
+}

@@ -5,7 +5,7 @@ export {
   type NameOf,
   type PersonName,
 } from "../people.js";
-export { renderError, renderHelp, renderNotAllowed } from "./help.js";
+export { renderAdminAlert, renderError, renderHelp, renderNotAllowed } from "./help.js";
 export { renderLeaderboard, renderModels } from "./leaderboard.js";
 export * from "./limits.js";
 export {

@@ -17,7 +17,7 @@ import {
   modelLabel,
 } from "../format.js";
 import { actorMrkdwn, type NameOf } from "../people.js";
-import { PLAIN, type StoryStyle, storySentence } from "../story.js";
+import { PLAIN, type StoryStyle, storySentence, withoutBaseline } from "../story.js";
 import {
   capBlocks,
   clip,
@@ -176,6 +176,8 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
   ];
   const empty = t.activeUsers + t.activeApiKeys === 0 && t.costCents === 0;
   const news = options.monthToDate && budgetNews(options.monthToDate, (text) => `*${text}*`);
+  // A day not over yet: the headline says "so far" and compares nothing (see storySentence).
+  const partial = empty ? undefined : stillComingIn(period, now, options.finalAfterMs);
 
   if (empty) {
     const notFinal = emptyNotFinal(period, now, options.finalAfterMs);
@@ -185,10 +187,15 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
     if (news) blocks.push(section(news));
   } else {
     blocks.push(section(storySentence(report, now, mrkdwnStyle(options))));
+    // Right under the headline: that it says "so far", and why nothing is compared.
+    if (partial) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: partial }] });
     if (news) blocks.push(section(news));
     blocks.push({
       type: "section",
-      fields: headlineFields(report).map((text) => ({ type: "mrkdwn", text })),
+      fields: headlineFields(partial ? withoutBaseline(report) : report).map((text) => ({
+        type: "mrkdwn",
+        text,
+      })),
     });
     if (options.inlineChart) blocks.push(...inlineChartBlocks(options.inlineChart));
     blocks.push(...topSpenders(report.actors, options));
@@ -198,8 +205,6 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
     if (adoption) blocks.push(section(adoption));
     blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: MORE_NUMBERS }] });
   }
-  const partial = empty ? undefined : stillComingIn(period, now, options.finalAfterMs);
-  if (partial) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: partial }] });
   if (options.monthToDate && !news) {
     blocks.push({
       type: "context",

@@ -73,7 +73,7 @@ export function shareReport(ctx: SlackContext) {
       const reply =
         error instanceof ShareValueError
           ? unshareable(error, ctx, log)
-          : failureMessage(error, ctx, log);
+          : await failureMessage(error, ctx, log, { during: `Share in channel, by <@${userId}>` });
       await respond({ response_type: "ephemeral", replace_original: false, ...reply });
     }
   };

@@ -1,6 +1,6 @@
 import type { App, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { newReferenceId } from "../../log.js";
-import type { SlackMessage } from "../../render/blocks/limits.js";
+import { escapeMrkdwn, type SlackMessage } from "../../render/blocks/limits.js";
 import { formatInt, formatPeriodDates } from "../../render/format.js";
 import type { Progress } from "../../reports/index.js";
 import type { SlackContext } from "../context.js";
@@ -60,7 +60,10 @@ export function answerSlashCommand(ctx: SlackContext) {
         return message;
       } catch (error) {
         const showDetail = await seesFailureDetail(ctx, command.user_id);
-        return failureMessage(error, ctx, log, { showDetail });
+        return failureMessage(error, ctx, log, {
+          showDetail,
+          during: `\`${[COMMAND, escapeMrkdwn(text.slice(0, 100).replaceAll("`", "'"))].join(" ").trim()}\` by <@${command.user_id}>`,
+        });
       }
     })();
     await respondWithProgress(respond, answer, {

@@ -1,7 +1,6 @@
 import type { App } from "@slack/bolt";
 import type { KnownBlock } from "@slack/web-api";
 import { renderOrgReport, renderPersonalReport } from "../../render/blocks/index.js";
-import { userKey } from "../../usage/actor-key.js";
 import { parsePeriod } from "../../usage/periods.js";
 import type { SlackContext } from "../context.js";
 import { namesFor, peopleShown } from "../mentions.js";
@@ -17,7 +16,14 @@ export function registerAppHomeOpened(app: App, ctx: SlackContext): void {
     try {
       blocks = await homeBlocks(userId, ctx);
     } catch (error) {
-      blocks = failureMessage(error, ctx, { user: userId, event: "app_home_opened" }).blocks;
+      blocks = (
+        await failureMessage(
+          error,
+          ctx,
+          { user: userId, event: "app_home_opened" },
+          { during: `opening the Home tab, by <@${userId}>` },
+        )
+      ).blocks;
     }
     await client.views.publish({ user_id: userId, view: { type: "home", blocks } });
   });
@@ -30,14 +36,21 @@ export async function homeBlocks(userId: string, ctx: SlackContext): Promise<Kno
     ctx.directory.emailOf(userId),
     ctx.access.canSeeOrg(userId),
   ]);
-  const [report, budget] = await Promise.all([
+  // The person's part as `me` says it: compared with their usual day, and their budget.
+  const [report, mine] = await Promise.all([
     ctx.reports.org(period),
-    email ? ctx.reports.budgetOf(email) : undefined,
+    email ? ctx.reports.personal(email, period) : undefined,
   ]);
   const blocks: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: "Your Claude Code week" } },
-    ...(email
-      ? renderPersonalReport(report, userKey(email), { now, lookedUpAs: email, budget }).blocks
+    ...(mine
+      ? renderPersonalReport(mine.report, mine.actorKey, {
+          now,
+          lookedUpAs: mine.email,
+          budget: mine.budget,
+          usual: mine.usual,
+          finalAfterMs: ctx.periods.finalAfterMs,
+        }).blocks
       : [
           {
             type: "section" as const,

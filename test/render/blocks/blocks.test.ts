@@ -6,6 +6,7 @@ import {
   budgetNews,
   limitViolations,
   monthToDateLine,
+  renderAdminAlert,
   renderError,
   renderHelp,
   renderLeaderboard,
@@ -27,6 +28,7 @@ import {
   LEADERBOARD_METRICS,
   type UsageReport,
 } from "../../../src/usage/report.js";
+import { readBlocks } from "../../support/read-blocks.js";
 
 const now = new Date("2026-11-25T09:00:00Z");
 const OPUS = "claude-opus-4-1-20250805";
@@ -413,6 +415,43 @@ describe("renderOrgReport", () => {
     expect(text(renderOrgReport(sample(), { now }))).not.toContain("will grow");
   });
 
+  it.each(["today", "this month"])(
+    "`%s` isn't over: the headline says “so far”, compares nothing, and the ⏳ note is right under it",
+    (periodText) => {
+      const today = [
+        { email: "ada@example.com", sessions: 2, models: [[OPUS, 300]] },
+        { email: "bob@example.com", sessions: 1, models: [[OPUS, 100]] },
+      ] satisfies RecordSpec[];
+      // The baseline was a whole (bigger) day: a change against it would be a false drop.
+      const before = [
+        { email: "ada@example.com", sessions: 9, models: [[OPUS, 5000]] },
+      ] satisfies RecordSpec[];
+      const m = renderOrgReport(report(today, before, periodText), { now });
+      const blocks = m.blocks.map((b) => JSON.stringify(b));
+      expect(blocks[1]).toMatch(/spent so far/);
+      expect(blocks[2]).toContain("isn't over (UTC)");
+      expect(blocks[2]).toContain("these numbers will grow");
+      // Said once, under the headline, not again above the footer.
+      expect(text(m).match(/will grow/g)).toHaveLength(1);
+      for (const said of [blocks[1], blocks[3], m.text]) {
+        expect(said).not.toMatch(/[▲▼]|\bvs\b|up from|\(=\)/);
+      }
+      expect(m.text).toMatch(/: \$[\d.,]+ spent so far/);
+    },
+  );
+
+  it("a finished day is still compared with its baseline, with no ⏳ note", () => {
+    const m = renderOrgReport(
+      report(
+        [{ email: "ada@example.com", sessions: 2, models: [[OPUS, 300]] }],
+        [{ email: "ada@example.com", sessions: 9, models: [[OPUS, 5000]] }],
+      ),
+      { now },
+    );
+    expect(m.text).toMatch(/spent, ▼ \d+% vs Tue 17 Nov/);
+    expect(text(m)).not.toContain("so far");
+  });
+
   it("the numbers that left the report are in `models`, model names unbroken", () => {
     const all = text(renderModels(sample(), { now }));
     expect(all).toContain("Accept rate\\n*90%*");
@@ -595,6 +634,25 @@ describe("help and errors", () => {
     });
     expect(text(admin)).toContain("For admins: the key &lt;x&gt;");
     expect(renderNotAllowed().text).toContain("/claude-usage me");
+  });
+
+  it("the admins' DM: what broke on the lock screen, the whole detail and the ref in the message", () => {
+    const dm = renderAdminAlert({
+      ref: "a1b2c3",
+      detail:
+        "the Anthropic admin key was rejected (401). An admin should check ANTHROPIC_ADMIN_KEY <x>.",
+      during: "`/claude-usage me` by <@UADA>",
+      quietFor: "the next hour",
+    });
+    expect(dm.text).toBe(
+      "Claude Code usage needs an admin: the Anthropic admin key was rejected (401) — ref a1b2c3",
+    );
+    expect(readBlocks(dm.blocks)).toContain(
+      "*Claude Code usage needs an admin*\\nThe Anthropic admin key was rejected (401). An admin should check ANTHROPIC_ADMIN_KEY &lt;x&gt;.",
+    );
+    expect(readBlocks(dm.blocks)).toContain(
+      "ref `a1b2c3` · `/claude-usage me` by <@UADA> · more of the same in the next hour go to the logs only",
+    );
   });
 });
 
