@@ -154,11 +154,13 @@ export function alertsDeps(input: Parameters<typeof digestDeps>[0]): AlertsDeps 
     lookupPerson: personLookup(directory),
     logger: input.logger,
     now: input.now,
+    roster: teamRoster(input.teams),
     config: {
       channel: config.ALERT_CHANNEL,
       leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
       budgetMonthlyCents: budgetMonthlyCents(config),
       personalBudgets: personalBudgetsFromConfig(config),
+      teamBudgets: teamBudgetsCents(config),
       spike: {
         factor: config.SPIKE_FACTOR,
         floorCents: usdToCents(config.SPIKE_FLOOR_USD),
