@@ -55,6 +55,8 @@ export const digestCommand = defineCommand({
     "DIGEST_TIMEZONE",
     "ALERT_CHANNEL",
     "BUDGET_MONTHLY_USD",
+    "TEAM_DIGESTS",
+    "TEAM_BUDGETS",
     "DATA_DIR",
     "DATABASE_URL",
   ],
