@@ -93,7 +93,10 @@ async function main(): Promise<void> {
           store.ledger.unfinished({ since, maxAttempts: DEFAULT_MAX_ATTEMPTS }),
         run: async (date) =>
           leftForLater(
-            await runMorning({ date }, morningDeps({ config, store, loader, logger, ...jobs })),
+            await runMorning(
+              { date },
+              morningDeps({ config, store, loader, logger, teams: runtime.teams, ...jobs }),
+            ),
           ),
       })
     : undefined;

@@ -1,14 +1,17 @@
 import { WebClient } from "@slack/web-api";
 import { createAdminClient } from "../anthropic/client.js";
 import { AnthropicApiError, describeAnthropicErrorInDetail } from "../anthropic/errors.js";
+import { createLogger } from "../log.js";
 import { slackErrorCode } from "../slack/errors.js";
 import { requiredBotScopes } from "../slack/scopes.js";
 import { createFailureLog } from "../store/failures.js";
 import type { Snapshots } from "../store/snapshots.js";
 import { openStore } from "../store/store.js";
 import { isoDay, shiftDay } from "../usage/periods.js";
-import type { Config } from "./config.js";
+import type { TeamRoster } from "../usage/teams.js";
+import { type Config, ConfigError } from "./config.js";
 import { storeOptionsFromConfig } from "./options.js";
+import { teamsFromConfig } from "./teams.js";
 
 /*
  * `claude-usage doctor`: checks the configuration end to end, one real call each, and says how to
@@ -28,6 +31,7 @@ export async function runDoctor(config: Config, now: Date = new Date()): Promise
   const checks: Check[] = [];
   checks.push(await checkAdminKey(config, now));
   checks.push(...(await checkSlack(config)));
+  checks.push(...(await checkTeams(config)));
   checks.push(...(await checkStore(config)));
   return checks;
 }
@@ -125,29 +129,100 @@ async function checkSlack(config: Config): Promise<Check[]> {
     });
   }
   for (const channel of config.DIGEST_CHANNELS) {
-    try {
-      const info = await slack.conversations.info({ channel });
-      const member = info.channel?.is_member ?? false;
-      const isPrivate = info.channel?.is_private ?? false;
-      checks.push({
-        name: `Digest channel ${channel}`,
-        ok: member || !isPrivate,
-        detail: `#${info.channel?.name ?? channel}${member ? ", the bot is a member" : isPrivate ? ": private, and the bot is not a member" : ": public; the bot posts without joining (chat:write.public)"}`,
-        fix:
-          member || !isPrivate
-            ? undefined
-            : `Invite the bot: /invite @claude-usage in #${info.channel?.name ?? channel}.`,
-      });
-    } catch (error) {
-      checks.push({
-        name: `Digest channel ${channel}`,
-        ok: false,
-        detail: slackErrorCode(error) ?? (error as Error).message,
-        fix: "Check DIGEST_CHANNELS: channel ids (C…), not names.",
-      });
-    }
+    checks.push(
+      await checkChannel(slack, channel, `Digest channel ${channel}`, "Check DIGEST_CHANNELS"),
+    );
+  }
+  for (const [team, channel] of config.TEAM_DIGESTS) {
+    checks.push(
+      await checkChannel(
+        slack,
+        channel,
+        `Team digest channel ${channel} (${team})`,
+        "Check TEAM_DIGESTS",
+      ),
+    );
   }
   return checks;
+}
+
+/** Can the bot post in this channel? A public one it need not join (chat:write.public). */
+async function checkChannel(
+  slack: WebClient,
+  channel: string,
+  name: string,
+  variable: string,
+): Promise<Check> {
+  try {
+    const info = await slack.conversations.info({ channel });
+    const member = info.channel?.is_member ?? false;
+    const isPrivate = info.channel?.is_private ?? false;
+    return {
+      name,
+      ok: member || !isPrivate,
+      detail: `#${info.channel?.name ?? channel}${member ? ", the bot is a member" : isPrivate ? ": private, and the bot is not a member" : ": public; the bot posts without joining (chat:write.public)"}`,
+      fix:
+        member || !isPrivate
+          ? undefined
+          : `Invite the bot: /invite @claude-usage in #${info.channel?.name ?? channel}.`,
+    };
+  } catch (error) {
+    return {
+      name,
+      ok: false,
+      detail: slackErrorCode(error) ?? (error as Error).message,
+      fix: `${variable}: channel ids (C…), not names.`,
+    };
+  }
+}
+
+/** Each team TEAM_DIGESTS or TEAM_BUDGETS names is in the roster (TEAMS_FILE, user groups). */
+async function checkTeams(config: Config): Promise<Check[]> {
+  const named = new Map<string, string[]>();
+  for (const team of config.TEAM_DIGESTS.keys()) named.set(team, ["TEAM_DIGESTS"]);
+  for (const team of config.TEAM_BUDGETS.keys())
+    named.set(team, [...(named.get(team) ?? []), "TEAM_BUDGETS"]);
+  if (named.size === 0) return [];
+  let roster: TeamRoster;
+  try {
+    const teams = teamsFromConfig(config, { logger: createLogger({ sink: { write() {} } }) });
+    if (!teams.configured) {
+      return [
+        {
+          name: "Teams",
+          ok: false,
+          detail: `${[...new Set([...named.values()].flat())].join(" and ")} name teams, but no teams are configured`,
+          fix: "Set TEAMS_FILE (CSV or YAML of email,team) or TEAMS_FROM_USERGROUPS.",
+        },
+      ];
+    }
+    roster = (await teams.teams()).roster;
+  } catch (error) {
+    return [
+      {
+        name: "Teams",
+        ok: false,
+        detail: error instanceof ConfigError ? error.problems.join("; ") : (error as Error).message,
+        fix: "Fix TEAMS_FILE (see the README's Teams section).",
+      },
+    ];
+  }
+  const known = roster.teams.map((t) => t.name).join(", ") || "none";
+  return [...named].map(([name, variables]) => {
+    const team = roster.find(name);
+    return team
+      ? {
+          name: `Team ${name}`,
+          ok: true,
+          detail: `${team.name}: ${team.members.size} member${team.members.size === 1 ? "" : "s"} (${variables.join(", ")})`,
+        }
+      : {
+          name: `Team ${name}`,
+          ok: false,
+          detail: `named in ${variables.join(" and ")}, but not in the roster (teams: ${known})`,
+          fix: "Use a team's name or user-group handle from TEAMS_FILE or TEAMS_FROM_USERGROUPS.",
+        };
+  });
 }
 
 async function checkStore(config: Config): Promise<Check[]> {

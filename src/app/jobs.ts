@@ -1,9 +1,11 @@
 import type { Logger as SlackLogger, WebClient } from "@slack/web-api";
+import type { TeamsLoader } from "../loading/teams.js";
 import type { UsageLoader } from "../loading/usage-loader.js";
 import type { Logger } from "../log.js";
 import type { AlertsDeps } from "../schedule/alerts-job.js";
 import type { DigestDeps } from "../schedule/digest-job.js";
 import type { MorningDeps } from "../schedule/morning.js";
+import type { TeamDigestsDeps } from "../schedule/team-digests.js";
 import { createDeliveryClient, createLookupClient } from "../slack/delivery-client.js";
 import {
   createUserDirectory,
@@ -14,6 +16,7 @@ import {
 } from "../slack/user-directory.js";
 import type { Store } from "../store/store.js";
 import { type Cents, usdToCents } from "../usage/money.js";
+import { buildRoster, type TeamRoster } from "../usage/teams.js";
 import type { Config } from "./config.js";
 import { personalBudgetsFromConfig } from "./options.js";
 
@@ -22,7 +25,37 @@ import { personalBudgetsFromConfig } from "./options.js";
  * through `slack` (absent in a dry run), people found through `directory`.
  */
 export function morningDeps(input: Parameters<typeof digestDeps>[0]): MorningDeps {
-  return { digest: digestDeps(input), alerts: alertsDeps(input) };
+  const digest = digestDeps(input);
+  return {
+    digest,
+    teamDigests: teamDigestsDeps(input, digest),
+    alerts: alertsDeps(input),
+  };
+}
+
+/** The teams' digests' dependencies, or undefined without TEAM_DIGESTS. */
+function teamDigestsDeps(
+  input: Parameters<typeof digestDeps>[0],
+  digest: DigestDeps,
+): TeamDigestsDeps | undefined {
+  const { config } = input;
+  if (config.TEAM_DIGESTS.size === 0) return undefined;
+  return {
+    ...digest,
+    roster: teamRoster(input.teams),
+    digest: digest.config,
+    teams: { channels: config.TEAM_DIGESTS, budgets: teamBudgetsCents(config) },
+  };
+}
+
+/** The roster as the teams loader has it now; none without one (every team is then unknown). */
+function teamRoster(teams: TeamsLoader | undefined): () => Promise<TeamRoster> {
+  return async () => (teams ? (await teams.teams()).roster : buildRoster([]));
+}
+
+/** TEAM_BUDGETS in cents, by team name (lower-case). */
+function teamBudgetsCents(config: Config): Map<string, Cents> {
+  return new Map([...config.TEAM_BUDGETS].map(([team, usd]) => [team, usdToCents(usd)]));
 }
 
 /** The digest job's dependencies from configuration. */
@@ -34,6 +67,8 @@ export function digestDeps(input: {
   slack?: WebClient | undefined;
   directory?: UserDirectory | undefined;
   now?: (() => Date) | undefined;
+  /** The org's teams, for TEAM_DIGESTS and TEAM_BUDGETS. */
+  teams?: TeamsLoader | undefined;
 }): DigestDeps {
   const { config, directory } = input;
   return {
@@ -100,7 +135,10 @@ function budgetMonthlyCents(config: Config): Cents | undefined {
 /** Does this configuration ask for any scheduled posting? */
 export function digestEnabled(config: Config): boolean {
   return (
-    config.DIGEST_CHANNELS.length > 0 || config.DM_SUMMARIES !== "off" || !!config.ALERT_CHANNEL
+    config.DIGEST_CHANNELS.length > 0 ||
+    config.TEAM_DIGESTS.size > 0 ||
+    config.DM_SUMMARIES !== "off" ||
+    !!config.ALERT_CHANNEL
   );
 }
 
@@ -116,11 +154,13 @@ export function alertsDeps(input: Parameters<typeof digestDeps>[0]): AlertsDeps 
     lookupPerson: personLookup(directory),
     logger: input.logger,
     now: input.now,
+    roster: teamRoster(input.teams),
     config: {
       channel: config.ALERT_CHANNEL,
       leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
       budgetMonthlyCents: budgetMonthlyCents(config),
       personalBudgets: personalBudgetsFromConfig(config),
+      teamBudgets: teamBudgetsCents(config),
       spike: {
         factor: config.SPIKE_FACTOR,
         floorCents: usdToCents(config.SPIKE_FLOOR_USD),

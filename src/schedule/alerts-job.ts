@@ -9,8 +9,10 @@ import type { SlackPerson } from "../slack/user-directory.js";
 import type { DeliveryKey, DeliveryLedger } from "../store/ledger.js";
 import {
   type BudgetStatus,
+  budgetShare,
   budgetStatus,
   hasPersonalBudgets,
+  PERSONAL_BUDGET_THRESHOLDS,
   type PersonalBudgetStatus,
   type PersonalBudgets,
   personalBudgetsCrossed,
@@ -18,13 +20,15 @@ import {
 import type { Cents } from "../usage/money.js";
 import { monthToDate, shiftDay } from "../usage/periods.js";
 import type { ActorRow } from "../usage/report.js";
+import { buildRoster, type TeamRoster } from "../usage/teams.js";
 import { createDeliverer, type DeliveryCounts, emptyCounts } from "./deliver.js";
 import { defaultOwner, idOnlyLookup } from "./digest-job.js";
 
 /*
  * One roll-up a morning in ALERT_CHANNEL, when there is something new to tell: month-to-date
- * spend crossing 50/80/100 % of BUDGET_MONTHLY_USD or a person's (or API key's) crossing 80/100 %
- * of their own budget (each told once), or yesterday's spend spikes. It says where the org's
+ * spend crossing 50/80/100 % of BUDGET_MONTHLY_USD, a team's crossing 80/100 % of its TEAM_BUDGETS,
+ * or a person's (or API key's) crossing 80/100 % of their own budget (each told once), or
+ * yesterday's spend spikes. It says where the org's
  * budget stands, who is over or near theirs, and the spikes in one line, with each spike's
  * detail in its thread. Every post — the roll-up and each thread reply — goes through the
  * ledger under its own key, so each is posted exactly once.
@@ -38,6 +42,8 @@ export interface AlertsConfig {
   budgetMonthlyCents?: Cents | undefined;
   /** Monthly budgets of people and API keys; none without a default or overrides. */
   personalBudgets?: PersonalBudgets | undefined;
+  /** Teams' monthly budgets in cents, by team name (lower-case, as configured). */
+  teamBudgets?: ReadonlyMap<string, Cents> | undefined;
   spike: SpikeSizeRule & { trailingDays: number };
 }
 
@@ -50,6 +56,8 @@ export interface AlertsDeps {
   lookupPerson?(email: string): Promise<SlackPerson | null>;
   logger: Logger;
   config: AlertsConfig;
+  /** The org's teams, for TEAM_BUDGETS; without it every budgeted team is unknown. */
+  roster?: (() => Promise<TeamRoster>) | undefined;
   owner?: string;
   now?: () => Date;
 }
@@ -89,8 +97,14 @@ export async function runAlerts(
     if (hasPersonalBudgets(personal))
       people = personalBudgetsCrossed(report.actors, personal, yesterday);
   }
+  // Teams' months, each narrowed to the team: those at 80 % of their budget or more.
+  const teams = await teamsNearBudget();
   // Thresholds reached and not yet told: each is told once, in the first roll-up that has it.
   const untold: DeliveryKey[] = [];
+  for (const { name, status } of teams) {
+    for (const threshold of status.crossed)
+      untold.push(teamBudgetKey(channel, status.month, name, threshold));
+  }
   if (orgStatus) {
     for (const threshold of orgStatus.crossed) {
       untold.push(budgetKey(channel, orgStatus.month, threshold));
@@ -155,6 +169,7 @@ export async function runAlerts(
       {
         day: yesterday,
         orgBudget: orgStatus,
+        teams,
         people: people.map(({ actor, status }) => ({ who: whoOf(actor), status })),
         spikes: spikeWho,
         trailingDays: config.spike.trailingDays,
@@ -193,6 +208,42 @@ export async function runAlerts(
   log.info({ ...counts, planned: counts.planned.length }, "alerts run finished");
   return counts;
 
+  /**
+   * TEAM_BUDGETS' teams at 80 % or more, most over first. A team the roster does not have is
+   * logged and counted as failed: the operator must see that its budget is watched by no one.
+   */
+  async function teamsNearBudget(): Promise<{ name: string; status: BudgetStatus }[]> {
+    const budgets = config.teamBudgets;
+    if (!budgets || budgets.size === 0) return [];
+    const roster = deps.roster ? await deps.roster() : buildRoster([]);
+    const near: { name: string; status: BudgetStatus }[] = [];
+    for (const [name, budget] of budgets) {
+      const team = roster.find(name);
+      if (!team) {
+        counts.failed++;
+        log.error(
+          { team: name, teams: roster.teams.map((t) => t.name) },
+          "TEAM_BUDGETS names a team the roster does not have: its budget is not watched",
+        );
+        continue;
+      }
+      const month = await deps.loader.loadReport(monthToDate(yesterday), {
+        compare: false,
+        actors: (key) => team.members.has(key),
+      });
+      const status = budgetStatus(
+        month.totals.costCents,
+        budget,
+        yesterday,
+        PERSONAL_BUDGET_THRESHOLDS,
+      );
+      if (status.crossed.length > 0) near.push({ name: team.name, status });
+    }
+    return near.sort(
+      (a, b) => budgetShare(b.status) - budgetShare(a.status) || a.name.localeCompare(b.name),
+    );
+  }
+
   /** A threshold told by the roll-up (`by`): recorded as delivered, never posted on its own. */
   async function markTold(key: DeliveryKey, by: string) {
     const claim = await deps.ledger.claim(key, {
@@ -210,6 +261,20 @@ export async function runAlerts(
 /** The org's budget threshold of a month (the key earlier releases posted each alert under). */
 function budgetKey(channel: string, month: string, threshold: number): DeliveryKey {
   return { kind: "alert-budget", target: channel, period: `${month}:${threshold}` };
+}
+
+/** A team's budget threshold of a month, by the team's name (lower-case). */
+function teamBudgetKey(
+  channel: string,
+  month: string,
+  team: string,
+  threshold: number,
+): DeliveryKey {
+  return {
+    kind: "alert-team-budget",
+    target: channel,
+    period: `${month}:${team.toLowerCase()}:${threshold}`,
+  };
 }
 
 function personBudgetKey(

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -34,7 +34,10 @@ async function setup(scopes: string[]) {
   slack = await startFakeSlackApi({
     botToken: FAKE_BOT_TOKEN,
     scopes,
-    channels: [{ id: "C1", name: "claude", isMember: true }],
+    channels: [
+      { id: "C1", name: "claude", isMember: true },
+      { id: "CBACK", name: "backend", isMember: true },
+    ],
   });
   dir = mkdtempSync(join(tmpdir(), "claude-usage-doctor-"));
   return {
@@ -114,5 +117,39 @@ describe("claude-usage doctor", () => {
     expect(code).toBe(EXIT_FAILURE);
     expect(stdout).toContain("✗ Anthropic admin key: ANTHROPIC_ADMIN_KEY is not set");
     expect(stdout).toContain("✗ Slack bot token: SLACK_BOT_TOKEN is not set");
+  });
+
+  it("each team in TEAM_DIGESTS and TEAM_BUDGETS is in the roster, and each team channel reachable", async () => {
+    const env = await setup(requiredBotScopes());
+    const teamsFile = join(dir ?? "", "teams.csv");
+    writeFileSync(
+      teamsFile,
+      "email,team\nada@example.com,Backend\nbob@example.com,Backend\nbob@example.com,Platform\n",
+    );
+    const { code, stdout } = await doctor({
+      ...env,
+      TEAMS_FILE: teamsFile,
+      TEAM_DIGESTS: "backend=CBACK,mobile=C404",
+      TEAM_BUDGETS: "platform=2500,mobile=100",
+    });
+    expect(code).toBe(EXIT_FAILURE);
+    expect(stdout).toContain("✓ Team digest channel CBACK (backend): #backend, the bot is a member");
+    expect(stdout).toContain("✗ Team digest channel C404 (mobile): channel_not_found");
+    expect(stdout).toContain("→ Check TEAM_DIGESTS: channel ids (C…), not names.");
+    expect(stdout).toContain("✓ Team backend: Backend: 2 members (TEAM_DIGESTS)");
+    expect(stdout).toContain("✓ Team platform: Platform: 1 member (TEAM_BUDGETS)");
+    expect(stdout).toContain(
+      "✗ Team mobile: named in TEAM_DIGESTS and TEAM_BUDGETS, but not in the roster (teams: Backend, Platform)",
+    );
+    expect(stdout).toContain("2 check(s) failed.");
+  });
+
+  it("teams named without any source of teams is one clear failure", async () => {
+    const env = await setup(requiredBotScopes());
+    const { code, stdout } = await doctor({ ...env, TEAM_BUDGETS: "backend=5000" });
+    expect(code).toBe(EXIT_FAILURE);
+    expect(stdout).toContain(
+      "✗ Teams: TEAM_BUDGETS name teams, but no teams are configured\n    → Set TEAMS_FILE",
+    );
   });
 });

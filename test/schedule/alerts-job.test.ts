@@ -17,6 +17,7 @@ import { createLogger } from "../../src/log.js";
 import { type AlertsDeps, runAlerts } from "../../src/schedule/alerts-job.js";
 import type { Store } from "../../src/store/store.js";
 import { cents } from "../../src/usage/money.js";
+import { buildRoster } from "../../src/usage/teams.js";
 import { type TestStoreHandle, testDatabase } from "../support/stores.js";
 
 const OPUS = "claude-opus-4-1-20250805";
@@ -278,5 +279,90 @@ describe("runAlerts", () => {
     ]);
     expect(slack?.messages).toHaveLength(0);
     expect(await store.ledger.list()).toEqual([]);
+  });
+});
+
+describe("team budgets in the morning roll-up", () => {
+  // Apps: Ada ($840 this month); Tools: Bob ($720); Core: both ($1,560).
+  const roster = buildRoster([
+    { actorKey: "user:ada@example.com", team: "Apps" },
+    { actorKey: "user:bob@example.com", team: "Tools" },
+    { actorKey: "user:ada@example.com", team: "Core" },
+    { actorKey: "user:bob@example.com", team: "Core" },
+  ]);
+  async function teamSetup(budgets: [string, number][], orgBudgetUsd?: number) {
+    const { store, deps } = await setup();
+    const logs: string[] = [];
+    const base = deps(orgBudgetUsd);
+    const teamDeps = (): AlertsDeps => ({
+      ...base,
+      roster: async () => roster,
+      logger: createLogger({ sink: { write: (line: string) => void logs.push(line) } }),
+      config: {
+        ...base.config,
+        // No spikes here: the roll-up is about budgets alone.
+        spike: { factor: 100, floorCents: cents(20_00), trailingDays: 14 },
+        teamBudgets: new Map(budgets.map(([team, usd]) => [team, cents(usd * 100)])),
+      },
+    });
+    return { store, teamDeps, logs };
+  }
+
+  it("a team under 80 % of its budget is not news", async () => {
+    const { teamDeps } = await teamSetup([["tools", 1000]]);
+    const counts = await runAlerts({ date: "2026-11-25" }, teamDeps());
+    expect(counts).toMatchObject({ posted: 0, failed: 0 });
+    expect(posts()).toHaveLength(0);
+  });
+
+  it("teams near and over their budget, in words, after the org's budget, most over first", async () => {
+    const { teamDeps } = await teamSetup(
+      [
+        ["apps", 1000],
+        ["tools", 1000],
+        ["core", 1500],
+      ],
+      5000,
+    );
+    const counts = await runAlerts({ date: "2026-11-25" }, teamDeps());
+    expect(counts).toMatchObject({ posted: 1, failed: 0 });
+    const [rollup] = texts();
+    expect(rollup).toContain(
+      "🚨 *Core* is over its budget: November so far $1,560 of $1,500 (104%) · on pace for $1,950",
+    );
+    expect(rollup).toContain(
+      "💸 *Apps* is near its budget: November so far $840 of $1,000 (84%) · on pace for $1,050",
+    );
+    expect(rollup).not.toContain("Tools");
+    // The org's budget first, then the teams (Core before Apps).
+    const org = rollup?.indexOf("November so far $1,560 of $5,000") ?? -1;
+    const teams = rollup?.indexOf("*Teams*") ?? -1;
+    expect(org).toBeGreaterThan(-1);
+    expect(teams).toBeGreaterThan(org);
+    expect(rollup?.indexOf("*Core*")).toBeLessThan(rollup?.indexOf("*Apps*") ?? 0);
+    // The notification says it in words too.
+    expect(String(posts()[0]?.text)).toContain("Core over its budget, Apps at 84% of its budget");
+  });
+
+  it("a team's threshold is told once: the next morning's run posts nothing new", async () => {
+    const { teamDeps } = await teamSetup([["core", 1500]]);
+    await runAlerts({ date: "2026-11-25" }, teamDeps());
+    const again = await runAlerts({ date: "2026-11-25" }, teamDeps());
+    const tomorrow = await runAlerts({ date: "2026-11-26" }, teamDeps());
+    expect(again).toMatchObject({ posted: 0, failed: 0 });
+    expect(tomorrow).toMatchObject({ posted: 0, failed: 0 });
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("a team in TEAM_BUDGETS the roster does not have is logged and counted as failed", async () => {
+    const { teamDeps, logs } = await teamSetup([
+      ["ghosts", 10],
+      ["core", 1500],
+    ]);
+    const counts = await runAlerts({ date: "2026-11-25" }, teamDeps());
+    expect(counts).toMatchObject({ posted: 1, failed: 1 });
+    expect(texts()[0]).toContain("*Core* is over its budget");
+    expect(texts()[0]).not.toContain("ghosts");
+    expect(logs.join("\n")).toContain("TEAM_BUDGETS names a team the roster does not have");
   });
 });

@@ -55,6 +55,8 @@ export const digestCommand = defineCommand({
     "DIGEST_TIMEZONE",
     "ALERT_CHANNEL",
     "BUDGET_MONTHLY_USD",
+    "TEAM_DIGESTS",
+    "TEAM_BUDGETS",
     "DATA_DIR",
     "DATABASE_URL",
   ],
@@ -93,7 +95,7 @@ export const digestCommand = defineCommand({
       const slack = dryRun ? undefined : clients?.slack;
       const date = values.date ?? localDate(now(), config.DIGEST_TIMEZONE);
       const noChannels = config.DIGEST_CHANNELS.length === 0;
-      const { digest, alerts } = await runMorning(
+      const { digest, teamDigests, alerts } = await runMorning(
         {
           date,
           dryRun,
@@ -102,8 +104,14 @@ export const digestCommand = defineCommand({
             if (!blocks) io.stdout(describeDigest(summary, dryRun, noChannels, !clients));
           },
         },
-        morningDeps({ config, store, loader, logger, slack, directory, now }),
+        morningDeps({ config, store, loader, logger, slack, directory, now, teams: runtime.teams }),
       );
+      const unknownTeams = teamDigests?.unknownTeams ?? [];
+      if (unknownTeams.length > 0) {
+        io.stderr(
+          `TEAM_DIGESTS names ${unknownTeams.length === 1 ? "a team" : "teams"} not in the roster (TEAMS_FILE, TEAMS_FROM_USERGROUPS): ${unknownTeams.join(", ")} — counted as failed\n`,
+        );
+      }
       const planned = [...digest.planned, ...(alerts?.planned ?? [])];
       if (blocks) io.stdout(`${JSON.stringify(planned.flatMap(postBody), null, 2)}\n`);
       else if (alerts && config.ALERT_CHANNEL)

@@ -12,7 +12,7 @@ import { capBlocks, clip, packLines, type SlackMessage } from "./limits.js";
 
 /*
  * The morning's alerts as one message: the org's budget first (what a manager plans with), then
- * the people over or near their own budget, then the spend spikes in one line, their details in
+ * the teams over or near theirs, then the people over or near their own budget, then the spend spikes in one line, their details in
  * the thread. People by name in plain text: a channel post never pings.
  */
 
@@ -29,6 +29,8 @@ export interface MorningAlerts {
   day: string;
   /** The org's month against BUDGET_MONTHLY_USD, when one is set. */
   orgBudget?: BudgetStatus | undefined;
+  /** Teams at 80 % or more of their TEAM_BUDGETS budget, most over first. */
+  teams?: readonly { name: string; status: BudgetStatus }[] | undefined;
   /** People (and keys) at 80 % or more of their own budget, most over first. */
   people: readonly { who: AlertWho; status: BudgetStatus }[];
   /** Newsworthy spikes, largest first; the org's own has the key "org". */
@@ -48,6 +50,13 @@ export function renderMorningAlerts(alerts: MorningAlerts, now: Date): SlackMess
     const line = orgBudgetLine(alerts.orgBudget);
     blocks.push(section(line.mrkdwn));
     notify.push(line.short);
+  }
+
+  const teams = alerts.teams ?? [];
+  if (teams.length > 0) {
+    const lines = teams.map(teamBudgetLine);
+    blocks.push(...packLines(["*Teams*", ...lines.map((l) => l.mrkdwn)]).map(section));
+    notify.push(lines.map((l) => l.short).join(", "));
   }
 
   if (alerts.people.length > 0) {
@@ -77,7 +86,7 @@ export function renderMorningAlerts(alerts: MorningAlerts, now: Date): SlackMess
     notify.push(line.short);
   }
 
-  const through = alerts.orgBudget ?? alerts.people[0]?.status;
+  const through = alerts.orgBudget ?? teams[0]?.status ?? alerts.people[0]?.status;
   const context = [
     through ? `Month to date through ${formatDay(throughDay(through), now)}` : "",
     alerts.spikes.length > 0
@@ -146,6 +155,30 @@ function orgBudgetLine(status: BudgetStatus): { mrkdwn: string; short: string } 
           ? ["⚠️ *On pace to go over*", "on pace to go over budget"]
           : ["✅ *On track*", "org budget on track"];
   return { mrkdwn: `${verdict}: ${month} so far ${where}${onPace}`, short };
+}
+
+/**
+ * "🚨 *Backend* is over its budget: November so far $5,400 of $5,000 (108%) · on pace for $7,900",
+ * or "💸 *Platform* is near its budget: …"; the team's name in plain words, never a mention.
+ */
+function teamBudgetLine({ name, status }: { name: string; status: BudgetStatus }): {
+  mrkdwn: string;
+  short: string;
+} {
+  const share = budgetShare(status);
+  const over = share >= 1;
+  const closed = status.daysElapsed >= status.daysInMonth;
+  const month = formatMonthName(status.month);
+  const where = `${formatUsdShort(status.spentCents)} of ${formatUsdShort(status.budgetCents)} (${formatPercent(share)})`;
+  const team = clip(name, 80);
+  const verdict = over ? `🚨 *${team}* is over its budget` : `💸 *${team}* is near its budget`;
+  const when = closed
+    ? `${month} closed at ${where}`
+    : `${month} so far ${where} · on pace for ${formatUsdShort(status.projectedCents)}`;
+  return {
+    mrkdwn: `${verdict}: ${when}`,
+    short: over ? `${team} over its budget` : `${team} at ${formatPercent(share)} of its budget`,
+  };
 }
 
 /** "📈 8 spend spikes, largest Ada $36.87, 4.6× usual · details in the thread". */

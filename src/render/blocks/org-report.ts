@@ -70,6 +70,8 @@ export interface ReportRenderOptions {
    * an empty period with days not final yet says "not in yet", not "no activity".
    */
   finalAfterMs?: number | undefined;
+  /** A team's report (its digest): the team's name, told in the title and the notification. */
+  team?: string | undefined;
   /**
    * A chart shown in the message (weekly and monthly digests): an image the bot uploaded to Slack
    * (shared nowhere), by file id, with what a screen reader says and a line on where the rest is.
@@ -159,18 +161,26 @@ export function monthToDateLine(mtd: MonthToDate): string {
 
 export { actorMrkdwn } from "../people.js";
 
-/** "Claude Code · Tue 24 Nov" or "Claude Code · last 7 days · Mon 16 – Sun 22 Nov". */
-export function reportTitle(report: UsageReport, now: Date): string {
+/**
+ * "Claude Code · Tue 24 Nov", "Claude Code · last 7 days · Mon 16 – Sun 22 Nov", or with a team
+ * "Claude Code · Backend · Tue 24 Nov".
+ */
+export function reportTitle(report: UsageReport, now: Date, team?: string): string {
   const { period } = report;
   const dates = formatPeriodDates(period, now);
   const named = period.days.length > 1 && !/^\d/.test(period.name) ? `${period.name} · ` : "";
-  return clip(`Claude Code · ${named}${dates}`, MAX_HEADER_TEXT);
+  return clip(`${product(team)} · ${named}${dates}`, MAX_HEADER_TEXT);
+}
+
+/** "Claude Code", or "Claude Code · Backend" for a team's report. */
+function product(team: string | undefined): string {
+  return team ? `Claude Code · ${team}` : "Claude Code";
 }
 
 export function renderOrgReport(report: UsageReport, options: ReportRenderOptions): SlackMessage {
   const { now } = options;
   const { totals: t, period } = report;
-  const title = reportTitle(report, now);
+  const title = reportTitle(report, now, options.team);
   const blocks: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: title, emoji: true } },
   ];
@@ -246,8 +256,12 @@ export function inlineChartBlocks(chart: InlineChart): KnownBlock[] {
 export function fallbackText(
   report: UsageReport,
   now: Date,
-  options: Pick<ReportRenderOptions, "names" | "plainName" | "monthToDate" | "finalAfterMs"> = {},
+  options: Pick<
+    ReportRenderOptions,
+    "names" | "plainName" | "monthToDate" | "finalAfterMs" | "team"
+  > = {},
 ): string {
+  const lead = product(options.team);
   const news = options.monthToDate && budgetNews(options.monthToDate);
   const budget = news ? ` ${news.replace(/^:[a-z_]+: /, "")}` : "";
   const { totals: t } = report;
@@ -257,9 +271,9 @@ export function fallbackText(
       : `${report.period.name} (${formatPeriodDates(report.period, now)})`;
   if (t.activeUsers + t.activeApiKeys === 0 && t.costCents === 0) {
     const notFinal = emptyNotFinal(report.period, now, options.finalAfterMs);
-    return `Claude Code ${when}: ${notFinal?.emptyShort ?? "no activity"}${budget}`;
+    return `${lead} ${when}: ${notFinal?.emptyShort ?? "no activity"}${budget}`;
   }
-  return `Claude Code ${when}: ${storySentence(report, now, {
+  return `${lead} ${when}: ${storySentence(report, now, {
     ...PLAIN,
     // A Slack display name, or "one person": never an email on a lock screen.
     name: (actor) =>

@@ -205,3 +205,49 @@ describe("renderSpikeDetail (in the roll-up's thread)", () => {
     );
   });
 });
+
+describe("teams in the morning roll-up", () => {
+  const team = (name: string, spent: number, budget: number, through = "2026-11-24") => ({
+    name,
+    status: budgetStatus(cents(spent), cents(budget), through, PERSONAL_BUDGET_THRESHOLDS),
+  });
+
+  it("after the org's budget and before the people, each team in words", () => {
+    const message = renderMorningAlerts(
+      morning({
+        teams: [team("Backend", 5_400_00, 5_000_00), team("Platform", 2_100_00, 2_500_00)],
+      }),
+      now,
+    );
+    const read = sections(message);
+    const teams = read.findIndex((s) => s.startsWith("*Teams*"));
+    expect(teams).toBe(2);
+    expect(read[teams]).toBe(
+      [
+        "*Teams*",
+        "🚨 *Backend* is over its budget: November so far $5,400 of $5,000 (108%) · on pace for $6,750",
+        "💸 *Platform* is near its budget: November so far $2,100 of $2,500 (84%) · on pace for $2,625",
+      ].join("\n"),
+    );
+    expect(read[teams + 1]).toMatch(/^\*Budgets: /);
+    expect(message.text).toContain("Backend over its budget, Platform at 84% of its budget");
+    expect(limitViolations(message)).toEqual([]);
+  });
+
+  it("a closed month says where the team closed, without a pace", () => {
+    const read = sections(
+      renderMorningAlerts(
+        morning({
+          orgBudget: undefined,
+          people: [],
+          teams: [team("Data", 900_00, 1_000_00, "2026-11-30")],
+        }),
+        now,
+      ),
+    );
+    expect(read).toContain(
+      "*Teams*\n💸 *Data* is near its budget: November closed at $900 of $1,000 (90%)",
+    );
+    expect(read.join("\n")).toContain("Month to date through Mon 30 Nov");
+  });
+});

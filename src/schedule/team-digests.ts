@@ -1,0 +1,139 @@
+import { newReferenceId } from "../log.js";
+import { renderOrgReport } from "../render/blocks/index.js";
+import { monthSoFar } from "../reports/month-to-date.js";
+import { namesFor, peopleShown } from "../slack/mentions.js";
+import type { Cents } from "../usage/money.js";
+import { monthToDate } from "../usage/periods.js";
+import type { Team, TeamRoster } from "../usage/teams.js";
+import { createDeliverer, type DeliveryCounts, emptyCounts } from "./deliver.js";
+import { type DigestDeps, defaultOwner, idOnlyLookup } from "./digest-job.js";
+import { plannedDigests } from "./digest-plan.js";
+
+/*
+ * Team digests (TEAM_DIGESTS): each team's channel gets the org digest's plan — yesterday, last
+ * week on Mondays, last month on the 1st — with every report narrowed to the team's members, so
+ * that a team's channel never shows anyone outside the team. Each post goes through the same
+ * ledger as the org's, under a key of its own. A team named in TEAM_DIGESTS that the roster does
+ * not have is logged and counted as failed: the operator must see it, the other teams still post.
+ */
+
+export interface TeamDigestsConfig {
+  /** Team name (lower-case, as configured) → channel id. */
+  channels: ReadonlyMap<string, string>;
+  /** Team name (lower-case) → monthly budget: the daily digest's month line shows the share. */
+  budgets?: ReadonlyMap<string, Cents> | undefined;
+}
+
+export interface TeamDigestsDeps
+  extends Pick<
+    DigestDeps,
+    "loader" | "ledger" | "slack" | "lookupUser" | "lookupPerson" | "logger" | "owner" | "now"
+  > {
+  /** The org's teams, as now known (file and Slack user groups). */
+  roster(): Promise<TeamRoster>;
+  /** The org digest's plan, zone, lease and attempts: a team's digest follows the org's. */
+  digest: DigestDeps["config"];
+  teams: TeamDigestsConfig;
+  render?: Pick<NonNullable<DigestDeps["render"]>, "orgReport"> | undefined;
+}
+
+export interface TeamDigestsSummary extends DeliveryCounts {
+  /** Teams named in TEAM_DIGESTS that the roster does not have (each also counted as failed). */
+  unknownTeams: string[];
+}
+
+/** The ledger key of a team's digest: the org digest's, with the team after the period. */
+export function teamDigestKey(kind: string, channel: string, period: string, team: string) {
+  return { kind: `digest-${kind}`, target: channel, period: `${period}:team:${team}` };
+}
+
+export async function runTeamDigests(
+  options: { date: string; dryRun?: boolean },
+  deps: TeamDigestsDeps,
+): Promise<TeamDigestsSummary> {
+  const summary: TeamDigestsSummary = { ...emptyCounts(), unknownTeams: [] };
+  if (deps.teams.channels.size === 0) return summary;
+  const config = deps.digest;
+  const now = deps.now ?? (() => new Date());
+  const dryRun = options.dryRun ?? false;
+  if (!dryRun && !deps.slack)
+    throw new Error("runTeamDigests needs a Slack client unless it is a dry run");
+  const log = deps.logger.child({
+    job: "team-digests",
+    ref: newReferenceId(),
+    date: options.date,
+    dryRun,
+  });
+  const render = deps.render ?? { orgReport: renderOrgReport };
+  const lookupPerson = deps.lookupPerson ?? idOnlyLookup(deps.lookupUser);
+  const deliver = createDeliverer({
+    ledger: deps.ledger,
+    runDate: options.date,
+    slack: dryRun ? undefined : deps.slack,
+    owner: deps.owner ?? defaultOwner(),
+    leaseMs: config.leaseMs,
+    maxAttempts: config.maxAttempts,
+    dryRun,
+    log,
+    counts: summary,
+  });
+
+  const roster = await deps.roster();
+  const plans = plannedDigests(options.date, config);
+  for (const [name, channel] of deps.teams.channels) {
+    const team = roster.find(name);
+    if (!team) {
+      summary.unknownTeams.push(name);
+      summary.failed++;
+      log.error(
+        { team: name, channel, teams: roster.teams.map((t) => t.name) },
+        "TEAM_DIGESTS names a team the roster does not have: its digest is not posted",
+      );
+      continue;
+    }
+    // One team's failure (its reports could not load, say) leaves the other teams' digests.
+    try {
+      await teamDigest(team, name, channel);
+    } catch (error) {
+      summary.failed++;
+      log.error({ err: error, team: team.name, channel }, "team digest failed");
+    }
+  }
+  log.info(
+    { ...summary, planned: summary.planned.length },
+    summary.unknownTeams.length > 0
+      ? "team digests finished; some teams are unknown"
+      : "team digests finished",
+  );
+  return summary;
+
+  async function teamDigest(team: Team, configured: string, channel: string): Promise<void> {
+    const actors = (key: string) => team.members.has(key);
+    const budget = deps.teams.budgets?.get(configured) ?? deps.teams.budgets?.get(team.name);
+    for (const plan of plans) {
+      const report = await deps.loader.loadReport(plan.period, { actors });
+      // A channel post: people by name, never a mention.
+      const names = await namesFor(peopleShown(report, 10), lookupPerson, "channel");
+      const month =
+        plan.kind === "daily"
+          ? await deps.loader.loadReport(monthToDate(plan.period.to), { compare: false, actors })
+          : undefined;
+      const message = render.orgReport(report, {
+        now: now(),
+        timeZone: config.timeZone,
+        top: 5,
+        names,
+        tables: true,
+        audience: "channel",
+        team: team.name,
+        monthToDate: month ? monthSoFar(month, plan.period.to, budget) : undefined,
+      });
+      const period = `${plan.period.from}..${plan.period.to}`;
+      await deliver(
+        teamDigestKey(plan.kind, channel, period, team.name.toLowerCase()),
+        channel,
+        message,
+      );
+    }
+  }
+}
