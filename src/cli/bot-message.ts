@@ -25,7 +25,7 @@ const NO_DIRECTORY: UserDirectory = {
 /** What the slash command replies to `command`, asked by someone who may see the org. */
 export async function botReply(
   command: UsageCommand,
-  runtime: Pick<Runtime, "loader" | "logger">,
+  runtime: Pick<Runtime, "loader" | "logger" | "teams" | "roster" | "store">,
   config: Config,
   now: () => Date,
 ): Promise<SlackMessage> {
@@ -38,7 +38,14 @@ export async function botReply(
       maxPeriodDays: config.MAX_PERIOD_DAYS,
       finalAfterMs: config.DAY_CACHE_FINAL_AFTER_HOURS * 3_600_000,
     },
-    reports: createReports({ loader: runtime.loader, now }),
+    reports: createReports({
+      loader: runtime.loader,
+      now,
+      teams: runtime.teams,
+      roster: runtime.roster,
+      firstSeen: runtime.store?.firstSeen,
+      maxPeriodDays: config.MAX_PERIOD_DAYS,
+    }),
     directory,
     access: { restricted: false, canSeeOrg: async () => true },
     logger: runtime.logger,
