@@ -79,8 +79,8 @@ export interface Reports {
   team(query: string, period: Period): Promise<TeamReport>;
   /** Every team side by side, and Unassigned; throws TeamsNotConfigured. */
   teams(period: Period): Promise<TeamsOverview>;
-  /** The teams a person manages (lower-case email), for TEAM_LEADS_SEE_TEAM. */
-  teamsLedBy(email: string): Promise<string[]>;
+  /** Whether the person (by email) leads the team `query` names, for TEAM_LEADS_SEE_TEAM. */
+  leadsTeam(email: string, query: string): Promise<boolean>;
   /** Who has a seat and whether they use it; says what is missing when the key may not list members. */
   seats(period: Period): Promise<SeatsReport>;
 }
@@ -161,11 +161,10 @@ export function createReports(options: ReportsOptions): Reports {
     teamsConfigured: options.teams?.configured ?? false,
     team: (query, period) => loadTeamReport(loader, options.teams, query, period),
     teams: (period) => loadTeamsOverview(loader, options.teams, period, (p) => org(p)),
-    async teamsLedBy(email) {
-      if (!options.teams?.configured) return [];
-      const { roster } = await options.teams.teams();
-      const lower = email.toLowerCase();
-      return roster.teams.filter((t) => t.managers.includes(lower)).map((t) => t.name);
+    async leadsTeam(email, query) {
+      if (!options.teams?.configured) return false;
+      const team = (await options.teams.teams()).roster.find(query);
+      return team?.managers.includes(email.toLowerCase()) ?? false;
     },
     seats(period) {
       if (!options.roster) return Promise.resolve(NO_ROSTER);

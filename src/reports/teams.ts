@@ -24,6 +24,8 @@ export class TeamNotFound extends Error {
   constructor(
     readonly query: string,
     readonly closest: readonly string[],
+    /** Every team's name, to list when nothing is close. */
+    readonly known: readonly string[],
   ) {
     super(`No team "${query}".`);
   }
@@ -47,7 +49,13 @@ export async function findTeam(teams: TeamsLoader | undefined, query: string): P
   if (!teams?.configured) throw new TeamsNotConfigured();
   const { roster } = await teams.teams();
   const team = roster.find(query);
-  if (!team) throw new TeamNotFound(query, closestTeams(roster, query));
+  if (!team) {
+    throw new TeamNotFound(
+      query,
+      closestTeams(roster, query),
+      roster.teams.map((t) => t.name),
+    );
+  }
   return team;
 }
 

@@ -104,12 +104,14 @@ describe("reports.team", () => {
     expect(r.teamsConfigured).toBe(false);
     await expect(r.team("backend", yesterday)).rejects.toBeInstanceOf(TeamsNotConfigured);
     await expect(r.teams(yesterday)).rejects.toBeInstanceOf(TeamsNotConfigured);
-    expect(await r.teamsLedBy("ada@x.io")).toEqual([]);
+    expect(await r.leadsTeam("ada@x.io", "backend")).toBe(false);
   });
 
-  it("knows who leads which team, by email in any case", async () => {
-    expect(await reports().teamsLedBy("ADA@x.io")).toEqual(["Backend"]);
-    expect(await reports().teamsLedBy("bob@x.io")).toEqual([]);
+  it("knows who leads which team, by email in any case and the team by name or handle", async () => {
+    expect(await reports().leadsTeam("ADA@x.io", "backend")).toBe(true);
+    expect(await reports().leadsTeam("ada@x.io", "@backend-team")).toBe(true);
+    expect(await reports().leadsTeam("ada@x.io", "platform")).toBe(false);
+    expect(await reports().leadsTeam("bob@x.io", "backend")).toBe(false);
   });
 });
 

@@ -70,6 +70,8 @@ export interface ReportRenderOptions {
    * an empty period with days not final yet says "not in yet", not "no activity".
    */
   finalAfterMs?: number | undefined;
+  /** A team's report: its name leads the title. */
+  team?: string | undefined;
 }
 
 export type Audience = "channel" | "private";
@@ -147,17 +149,18 @@ export function monthToDateLine(mtd: MonthToDate): string {
 export { actorMrkdwn } from "../people.js";
 
 /** "Claude Code · Tue 24 Nov" or "Claude Code · last 7 days · Mon 16 – Sun 22 Nov". */
-export function reportTitle(report: UsageReport, now: Date): string {
+export function reportTitle(report: UsageReport, now: Date, team?: string): string {
   const { period } = report;
   const dates = formatPeriodDates(period, now);
   const named = period.days.length > 1 && !/^\d/.test(period.name) ? `${period.name} · ` : "";
-  return clip(`Claude Code · ${named}${dates}`, MAX_HEADER_TEXT);
+  const who = team ? `${team} · ` : "";
+  return clip(`${who}Claude Code · ${named}${dates}`, MAX_HEADER_TEXT);
 }
 
 export function renderOrgReport(report: UsageReport, options: ReportRenderOptions): SlackMessage {
   const { now } = options;
   const { totals: t, period } = report;
-  const title = reportTitle(report, now);
+  const title = reportTitle(report, now, options.team);
   const blocks: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: title, emoji: true } },
   ];
