@@ -49,19 +49,36 @@ const DAY_COLUMNS = actorColumns(false);
 
 const row = (cells: (string | number)[]) => cells.map(csvCell).join(",");
 
-export function renderCsv(report: UsageReport): string {
+export interface CsvOptions {
+  /**
+   * The teams of an actor, when teams are configured: a `team` column after the actor's type
+   * (several joined with "; "). Without it, no column.
+   */
+  teamsOf?: ((actorKey: string) => readonly string[]) | undefined;
+}
+
+/** The columns, with `team` after `actor_type` when teams are configured. */
+function withTeam(columns: readonly Column[], options: CsvOptions): readonly Column[] {
+  const teamsOf = options.teamsOf;
+  if (!teamsOf) return columns;
+  const team: Column = { header: "team", cell: (a) => teamsOf(a.key).join("; ") };
+  return [...columns.slice(0, 2), team, ...columns.slice(2)];
+}
+
+export function renderCsv(report: UsageReport, options: CsvOptions = {}): string {
   const { from, to } = report.period;
-  const rows = [row([...PERIOD_COLUMNS.map((c) => c.header), "period_from", "period_to"])];
-  for (const a of report.actors)
-    rows.push(row([...PERIOD_COLUMNS.map((c) => c.cell(a)), from, to]));
+  const columns = withTeam(PERIOD_COLUMNS, options);
+  const rows = [row([...columns.map((c) => c.header), "period_from", "period_to"])];
+  for (const a of report.actors) rows.push(row([...columns.map((c) => c.cell(a)), from, to]));
   return `${rows.join("\r\n")}\r\n`;
 }
 
 /** One row per actor and day (days in order, actors by cost): the export's detail file. */
-export function renderActorDaysCsv(days: Iterable<ActorDay>): string {
-  const rows = [row(["day", ...DAY_COLUMNS.map((c) => c.header)])];
+export function renderActorDaysCsv(days: Iterable<ActorDay>, options: CsvOptions = {}): string {
+  const columns = withTeam(DAY_COLUMNS, options);
+  const rows = [row(["day", ...columns.map((c) => c.header)])];
   for (const { day, actors } of days) {
-    for (const a of actors) rows.push(row([day, ...DAY_COLUMNS.map((c) => c.cell(a))]));
+    for (const a of actors) rows.push(row([day, ...columns.map((c) => c.cell(a))]));
   }
   return `${rows.join("\r\n")}\r\n`;
 }

@@ -1,6 +1,6 @@
 import type { ActorDay } from "../usage/actor-days.js";
 import type { UsageReport } from "../usage/report.js";
-import { renderActorDaysCsv, renderCsv } from "./csv.js";
+import { type CsvOptions, renderActorDaysCsv, renderCsv } from "./csv.js";
 import { formatDateSpan, formatUsd } from "./format.js";
 
 /*
@@ -14,7 +14,11 @@ export interface ExportFile {
   content: string;
 }
 
-export function renderExport(report: UsageReport, days: Iterable<ActorDay>): ExportFile[] {
+export function renderExport(
+  report: UsageReport,
+  days: Iterable<ActorDay>,
+  options: CsvOptions = {},
+): ExportFile[] {
   const { from, to } = report.period;
   const span = from === to ? from : `${from}_${to}`;
   const dates = formatDateSpan(report.period);
@@ -22,12 +26,12 @@ export function renderExport(report: UsageReport, days: Iterable<ActorDay>): Exp
     {
       filename: `claude-usage-${span}-by-day.csv`,
       title: `Claude Code usage per person and day, ${dates}`,
-      content: renderActorDaysCsv(days),
+      content: renderActorDaysCsv(days, options),
     },
     {
       filename: `claude-usage-${span}-summary.csv`,
       title: `Claude Code usage per person, ${dates}`,
-      content: renderCsv(report),
+      content: renderCsv(report, options),
     },
   ];
 }

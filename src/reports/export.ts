@@ -1,3 +1,4 @@
+import type { TeamsLoader } from "../loading/teams.js";
 import type { UsageLoader } from "../loading/usage-loader.js";
 import { type ExportFile, exportComment, renderExport } from "../render/export.js";
 import { actorDays } from "../usage/actor-days.js";
@@ -9,9 +10,19 @@ import { buildReport } from "../usage/report.js";
 export async function loadExport(
   loader: Pick<UsageLoader, "loadDayParts">,
   period: Period,
-  options: { now?: Date; signal?: AbortSignal } = {},
+  options: { now?: Date; signal?: AbortSignal; teams?: TeamsLoader | undefined } = {},
 ): Promise<{ files: ExportFile[]; comment: string }> {
-  const parts = await loader.loadDayParts(period.days, options.signal);
+  const [parts, teams] = await Promise.all([
+    loader.loadDayParts(period.days, options.signal),
+    // A team column only when teams are configured.
+    options.teams?.configured ? options.teams.teams() : undefined,
+  ]);
   const report = buildReport({ period, current: mergeCompact(parts), generatedAt: options.now });
-  return { files: renderExport(report, actorDays(parts)), comment: exportComment(report) };
+  const teamsOf = teams
+    ? (key: string) => teams.roster.teamsOf(key).map((team) => team.name)
+    : undefined;
+  return {
+    files: renderExport(report, actorDays(parts), { teamsOf }),
+    comment: exportComment(report),
+  };
 }

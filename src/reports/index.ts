@@ -157,7 +157,7 @@ export function createReports(options: ReportsOptions): Reports {
         teamRanks: ranks,
       };
     },
-    export: (period) => loadExport(loader, period, { now: now() }),
+    export: (period) => loadExport(loader, period, { now: now(), teams: options.teams }),
     teamsConfigured: options.teams?.configured ?? false,
     team: (query, period) => loadTeamReport(loader, options.teams, query, period),
     teams: (period) => loadTeamsOverview(loader, options.teams, period, (p) => org(p)),

@@ -26,7 +26,7 @@ export const exportCommand = defineCommand({
   async run({ values, period: periodText }, io) {
     const { config, now, period } = configAndPeriod(io, periodText);
     const { files, comment } = await withRuntime(config, io, { demo: values.demo, now }, (r) =>
-      loadExport(r.loader, period, { now: now() }),
+      loadExport(r.loader, period, { now: now(), teams: r.teams }),
     );
     await mkdir(values.out, { recursive: true });
     const lines = [comment];
