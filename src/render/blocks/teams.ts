@@ -56,7 +56,7 @@ export function renderTeams(view: TeamsView, options: TeamsRenderOptions): Slack
     blocks.push({ type: "section", text: { type: "mrkdwn", text } });
     return { text, blocks };
   }
-  const vs = view.baseline ? ` · change vs ${formatPeriodDates(view.baseline, now)}` : "";
+  const vs = view.baseline ? `Change vs ${formatPeriodDates(view.baseline, now)}. ` : "";
   if (options.tables) {
     const shown = rows.slice(0, MAX_TABLE_ROWS - 1);
     blocks.push(
@@ -64,18 +64,19 @@ export function renderTeams(view: TeamsView, options: TeamsRenderOptions): Slack
         [
           { header: "Team", wrap: true },
           { header: "Spend", align: "right" },
+          { header: "Change", align: "right" },
           { header: "Active", align: "right" },
           { header: "Per person", align: "right" },
           { header: "PRs", align: "right" },
-          { header: "Change", align: "right" },
         ],
+        // What a phone shows without scrolling first: who, how much, which way.
         shown.map((row) => [
           textCell(row.name),
           textCell(usd(row.costCents)),
+          textCell(formatPctChange(change(row)) || "–"),
           textCell(`${formatInt(row.active)} of ${formatInt(row.members)}`),
           textCell(perPerson(row)),
           textCell(formatInt(row.pullRequests)),
-          textCell(formatPctChange(change(row)) || "–"),
         ]),
       ),
     );
@@ -98,7 +99,7 @@ export function renderTeams(view: TeamsView, options: TeamsRenderOptions): Slack
     elements: [
       {
         type: "mrkdwn",
-        text: `People in several teams count in each; ${UNASSIGNED}: active people in no team. Active of members, spend per active person${vs}.`,
+        text: `${vs}Active of members; spend per active person. People in several teams count in each; ${UNASSIGNED}: active people in no team.`,
       },
     ],
   });
