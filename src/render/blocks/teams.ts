@@ -86,7 +86,7 @@ export function renderTeams(view: TeamsView, options: TeamsRenderOptions): Slack
       return [
         `*${escapeMrkdwn(row.name)}* — *${usd(row.costCents)}*`,
         `${formatInt(row.active)} of ${formatInt(row.members)} active`,
-        `${perPerson(row)}/person`,
+        ...(row.costPerActiveCents === null ? [] : [`${perPerson(row)}/person`]),
         `${formatInt(row.pullRequests)} PR${row.pullRequests === 1 ? "" : "s"}`,
         ...(moved ? [moved] : []),
       ].join(" · ");
