@@ -56,6 +56,10 @@ async function main(): Promise<void> {
   const slack = createSlackApp({
     ...slackAppOptionsFromConfig(config),
     loader,
+    teams: runtime.teams,
+    roster: runtime.roster,
+    firstSeen: store.firstSeen,
+    teamLeadsSeeTeam: config.TEAM_LEADS_SEE_TEAM,
     logger,
     userCache: store.userCache,
     preferences: store.preferences,

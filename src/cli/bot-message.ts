@@ -2,7 +2,7 @@ import type { Config } from "../app/config.js";
 import { jobSlack } from "../app/jobs.js";
 import type { Runtime } from "../app/runtime.js";
 import type { SlackMessage } from "../render/blocks/limits.js";
-import { createReports } from "../reports/index.js";
+import { createReports, type Reports } from "../reports/index.js";
 import type { UsageCommand } from "../slack/commands/parse-command.js";
 import type { SlackContext } from "../slack/context.js";
 import { answerCommand } from "../slack/report-messages.js";
@@ -22,10 +22,26 @@ const NO_DIRECTORY: UserDirectory = {
   nameOf: async () => null,
 };
 
+/** The reports the bot answers with, over this runtime's loader, teams and roster. */
+export function cliReports(
+  runtime: Pick<Runtime, "loader" | "teams" | "roster" | "store">,
+  config: Config,
+  now: () => Date,
+): Reports {
+  return createReports({
+    loader: runtime.loader,
+    now,
+    teams: runtime.teams,
+    roster: runtime.roster,
+    firstSeen: runtime.store?.firstSeen,
+    maxPeriodDays: config.MAX_PERIOD_DAYS,
+  });
+}
+
 /** What the slash command replies to `command`, asked by someone who may see the org. */
 export async function botReply(
   command: UsageCommand,
-  runtime: Pick<Runtime, "loader" | "logger">,
+  runtime: Pick<Runtime, "loader" | "logger" | "teams" | "roster" | "store">,
   config: Config,
   now: () => Date,
 ): Promise<SlackMessage> {
@@ -38,7 +54,7 @@ export async function botReply(
       maxPeriodDays: config.MAX_PERIOD_DAYS,
       finalAfterMs: config.DAY_CACHE_FINAL_AFTER_HOURS * 3_600_000,
     },
-    reports: createReports({ loader: runtime.loader, now }),
+    reports: cliReports(runtime, config, now),
     directory,
     access: { restricted: false, canSeeOrg: async () => true },
     logger: runtime.logger,

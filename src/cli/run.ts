@@ -1,6 +1,7 @@
 import { AnthropicApiError, describeAnthropicErrorInDetail } from "../anthropic/errors.js";
 import { ConfigError } from "../app/config.js";
 import { scrub, secretsFromEnv } from "../log.js";
+import { TeamNotFound, TeamsNotConfigured } from "../reports/index.js";
 import { StoreError } from "../store/errors.js";
 import { PeriodError } from "../usage/periods.js";
 import { APP_NAME, APP_VERSION } from "../version.js";
@@ -9,6 +10,7 @@ import { digestCommand } from "./commands/digest.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { exportCommand } from "./commands/export.js";
 import { reportCommand } from "./commands/report.js";
+import { seatsCommand, teamsCommand } from "./commands/teams.js";
 import { UsageError } from "./errors.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 import { commandHelp, periodHelp, usageText } from "./help.js";
@@ -26,6 +28,8 @@ export type { CliIo } from "./io.js";
 /** In the order of the usage text. */
 export const COMMANDS: readonly Command[] = [
   reportCommand,
+  teamsCommand,
+  seatsCommand,
   exportCommand,
   digestCommand,
   doctorCommand,
@@ -93,6 +97,22 @@ function reportError(error: unknown, io: CliIo): number {
   }
   if (error instanceof PeriodError) {
     io.stderr(`${APP_NAME}: ${error.message}\n\nAccepted periods:\n${periodHelp()}\n`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof TeamsNotConfigured) {
+    io.stderr(
+      `${APP_NAME}: no teams are configured: set TEAMS_FILE (a CSV of email,team) or TEAMS_FROM_USERGROUPS.\n`,
+    );
+    return EXIT_USAGE;
+  }
+  if (error instanceof TeamNotFound) {
+    const hint =
+      error.closest.length > 0
+        ? ` Did you mean ${error.closest.join(" or ")}?`
+        : error.known.length > 0
+          ? ` Teams: ${error.known.join(", ")}.`
+          : "";
+    io.stderr(`${APP_NAME}: no team "${error.query}".${hint}\n`);
     return EXIT_USAGE;
   }
   if (error instanceof ConfigError) {

@@ -63,20 +63,39 @@ const DAY_COLUMNS = actorColumns(false);
 
 const row = (cells: (string | number)[]) => cells.map(csvCell).join(",");
 
-/** `names`: people's Slack names (resolved for a channel: no mentions) for the name column. */
-export function renderCsv(report: UsageReport, names?: NameOf): string {
+export interface CsvOptions {
+  /** People's Slack names (resolved for a channel: no mentions) for the name column. */
+  names?: NameOf | undefined;
+  /**
+   * The teams of an actor, when teams are configured: a `team` column after the actor's type
+   * (several joined with "; "). Without it, no column.
+   */
+  teamsOf?: ((actorKey: string) => readonly string[]) | undefined;
+}
+
+/** The columns, with `team` after `actor_type` when teams are configured. */
+function withTeam(columns: readonly Column[], options: CsvOptions): readonly Column[] {
+  const teamsOf = options.teamsOf;
+  if (!teamsOf) return columns;
+  const team: Column = { header: "team", cell: (a) => teamsOf(a.key).join("; ") };
+  return [...columns.slice(0, 2), team, ...columns.slice(2)];
+}
+
+export function renderCsv(report: UsageReport, options: CsvOptions = {}): string {
   const { from, to } = report.period;
-  const rows = [row([...PERIOD_COLUMNS.map((c) => c.header), "period_from", "period_to"])];
+  const columns = withTeam(PERIOD_COLUMNS, options);
+  const rows = [row([...columns.map((c) => c.header), "period_from", "period_to"])];
   for (const a of report.actors)
-    rows.push(row([...PERIOD_COLUMNS.map((c) => c.cell(a, names)), from, to]));
+    rows.push(row([...columns.map((c) => c.cell(a, options.names)), from, to]));
   return `${rows.join("\r\n")}\r\n`;
 }
 
 /** One row per actor and day (days in order, actors by cost): the export's detail file. */
-export function renderActorDaysCsv(days: Iterable<ActorDay>, names?: NameOf): string {
-  const rows = [row(["day", ...DAY_COLUMNS.map((c) => c.header)])];
+export function renderActorDaysCsv(days: Iterable<ActorDay>, options: CsvOptions = {}): string {
+  const columns = withTeam(DAY_COLUMNS, options);
+  const rows = [row(["day", ...columns.map((c) => c.header)])];
   for (const { day, actors } of days) {
-    for (const a of actors) rows.push(row([day, ...DAY_COLUMNS.map((c) => c.cell(a, names))]));
+    for (const a of actors) rows.push(row([day, ...columns.map((c) => c.cell(a, options.names))]));
   }
   return `${rows.join("\r\n")}\r\n`;
 }

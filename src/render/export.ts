@@ -1,6 +1,6 @@
 import type { ActorDay } from "../usage/actor-days.js";
 import type { UsageReport } from "../usage/report.js";
-import { renderActorDaysCsv, renderCsv } from "./csv.js";
+import { type CsvOptions, renderActorDaysCsv, renderCsv } from "./csv.js";
 import { formatDateSpan, formatUsd } from "./format.js";
 import type { NameOf } from "./people.js";
 
@@ -15,11 +15,10 @@ export interface ExportFile {
   content: string;
 }
 
-/** `names`: people's Slack names for the files' name column (without them it is left empty). */
 export function renderExport(
   report: UsageReport,
   days: Iterable<ActorDay>,
-  names?: NameOf,
+  options: CsvOptions = {},
 ): ExportFile[] {
   const { from, to } = report.period;
   const span = from === to ? from : `${from}_${to}`;
@@ -28,12 +27,12 @@ export function renderExport(
     {
       filename: `claude-usage-${span}-by-day.csv`,
       title: `Claude Code usage per person and day, ${dates}`,
-      content: renderActorDaysCsv(days, names),
+      content: renderActorDaysCsv(days, options),
     },
     {
       filename: `claude-usage-${span}-summary.csv`,
       title: `Claude Code usage per person, ${dates}`,
-      content: renderCsv(report, names),
+      content: renderCsv(report, options),
     },
   ];
 }

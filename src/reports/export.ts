@@ -1,3 +1,4 @@
+import type { TeamsLoader } from "../loading/teams.js";
 import type { UsageLoader } from "../loading/usage-loader.js";
 import { type ExportFile, exportComment, renderExport } from "../render/export.js";
 import type { NameOf } from "../render/people.js";
@@ -11,6 +12,8 @@ export interface ExportOptions {
   signal?: AbortSignal;
   /** People's names for the files' name column, looked up for the period's actors (in Slack). */
   names?: ((actors: readonly ActorRow[]) => Promise<NameOf>) | undefined;
+  /** Teams, when configured: a team column. */
+  teams?: TeamsLoader | undefined;
 }
 
 /** The export of a period: its day parts fetched once, for both the detail and the summary. */
@@ -19,8 +22,18 @@ export async function loadExport(
   period: Period,
   options: ExportOptions = {},
 ): Promise<{ files: ExportFile[]; comment: string }> {
-  const parts = await loader.loadDayParts(period.days, options.signal);
+  const [parts, teams] = await Promise.all([
+    loader.loadDayParts(period.days, options.signal),
+    // A team column only when teams are configured.
+    options.teams?.configured ? options.teams.teams() : undefined,
+  ]);
   const report = buildReport({ period, current: mergeCompact(parts), generatedAt: options.now });
   const names = await options.names?.(report.actors);
-  return { files: renderExport(report, actorDays(parts), names), comment: exportComment(report) };
+  const teamsOf = teams
+    ? (key: string) => teams.roster.teamsOf(key).map((team) => team.name)
+    : undefined;
+  return {
+    files: renderExport(report, actorDays(parts), { names, teamsOf }),
+    comment: exportComment(report),
+  };
 }

@@ -1,14 +1,28 @@
+import type { RosterLoader } from "../loading/roster.js";
+import type { TeamsLoader } from "../loading/teams.js";
 import type { UsageLoader } from "../loading/usage-loader.js";
 import type { ExportFile } from "../render/export.js";
+import type { FirstSeen } from "../store/first-seen.js";
 import { userKey } from "../usage/actor-key.js";
 import type { BudgetStatus, PersonalBudgets } from "../usage/alerts.js";
-import { isoDay, type Period, shiftDay } from "../usage/periods.js";
+import { DEFAULT_MAX_PERIOD_DAYS, isoDay, type Period, shiftDay } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
+import { type TeamRank, teamRanks } from "../usage/teams.js";
 import type { UsualDay } from "../usage/usual-day.js";
 import { budgetStandings } from "./budgets.js";
 import { type ExportOptions, loadExport } from "./export.js";
 import { findLastActiveDay, LOOKBACK_DAYS } from "./last-active.js";
+import { loadSeats, NO_ROSTER, type SeatsReport } from "./seats.js";
+import { loadTeamReport, loadTeamsOverview, type TeamReport, type TeamsOverview } from "./teams.js";
 import { usualDaysBefore } from "./usual-days.js";
+
+export type { SeatsReport } from "./seats.js";
+export {
+  TeamNotFound,
+  type TeamReport,
+  TeamsNotConfigured,
+  type TeamsOverview,
+} from "./teams.js";
 
 /*
  * The use cases every surface shares — the slash command, the Share button, the Home tab, the CLI —
@@ -36,6 +50,8 @@ export interface PersonalReport {
   lastActiveDay?: string | null | undefined;
   /** How far back lastActiveDay was looked for. */
   lookbackDays?: number | undefined;
+  /** Where they stand by spend in each of their teams (empty: in none, or not active). */
+  teamRanks?: TeamRank[] | undefined;
 }
 
 /** How many of a report's days (its baseline's included) are in. */
@@ -73,6 +89,19 @@ export interface Reports {
     period: Period,
     options?: Pick<ExportOptions, "names">,
   ): Promise<{ files: ExportFile[]; comment: string }>;
+  /** Whether any team source is configured (without one, team commands say how to add one). */
+  readonly teamsConfigured: boolean;
+  /**
+   * One team's period (by name or @handle), exactly its members' numbers against their baseline;
+   * throws TeamsNotConfigured or TeamNotFound (with the names it was probably meant to be).
+   */
+  team(query: string, period: Period): Promise<TeamReport>;
+  /** Every team side by side, and Unassigned; throws TeamsNotConfigured. */
+  teams(period: Period): Promise<TeamsOverview>;
+  /** Whether the person (by email) leads the team `query` names, for TEAM_LEADS_SEE_TEAM. */
+  leadsTeam(email: string, query: string): Promise<boolean>;
+  /** Who has a seat and whether they use it; says what is missing when the key may not list members. */
+  seats(period: Period): Promise<SeatsReport>;
 }
 
 export interface ReportsOptions {
@@ -80,6 +109,14 @@ export interface ReportsOptions {
   /** People's own monthly budgets (BUDGET_USER_MONTHLY_USD, BUDGET_USER_OVERRIDES). */
   personalBudgets?: PersonalBudgets | undefined;
   now?: (() => Date) | undefined;
+  /** Teams (TEAMS_FILE, TEAMS_FROM_USERGROUPS); without them, team reports say how to add one. */
+  teams?: TeamsLoader | undefined;
+  /** The org's members and API keys (seats). */
+  roster?: RosterLoader | undefined;
+  /** Who was first seen when: seats read members last active before the window from it. */
+  firstSeen?: FirstSeen | undefined;
+  /** Days read back for last active days (MAX_PERIOD_DAYS). */
+  maxPeriodDays?: number | undefined;
 }
 
 export function createReports(options: ReportsOptions): Reports {
@@ -149,6 +186,9 @@ export function createReports(options: ReportsOptions): Reports {
         active || !lookBack
           ? undefined
           : await findLastActiveDay(loader, actorKey, period.from, LOOKBACK_DAYS);
+      const ranks = options.teams?.configured
+        ? teamRanks(report.actors, (await options.teams.teams()).roster, actorKey)
+        : [];
       return {
         report,
         actorKey,
@@ -157,8 +197,34 @@ export function createReports(options: ReportsOptions): Reports {
         usual,
         lastActiveDay,
         lookbackDays: LOOKBACK_DAYS,
+        teamRanks: ranks,
       };
     },
-    export: (period, options) => loadExport(loader, period, { now: now(), names: options?.names }),
+    export: (period, exportOptions) =>
+      loadExport(loader, period, {
+        now: now(),
+        names: exportOptions?.names,
+        teams: options.teams,
+      }),
+    teamsConfigured: options.teams?.configured ?? false,
+    team: (query, period) => loadTeamReport(loader, options.teams, query, period),
+    teams: (period) => loadTeamsOverview(loader, options.teams, period, (p) => org(p)),
+    async leadsTeam(email, query) {
+      if (!options.teams?.configured) return false;
+      const team = (await options.teams.teams()).roster.find(query);
+      return team?.managers.includes(email.toLowerCase()) ?? false;
+    },
+    seats(period) {
+      if (!options.roster) return Promise.resolve(NO_ROSTER);
+      return loadSeats(
+        {
+          loader,
+          roster: options.roster,
+          firstSeen: options.firstSeen,
+          windowDays: options.maxPeriodDays ?? DEFAULT_MAX_PERIOD_DAYS,
+        },
+        period,
+      );
+    },
   };
 }

@@ -1,11 +1,14 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, type Logger as BoltLogger, LogLevel } from "@slack/bolt";
+import type { RosterLoader } from "../loading/roster.js";
+import type { TeamsLoader } from "../loading/teams.js";
 import type { UsageLoader } from "../loading/usage-loader.js";
 import type { Logger } from "../log.js";
 import { createReports } from "../reports/index.js";
 import { createScrubber } from "../scrub.js";
 import type { FailureLog } from "../store/failures.js";
+import type { FirstSeen } from "../store/first-seen.js";
 import type { DeliveryLedger } from "../store/ledger.js";
 import type { UserCache } from "../store/user-cache.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
@@ -32,6 +35,12 @@ export interface SlackAppOptions {
   /** People's own monthly budgets: `me` and the Home tab show where they stand. */
   personalBudgets?: PersonalBudgets | undefined;
   loader: UsageLoader;
+  /** Teams (the `team`/`teams` commands) and the org's members (`seats`). */
+  teams?: TeamsLoader | undefined;
+  roster?: RosterLoader | undefined;
+  firstSeen?: FirstSeen | undefined;
+  /** TEAM_LEADS_SEE_TEAM: a team's leads may ask for their own team without org access. */
+  teamLeadsSeeTeam?: boolean | undefined;
   logger: Logger;
   now?: (() => Date) | undefined;
   userCache?: UserCache | undefined;
@@ -78,7 +87,12 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       loader: options.loader,
       personalBudgets: options.personalBudgets,
       now: options.now,
+      teams: options.teams,
+      roster: options.roster,
+      firstSeen: options.firstSeen,
+      maxPeriodDays: options.periods.maxPeriodDays,
     }),
+    teamLeadsSeeTeam: options.teamLeadsSeeTeam,
     logger,
     now: options.now ?? (() => new Date()),
     preferences: options.preferences,

@@ -33,6 +33,8 @@ export interface SlackContext {
   preferences?: DmPreferences | undefined;
   /** A slow answer is preceded by a "still fetching" note after this long (default 3 s). */
   stillFetchingAfterMs?: number | undefined;
+  /** TEAM_LEADS_SEE_TEAM: a team's leads may ask for their own team without org access. */
+  teamLeadsSeeTeam?: boolean | undefined;
   /** When the store is configured: Share claims its post here, so replicas post a click once. */
   ledger?: DeliveryLedger | undefined;
   /** Failures that need an admin are DMed to ALLOWED_USERS (none set: no one is). */

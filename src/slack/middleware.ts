@@ -30,11 +30,11 @@ interface Requester {
  */
 export function orgAccessOnly<Args extends Requester>(
   ctx: Pick<SlackContext, "access">,
-  needsOrg: (args: Args) => boolean = () => true,
+  needsOrg: (args: Args) => boolean | Promise<boolean> = () => true,
 ) {
   return async (args: Args & AllMiddlewareArgs): Promise<void> => {
     const userId = args.body.user_id ?? args.body.user?.id ?? "";
-    if (needsOrg(args) && !(await ctx.access.canSeeOrg(userId))) {
+    if ((await needsOrg(args)) && !(await ctx.access.canSeeOrg(userId))) {
       await args.respond({
         response_type: "ephemeral",
         replace_original: false,

@@ -11,16 +11,22 @@ import {
   renderHelp,
   renderLeaderboard,
   renderModels,
+  renderNoSuchTeam,
+  renderNoTeams,
   renderOrgReport,
   renderPersonalReport,
+  renderSeats,
+  renderSeatsUnavailable,
+  renderTeams,
   type SlackMessage,
 } from "../render/blocks/index.js";
 import { clip } from "../render/blocks/limits.js";
 import { renderCharts } from "../render/charts/index.js";
 import { formatDateSpan } from "../render/format.js";
-import type { Progress } from "../reports/index.js";
+import { type Progress, TeamNotFound, TeamsNotConfigured } from "../reports/index.js";
 import { createScrubber } from "../scrub.js";
 import { StoreError } from "../store/errors.js";
+import { DEFAULT_PERIOD } from "../usage/periods.js";
 import { LEADERBOARD_METRICS, leaderboard } from "../usage/report.js";
 import type { UsageCommand } from "./commands/parse-command.js";
 import type { SlackContext } from "./context.js";
@@ -105,7 +111,29 @@ export async function answerCommand(
           mine.lastActiveDay === undefined
             ? undefined
             : { day: mine.lastActiveDay, lookbackDays: mine.lookbackDays ?? 0 },
+        teamRanks: mine.teamRanks,
       });
+    }
+    case "team":
+    case "teams":
+      try {
+        return await answerTeams(command, ctx, audience);
+      } catch (error) {
+        if (error instanceof TeamsNotConfigured) return renderNoTeams();
+        if (error instanceof TeamNotFound) {
+          return renderNoSuchTeam(error.query, {
+            closest: error.closest,
+            known: error.known,
+            command: COMMAND,
+            period: command.periodText === DEFAULT_PERIOD ? undefined : command.periodText,
+          });
+        }
+        throw error;
+      }
+    case "seats": {
+      const seats = await ctx.reports.seats(command.period);
+      if (!seats.ok) return renderSeatsUnavailable(seats.missing, seats.fix);
+      return renderSeats(seats, { now: ctx.now(), audience });
     }
     case "export": {
       if (!ctx.uploads) return plain("Exports are not set up on this installation.");
@@ -176,6 +204,32 @@ export async function answerCommand(
       });
     }
   }
+}
+
+/** A team's report (the org report's renderer, with the team's name), or the teams side by side. */
+async function answerTeams(
+  command: Extract<UsageCommand, { kind: "team" | "teams" }>,
+  ctx: SlackContext,
+  audience: Audience,
+): Promise<SlackMessage> {
+  const now = ctx.now();
+  if (command.kind === "teams") {
+    // Replies are messages: the teams as a Slack table.
+    return renderTeams(await ctx.reports.teams(command.period), { now, tables: true });
+  }
+  const { team, report } = await ctx.reports.team(command.team, command.period);
+  const top = 5;
+  const names = await namesFor(peopleShown(report, top), personLookup(ctx.directory), audience);
+  return renderOrgReport(report, {
+    now,
+    timeZone: ctx.periods.timeZone,
+    tables: true,
+    finalAfterMs: ctx.periods.finalAfterMs,
+    top,
+    names,
+    audience,
+    team: team.name,
+  });
 }
 
 /**

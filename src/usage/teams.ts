@@ -1,4 +1,5 @@
 import type { ActorRow } from "./report.js";
+import { closest } from "./suggest.js";
 
 /*
  * Teams: who belongs where, and a period's numbers per team. Pure.
@@ -183,4 +184,55 @@ export function teamRows(
     .map((actor) => actor.key);
   if (unassigned.length > 0) rows.push(row(UNASSIGNED, unassigned.length, unassigned));
   return rows;
+}
+
+/**
+ * The teams `query` was probably meant to name, closest first (at most three): a typo of a name
+ * or handle, or the start of one ("back" → Backend).
+ */
+export function closestTeams(roster: TeamRoster, query: string): string[] {
+  const q = norm(query);
+  if (!q) return [];
+  const found: string[] = [];
+  const add = (name: string) => {
+    if (!found.includes(name)) found.push(name);
+  };
+  const typo = closest(
+    q,
+    roster.teams.flatMap((t) => [t.name, ...(t.handle ? [t.handle] : [])]),
+  );
+  if (typo) {
+    const team = roster.find(typo);
+    if (team) add(team.name);
+  }
+  for (const team of roster.teams) {
+    const names = [team.name, team.handle ?? ""].map(norm);
+    if (names.some((name) => name.length > 0 && (name.startsWith(q) || q.startsWith(name)))) {
+      add(team.name);
+    }
+  }
+  return found.slice(0, 3);
+}
+
+/** Where an actor stands in a team by spend (1 = the most), among its active members. */
+export interface TeamRank {
+  team: string;
+  rank: number;
+  /** Active members of the team in the period. */
+  of: number;
+}
+
+/** The actor's rank in each of their teams; empty when in none or not active. */
+export function teamRanks(
+  actors: readonly Pick<ActorRow, "key" | "costCents" | "sessions">[],
+  roster: TeamRoster,
+  actorKey: string,
+): TeamRank[] {
+  return roster.teamsOf(actorKey).flatMap((team) => {
+    const active = actors.filter(
+      (a) => team.members.has(a.key) && (a.costCents > 0 || a.sessions > 0),
+    );
+    const at = active.findIndex((a) => a.key === actorKey);
+    return at < 0 ? [] : [{ team: team.name, rank: at + 1, of: active.length }];
+  });
 }

@@ -133,7 +133,9 @@ describe("claude-usage doctor", () => {
       TEAM_BUDGETS: "platform=2500,mobile=100",
     });
     expect(code).toBe(EXIT_FAILURE);
-    expect(stdout).toContain("✓ Team digest channel CBACK (backend): #backend, the bot is a member");
+    expect(stdout).toContain(
+      "✓ Team digest channel CBACK (backend): #backend, the bot is a member",
+    );
     expect(stdout).toContain("✗ Team digest channel C404 (mobile): channel_not_found");
     expect(stdout).toContain("→ Check TEAM_DIGESTS: channel ids (C…), not names.");
     expect(stdout).toContain("✓ Team backend: Backend: 2 members (TEAM_DIGESTS)");

@@ -20,7 +20,7 @@ describe("the usage text (claude-usage help)", () => {
       for (const [name] of entries(command)) expect(usageLine(command)).toContain(`[--${name}`);
     }
     expect(usageLine(COMMANDS[0] as CommandInfo)).toBe(
-      "claude-usage report [period] [--format text|json|csv|blocks] [--top N] [--no-compare] [--demo] [--no-cache]",
+      "claude-usage report [period] [--format text|json|csv|blocks] [--top N] [--team NAME] [--no-compare] [--demo] [--no-cache]",
     );
   });
 
@@ -38,7 +38,7 @@ describe("the usage text (claude-usage help)", () => {
     for (const [name, spec] of Object.entries(SHARED_OPTIONS)) {
       expect(flat(USAGE).split(flat(`${optionLabel(name, spec)} ${spec.help}`))).toHaveLength(2);
     }
-    expect(flat(USAGE)).toContain("(report, export, digest run)");
+    expect(flat(USAGE)).toContain("(report, teams, seats, export, digest run)");
   });
 
   it("lists the periods and the settings, none of them unknown", () => {

@@ -197,7 +197,7 @@ describe("renderCsv", () => {
       a.key === "user:ada@example.com"
         ? { name: "Ada, the Countess", mention: "<@UADA>" }
         : undefined;
-    const csv = renderCsv(sample(), names);
+    const csv = renderCsv(sample(), { names });
     expect(csv).toContain('ada@example.com,user,"Ada, the Countess",142.1000,');
     expect(csv).not.toContain("<@UADA>");
     // The key's name, defused as a formula like the actor cell beside it.

@@ -30,7 +30,7 @@ export const exportCommand = defineCommand({
       config,
       io,
       { demo: values.demo, now, cache: !values["no-cache"] },
-      (r) => loadExport(r.loader, period, { now: now() }),
+      (r) => loadExport(r.loader, period, { now: now(), teams: r.teams }),
     );
     await mkdir(values.out, { recursive: true });
     const lines = [comment];

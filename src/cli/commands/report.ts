@@ -1,7 +1,7 @@
 import { renderCsv } from "../../render/csv.js";
 import { renderJson } from "../../render/json.js";
 import { renderText } from "../../render/text.js";
-import { botReply } from "../bot-message.js";
+import { botReply, cliReports } from "../bot-message.js";
 import { defineCommand } from "../command.js";
 import { UsageError } from "../errors.js";
 import { EXIT_OK } from "../exit-codes.js";
@@ -42,6 +42,11 @@ export const reportCommand = defineCommand({
       default: "10",
       help: "people in the text leaderboard, 1 to 1000",
     },
+    team: {
+      type: "string",
+      value: "NAME",
+      help: "one team's report (its name or @handle, from TEAMS_FILE or TEAMS_FROM_USERGROUPS): exactly its members' numbers",
+    },
     "no-compare": {
       type: "boolean",
       help: "skip the comparison with the previous period (half the API calls)",
@@ -72,9 +77,19 @@ export const reportCommand = defineCommand({
       io,
       { demo: values.demo, now, onDay, cache: !values["no-cache"] },
       async (runtime) => {
+        const team = values.team;
         if (values.format === "blocks") {
-          const command = { kind: "org", period, periodText: periodText || period.name } as const;
+          const text = periodText || period.name;
+          const command =
+            team === undefined
+              ? ({ kind: "org", period, periodText: text } as const)
+              : ({ kind: "team", team, period, periodText: text } as const);
           return `${JSON.stringify(await botReply(command, runtime, config, now), null, 2)}\n`;
+        }
+        if (team !== undefined) {
+          const teamReport = await cliReports(runtime, config, now).team(team, period);
+          const text = render(teamReport.report, values.format, top, now());
+          return values.format === "text" ? `Team: ${teamReport.team.name}\n${text}` : text;
         }
         const result = await runtime.loader.loadReport(period, { compare });
         return render(result, values.format, top, now());

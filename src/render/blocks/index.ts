@@ -24,3 +24,16 @@ export {
   reportTitle,
 } from "./org-report.js";
 export { type PersonalRenderOptions, renderPersonalReport } from "./personal.js";
+export {
+  renderSeats,
+  renderSeatsUnavailable,
+  type SeatsView,
+  seatsTitle,
+} from "./seats.js";
+export {
+  renderNoSuchTeam,
+  renderNoTeams,
+  renderTeams,
+  type TeamsView,
+  teamsTitle,
+} from "./teams.js";

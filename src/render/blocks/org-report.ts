@@ -237,7 +237,9 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
       ],
     });
   }
-  return { text: fallbackText(report, now, options), blocks: capBlocks(blocks) };
+  const text = fallbackText(report, now, options);
+  // A team's notification says whose numbers these are, as its title does.
+  return { text: options.team ? `${options.team} · ${text}` : text, blocks: capBlocks(blocks) };
 }
 
 /** The chart as an image block (a Slack file, by id), and the line under it. */

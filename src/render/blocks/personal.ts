@@ -2,6 +2,7 @@ import type { KnownBlock } from "@slack/web-api";
 import { type BudgetStatus, budgetShare } from "../../usage/alerts.js";
 import { cents } from "../../usage/money.js";
 import { type ActorRow, rankOf, type UsageReport } from "../../usage/report.js";
+import type { TeamRank } from "../../usage/teams.js";
 import { type UsualDay, versusUsual } from "../../usage/usual-day.js";
 import {
   formatCompact,
@@ -14,7 +15,7 @@ import {
   formatUsdShort,
   shortModel,
 } from "../format.js";
-import { clip, type SlackMessage } from "./limits.js";
+import { clip, escapeMrkdwn, type SlackMessage } from "./limits.js";
 import { emptyNotFinal } from "./not-final.js";
 
 /*
@@ -44,6 +45,8 @@ export interface PersonalRenderOptions {
   lastActive?: { day: string | null; lookbackDays: number } | undefined;
   /** The slash command, for suggestions (default /claude-usage). */
   command?: string | undefined;
+  /** Where they stand by spend in each of their teams. */
+  teamRanks?: readonly TeamRank[] | undefined;
 }
 
 export function renderPersonalReport(
@@ -76,6 +79,11 @@ export function renderPersonalReport(
   const sentence = `${greeting}${spent} — ${work}.`;
 
   const facts = standing(report, me);
+  // Beside the org rank: "#2 of 6 in Backend".
+  const inTeams = (options.teamRanks ?? []).map(
+    (t) => `#${formatInt(t.rank)} of ${formatInt(t.of)} in ${escapeMrkdwn(t.team)}`,
+  );
+  facts.splice(facts[0]?.startsWith("You're #") ? 1 : 0, 0, ...inTeams);
   if (options.hint) facts.push(options.hint);
   const blocks: KnownBlock[] = [
     { type: "section", text: { type: "mrkdwn", text: clip(sentence, 3000) } },

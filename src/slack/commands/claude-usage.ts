@@ -7,7 +7,7 @@ import type { SlackContext } from "../context.js";
 import { ackFirst, orgAccessOnly } from "../middleware.js";
 import { respondWithProgress, STILL_FETCHING_AFTER_MS } from "../progress.js";
 import { answerCommand, COMMAND, failureMessage, seesFailureDetail } from "../report-messages.js";
-import { needsOrgAccess, parseCommand, type UsageCommand } from "./parse-command.js";
+import { needsOrgAccess, parseCommand, teamAsked, type UsageCommand } from "./parse-command.js";
 
 /**
  * `/claude-usage`: ack at once (Slack allows 3 s; a cold 30-day report takes longer), then
@@ -19,10 +19,26 @@ export function registerClaudeUsageCommand(app: App, ctx: SlackContext): void {
     COMMAND,
     ackFirst,
     orgAccessOnly<SlackCommandMiddlewareArgs>(ctx, ({ command }) =>
-      needsOrgAccess(parseSlashText(command.text, ctx)),
+      needsOrg(parseSlashText(command.text, ctx), command.user_id, ctx),
     ),
     answerSlashCommand(ctx),
   );
+}
+
+/**
+ * Whether answering needs org access. One team's report does, except for that team's lead when
+ * TEAM_LEADS_SEE_TEAM is on (people who may see the org are not looked up).
+ */
+export async function needsOrg(
+  command: UsageCommand,
+  userId: string,
+  ctx: Pick<SlackContext, "access" | "directory" | "reports" | "teamLeadsSeeTeam">,
+): Promise<boolean> {
+  const team = teamAsked(command);
+  if (team === undefined) return needsOrgAccess(command);
+  if (!ctx.teamLeadsSeeTeam || (await ctx.access.canSeeOrg(userId))) return true;
+  const email = await ctx.directory.emailOf(userId);
+  return !(email && (await ctx.reports.leadsTeam(email, team)));
 }
 
 /** What was asked, read on the report calendar; anything unreadable becomes help. */

@@ -21,6 +21,10 @@ export type UsageCommand =
   | { kind: "export"; period: Period; periodText: string }
   | { kind: "chart"; period: Period; periodText: string }
   | { kind: "dm"; enable: boolean }
+  /** One team, by name or @handle (leads may ask for their own with TEAM_LEADS_SEE_TEAM). */
+  | { kind: "team"; team: string; period: Period; periodText: string }
+  | { kind: "teams"; period: Period; periodText: string }
+  | { kind: "seats"; period: Period; periodText: string }
   | {
       kind: "help";
       problem?: string | undefined;
@@ -56,6 +60,9 @@ const SUBCOMMANDS = new Map<string, string>([
   ["charts", "chart"],
   ["dm", "dm"],
   ["top", "top"],
+  ["team", "team"],
+  ["teams", "teams"],
+  ["seats", "seats"],
 ]);
 
 /** Whether answering shows org-wide numbers (costs, leaderboards): the access rule's question. */
@@ -69,7 +76,18 @@ const ORG_KINDS: ReadonlySet<UsageCommand["kind"]> = new Set([
   "models",
   "export",
   "chart",
+  "team",
+  "teams",
+  "seats",
 ]);
+
+/**
+ * Whether the command asks for one team's numbers: which one. Without org access, only a lead of
+ * that team may see it (TEAM_LEADS_SEE_TEAM); the access rule asks.
+ */
+export function teamAsked(command: UsageCommand): string | undefined {
+  return command.kind === "team" ? command.team : undefined;
+}
 
 export function parseCommand(input: string, options: PeriodOptions): UsageCommand {
   const text = input.normalize("NFKC").trim().replace(/\s+/g, " ");
@@ -97,6 +115,12 @@ export function parseCommand(input: string, options: PeriodOptions): UsageComman
       case "charts":
         // A chart needs days to say something: 30 of them unless asked otherwise.
         return { kind: "chart", ...period(rest || chartDefault(options), options, "chart") };
+      case "teams":
+        return { kind: "teams", ...period(rest, options, "teams") };
+      case "seats":
+        return { kind: "seats", ...period(rest, options, "seats") };
+      case "team":
+        return teamCommand(restWords, options);
       case "dm": {
         const arg = rest.toLowerCase();
         if (arg === "on" || arg === "off") return { kind: "dm", enable: arg === "on" };
@@ -137,6 +161,35 @@ export function parseCommand(input: string, options: PeriodOptions): UsageComman
     if (error instanceof PeriodError) return { kind: "help", problem: error.message };
     throw error;
   }
+}
+
+/**
+ * `team <name|@handle> [period]`: a team's name may have spaces ("data platform last 7 days"), so
+ * the name is the fewest words after which the rest reads as a period.
+ */
+function teamCommand(words: readonly string[], options: PeriodOptions): UsageCommand {
+  if (words.length === 0) {
+    return { kind: "help", problem: "Which team? Use `team <name>` or `team @handle`." };
+  }
+  let firstError: unknown;
+  for (let take = 1; take <= words.length; take++) {
+    const team = words
+      .slice(0, take)
+      .join(" ")
+      .replace(/^["'“”]+|["'“”]+$/g, "");
+    try {
+      return {
+        kind: "team",
+        team,
+        ...period(words.slice(take).join(" "), options, `team ${team}`),
+      };
+    } catch (error) {
+      // A mistyped period (`last 7 dyas`) is not more of the name.
+      if (error instanceof Typo) throw error;
+      firstError ??= error;
+    }
+  }
+  throw firstError;
 }
 
 /** A word that is probably a typo of `meant` (the whole command, as typed after its name). */
