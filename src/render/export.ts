@@ -2,7 +2,6 @@ import type { ActorDay } from "../usage/actor-days.js";
 import type { UsageReport } from "../usage/report.js";
 import { type CsvOptions, renderActorDaysCsv, renderCsv } from "./csv.js";
 import { formatDateSpan, formatUsd } from "./format.js";
-import type { NameOf } from "./people.js";
 
 /*
  * An export: the files `/claude-usage export` uploads and `claude-usage export` writes — the same
