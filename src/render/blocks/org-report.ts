@@ -238,8 +238,7 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
     });
   }
   const text = fallbackText(report, now, options);
-  // A team's notification says whose numbers these are, as its title does.
-  return { text: options.team ? `${options.team} · ${text}` : text, blocks: capBlocks(blocks) };
+  return { text, blocks: capBlocks(blocks) };
 }
 
 /** The chart as an image block (a Slack file, by id), and the line under it. */

@@ -112,7 +112,7 @@ describe("the CSV export's team column", () => {
     await cli(["export", "yesterday", "--out", out], { TEAMS_FILE: teamsFile });
     const summary = readFileSync(join(out, "claude-usage-2026-11-24-summary.csv"), "utf8");
     const [header, ...rows] = summary.trim().split("\r\n");
-    expect(header).toMatch(/^actor,actor_type,team,cost_usd,/);
+    expect(header).toMatch(/^actor,actor_type,team,name,cost_usd,/);
     expect(rows.find((r) => r.startsWith("ada@example.com"))).toMatch(
       /^ada@example\.com,user,Backend; Platform,/,
     );
@@ -122,6 +122,6 @@ describe("the CSV export's team column", () => {
     const plain = join(dir, "without");
     await cli(["export", "yesterday", "--out", plain]);
     const header2 = readFileSync(join(plain, "claude-usage-2026-11-24-summary.csv"), "utf8");
-    expect(header2.split("\r\n")[0]).toMatch(/^actor,actor_type,cost_usd,/);
+    expect(header2.split("\r\n")[0]).toMatch(/^actor,actor_type,name,cost_usd,/);
   });
 });
