@@ -1,3 +1,4 @@
+import type { KnownBlock } from "@slack/web-api";
 import { z } from "zod";
 import {
   AnthropicApiError,
@@ -47,8 +48,10 @@ export const SHARE_ACTION_ID = "share_report";
 
 /** What a Share button carries: enough to compute the same report again, with fixed dates. */
 export const shareValueSchema = z.object({
-  kind: z.enum(["org", "top", "models"]),
+  kind: z.enum(["org", "top", "models", "team", "teams"]),
   metric: z.enum(LEADERBOARD_METRICS).optional(),
+  /** A team's report: the team's name as found. */
+  team: z.string().max(100).optional(),
   /** "YYYY-MM-DD..YYYY-MM-DD": the dates of the report shown, not "yesterday". */
   period: z.string().max(40),
 });
@@ -117,7 +120,7 @@ export async function answerCommand(
     case "team":
     case "teams":
       try {
-        return await answerTeams(command, ctx, audience);
+        return await answerTeams(command, ctx, audience, options.share ?? false);
       } catch (error) {
         if (error instanceof TeamsNotConfigured) return renderNoTeams();
         if (error instanceof TeamNotFound) {
@@ -211,13 +214,18 @@ async function answerTeams(
   command: Extract<UsageCommand, { kind: "team" | "teams" }>,
   ctx: SlackContext,
   audience: Audience,
+  shareable: boolean,
 ): Promise<SlackMessage> {
   const now = ctx.now();
+  const period = `${command.period.from}..${command.period.to}`;
+  const button = (value: ShareValue) => (shareable ? [shareActions(JSON.stringify(value))] : []);
   if (command.kind === "teams") {
     // Replies are messages: the teams as a Slack table.
-    return renderTeams(await ctx.reports.teams(command.period), { now, tables: true });
+    const message = renderTeams(await ctx.reports.teams(command.period), { now, tables: true });
+    return { ...message, blocks: [...message.blocks, ...button({ kind: "teams", period })] };
   }
   const { team, report } = await ctx.reports.team(command.team, command.period);
+  const share: ShareValue = { kind: "team", team: team.name, period };
   const top = 5;
   const names = await namesFor(peopleShown(report, top), personLookup(ctx.directory), audience);
   return renderOrgReport(report, {
@@ -229,7 +237,24 @@ async function answerTeams(
     names,
     audience,
     team: team.name,
+    share: shareable ? { actionId: SHARE_ACTION_ID, value: JSON.stringify(share) } : undefined,
   });
+}
+
+/** The Share button, as the org report carries it (for renderers that have none of their own). */
+function shareActions(value: string): KnownBlock {
+  return {
+    type: "actions",
+    block_id: "report_actions",
+    elements: [
+      {
+        type: "button",
+        action_id: SHARE_ACTION_ID,
+        text: { type: "plain_text", text: "Share in channel" },
+        value,
+      },
+    ],
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ import { createUsageLoader } from "../../src/loading/usage-loader.js";
 import { createLogger } from "../../src/log.js";
 import { cellText, type TableCell } from "../../src/render/blocks/table.js";
 import { createReports } from "../../src/reports/index.js";
+import { shareReport } from "../../src/slack/actions/share-report.js";
 import { answerSlashCommand, needsOrg } from "../../src/slack/commands/claude-usage.js";
 import { parseCommand } from "../../src/slack/commands/parse-command.js";
 import type { SlackContext } from "../../src/slack/context.js";
@@ -200,5 +201,46 @@ describe("`me` in a team", () => {
   it("shows the person's rank in their team beside the org's", async () => {
     const text = JSON.stringify((await ask("me last 7 days", context(), "ULEAD")).blocks);
     expect(text).toMatch(/You're #\d+ of \d+ in your org · #\d+ of \d+ in Backend/);
+  });
+});
+
+describe("sharing a team's report", () => {
+  const shareValue = (message: Said): string => {
+    const actions = (message.blocks ?? []).find((b) => b.type === "actions") as
+      | { elements: { action_id: string; value: string }[] }
+      | undefined;
+    const button = actions?.elements.find((e) => e.action_id === "share_report");
+    if (!button) throw new Error("no Share button");
+    return button.value;
+  };
+
+  it("a team reply and the teams table carry a Share button that names the team and the dates", async () => {
+    const team = JSON.parse(shareValue(await ask("team backend last 7 days")));
+    expect(team).toEqual({ kind: "team", team: "Backend", period: "2026-11-18..2026-11-24" });
+    const teams = JSON.parse(shareValue(await ask("teams last 7 days")));
+    expect(teams).toEqual({ kind: "teams", period: "2026-11-18..2026-11-24" });
+  });
+
+  it("Share posts the team's report in the channel, titled with the team, pinging no one", async () => {
+    const ctx = context();
+    const value = shareValue(await ask("team backend last 7 days", ctx));
+    const said: Said[] = [];
+    const respond = (async (message: RespondArguments) => {
+      said.push(message as Said);
+    }) as unknown as RespondFn;
+    await shareReport(ctx)({
+      body: {
+        user: { id: "UBOSS" },
+        container: { message_ts: "1.1", channel_id: "C1" },
+        channel: { id: "C1" },
+      },
+      action: { value, action_ts: "2.2", action_id: "share_report" },
+      respond,
+    } as unknown as Parameters<ReturnType<typeof shareReport>>[0]);
+    const post = said.find((m) => m.response_type === "in_channel");
+    expect(post).toBeDefined();
+    expect(read(post as Said)).toContain("Claude Code · Backend · Wed 18 – Tue 24 Nov");
+    expect(JSON.stringify(post)).not.toContain("<@");
+    expect(JSON.stringify(post)).not.toContain("share_report");
   });
 });

@@ -221,9 +221,15 @@ function shareCommand(raw: string | undefined, options: PeriodOptions): UsageCom
     throw error;
   }
   const base = { period, periodText: value.period };
-  return value.kind === "top"
-    ? { kind: "top", metric: value.metric ?? "cost", ...base }
-    : { kind: value.kind, ...base };
+  switch (value.kind) {
+    case "top":
+      return { kind: "top", metric: value.metric ?? "cost", ...base };
+    case "team":
+      if (!value.team) throw new ShareValueError("its value names no team", raw);
+      return { kind: "team", team: value.team, ...base };
+    default:
+      return { kind: value.kind, ...base };
+  }
 }
 
 function unshareable(
