@@ -1,3 +1,4 @@
+import { userKey } from "../usage/actor-key.js";
 import type { ActorRow, UsageReport } from "../usage/report.js";
 import {
   formatAbsChange,
@@ -12,6 +13,7 @@ import {
   shortModel,
   sparkline,
 } from "./format.js";
+import type { NameOf } from "./people.js";
 import { storySentence } from "./story.js";
 
 /** How an actor is named in plain text: people by email, keys by name with a tag. */
@@ -25,6 +27,8 @@ export interface TextOptions {
   now?: Date;
   /** A person's name to show instead of their email (their Slack display name), when known. */
   plainName?: ((actor: ActorRow) => string | undefined) | undefined;
+  /** People's Slack names (a CLI with SLACK_BOT_TOKEN); without one, their email. */
+  names?: NameOf | undefined;
 }
 
 /** A terminal report: totals with changes, top spenders, models, terminals. ≤ 80 columns. */
@@ -49,7 +53,8 @@ export function renderText(report: UsageReport, options: TextOptions = {}): stri
   }
 
   const story = storySentence(report, now, {
-    name: (actor) => options.plainName?.(actor) ?? actorLabel(actor),
+    name: (actor) =>
+      options.plainName?.(actor) ?? options.names?.(actor)?.name ?? actorLabel(actor),
     strong: (text) => text,
   });
   lines.push(...wrap(story, 78), "");
@@ -84,10 +89,12 @@ export function renderText(report: UsageReport, options: TextOptions = {}): stri
   if (spenders.length > 0) {
     lines.push("", "Top spenders");
     const shown = spenders.slice(0, top);
-    const width = Math.min(40, Math.max(...shown.map((a) => actorLabel(a).length)));
+    const label = (actor: ActorRow) =>
+      actor.type === "user" ? (options.names?.(actor)?.name ?? actor.name) : actorLabel(actor);
+    const width = Math.min(40, Math.max(...shown.map((a) => label(a).length)));
     shown.forEach((actor, i) => {
       lines.push(
-        `  ${String(i + 1).padStart(3)}. ${clip(actorLabel(actor), width).padEnd(width)}  ${formatUsd(actor.costCents).padStart(11)}  ${formatInt(actor.sessions).padStart(5)} sessions  ${formatCompact(actor.linesAdded).padStart(6)} lines`,
+        `  ${String(i + 1).padStart(3)}. ${clip(label(actor), width).padEnd(width)}  ${formatUsd(actor.costCents).padStart(11)}  ${formatInt(actor.sessions).padStart(5)} sessions  ${formatCompact(actor.linesAdded).padStart(6)} lines`,
       );
     });
     if (spenders.length > shown.length) {
@@ -106,8 +113,9 @@ export function renderText(report: UsageReport, options: TextOptions = {}): stri
   }
 
   if (report.adoption) {
+    const nameOf = (email: string) => options.names?.({ key: userKey(email) })?.name ?? email;
     const names = (list: string[]) =>
-      `${list.slice(0, 3).join(", ")}${list.length > 3 ? ` and ${list.length - 3} more` : ""}`;
+      `${list.slice(0, 3).map(nameOf).join(", ")}${list.length > 3 ? ` and ${list.length - 3} more` : ""}`;
     const { newUsers, stoppedUsers } = report.adoption;
     const parts = [
       newUsers.length > 0 ? `${newUsers.length} new (${names(newUsers)})` : "",

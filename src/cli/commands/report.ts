@@ -1,6 +1,13 @@
+import type { Config } from "../../app/config.js";
+import { jobSlack } from "../../app/jobs.js";
 import { renderCsv } from "../../render/csv.js";
 import { renderJson } from "../../render/json.js";
+import type { NameOf } from "../../render/people.js";
 import { renderText } from "../../render/text.js";
+import { namesFor } from "../../slack/mentions.js";
+import { personLookup } from "../../slack/user-directory.js";
+import { userKey } from "../../usage/actor-key.js";
+import type { UsageReport } from "../../usage/report.js";
 import { botReply, cliReports } from "../bot-message.js";
 import { defineCommand } from "../command.js";
 import { UsageError } from "../errors.js";
@@ -88,11 +95,13 @@ export const reportCommand = defineCommand({
         }
         if (team !== undefined) {
           const teamReport = await cliReports(runtime, config, now).team(team, period);
-          const text = render(teamReport.report, values.format, top, now());
+          const names = await slackNames(teamReport.report, config, top, values.format);
+          const text = render(teamReport.report, values.format, top, now(), names);
           return values.format === "text" ? `Team: ${teamReport.team.name}\n${text}` : text;
         }
         const result = await runtime.loader.loadReport(period, { compare });
-        return render(result, values.format, top, now());
+        const names = await slackNames(result, config, top, values.format);
+        return render(result, values.format, top, now(), names);
       },
     );
     if (io.progress && loadedDays > 0) io.stderr("\r\x1b[K");
@@ -106,13 +115,41 @@ function render(
   format: Exclude<Format, "blocks">,
   top: number,
   now: Date,
+  /** For the text: the people it shows, by their Slack names. */
+  names: NameOf | undefined,
 ): string {
   switch (format) {
     case "json":
       return renderJson(result);
     case "csv":
+      // A row per actor: the names would be thousands of look-ups; the export has them.
       return renderCsv(result);
     case "text":
-      return renderText(result, { top, now });
+      return renderText(result, { top, now, names });
   }
+}
+
+/**
+ * People's Slack names, as the bot shows them, when SLACK_BOT_TOKEN lets them be looked up (the
+ * people the text shows: its leaderboard and the story). Without a token, none: people are shown
+ * by email.
+ */
+async function slackNames(
+  report: UsageReport,
+  config: Config,
+  top: number,
+  format: Exclude<Format, "blocks">,
+): Promise<NameOf | undefined> {
+  if (!config.SLACK_BOT_TOKEN || format !== "text") return undefined;
+  const { directory } = jobSlack(config, config.SLACK_BOT_TOKEN, {});
+  // The leaderboard and the story's people, and the adoption line's.
+  const adoption = new Set([
+    ...(report.adoption?.newUsers ?? []),
+    ...(report.adoption?.stoppedUsers ?? []),
+  ]);
+  const shown = [
+    ...report.actors.slice(0, Math.max(top, 10)),
+    ...[...adoption].map((email) => ({ key: userKey(email), type: "user" as const, name: email })),
+  ];
+  return namesFor(shown, personLookup(directory), "channel");
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { RespondFn } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
 import { apiErrorBody, FAKE_ADMIN_KEY } from "../../../fakes/fake-admin-api.js";
+import { FAKE_BOT_TOKEN, startFakeSlackApi } from "../../../fakes/fake-slack-api.js";
 import { createAdminClient } from "../../../src/anthropic/client.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../../../src/cli/exit-codes.js";
 import { runCli } from "../../../src/cli/run.js";
@@ -149,6 +150,27 @@ describe("claude-usage report", () => {
     expect(code).toBe(EXIT_OK);
     expect(stdout).toContain("Claude Code usage · yesterday · Tue 24 Nov");
     expect(stdout).toContain("…and 1 more");
+  });
+
+  it("with SLACK_BOT_TOKEN, the text names people as Slack does; without it, by email", async () => {
+    const slack = await startFakeSlackApi({
+      users: [{ id: "UADA", email: "ada@example.com", name: "Ada Lovelace" }],
+    });
+    try {
+      const env = await fake.env();
+      const named = await runCliCaptured(
+        ["report", "last 3 days"],
+        { ...env, SLACK_BOT_TOKEN: FAKE_BOT_TOKEN, SLACK_API_URL: slack.apiUrl },
+        now,
+      );
+      expect(named.code).toBe(EXIT_OK);
+      expect(named.stdout).toContain("Ada Lovelace");
+      expect(named.stdout).not.toContain("ada@example.com");
+      const plain = await runCliCaptured(["report", "last 3 days"], env, now);
+      expect(plain.stdout).toContain("ada@example.com");
+    } finally {
+      await slack.close();
+    }
   });
 
   it("keeps days in the store: a second run asks the API nothing; --no-cache asks again", async () => {
