@@ -86,13 +86,22 @@ export const reportCommand = defineCommand({
               : ({ kind: "team", team, period, periodText: text } as const);
           return `${JSON.stringify(await botReply(command, runtime, config, now), null, 2)}\n`;
         }
+        // Teams per actor in the JSON, only when teams are configured.
+        const teamsOf =
+          values.format === "json" && runtime.teams.configured
+            ? await runtime.teams.teams().then(
+                ({ roster }) =>
+                  (key: string) =>
+                    roster.teamsOf(key).map((t) => t.name),
+              )
+            : undefined;
         if (team !== undefined) {
           const teamReport = await cliReports(runtime, config, now).team(team, period);
-          const text = render(teamReport.report, values.format, top, now());
+          const text = render(teamReport.report, values.format, top, now(), teamsOf);
           return values.format === "text" ? `Team: ${teamReport.team.name}\n${text}` : text;
         }
         const result = await runtime.loader.loadReport(period, { compare });
-        return render(result, values.format, top, now());
+        return render(result, values.format, top, now(), teamsOf);
       },
     );
     if (io.progress && loadedDays > 0) io.stderr("\r\x1b[K");
@@ -106,10 +115,11 @@ function render(
   format: Exclude<Format, "blocks">,
   top: number,
   now: Date,
+  teamsOf: ((actorKey: string) => readonly string[]) | undefined,
 ): string {
   switch (format) {
     case "json":
-      return renderJson(result);
+      return renderJson(result, { teamsOf });
     case "csv":
       return renderCsv(result);
     case "text":
