@@ -99,7 +99,15 @@ async function main(): Promise<void> {
           leftForLater(
             await runMorning(
               { date },
-              morningDeps({ config, store, loader, logger, teams: runtime.teams, ...jobs }),
+              morningDeps({
+                config,
+                store,
+                loader,
+                logger,
+                teams: runtime.teams,
+                roster: runtime.roster,
+                ...jobs,
+              }),
             ),
           ),
       })

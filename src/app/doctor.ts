@@ -29,7 +29,10 @@ export interface Check {
 
 export async function runDoctor(config: Config, now: Date = new Date()): Promise<Check[]> {
   const checks: Check[] = [];
-  checks.push(await checkAdminKey(config, now));
+  const adminKey = await checkAdminKey(config, now);
+  checks.push(adminKey);
+  // A key the usage call refused would fail here too: one ✗ for it is enough.
+  if (adminKey.ok) checks.push(await checkRoster(config));
   checks.push(...(await checkSlack(config)));
   checks.push(...(await checkTeams(config)));
   checks.push(...(await checkStore(config)));
@@ -67,6 +70,46 @@ async function checkAdminKey(config: Config, now: Date): Promise<Check> {
     const detail =
       error instanceof AnthropicApiError ? describeAnthropicErrorInDetail(error) : String(error);
     return { name, ok: false, detail, fix: "Check ANTHROPIC_ADMIN_KEY and ANTHROPIC_BASE_URL." };
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * May the key list the organisation's members (and so its API keys)? Only seats need it: without
+ * it the check informs rather than fails.
+ */
+async function checkRoster(config: Config): Promise<Check> {
+  const name = "Members and API keys";
+  const client = createAdminClient({
+    adminKey: config.ANTHROPIC_ADMIN_KEY ?? "",
+    baseUrl: config.ANTHROPIC_BASE_URL,
+    maxAttempts: 2,
+  });
+  try {
+    const members = await client.listMembers();
+    const count = members.items.length;
+    const unread = members.invalid > 0 ? ` (${members.invalid} more could not be read)` : "";
+    return {
+      name,
+      ok: true,
+      detail: `the admin key may list members: ${count} member${count === 1 ? "" : "s"}${unread}`,
+    };
+  } catch (error) {
+    if (!(error instanceof AnthropicApiError)) throw error;
+    return {
+      name,
+      ok: true,
+      info: true,
+      detail:
+        error.kind === "auth"
+          ? "the admin key may not list members: seats are unavailable; usage reports still work"
+          : `could not list members (${describeAnthropicErrorInDetail(error)}): seats may be unavailable; usage reports still work`,
+      fix:
+        error.kind === "auth"
+          ? "For seats, use an Admin API key that may read the organisation's members and API keys (an admin's key)."
+          : undefined,
+    };
   } finally {
     await client.close();
   }

@@ -1,7 +1,9 @@
 import type { Logger as SlackLogger, WebClient } from "@slack/web-api";
+import type { RosterLoader } from "../loading/roster.js";
 import type { TeamsLoader } from "../loading/teams.js";
 import type { UsageLoader } from "../loading/usage-loader.js";
 import type { Logger } from "../log.js";
+import { loadSeats } from "../reports/seats.js";
 import type { AlertsDeps } from "../schedule/alerts-job.js";
 import type { DigestDeps } from "../schedule/digest-job.js";
 import type { MorningDeps } from "../schedule/morning.js";
@@ -69,9 +71,28 @@ export function digestDeps(input: {
   now?: (() => Date) | undefined;
   /** The org's teams, for TEAM_DIGESTS and TEAM_BUDGETS. */
   teams?: TeamsLoader | undefined;
+  /** The org's members: the monthly digest's seats line. */
+  roster?: RosterLoader | undefined;
 }): DigestDeps {
-  const { config, directory } = input;
+  const { config, directory, roster } = input;
   return {
+    seats:
+      roster &&
+      (async (period) => {
+        const seats = await loadSeats(
+          {
+            loader: input.loader,
+            roster,
+            firstSeen: input.store.firstSeen,
+            windowDays: config.MAX_PERIOD_DAYS,
+          },
+          period,
+        );
+        // A key that may not list members: no line (doctor says so), not a failed digest.
+        if (!seats.ok) return undefined;
+        const { members, active, never } = seats.summary;
+        return { members, active, never };
+      }),
     loader: input.loader,
     ledger: input.store.ledger,
     preferences: input.store.preferences,

@@ -68,14 +68,22 @@ const totalsJson = (t: ReportTotals) => ({
   acceptance_rate: t.acceptanceRate,
 });
 
-export function reportToJson(report: UsageReport) {
+export interface JsonOptions {
+  /** The teams of an actor (by key), when teams are configured: each user gets `teams`. */
+  teamsOf?: ((actorKey: string) => readonly string[]) | undefined;
+}
+
+export function reportToJson(report: UsageReport, options: JsonOptions = {}) {
   const { period, previousPeriod } = report;
+  const { teamsOf } = options;
   return {
     period: { from: period.from, to: period.to, days: period.days.length, name: period.name },
     totals: totalsJson(report.totals),
     users: report.actors.map((a) => ({
       actor: a.name,
       actor_type: a.type,
+      // Only when teams are configured: without them the shape is as it always was.
+      ...(teamsOf ? { teams: [...teamsOf(a.key)] } : {}),
       ...metricsJson(a, ACTOR_METRICS),
       terminals: a.terminals,
       top_model: a.topModel,
@@ -133,6 +141,6 @@ export function reportToJson(report: UsageReport) {
   };
 }
 
-export function renderJson(report: UsageReport): string {
-  return `${JSON.stringify(reportToJson(report), null, 2)}\n`;
+export function renderJson(report: UsageReport, options: JsonOptions = {}): string {
+  return `${JSON.stringify(reportToJson(report, options), null, 2)}\n`;
 }

@@ -9,6 +9,7 @@ import {
   type ReportRenderOptions,
   renderOrgReport,
   renderPersonalReport,
+  type SeatCounts,
   type SlackMessage,
 } from "../render/blocks/index.js";
 import { inlineChartAltText, type RenderedChart, renderCharts } from "../render/charts/index.js";
@@ -23,7 +24,7 @@ import { type DeliveryKey, type DeliveryLedger, deliveryKey } from "../store/led
 import type { Preferences } from "../store/store.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
 import type { Cents } from "../usage/money.js";
-import { periodBetween, shiftDay } from "../usage/periods.js";
+import { type Period, periodBetween, shiftDay } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
 import type { UsualDay } from "../usage/usual-day.js";
 import {
@@ -91,6 +92,11 @@ export interface DigestDeps {
   logger: Logger;
   config: DigestConfig;
   render?: DigestRenderers;
+  /**
+   * The org's seats over a period, for the monthly digest's line; undefined when the roster
+   * cannot be read (the line is then left out).
+   */
+  seats?: ((period: Period) => Promise<SeatCounts | undefined>) | undefined;
   /** Identifies this process in the ledger. */
   owner?: string;
   now?: () => Date;
@@ -192,6 +198,16 @@ export async function runDigest(
   const deliver = createDeliverer(delivery);
   const deliverFiles = createFilesDeliverer(delivery);
 
+  /** The seats line's numbers, or none: the roster never holds up a digest. */
+  async function seatsOf(period: Period): Promise<SeatCounts | undefined> {
+    try {
+      return await deps.seats?.(period);
+    } catch (error) {
+      log.warn({ err: error }, "could not count the seats; the digest goes out without them");
+      return undefined;
+    }
+  }
+
   // Channel digests.
   const plans = plannedDigests(options.date, config);
   const reports = new Map<string, UsageReport>();
@@ -229,6 +245,7 @@ export async function runDigest(
               config.budgetMonthlyCents,
             )
           : undefined,
+      seats: plan.kind === "monthly" ? await seatsOf(plan.period) : undefined,
     };
     const message = render.orgReport(report, renderOptions);
     // Weekly and monthly digests get charts; a day is one bar.

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   FAKE_ADMIN_KEY,
   type FakeAdminApi,
+  type FakeAdminApiOptions,
   startFakeAdminApi,
 } from "../../fakes/fake-admin-api.js";
 import {
@@ -29,8 +30,8 @@ afterEach(async () => {
 
 const doctor = (env: NodeJS.ProcessEnv) => runCliCaptured(["doctor"], env);
 
-async function setup(scopes: string[]) {
-  api = await startFakeAdminApi({ days: {} });
+async function setup(scopes: string[], admin: FakeAdminApiOptions = {}) {
+  api = await startFakeAdminApi({ days: {}, ...admin });
   slack = await startFakeSlackApi({
     botToken: FAKE_BOT_TOKEN,
     scopes,
@@ -52,16 +53,59 @@ async function setup(scopes: string[]) {
 }
 
 describe("claude-usage doctor", () => {
-  it("a healthy setup passes every check, with one Admin API call", async () => {
-    const env = await setup(requiredBotScopes());
+  it("a healthy setup passes every check, with one usage call and one members call", async () => {
+    const env = await setup(requiredBotScopes(), {
+      members: [
+        { id: "user_1", email: "ada@example.com", name: "Ada" },
+        { id: "user_2", email: "grace@example.com", name: "Grace" },
+      ],
+    });
     const { code, stdout } = await doctor(env);
     expect(stdout).toContain("✓ Anthropic admin key: accepted");
+    expect(stdout).toContain("✓ Members and API keys: the admin key may list members: 2 members");
     expect(stdout).toContain("✓ Slack bot token: valid");
     expect(stdout).toContain("✓ Slack scopes: all scopes the app uses are granted");
     expect(stdout).toContain("✓ Digest channel C1: #claude, the bot is a member");
     expect(stdout).toMatch(/✓ Store: sqlite at .*: migrated and writable/);
     expect(stdout).toContain("All checks passed.");
     expect(code).toBe(EXIT_OK);
+    expect(api?.requestCount).toBe(2);
+  });
+
+  it("a key that may not list members is told about seats, and doctor still passes", async () => {
+    const env = await setup(requiredBotScopes(), {
+      fault: (request) =>
+        request.path === "/v1/organizations/users"
+          ? {
+              status: 403,
+              body: {
+                type: "error",
+                error: { type: "permission_error", message: "not allowed" },
+              },
+            }
+          : undefined,
+    });
+    const { code, stdout } = await doctor(env);
+    expect(stdout).toContain("✓ Anthropic admin key: accepted");
+    expect(stdout).toContain(
+      "· Members and API keys: the admin key may not list members: seats are unavailable; usage reports still work",
+    );
+    expect(stdout).toMatch(/Members and API keys: .*\n {4}→ For seats, use an Admin API key/);
+    expect(stdout).toContain("All checks passed.");
+    expect(code).toBe(EXIT_OK);
+  });
+
+  it("does not try the members when the admin key itself is refused", async () => {
+    const env = await setup(requiredBotScopes(), {
+      fault: () => ({
+        status: 401,
+        body: { type: "error", error: { type: "authentication_error", message: "bad key" } },
+      }),
+    });
+    const { code, stdout } = await doctor(env);
+    expect(stdout).toContain("✗ Anthropic admin key:");
+    expect(stdout).not.toContain("Members and API keys");
+    expect(code).toBe(EXIT_FAILURE);
     expect(api?.requestCount).toBe(1);
   });
 

@@ -359,6 +359,52 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     expect(slack?.shared).toHaveLength(2);
   });
 
+  it("on the 1st the monthly digest says how many members used Claude Code that month", async () => {
+    const { store } = await setup();
+    const asked: Period[] = [];
+    await runDigest(
+      { date: "2026-12-01" },
+      deps(store, {
+        config: { ...config, channels: ["C1"], dmMode: "off" },
+        render: { orgReport: renderOrgReport, personal: renderPersonalReport },
+        seats: async (period) => {
+          asked.push(period);
+          return { members: 120, active: 83, never: 21 };
+        },
+      }),
+    );
+    expect(asked.map((p) => `${p.from}..${p.to}`)).toEqual(["2026-11-01..2026-11-30"]);
+    const monthly = posts().find((p) => String(p.args.text).includes("last month"));
+    const daily = posts().find((p) => p !== monthly);
+    expect(readBlocks(monthly?.args.blocks)).toContain(
+      ":busts_in_silhouette: 83 of 120 members used Claude Code in November; 21 never have",
+    );
+    // Only the month's digest: the daily one says nothing of seats.
+    expect(daily).toBeDefined();
+    expect(readBlocks(daily?.args.blocks)).not.toContain("members used Claude Code");
+  });
+
+  it("the monthly digest goes out without the seats line when the roster cannot be read", async () => {
+    const { store } = await setup();
+    const failing = {
+      C1: async () => undefined,
+      C2: async () => Promise.reject(new Error("the members could not be read")),
+    };
+    for (const [channel, seats] of Object.entries(failing)) {
+      const before = posts().length;
+      await runDigest(
+        { date: "2026-12-01" },
+        deps(store, {
+          config: { ...config, channels: [channel], dmMode: "off" },
+          render: { orgReport: renderOrgReport, personal: renderPersonalReport },
+          seats,
+        }),
+      );
+      expect(posts().length - before).toBe(2);
+    }
+    expect(posts().some((p) => JSON.stringify(p.args.blocks).includes("members used"))).toBe(false);
+  });
+
   it("a daily digest has no chart", async () => {
     const { store } = await setup();
     const daily = deps(store, { config: { ...config, channels: ["C1"], dmMode: "off" } });

@@ -104,7 +104,17 @@ export const digestCommand = defineCommand({
             if (!blocks) io.stdout(describeDigest(summary, dryRun, noChannels, !clients));
           },
         },
-        morningDeps({ config, store, loader, logger, slack, directory, now, teams: runtime.teams }),
+        morningDeps({
+          config,
+          store,
+          loader,
+          logger,
+          slack,
+          directory,
+          now,
+          teams: runtime.teams,
+          roster: runtime.roster,
+        }),
       );
       const unknownTeams = teamDigests?.unknownTeams ?? [];
       if (unknownTeams.length > 0) {

@@ -93,15 +93,24 @@ export const reportCommand = defineCommand({
               : ({ kind: "team", team, period, periodText: text } as const);
           return `${JSON.stringify(await botReply(command, runtime, config, now), null, 2)}\n`;
         }
+        // Teams per actor in the JSON, only when teams are configured.
+        const teamsOf =
+          values.format === "json" && runtime.teams.configured
+            ? await runtime.teams.teams().then(
+                ({ roster }) =>
+                  (key: string) =>
+                    roster.teamsOf(key).map((t) => t.name),
+              )
+            : undefined;
         if (team !== undefined) {
           const teamReport = await cliReports(runtime, config, now).team(team, period);
           const names = await slackNames(teamReport.report, config, top, values.format);
-          const text = render(teamReport.report, values.format, top, now(), names);
+          const text = render(teamReport.report, values.format, top, now(), { names, teamsOf });
           return values.format === "text" ? `Team: ${teamReport.team.name}\n${text}` : text;
         }
         const result = await runtime.loader.loadReport(period, { compare });
         const names = await slackNames(result, config, top, values.format);
-        return render(result, values.format, top, now(), names);
+        return render(result, values.format, top, now(), { names, teamsOf });
       },
     );
     if (io.progress && loadedDays > 0) io.stderr("\r\x1b[K");
@@ -115,17 +124,21 @@ function render(
   format: Exclude<Format, "blocks">,
   top: number,
   now: Date,
-  /** For the text: the people it shows, by their Slack names. */
-  names: NameOf | undefined,
+  people: {
+    /** For the text: the people it shows, by their Slack names. */
+    names?: NameOf | undefined;
+    /** For the JSON: each actor's teams, when teams are configured. */
+    teamsOf?: ((actorKey: string) => readonly string[]) | undefined;
+  },
 ): string {
   switch (format) {
     case "json":
-      return renderJson(result);
+      return renderJson(result, { teamsOf: people.teamsOf });
     case "csv":
       // A row per actor: the names would be thousands of look-ups; the export has them.
       return renderCsv(result);
     case "text":
-      return renderText(result, { top, now, names });
+      return renderText(result, { top, now, names: people.names });
   }
 }
 

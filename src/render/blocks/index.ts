@@ -22,6 +22,8 @@ export {
   type ReportRenderOptions,
   renderOrgReport,
   reportTitle,
+  type SeatCounts,
+  seatsLine,
 } from "./org-report.js";
 export { type PersonalRenderOptions, renderPersonalReport } from "./personal.js";
 export {

@@ -1,6 +1,7 @@
 import type { KnownBlock, SectionBlock } from "@slack/web-api";
 import { userKey } from "../../usage/actor-key.js";
 import type { Cents } from "../../usage/money.js";
+import type { Period } from "../../usage/periods.js";
 import type { ActorRow, UsageReport } from "../../usage/report.js";
 import {
   formatAbsChange,
@@ -77,6 +78,22 @@ export interface ReportRenderOptions {
    * (shared nowhere), by file id, with what a screen reader says and a line on where the rest is.
    */
   inlineChart?: InlineChart | undefined;
+  /** The org's seats over the period (monthly digests): a line of who used Claude Code. */
+  seats?: SeatCounts | undefined;
+}
+
+/** Members of the organisation, those active in a period, and those never seen active. */
+export interface SeatCounts {
+  members: number;
+  active: number;
+  never: number;
+}
+
+/** "83 of 120 members used Claude Code in November; 21 never have" (a month's period). */
+export function seatsLine(seats: SeatCounts, period: Pick<Period, "from">): string {
+  const never =
+    seats.never > 0 ? `; ${seats.never} never ${seats.never === 1 ? "has" : "have"}` : "";
+  return `:busts_in_silhouette: ${seats.active} of ${seats.members} member${seats.members === 1 ? "" : "s"} used Claude Code in ${formatMonthName(period.from.slice(0, 7))}${never}`;
 }
 
 export interface InlineChart {
@@ -219,6 +236,13 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
     blocks.push({
       type: "context",
       elements: [{ type: "mrkdwn", text: monthToDateLine(options.monthToDate) }],
+    });
+  }
+
+  if (options.seats && options.seats.members > 0) {
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: seatsLine(options.seats, period) }],
     });
   }
 

@@ -84,6 +84,26 @@ describe("claude-usage report --team", () => {
     expect(actors).toEqual(["ada@example.com"]);
   });
 
+  it("--format json gives each user their teams when teams are configured, and none otherwise", async () => {
+    const users = async (env: NodeJS.ProcessEnv) =>
+      JSON.parse((await cli(["report", "yesterday", "--format", "json"], env)).stdout).users as {
+        actor: string;
+        teams?: string[];
+      }[];
+    const withTeams = await users({ TEAMS_FILE: teamsFile });
+    expect(withTeams.find((u) => u.actor === "ada@example.com")?.teams).toEqual([
+      "Backend",
+      "Platform",
+    ]);
+    // An actor in no team has an empty list, not a missing key.
+    expect(withTeams.filter((u) => u.actor !== "ada@example.com").map((u) => u.teams)).toSatisfy(
+      (lists: unknown[]) => lists.length > 0 && lists.every((t) => Array.isArray(t)),
+    );
+    const without = await users({});
+    expect(without.length).toBeGreaterThan(0);
+    expect(without.every((u) => !("teams" in u))).toBe(true);
+  });
+
   it("an unknown team: did you mean (exit 2)", async () => {
     const { code, stderr } = await cli(["report", "--team", "backnd"], { TEAMS_FILE: teamsFile });
     expect(code).toBe(EXIT_USAGE);

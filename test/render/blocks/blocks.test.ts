@@ -15,6 +15,7 @@ import {
   renderOrgReport,
   renderPersonalReport,
   type SlackMessage,
+  seatsLine,
 } from "../../../src/render/blocks/index.js";
 import { budgetLine } from "../../../src/render/blocks/personal.js";
 import { budgetStatus, PERSONAL_BUDGET_THRESHOLDS } from "../../../src/usage/alerts.js";
@@ -667,5 +668,23 @@ describe("budgetLine (a person's DM)", () => {
     );
     expect(line(410_00)).toMatch(/^💸 November so far: \*\$410\.00\* of your \$500 budget \(82%\)/);
     expect(line(520_00)).toMatch(/^🚨 November so far/);
+  });
+});
+
+describe("seatsLine (the monthly digest's seats)", () => {
+  const november = { from: "2026-11-01" };
+  it("says who used Claude Code in the month and who never has", () => {
+    expect(seatsLine({ members: 120, active: 83, never: 21 }, november)).toBe(
+      ":busts_in_silhouette: 83 of 120 members used Claude Code in November; 21 never have",
+    );
+  });
+  it("one who never has; none who never has is left unsaid; one member is singular", () => {
+    expect(seatsLine({ members: 5, active: 4, never: 1 }, november)).toMatch(/; 1 never has$/);
+    expect(seatsLine({ members: 5, active: 5, never: 0 }, november)).toMatch(
+      /5 of 5 members used Claude Code in November$/,
+    );
+    expect(seatsLine({ members: 1, active: 0, never: 1 }, november)).toContain(
+      "0 of 1 member used",
+    );
   });
 });
