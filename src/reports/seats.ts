@@ -1,12 +1,13 @@
 import type { AnthropicApiError } from "../anthropic/errors.js";
 import type { RosterLoader } from "../loading/roster.js";
+import type { TeamsLoader } from "../loading/teams.js";
 import type { UsageLoader } from "../loading/usage-loader.js";
 import type { FirstSeen } from "../store/first-seen.js";
 import { parseActorKey } from "../usage/actor-key.js";
 import { ACTOR_TYPES } from "../usage/compact.js";
 import { COLUMN, WIDTH } from "../usage/metrics.js";
 import { type Period, shiftDay } from "../usage/periods.js";
-import { type SeatSummary, seatsOf } from "../usage/seats.js";
+import { type SeatSummary, seatsOf, type TeamSeats, teamSeatsOf } from "../usage/seats.js";
 
 /*
  * Seats: the org's members (the Admin API's list, kept a day) against who used Claude Code. Each
@@ -19,6 +20,8 @@ export type SeatsReport =
       ok: true;
       period: Period;
       summary: SeatSummary;
+      /** Seats per team (Unassigned last), when teams are configured. */
+      teams: TeamSeats[] | undefined;
       /** The days looked at for last active days (ending with the period). */
       window: { from: string; to: string };
       /** Members the API sent that could not be read. */
@@ -46,6 +49,8 @@ export interface SeatsDeps {
   loader: Pick<UsageLoader, "loadDayParts">;
   roster: RosterLoader;
   firstSeen?: FirstSeen | undefined;
+  /** Teams, for seats per team (TEAMS_FILE, TEAMS_FROM_USERGROUPS). */
+  teams?: TeamsLoader | undefined;
   /** How many days back last active days are read (MAX_PERIOD_DAYS). */
   windowDays: number;
 }
@@ -97,10 +102,14 @@ export async function loadSeats(deps: SeatsDeps, period: Period): Promise<SeatsR
     activeInPeriod: inPeriod,
     through: period.to,
   });
+  const teams = deps.teams?.configured
+    ? teamSeatsOf(summary.seats, (await deps.teams.teams()).roster.teams)
+    : undefined;
   return {
     ok: true,
     period,
     summary,
+    teams,
     window: { from: days[0] as string, to: period.to },
     invalid: members.invalid,
     stale: members.staleBecause !== undefined,

@@ -1,5 +1,7 @@
 import { differenceInCalendarDays } from "date-fns";
+import { parseActorKey, userKey } from "./actor-key.js";
 import { utcDay } from "./periods.js";
+import { UNASSIGNED } from "./teams.js";
 
 /*
  * Seats: who has a seat in the organisation and whether they use Claude Code. Pure: the members
@@ -82,5 +84,55 @@ export function seatsOf(input: SeatsInput): SeatSummary {
     idle,
     activeNotMembers: [...input.activeInPeriod].filter((email) => !memberEmails.has(email)).length,
     seats,
+  };
+}
+
+/** One team's seats: its members who hold one, and how many of them use it. */
+export interface TeamSeats {
+  team: string;
+  /** Team members with a seat (on the org's member list). */
+  members: number;
+  active: number;
+  never: number;
+  /** People in the team who are not on the member list (no seat, or left). */
+  withoutSeat: number;
+}
+
+/**
+ * Seats per team. A person in two teams counts in both; seat holders in no team make the
+ * "Unassigned" row (last, only when there are some). API keys in a team are not seats.
+ */
+export function teamSeatsOf(
+  seats: readonly Seat[],
+  teams: readonly { name: string; members: ReadonlySet<string> }[],
+): TeamSeats[] {
+  const byKey = new Map(seats.map((seat) => [userKey(seat.email), seat]));
+  const assigned = new Set<string>();
+  const rows = teams.map((team) => {
+    const held: Seat[] = [];
+    let withoutSeat = 0;
+    for (const key of team.members) {
+      const actor = parseActorKey(key);
+      if (actor.type !== "user") continue;
+      const seat = byKey.get(userKey(actor.email));
+      if (!seat) {
+        withoutSeat++;
+        continue;
+      }
+      assigned.add(seat.email);
+      held.push(seat);
+    }
+    return { team: team.name, ...counts(held), withoutSeat };
+  });
+  const rest = seats.filter((seat) => !assigned.has(seat.email));
+  if (rest.length > 0) rows.push({ team: UNASSIGNED, ...counts(rest), withoutSeat: 0 });
+  return rows;
+}
+
+function counts(seats: readonly Seat[]) {
+  return {
+    members: seats.length,
+    active: seats.filter((s) => s.activeInPeriod).length,
+    never: seats.filter((s) => s.lastActive === null).length,
   };
 }

@@ -184,6 +184,10 @@ describe("/claude-usage seats", () => {
     );
     expect(text).toContain("*Idle ≥ 14 days*");
     expect(text).toContain(
+      "*Per team*\n• Backend — 7 of 7 active, 0 never\n• Data — 3 of 3 active, 0 never\n",
+    );
+    expect(text).toContain("• Unassigned — 3 of 6 active, 3 never\n*Least used*");
+    expect(text).toContain(
       "*Least used*\n• Lee Someday — never\n• Pat Idle — never\n• Sam Never — never\n• ",
     );
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seatsOf } from "../../src/usage/seats.js";
+import { seatsOf, teamSeatsOf } from "../../src/usage/seats.js";
 
 const member = (email: string, name: string | null = null) => ({
   email,
@@ -59,5 +59,38 @@ describe("seats", () => {
       activeNotMembers: 0,
       seats: [],
     });
+  });
+});
+
+describe("seats per team", () => {
+  const { seats } = seatsOf({
+    members: [member("ada@x.io"), member("bo@x.io"), member("cy@x.io"), member("dee@x.io")],
+    lastActive: (email) => ({ "ada@x.io": "2026-11-30", "bo@x.io": "2026-10-01" })[email],
+    activeInPeriod: new Set(["ada@x.io"]),
+    through: "2026-11-30",
+  });
+  const team = (name: string, ...keys: string[]) => ({ name, members: new Set(keys) });
+
+  it("counts a person in two teams in each, a member without a seat apart, the rest Unassigned", () => {
+    const rows = teamSeatsOf(seats, [
+      team("Backend", "user:Ada@x.io", "user:bo@x.io", "user:gone@x.io", "api_key:ci"),
+      team("Platform", "user:ada@x.io"),
+    ]);
+    expect(rows).toEqual([
+      { team: "Backend", members: 2, active: 1, never: 0, withoutSeat: 1 },
+      { team: "Platform", members: 1, active: 1, never: 0, withoutSeat: 0 },
+      { team: "Unassigned", members: 2, active: 0, never: 2, withoutSeat: 0 },
+    ]);
+  });
+
+  it("has no Unassigned row when every seat holder is in a team, and keeps an empty team", () => {
+    const rows = teamSeatsOf(seats, [
+      team("All", "user:ada@x.io", "user:bo@x.io", "user:cy@x.io", "user:dee@x.io"),
+      team("Empty"),
+    ]);
+    expect(rows.map((r) => [r.team, r.members, r.active, r.never])).toEqual([
+      ["All", 4, 1, 2],
+      ["Empty", 0, 0, 0],
+    ]);
   });
 });

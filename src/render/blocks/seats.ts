@@ -1,6 +1,6 @@
 import type { KnownBlock } from "@slack/web-api";
 import type { Period } from "../../usage/periods.js";
-import { IDLE_THRESHOLDS, type Seat, type SeatSummary } from "../../usage/seats.js";
+import { IDLE_THRESHOLDS, type Seat, type SeatSummary, type TeamSeats } from "../../usage/seats.js";
 import { formatDay, formatInt, formatPercent, formatPeriodDates } from "../format.js";
 import { clip, escapeMrkdwn, MAX_HEADER_TEXT, type SlackMessage } from "./limits.js";
 import type { Audience } from "./org-report.js";
@@ -16,6 +16,8 @@ export const LEAST_USED_SHOWN = 10;
 export interface SeatsView {
   period: Period;
   summary: SeatSummary;
+  /** Seats per team, when teams are configured. */
+  teams?: readonly TeamSeats[] | undefined;
   window: { from: string; to: string };
   stale: boolean;
 }
@@ -39,6 +41,12 @@ function idleWords(seat: Seat, now: Date): string {
   return `last ${formatDay(seat.lastActive, now)} (${formatInt(seat.idleDays ?? 0)} days)`;
 }
 
+/** "Backend — 5 of 8 active, 2 never (1 without a seat)". */
+export function teamSeatsLine(t: TeamSeats): string {
+  const noSeat = t.withoutSeat > 0 ? ` (${formatInt(t.withoutSeat)} without a seat)` : "";
+  return `${escapeMrkdwn(t.team)} — ${formatInt(t.active)} of ${formatInt(t.members)} active, ${formatInt(t.never)} never${noSeat}`;
+}
+
 export function renderSeats(view: SeatsView, options: SeatsRenderOptions): SlackMessage {
   const { now } = options;
   const s = view.summary;
@@ -60,6 +68,13 @@ export function renderSeats(view: SeatsView, options: SeatsRenderOptions): Slack
       ...IDLE_THRESHOLDS.map((days) => `*Idle ≥ ${days} days*\n${formatInt(s.idle[days])}`),
     ].map((text) => ({ type: "mrkdwn" as const, text })),
   });
+  if (view.teams && view.teams.length > 0) {
+    const lines = view.teams.map((t) => `• ${teamSeatsLine(t)}`);
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: clip(`*Per team*\n${lines.join("\n")}`, 3000) },
+    });
+  }
   if (options.audience === "private") {
     const least = s.seats
       .filter((seat) => !seat.activeInPeriod)
