@@ -136,3 +136,65 @@ function counts(seats: readonly Seat[]) {
     never: seats.filter((s) => s.lastActive === null).length,
   };
 }
+
+/** An API key as the roster lists it, with what the bot saw it used for. */
+export interface ApiKeySeat {
+  name: string;
+  workspaceId: string | null;
+  status: string | null;
+  /** The creator's email when their id is a member's, else the id; null when not known. */
+  creator: string | null;
+  lastActive: string | null;
+  activeInPeriod: boolean;
+  /** Spend in the period, micro-dollars. */
+  costMicros: number;
+}
+
+export interface ApiKeysSummary {
+  /** Keys on the org's list. */
+  keys: number;
+  /** Of them, used in the period. */
+  active: number;
+  /** Least used first: not used in the period (never, then longest idle), then by spend. */
+  list: ApiKeySeat[];
+}
+
+export interface ApiKeysInput {
+  keys: readonly {
+    name: string;
+    workspace_id: string | null;
+    status: string | null;
+    created_by: { id: string; type: string | null } | null;
+  }[];
+  /** Members by id, for the creator's email. */
+  members: readonly { id: string; email: string }[];
+  /** What the bot saw of a key, by its name. */
+  usage: (
+    name: string,
+  ) => { lastActive: string; costMicros: number; inPeriod: boolean } | undefined;
+}
+
+export function apiKeysOf(input: ApiKeysInput): ApiKeysSummary {
+  const emailOfId = new Map(input.members.map((m) => [m.id, m.email.toLowerCase()]));
+  const list: ApiKeySeat[] = input.keys.map((key) => {
+    const used = input.usage(key.name);
+    const by = key.created_by?.id ?? null;
+    return {
+      name: key.name,
+      workspaceId: key.workspace_id,
+      status: key.status,
+      creator: by === null ? null : (emailOfId.get(by) ?? by),
+      lastActive: used?.lastActive ?? null,
+      activeInPeriod: used?.inPeriod ?? false,
+      costMicros: used?.inPeriod ? used.costMicros : 0,
+    };
+  });
+  list.sort(
+    (a, b) =>
+      Number(a.activeInPeriod) - Number(b.activeInPeriod) ||
+      (a.lastActive ?? "").localeCompare(b.lastActive ?? "") ||
+      a.costMicros - b.costMicros ||
+      a.name.localeCompare(b.name),
+  );
+  return { keys: list.length, active: list.filter((k) => k.activeInPeriod).length, list };
+}

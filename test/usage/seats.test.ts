@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seatsOf, teamSeatsOf } from "../../src/usage/seats.js";
+import { apiKeysOf, seatsOf, teamSeatsOf } from "../../src/usage/seats.js";
 
 const member = (email: string, name: string | null = null) => ({
   email,
@@ -92,5 +92,51 @@ describe("seats per team", () => {
       ["All", 4, 1, 2],
       ["Empty", 0, 0, 0],
     ]);
+  });
+});
+
+describe("API keys", () => {
+  const key = (name: string, createdBy: string | null, workspace: string | null = "wrk_1") => ({
+    name,
+    workspace_id: workspace,
+    status: "active",
+    created_by: createdBy === null ? null : { id: createdBy, type: "user" },
+  });
+  const usage: Record<string, { lastActive: string; costMicros: number; inPeriod: boolean }> = {
+    ci: { lastActive: "2026-11-30", costMicros: 9_000_000, inPeriod: true },
+    deploy: { lastActive: "2026-11-29", costMicros: 1_000_000, inPeriod: true },
+    old: { lastActive: "2026-09-01", costMicros: 5_000_000, inPeriod: false },
+  };
+  const summary = apiKeysOf({
+    keys: [
+      key("ci", "user_1"),
+      key("deploy", "user_gone", null),
+      key("old", null),
+      key("spare", "user_1"),
+    ],
+    members: [{ id: "user_1", email: "Ada@X.io" }],
+    usage: (name) => usage[name],
+  });
+
+  it("counts keys used in the period against keys that exist", () => {
+    expect([summary.keys, summary.active]).toEqual([4, 2]);
+  });
+
+  it("least used first: never used, then idle longest, then the smallest spend", () => {
+    expect(summary.list.map((k) => k.name)).toEqual(["spare", "old", "deploy", "ci"]);
+  });
+
+  it("names the creator by email when a member, else by id; none when unknown", () => {
+    const by = Object.fromEntries(summary.list.map((k) => [k.name, [k.creator, k.workspaceId]]));
+    expect(by).toEqual({
+      ci: ["ada@x.io", "wrk_1"],
+      deploy: ["user_gone", null],
+      old: [null, "wrk_1"],
+      spare: ["ada@x.io", "wrk_1"],
+    });
+  });
+
+  it("spend outside the period does not count", () => {
+    expect(summary.list.find((k) => k.name === "old")?.costMicros).toBe(0);
   });
 });

@@ -1,7 +1,15 @@
 import type { KnownBlock } from "@slack/web-api";
+import { microsToCents, storedMicros } from "../../usage/money.js";
 import type { Period } from "../../usage/periods.js";
-import { IDLE_THRESHOLDS, type Seat, type SeatSummary, type TeamSeats } from "../../usage/seats.js";
-import { formatDay, formatInt, formatPercent, formatPeriodDates } from "../format.js";
+import {
+  type ApiKeySeat,
+  type ApiKeysSummary,
+  IDLE_THRESHOLDS,
+  type Seat,
+  type SeatSummary,
+  type TeamSeats,
+} from "../../usage/seats.js";
+import { formatDay, formatInt, formatPercent, formatPeriodDates, formatUsd } from "../format.js";
 import { clip, escapeMrkdwn, MAX_HEADER_TEXT, type SlackMessage } from "./limits.js";
 import type { Audience } from "./org-report.js";
 
@@ -13,11 +21,16 @@ import type { Audience } from "./org-report.js";
 /** Names listed in a private view, least used first. */
 export const LEAST_USED_SHOWN = 10;
 
+/** API keys listed in a private view, least used first. */
+export const API_KEYS_SHOWN = 10;
+
 export interface SeatsView {
   period: Period;
   summary: SeatSummary;
   /** Seats per team, when teams are configured. */
   teams?: readonly TeamSeats[] | undefined;
+  /** The org's API keys and their use (shown in private views only). */
+  apiKeys?: ApiKeysSummary | undefined;
   window: { from: string; to: string };
   stale: boolean;
 }
@@ -89,6 +102,9 @@ export function renderSeats(view: SeatsView, options: SeatsRenderOptions): Slack
       });
     }
   }
+  if (options.audience === "private" && view.apiKeys && view.apiKeys.keys > 0) {
+    blocks.push(apiKeysSection(view.apiKeys, now));
+  }
   const notes = [
     `"Never" and idle days count from ${formatDay(view.window.from, now)}, as far back as the bot reads, and the days it recorded before.`,
   ];
@@ -103,6 +119,30 @@ export function renderSeats(view: SeatsView, options: SeatsRenderOptions): Slack
   return {
     text: `${title}: ${formatInt(s.active)} of ${formatInt(s.members)} members active, ${formatInt(s.never)} never`,
     blocks,
+  };
+}
+
+/** "`ci-deploy` — never used · workspace wrk_1 · created by ada@x.io". */
+function apiKeyLine(key: ApiKeySeat, now: Date): string {
+  const use = key.activeInPeriod
+    ? `${formatUsd(microsToCents(storedMicros(key.costMicros)))} in this period`
+    : key.lastActive === null
+      ? "not used since the bot has data"
+      : `last used ${formatDay(key.lastActive, now)}`;
+  const parts = [`\`${key.name.replace(/`/g, "'")}\` — ${use}`];
+  if (key.workspaceId) parts.push(`workspace ${escapeMrkdwn(key.workspaceId)}`);
+  if (key.creator) parts.push(`created by ${escapeMrkdwn(key.creator)}`);
+  return `• ${parts.join(" · ")}`;
+}
+
+function apiKeysSection(keys: ApiKeysSummary, now: Date): KnownBlock {
+  const head = `*API keys* — ${formatInt(keys.active)} of ${formatInt(keys.keys)} used in this period, least used first`;
+  const lines = keys.list.slice(0, API_KEYS_SHOWN).map((key) => apiKeyLine(key, now));
+  const more = keys.keys - lines.length;
+  const tail = more > 0 ? `\n…and ${formatInt(more)} more.` : "";
+  return {
+    type: "section",
+    text: { type: "mrkdwn", text: clip(`${head}\n${lines.join("\n")}${tail}`, 3000) },
   };
 }
 
