@@ -3,7 +3,7 @@ import type { RosterLoader } from "../loading/roster.js";
 import type { TeamsLoader } from "../loading/teams.js";
 import type { UsageLoader } from "../loading/usage-loader.js";
 import type { FirstSeen } from "../store/first-seen.js";
-import { parseActorKey } from "../usage/actor-key.js";
+import { parseActorKey, userKey } from "../usage/actor-key.js";
 import { ACTOR_TYPES } from "../usage/compact.js";
 import { COLUMN, WIDTH } from "../usage/metrics.js";
 import { type Period, shiftDay } from "../usage/periods.js";
@@ -29,6 +29,8 @@ export type SeatsReport =
       summary: SeatSummary;
       /** Seats per team (Unassigned last), when teams are configured. */
       teams: TeamSeats[] | undefined;
+      /** The teams of each member in one (by email), when teams are configured. */
+      memberTeams: Record<string, string[]> | undefined;
       /** The org's API keys against their use; undefined when the key list could not be read. */
       apiKeys: ApiKeysSummary | undefined;
       /** The days looked at for last active days (ending with the period). */
@@ -117,8 +119,16 @@ export async function loadSeats(deps: SeatsDeps, period: Period): Promise<SeatsR
     activeInPeriod: inPeriod,
     through: period.to,
   });
-  const teams = deps.teams?.configured
-    ? teamSeatsOf(summary.seats, (await deps.teams.teams()).roster.teams)
+  const roster = deps.teams?.configured ? (await deps.teams.teams()).roster : undefined;
+  const teams = roster ? teamSeatsOf(summary.seats, roster.teams) : undefined;
+  const memberTeams = roster
+    ? Object.fromEntries(
+        summary.seats
+          .map(
+            (seat) => [seat.email, roster.teamsOf(userKey(seat.email)).map((t) => t.name)] as const,
+          )
+          .filter(([, names]) => names.length > 0),
+      )
     : undefined;
   const keyList = await deps.roster.apiKeys();
   const apiKeys = keyList.ok
@@ -129,6 +139,7 @@ export async function loadSeats(deps: SeatsDeps, period: Period): Promise<SeatsR
     period,
     summary,
     teams,
+    memberTeams,
     apiKeys,
     window: { from: days[0] as string, to: period.to },
     invalid: members.invalid,

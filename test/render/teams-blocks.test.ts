@@ -3,6 +3,7 @@ import { limitViolations } from "../../src/render/blocks/limits.js";
 import { renderSeats } from "../../src/render/blocks/seats.js";
 import { tableViolations } from "../../src/render/blocks/table.js";
 import { renderTeams } from "../../src/render/blocks/teams.js";
+import { renderInactiveSeatsCsv } from "../../src/render/csv.js";
 import { parsePeriod } from "../../src/usage/periods.js";
 import { apiKeysOf, seatsOf } from "../../src/usage/seats.js";
 import type { TeamRow } from "../../src/usage/teams.js";
@@ -104,5 +105,28 @@ describe("renderSeats: API keys", () => {
 
   it("a channel view lists no keys", () => {
     expect(textOf("channel")).not.toContain("API keys");
+  });
+});
+
+describe("renderInactiveSeatsCsv", () => {
+  const { seats } = seatsOf({
+    members: [
+      { email: "ada@x.io", name: "Ada", role: "admin", addedOn: "2026-01-02" },
+      { email: "bo@x.io", name: '=HYPERLINK("http://x")', role: null, addedOn: null },
+      { email: "cy@x.io", name: "Cy, Jr", role: "developer", addedOn: "2026-03-04" },
+    ],
+    lastActive: (email) => ({ "ada@x.io": "2026-11-24", "cy@x.io": "2026-10-25" })[email],
+    activeInPeriod: new Set(["ada@x.io"]),
+    through: "2026-11-24",
+  });
+
+  it("lists members not active, least used first, formulas defused and commas quoted", () => {
+    const csv = renderInactiveSeatsCsv(seats, (email) => (email === "cy@x.io" ? ["A", "B"] : []));
+    expect(csv.split("\r\n")).toEqual([
+      "email,name,role,added_on,last_active,idle_days,teams",
+      `bo@x.io,"'=HYPERLINK(""http://x"")",,,,,`,
+      'cy@x.io,"Cy, Jr",developer,2026-03-04,2026-10-25,30,A; B',
+      "",
+    ]);
   });
 });

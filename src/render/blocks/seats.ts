@@ -108,6 +108,9 @@ export function renderSeats(view: SeatsView, options: SeatsRenderOptions): Slack
   const notes = [
     `"Never" and idle days count from ${formatDay(view.window.from, now)}, as far back as the bot reads, and the days it recorded before.`,
   ];
+  if (options.audience === "private") {
+    notes.push("A CSV of the members not active: `claude-usage seats --format csv`.");
+  }
   if (s.activeNotMembers > 0) {
     notes.push(`${formatInt(s.activeNotMembers)} active people are not on the member list.`);
   }

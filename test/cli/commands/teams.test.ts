@@ -106,6 +106,18 @@ describe("claude-usage seats", () => {
     expect(stdout).not.toContain("Unassigned");
   });
 
+  it("--format csv: the members not active, a never-active one with empty last day, teams", async () => {
+    const { code, stdout } = await cli(["seats", "yesterday", "--format", "csv"], {
+      TEAMS_FILE: teamsFile,
+    });
+    expect(code).toBe(EXIT_OK);
+    expect(stdout.split("\r\n")).toEqual([
+      "email,name,role,added_on,last_active,idle_days,teams",
+      "zed@example.com,zed,developer,2026-01-01,,,Backend",
+      "",
+    ]);
+  });
+
   it("a key without the members permission: what is missing and how to fix it (exit 1)", async () => {
     const { code, stderr } = await cli(["seats"], {}, 403);
     expect(code).toBe(EXIT_FAILURE);
