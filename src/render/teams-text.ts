@@ -70,8 +70,9 @@ export function renderSeatsText(
     const width = Math.max(4, ...view.teams.map((t) => t.team.length));
     lines.push("", `  ${"Team".padEnd(width)}  Members   Active    Never  No seat`);
     for (const t of view.teams) {
+      const { team: name } = t;
       lines.push(
-        `  ${t.team.padEnd(width)}  ${[t.members, t.active, t.never, t.withoutSeat].map((n) => formatInt(n).padStart(7)).join("  ")}`,
+        `  ${name.padEnd(width)}  ${[t.members, t.active, t.never, t.withoutSeat].map((n) => formatInt(n).padStart(7)).join("  ")}`,
       );
     }
   }
