@@ -1,6 +1,7 @@
 import type { ActorDay } from "../usage/actor-days.js";
 import { METRICS, reportValue } from "../usage/metrics.js";
 import type { ActorRow, UsageReport } from "../usage/report.js";
+import type { Seat } from "../usage/seats.js";
 import type { NameOf } from "./people.js";
 
 /* CSV (RFC 4180): one row per actor of the period, by cost; or per actor and day (exports). */
@@ -108,4 +109,28 @@ export function csvCell(value: string | number): string {
   if (typeof value === "number") return String(value);
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** Members not active in the period, least used first: for chasing unused seats in a sheet. */
+export function renderInactiveSeatsCsv(
+  seats: readonly Seat[],
+  teamsOf: (email: string) => readonly string[] = () => [],
+): string {
+  const rows = [
+    row(["email", "name", "role", "added_on", "last_active", "idle_days", "teams"]),
+    ...seats
+      .filter((seat) => !seat.activeInPeriod)
+      .map((seat) =>
+        row([
+          seat.email,
+          seat.name ?? "",
+          seat.role ?? "",
+          seat.addedOn ?? "",
+          seat.lastActive ?? "",
+          seat.idleDays ?? "",
+          teamsOf(seat.email).join("; "),
+        ]),
+      ),
+  ];
+  return `${rows.join("\r\n")}\r\n`;
 }

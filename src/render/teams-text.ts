@@ -1,6 +1,6 @@
 import type { Cents } from "../usage/money.js";
 import type { Period } from "../usage/periods.js";
-import type { SeatSummary } from "../usage/seats.js";
+import type { SeatSummary, TeamSeats } from "../usage/seats.js";
 import type { TeamRow } from "../usage/teams.js";
 import {
   formatDay,
@@ -47,7 +47,12 @@ export function renderTeamsText(
 }
 
 export function renderSeatsText(
-  view: { period: Period; summary: SeatSummary; window: { from: string } },
+  view: {
+    period: Period;
+    summary: SeatSummary;
+    teams?: readonly TeamSeats[] | undefined;
+    window: { from: string };
+  },
   now: Date,
 ): string {
   const s = view.summary;
@@ -61,6 +66,16 @@ export function renderSeatsText(
     `  Idle ≥ 14 days ${formatInt(s.idle[14]).padStart(6)}`,
     `  Idle ≥ 30 days ${formatInt(s.idle[30]).padStart(6)}`,
   ];
+  if (view.teams && view.teams.length > 0) {
+    const width = Math.max(4, ...view.teams.map((t) => t.team.length));
+    lines.push("", `  ${"Team".padEnd(width)}  Members   Active    Never  No seat`);
+    for (const t of view.teams) {
+      const { team: name } = t;
+      lines.push(
+        `  ${name.padEnd(width)}  ${[t.members, t.active, t.never, t.withoutSeat].map((n) => formatInt(n).padStart(7)).join("  ")}`,
+      );
+    }
+  }
   const least = s.seats.filter((seat) => !seat.activeInPeriod);
   if (least.length > 0) {
     lines.push("", "Not active in the period, least used first:");

@@ -221,6 +221,7 @@ export function createReports(options: ReportsOptions): Reports {
           loader,
           roster: options.roster,
           firstSeen: options.firstSeen,
+          teams: options.teams,
           windowDays: options.maxPeriodDays ?? DEFAULT_MAX_PERIOD_DAYS,
         },
         period,

@@ -1,12 +1,20 @@
 import type { AnthropicApiError } from "../anthropic/errors.js";
 import type { RosterLoader } from "../loading/roster.js";
+import type { TeamsLoader } from "../loading/teams.js";
 import type { UsageLoader } from "../loading/usage-loader.js";
 import type { FirstSeen } from "../store/first-seen.js";
-import { parseActorKey } from "../usage/actor-key.js";
+import { parseActorKey, userKey } from "../usage/actor-key.js";
 import { ACTOR_TYPES } from "../usage/compact.js";
 import { COLUMN, WIDTH } from "../usage/metrics.js";
 import { type Period, shiftDay } from "../usage/periods.js";
-import { type SeatSummary, seatsOf } from "../usage/seats.js";
+import {
+  type ApiKeysSummary,
+  apiKeysOf,
+  type SeatSummary,
+  seatsOf,
+  type TeamSeats,
+  teamSeatsOf,
+} from "../usage/seats.js";
 
 /*
  * Seats: the org's members (the Admin API's list, kept a day) against who used Claude Code. Each
@@ -19,6 +27,12 @@ export type SeatsReport =
       ok: true;
       period: Period;
       summary: SeatSummary;
+      /** Seats per team (Unassigned last), when teams are configured. */
+      teams: TeamSeats[] | undefined;
+      /** The teams of each member in one (by email), when teams are configured. */
+      memberTeams: Record<string, string[]> | undefined;
+      /** The org's API keys against their use; undefined when the key list could not be read. */
+      apiKeys: ApiKeysSummary | undefined;
       /** The days looked at for last active days (ending with the period). */
       window: { from: string; to: string };
       /** Members the API sent that could not be read. */
@@ -46,6 +60,8 @@ export interface SeatsDeps {
   loader: Pick<UsageLoader, "loadDayParts">;
   roster: RosterLoader;
   firstSeen?: FirstSeen | undefined;
+  /** Teams, for seats per team (TEAMS_FILE, TEAMS_FROM_USERGROUPS). */
+  teams?: TeamsLoader | undefined;
   /** How many days back last active days are read (MAX_PERIOD_DAYS). */
   windowDays: number;
 }
@@ -61,15 +77,21 @@ export async function loadSeats(deps: SeatsDeps, period: Period): Promise<SeatsR
 
   const last = new Map<string, string>();
   const inPeriod = new Set<string>();
+  const keyUse = new Map<string, { lastActive: string; costMicros: number; inPeriod: boolean }>();
   parts.forEach((part, i) => {
     const day = days[i] as string;
     const { keys, types, data } = part.actors;
     for (let row = 0; row < keys.length; row++) {
-      if (ACTOR_TYPES[types[row] ?? 2] !== "user") continue;
-      const used =
-        (data[row * WIDTH + COLUMN.costMicros] ?? 0) > 0 ||
-        (data[row * WIDTH + COLUMN.sessions] ?? 0) > 0;
+      const type = ACTOR_TYPES[types[row] ?? 2];
+      const cost = data[row * WIDTH + COLUMN.costMicros] ?? 0;
+      const used = cost > 0 || (data[row * WIDTH + COLUMN.sessions] ?? 0) > 0;
       if (!used) continue;
+      if (type === "api_key") {
+        const actor = parseActorKey(keys[row] as string);
+        if (actor.type === "api_key") noteKeyUse(keyUse, actor.name, day, cost, period);
+        continue;
+      }
+      if (type !== "user") continue;
       const email = emailOf(keys[row] as string);
       if (!email) continue;
       if ((last.get(email) ?? "") < day) last.set(email, day);
@@ -97,14 +119,48 @@ export async function loadSeats(deps: SeatsDeps, period: Period): Promise<SeatsR
     activeInPeriod: inPeriod,
     through: period.to,
   });
+  const roster = deps.teams?.configured ? (await deps.teams.teams()).roster : undefined;
+  const teams = roster ? teamSeatsOf(summary.seats, roster.teams) : undefined;
+  const memberTeams = roster
+    ? Object.fromEntries(
+        summary.seats
+          .map(
+            (seat) => [seat.email, roster.teamsOf(userKey(seat.email)).map((t) => t.name)] as const,
+          )
+          .filter(([, names]) => names.length > 0),
+      )
+    : undefined;
+  const keyList = await deps.roster.apiKeys();
+  const apiKeys = keyList.ok
+    ? apiKeysOf({ keys: keyList.items, members: members.items, usage: (name) => keyUse.get(name) })
+    : undefined;
   return {
     ok: true,
     period,
     summary,
+    teams,
+    memberTeams,
+    apiKeys,
     window: { from: days[0] as string, to: period.to },
     invalid: members.invalid,
     stale: members.staleBecause !== undefined,
   };
+}
+
+function noteKeyUse(
+  use: Map<string, { lastActive: string; costMicros: number; inPeriod: boolean }>,
+  name: string,
+  day: string,
+  costMicros: number,
+  period: Period,
+): void {
+  const seen = use.get(name) ?? { lastActive: day, costMicros: 0, inPeriod: false };
+  if (seen.lastActive < day) seen.lastActive = day;
+  if (day >= period.from && day <= period.to) {
+    seen.inPeriod = true;
+    seen.costMicros += costMicros;
+  }
+  use.set(name, seen);
 }
 
 function emailOf(actorKey: string): string | undefined {

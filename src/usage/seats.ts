@@ -1,5 +1,7 @@
 import { differenceInCalendarDays } from "date-fns";
+import { parseActorKey, userKey } from "./actor-key.js";
 import { utcDay } from "./periods.js";
+import { UNASSIGNED } from "./teams.js";
 
 /*
  * Seats: who has a seat in the organisation and whether they use Claude Code. Pure: the members
@@ -83,4 +85,116 @@ export function seatsOf(input: SeatsInput): SeatSummary {
     activeNotMembers: [...input.activeInPeriod].filter((email) => !memberEmails.has(email)).length,
     seats,
   };
+}
+
+/** One team's seats: its members who hold one, and how many of them use it. */
+export interface TeamSeats {
+  team: string;
+  /** Team members with a seat (on the org's member list). */
+  members: number;
+  active: number;
+  never: number;
+  /** People in the team who are not on the member list (no seat, or left). */
+  withoutSeat: number;
+}
+
+/**
+ * Seats per team. A person in two teams counts in both; seat holders in no team make the
+ * "Unassigned" row (last, only when there are some). API keys in a team are not seats.
+ */
+export function teamSeatsOf(
+  seats: readonly Seat[],
+  teams: readonly { name: string; members: ReadonlySet<string> }[],
+): TeamSeats[] {
+  const byKey = new Map(seats.map((seat) => [userKey(seat.email), seat]));
+  const assigned = new Set<string>();
+  const rows = teams.map((team) => {
+    const held: Seat[] = [];
+    let withoutSeat = 0;
+    for (const key of team.members) {
+      const actor = parseActorKey(key);
+      if (actor.type !== "user") continue;
+      const seat = byKey.get(userKey(actor.email));
+      if (!seat) {
+        withoutSeat++;
+        continue;
+      }
+      assigned.add(seat.email);
+      held.push(seat);
+    }
+    return { team: team.name, ...counts(held), withoutSeat };
+  });
+  const rest = seats.filter((seat) => !assigned.has(seat.email));
+  if (rest.length > 0) rows.push({ team: UNASSIGNED, ...counts(rest), withoutSeat: 0 });
+  return rows;
+}
+
+function counts(seats: readonly Seat[]) {
+  return {
+    members: seats.length,
+    active: seats.filter((s) => s.activeInPeriod).length,
+    never: seats.filter((s) => s.lastActive === null).length,
+  };
+}
+
+/** An API key as the roster lists it, with what the bot saw it used for. */
+export interface ApiKeySeat {
+  name: string;
+  workspaceId: string | null;
+  status: string | null;
+  /** The creator's email when their id is a member's, else the id; null when not known. */
+  creator: string | null;
+  lastActive: string | null;
+  activeInPeriod: boolean;
+  /** Spend in the period, micro-dollars. */
+  costMicros: number;
+}
+
+export interface ApiKeysSummary {
+  /** Keys on the org's list. */
+  keys: number;
+  /** Of them, used in the period. */
+  active: number;
+  /** Least used first: not used in the period (never, then longest idle), then by spend. */
+  list: ApiKeySeat[];
+}
+
+export interface ApiKeysInput {
+  keys: readonly {
+    name: string;
+    workspace_id: string | null;
+    status: string | null;
+    created_by: { id: string; type: string | null } | null;
+  }[];
+  /** Members by id, for the creator's email. */
+  members: readonly { id: string; email: string }[];
+  /** What the bot saw of a key, by its name. */
+  usage: (
+    name: string,
+  ) => { lastActive: string; costMicros: number; inPeriod: boolean } | undefined;
+}
+
+export function apiKeysOf(input: ApiKeysInput): ApiKeysSummary {
+  const emailOfId = new Map(input.members.map((m) => [m.id, m.email.toLowerCase()]));
+  const list: ApiKeySeat[] = input.keys.map((key) => {
+    const used = input.usage(key.name);
+    const by = key.created_by?.id ?? null;
+    return {
+      name: key.name,
+      workspaceId: key.workspace_id,
+      status: key.status,
+      creator: by === null ? null : (emailOfId.get(by) ?? by),
+      lastActive: used?.lastActive ?? null,
+      activeInPeriod: used?.inPeriod ?? false,
+      costMicros: used?.inPeriod ? used.costMicros : 0,
+    };
+  });
+  list.sort(
+    (a, b) =>
+      Number(a.activeInPeriod) - Number(b.activeInPeriod) ||
+      (a.lastActive ?? "").localeCompare(b.lastActive ?? "") ||
+      a.costMicros - b.costMicros ||
+      a.name.localeCompare(b.name),
+  );
+  return { keys: list.length, active: list.filter((k) => k.activeInPeriod).length, list };
 }

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { limitViolations } from "../../src/render/blocks/limits.js";
+import { renderSeats } from "../../src/render/blocks/seats.js";
 import { tableViolations } from "../../src/render/blocks/table.js";
 import { renderTeams } from "../../src/render/blocks/teams.js";
+import { renderInactiveSeatsCsv } from "../../src/render/csv.js";
 import { parsePeriod } from "../../src/usage/periods.js";
+import { apiKeysOf, seatsOf } from "../../src/usage/seats.js";
 import type { TeamRow } from "../../src/usage/teams.js";
 
 const now = new Date("2026-11-25T09:00:00Z");
@@ -59,5 +62,71 @@ describe("renderTeams", () => {
   it("no teams with members: says so", () => {
     const message = renderTeams({ ...view, rows: [row("Unassigned")] }, { now });
     expect(message.text).toMatch(/^No teams yet/);
+  });
+});
+
+describe("renderSeats: API keys", () => {
+  const now = new Date("2026-11-25T09:00:00Z");
+  const period = parsePeriod("yesterday", { now, timeZone: "UTC", maxDays: 92 });
+  const summary = seatsOf({
+    members: [{ email: "ada@x.io", name: "Ada", role: null, addedOn: null }],
+    lastActive: () => "2026-11-24",
+    activeInPeriod: new Set(["ada@x.io"]),
+    through: "2026-11-24",
+  });
+  const apiKeys = apiKeysOf({
+    keys: Array.from({ length: 12 }, (_, i) => ({
+      name: `key-${String(i).padStart(2, "0")}`,
+      workspace_id: null,
+      status: "active",
+      created_by: { id: "user_x", type: "user" },
+    })),
+    members: [],
+    usage: (name) =>
+      name === "key-11" ? { lastActive: "2026-11-24", costMicros: 0, inPeriod: true } : undefined,
+  });
+  const view = {
+    period,
+    summary,
+    apiKeys,
+    window: { from: "2026-10-26", to: "2026-11-24" },
+    stale: false,
+  };
+  const textOf = (audience: "private" | "channel") =>
+    JSON.stringify(renderSeats(view, { now, audience }).blocks);
+
+  it("private: used of existing, at most ten listed least used first, the rest counted", () => {
+    const text = textOf("private");
+    expect(text).toContain("*API keys* — 1 of 12 used in this period, least used first");
+    expect(text).toContain("• `key-00` — not used since the bot has data · created by user_x");
+    expect(text).toContain("…and 2 more.");
+    expect(text).not.toContain("key-11");
+  });
+
+  it("a channel view lists no keys", () => {
+    expect(textOf("channel")).not.toContain("API keys");
+  });
+});
+
+describe("renderInactiveSeatsCsv", () => {
+  const { seats } = seatsOf({
+    members: [
+      { email: "ada@x.io", name: "Ada", role: "admin", addedOn: "2026-01-02" },
+      { email: "bo@x.io", name: '=HYPERLINK("http://x")', role: null, addedOn: null },
+      { email: "cy@x.io", name: "Cy, Jr", role: "developer", addedOn: "2026-03-04" },
+    ],
+    lastActive: (email) => ({ "ada@x.io": "2026-11-24", "cy@x.io": "2026-10-25" })[email],
+    activeInPeriod: new Set(["ada@x.io"]),
+    through: "2026-11-24",
+  });
+
+  it("lists members not active, least used first, formulas defused and commas quoted", () => {
+    const csv = renderInactiveSeatsCsv(seats, (email) => (email === "cy@x.io" ? ["A", "B"] : []));
+    expect(csv.split("\r\n")).toEqual([
+      "email,name,role,added_on,last_active,idle_days,teams",
+      `bo@x.io,"'=HYPERLINK(""http://x"")",,,,,`,
+      'cy@x.io,"Cy, Jr",developer,2026-03-04,2026-10-25,30,A; B',
+      "",
+    ]);
   });
 });

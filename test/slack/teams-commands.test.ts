@@ -185,6 +185,16 @@ describe("/claude-usage seats", () => {
     );
     expect(text).toContain("*Idle ≥ 14 days*");
     expect(text).toContain(
+      "*Per team*\n• Backend — 7 of 7 active, 0 never\n• Data — 3 of 3 active, 0 never\n",
+    );
+    expect(text).toContain("• Unassigned — 3 of 6 active, 3 never\n*Least used*");
+    expect(text).toContain(
+      "*API keys* — 1 of 1 used in this period, least used first\n• `ci-review-bot` — $",
+    );
+    expect(text).toMatch(
+      /in this period · workspace wrkspc_demo_ci · created by ada\.lovelace@example\.com/,
+    );
+    expect(text).toContain(
       "*Least used*\n• Lee Someday — never\n• Pat Idle — never\n• Sam Never — never\n• ",
     );
   });

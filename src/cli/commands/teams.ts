@@ -1,3 +1,4 @@
+import { renderInactiveSeatsCsv } from "../../render/csv.js";
 import { renderSeatsText, renderTeamsText } from "../../render/teams-text.js";
 import { botReply, cliReports } from "../bot-message.js";
 import { defineCommand } from "../command.js";
@@ -49,7 +50,14 @@ export const seatsCommand = defineCommand({
   takesPeriod: true,
   about:
     "who has a seat and whether they use it (yesterday unless given): members, active, never active, idle 14 and 30 days, least used first.",
-  options: { format: format("seats"), demo: SHARED_OPTIONS.demo },
+  options: {
+    format: {
+      ...format("seats"),
+      choices: [...FORMATS, "csv"],
+      help: `${format("seats").help}; csv, the members not active in the period (email, name, role, added_on, last_active, idle_days, teams)`,
+    },
+    demo: SHARED_OPTIONS.demo,
+  },
   settings: REPORT_SETTINGS,
   async run({ values, period: periodText }, io) {
     const { config, now, period } = configAndPeriod(io, periodText);
@@ -65,10 +73,13 @@ export const seatsCommand = defineCommand({
         }
         const seats = await cliReports(runtime, config, now).seats(period);
         if (!seats.ok) return { output: `${seats.missing} ${seats.fix}\n`, failed: true };
+        const teamsOf = (email: string) => seats.memberTeams?.[email] ?? [];
         const output =
           values.format === "json"
             ? `${JSON.stringify(seats, null, 2)}\n`
-            : renderSeatsText(seats, now());
+            : values.format === "csv"
+              ? renderInactiveSeatsCsv(seats.summary.seats, teamsOf)
+              : renderSeatsText(seats, now());
         return { output, failed: false };
       },
     );

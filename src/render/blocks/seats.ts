@@ -1,7 +1,15 @@
 import type { KnownBlock } from "@slack/web-api";
+import { microsToCents, storedMicros } from "../../usage/money.js";
 import type { Period } from "../../usage/periods.js";
-import { IDLE_THRESHOLDS, type Seat, type SeatSummary } from "../../usage/seats.js";
-import { formatDay, formatInt, formatPercent, formatPeriodDates } from "../format.js";
+import {
+  type ApiKeySeat,
+  type ApiKeysSummary,
+  IDLE_THRESHOLDS,
+  type Seat,
+  type SeatSummary,
+  type TeamSeats,
+} from "../../usage/seats.js";
+import { formatDay, formatInt, formatPercent, formatPeriodDates, formatUsd } from "../format.js";
 import { clip, escapeMrkdwn, MAX_HEADER_TEXT, type SlackMessage } from "./limits.js";
 import type { Audience } from "./org-report.js";
 
@@ -13,9 +21,16 @@ import type { Audience } from "./org-report.js";
 /** Names listed in a private view, least used first. */
 export const LEAST_USED_SHOWN = 10;
 
+/** API keys listed in a private view, least used first. */
+export const API_KEYS_SHOWN = 10;
+
 export interface SeatsView {
   period: Period;
   summary: SeatSummary;
+  /** Seats per team, when teams are configured. */
+  teams?: readonly TeamSeats[] | undefined;
+  /** The org's API keys and their use (shown in private views only). */
+  apiKeys?: ApiKeysSummary | undefined;
   window: { from: string; to: string };
   stale: boolean;
 }
@@ -39,6 +54,12 @@ function idleWords(seat: Seat, now: Date): string {
   return `last ${formatDay(seat.lastActive, now)} (${formatInt(seat.idleDays ?? 0)} days)`;
 }
 
+/** "Backend — 5 of 8 active, 2 never (1 without a seat)". */
+export function teamSeatsLine(t: TeamSeats): string {
+  const noSeat = t.withoutSeat > 0 ? ` (${formatInt(t.withoutSeat)} without a seat)` : "";
+  return `${escapeMrkdwn(t.team)} — ${formatInt(t.active)} of ${formatInt(t.members)} active, ${formatInt(t.never)} never${noSeat}`;
+}
+
 export function renderSeats(view: SeatsView, options: SeatsRenderOptions): SlackMessage {
   const { now } = options;
   const s = view.summary;
@@ -60,6 +81,13 @@ export function renderSeats(view: SeatsView, options: SeatsRenderOptions): Slack
       ...IDLE_THRESHOLDS.map((days) => `*Idle ≥ ${days} days*\n${formatInt(s.idle[days])}`),
     ].map((text) => ({ type: "mrkdwn" as const, text })),
   });
+  if (view.teams && view.teams.length > 0) {
+    const lines = view.teams.map((t) => `• ${teamSeatsLine(t)}`);
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: clip(`*Per team*\n${lines.join("\n")}`, 3000) },
+    });
+  }
   if (options.audience === "private") {
     const least = s.seats
       .filter((seat) => !seat.activeInPeriod)
@@ -74,9 +102,15 @@ export function renderSeats(view: SeatsView, options: SeatsRenderOptions): Slack
       });
     }
   }
+  if (options.audience === "private" && view.apiKeys && view.apiKeys.keys > 0) {
+    blocks.push(apiKeysSection(view.apiKeys, now));
+  }
   const notes = [
     `"Never" and idle days count from ${formatDay(view.window.from, now)}, as far back as the bot reads, and the days it recorded before.`,
   ];
+  if (options.audience === "private") {
+    notes.push("A CSV of the members not active: `claude-usage seats --format csv`.");
+  }
   if (s.activeNotMembers > 0) {
     notes.push(`${formatInt(s.activeNotMembers)} active people are not on the member list.`);
   }
@@ -88,6 +122,30 @@ export function renderSeats(view: SeatsView, options: SeatsRenderOptions): Slack
   return {
     text: `${title}: ${formatInt(s.active)} of ${formatInt(s.members)} members active, ${formatInt(s.never)} never`,
     blocks,
+  };
+}
+
+/** "`ci-deploy` — never used · workspace wrk_1 · created by ada@x.io". */
+function apiKeyLine(key: ApiKeySeat, now: Date): string {
+  const use = key.activeInPeriod
+    ? `${formatUsd(microsToCents(storedMicros(key.costMicros)))} in this period`
+    : key.lastActive === null
+      ? "not used since the bot has data"
+      : `last used ${formatDay(key.lastActive, now)}`;
+  const parts = [`\`${key.name.replace(/`/g, "'")}\` — ${use}`];
+  if (key.workspaceId) parts.push(`workspace ${escapeMrkdwn(key.workspaceId)}`);
+  if (key.creator) parts.push(`created by ${escapeMrkdwn(key.creator)}`);
+  return `• ${parts.join(" · ")}`;
+}
+
+function apiKeysSection(keys: ApiKeysSummary, now: Date): KnownBlock {
+  const head = `*API keys* — ${formatInt(keys.active)} of ${formatInt(keys.keys)} used in this period, least used first`;
+  const lines = keys.list.slice(0, API_KEYS_SHOWN).map((key) => apiKeyLine(key, now));
+  const more = keys.keys - lines.length;
+  const tail = more > 0 ? `\n…and ${formatInt(more)} more.` : "";
+  return {
+    type: "section",
+    text: { type: "mrkdwn", text: clip(`${head}\n${lines.join("\n")}${tail}`, 3000) },
   };
 }
 

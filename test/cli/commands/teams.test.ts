@@ -119,6 +119,25 @@ describe("claude-usage seats", () => {
     expect(stdout).toMatch(/\n {2}zed@example\.com +never\n/);
   });
 
+  it("with teams, a table of seats per team: Ada counted in both of hers", async () => {
+    const { stdout } = await cli(["seats", "yesterday"], { TEAMS_FILE: teamsFile });
+    expect(stdout).toMatch(/\n {2}Team +Members +Active +Never +No seat\n/);
+    expect(stdout).toMatch(/\n {2}Backend +2 +1 +1 +0\n {2}Platform +1 +1 +0 +0\n/);
+    expect(stdout).not.toContain("Unassigned");
+  });
+
+  it("--format csv: the members not active, a never-active one with empty last day, teams", async () => {
+    const { code, stdout } = await cli(["seats", "yesterday", "--format", "csv"], {
+      TEAMS_FILE: teamsFile,
+    });
+    expect(code).toBe(EXIT_OK);
+    expect(stdout.split("\r\n")).toEqual([
+      "email,name,role,added_on,last_active,idle_days,teams",
+      "zed@example.com,zed,developer,2026-01-01,,,Backend",
+      "",
+    ]);
+  });
+
   it("a key without the members permission: what is missing and how to fix it (exit 1)", async () => {
     const { code, stderr } = await cli(["seats"], {}, 403);
     expect(code).toBe(EXIT_FAILURE);
