@@ -89,7 +89,15 @@ export interface FakeSlackApiOptions {
   /** User group id → member user ids. */
   usergroups?: Record<string, string[]>;
   /** User groups as usergroups.list shows them (their members serve usergroups.users.list too). */
-  groups?: { id: string; handle: string; name?: string; users: string[]; disabled?: boolean }[];
+  groups?: {
+    id: string;
+    handle: string;
+    name?: string;
+    users: string[];
+    disabled?: boolean;
+    /** The user id of who created the group. */
+    createdBy?: string;
+  }[];
   botToken?: string;
   /** Called before the normal answer; a fault replaces it. */
   fault?: (call: SlackCall) => SlackFault | undefined;
@@ -223,6 +231,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
             handle: g.handle,
             name: g.name ?? g.handle,
             date_delete: g.disabled ? 1 : 0,
+            ...(g.createdBy ? { created_by: g.createdBy } : {}),
             ...(withUsers ? { users: g.users, user_count: g.users.length } : {}),
           })),
         };

@@ -12,6 +12,8 @@ export const USER_GROUPS_MAX_AGE_MS = 6 * 60 * 60_000;
 
 export interface TeamsFromGroups {
   memberships: Membership[];
+  /** The groups' creators, who lead their teams. */
+  leads?: TeamLead[] | undefined;
 }
 
 export interface TeamsLoaderOptions {
@@ -46,6 +48,12 @@ const membershipsSchema = z.array(
     handle: z.string().optional(),
   }),
 );
+const leadsSchema = z.array(z.object({ team: z.string(), email: z.string() }));
+/** The stored copy: memberships and leads; a copy from before leads were kept is the bare list. */
+const storedSchema = z.union([
+  z.object({ memberships: membershipsSchema, leads: leadsSchema }),
+  membershipsSchema.transform((memberships) => ({ memberships, leads: [] })),
+]);
 
 const SNAPSHOT = "usergroup_teams";
 
@@ -54,15 +62,15 @@ export function createTeamsLoader(options: TeamsLoaderOptions): TeamsLoader {
   const maxAgeMs = options.maxAgeMs ?? USER_GROUPS_MAX_AGE_MS;
   const fileRows = options.file?.memberships ?? [];
   const leads = options.file?.leads ?? [];
-  let kept: { memberships: Membership[]; readAt: number } | undefined;
+  let kept: { memberships: Membership[]; leads: TeamLead[]; readAt: number } | undefined;
   let inFlight: Promise<TeamsView> | undefined;
 
   async function storedCopy() {
     try {
       const copy = await options.snapshots?.get(SNAPSHOT);
       if (!copy) return undefined;
-      const parsed = membershipsSchema.safeParse(JSON.parse(copy.payload));
-      return parsed.success ? { memberships: parsed.data, readAt: copy.fetchedAt } : undefined;
+      const parsed = storedSchema.safeParse(JSON.parse(copy.payload));
+      return parsed.success ? { ...parsed.data, readAt: copy.fetchedAt } : undefined;
     } catch (error) {
       options.onError?.("read the user-group teams snapshot", error);
       return undefined;
@@ -78,9 +86,10 @@ export function createTeamsLoader(options: TeamsLoaderOptions): TeamsLoader {
     if (kept && now() - kept.readAt < maxAgeMs) return kept;
     try {
       const fresh = await read();
-      kept = { memberships: fresh.memberships, readAt: now() };
+      kept = { memberships: fresh.memberships, leads: fresh.leads ?? [], readAt: now() };
+      const stored = { memberships: kept.memberships, leads: kept.leads };
       await options.snapshots
-        ?.put(SNAPSHOT, JSON.stringify(fresh.memberships), kept.readAt)
+        ?.put(SNAPSHOT, JSON.stringify(stored), kept.readAt)
         .catch((error: unknown) => options.onError?.("keep the user-group teams snapshot", error));
     } catch (error) {
       options.onError?.("read the Slack user groups", error);
@@ -91,7 +100,10 @@ export function createTeamsLoader(options: TeamsLoaderOptions): TeamsLoader {
   async function load(): Promise<TeamsView> {
     const fromGroups = await groups();
     return {
-      roster: buildRoster([...fileRows, ...(fromGroups?.memberships ?? [])], leads),
+      roster: buildRoster(
+        [...fileRows, ...(fromGroups?.memberships ?? [])],
+        [...leads, ...(fromGroups?.leads ?? [])],
+      ),
       groupsReadAt: fromGroups?.readAt,
     };
   }

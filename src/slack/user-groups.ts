@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import { userKey } from "../usage/actor-key.js";
-import type { Membership } from "../usage/teams.js";
+import type { Membership, TeamLead } from "../usage/teams.js";
 
 /*
  * Teams from Slack user groups (TEAMS_FROM_USERGROUPS): each group is a team named by its name
@@ -10,6 +10,8 @@ import type { Membership } from "../usage/teams.js";
 
 export interface UserGroupTeams {
   memberships: Membership[];
+  /** Each group's creator leads its team (TEAM_LEADS_SEE_TEAM), when Slack says who it was. */
+  leads: TeamLead[];
   /** Handles or ids asked for that Slack does not know (or that are disabled). */
   notFound: string[];
   /** Members Slack shows no email for (bots, or an app without users:read.email). */
@@ -36,8 +38,11 @@ export async function teamsFromUserGroups(
 
   const emails = await emailsOfUsers(client);
   const memberships: Membership[] = [];
+  const leads: TeamLead[] = [];
   let withoutEmail = 0;
   for (const group of chosen) {
+    const creator = group.created_by ? emails.get(group.created_by) : undefined;
+    if (creator) leads.push({ team: group.name || group.handle || "", email: creator });
     for (const userId of group.users ?? []) {
       const email = emails.get(userId);
       if (!email) {
@@ -51,7 +56,7 @@ export async function teamsFromUserGroups(
       });
     }
   }
-  return { memberships, notFound, withoutEmail };
+  return { memberships, leads, notFound, withoutEmail };
 }
 
 /** Every active Slack user's email, by user id. */

@@ -17,7 +17,10 @@ function groupsReader() {
     read: async () => {
       calls++;
       if (failing) throw new Error("slack: internal_error");
-      return { memberships: [{ actorKey: "user:bo@x.io", team: "Backend", handle: "backend" }] };
+      return {
+        memberships: [{ actorKey: "user:bo@x.io", team: "Backend", handle: "backend" }],
+        leads: [{ team: "Backend", email: "group-creator@x.io" }],
+      };
     },
     get calls() {
       return calls;
@@ -55,8 +58,10 @@ describe("teams loader", () => {
       "user:ada@x.io",
       "user:bo@x.io",
     ]);
-    await make().teams(); // another replica: the stored copy
+    // Another replica: the stored copy, leads included.
+    const replica = await make().teams();
     expect(groups.calls).toBe(1);
+    expect(replica.roster.find("backend")?.managers).toEqual(["group-creator@x.io", "lead@x.io"]);
     clock += 7 * 60 * 60_000;
     await make().teams();
     expect(groups.calls).toBe(2);
@@ -87,6 +92,24 @@ describe("teams loader", () => {
     });
     expect((await fresh.teams()).roster.find("backend")?.members.size).toBe(1);
     expect(errors).toEqual(["read the Slack user groups", "read the Slack user groups"]);
+  });
+
+  it("a copy stored before leads were kept still reads (the bare list of memberships)", async () => {
+    const snapshots = createMemorySnapshots();
+    await snapshots.put(
+      "usergroup_teams",
+      JSON.stringify([{ actorKey: "user:old@x.io", team: "Backend" }]),
+      1_000,
+    );
+    const loader = createTeamsLoader({
+      userGroups: async () => {
+        throw new Error("not asked: the copy is fresh");
+      },
+      snapshots,
+      now: () => 2_000,
+    });
+    const { roster } = await loader.teams();
+    expect([...(roster.find("backend")?.members ?? [])]).toEqual(["user:old@x.io"]);
   });
 
   it("a store that fails does not stop the teams", async () => {

@@ -18,7 +18,7 @@ async function setup() {
       { id: "U4", email: "gone@x.io", deleted: true },
     ],
     groups: [
-      { id: "S1", handle: "backend", name: "Backend", users: ["U1", "U2", "U3"] },
+      { id: "S1", handle: "backend", name: "Backend", users: ["U1", "U2", "U3"], createdBy: "U2" },
       { id: "S2", handle: "platform", name: "Platform", users: ["U1", "U4"] },
       { id: "S3", handle: "old", name: "Old team", users: ["U2"], disabled: true },
     ],
@@ -40,6 +40,8 @@ describe("teams from Slack user groups", () => {
       { actorKey: "user:ada@x.io", team: "Platform", handle: "platform" },
     ]);
     expect(teams.withoutEmail).toBe(2); // the bot, and a deactivated account
+    // Who created a group leads its team (TEAM_LEADS_SEE_TEAM); a group without one has none.
+    expect(teams.leads).toEqual([{ team: "Backend", email: "bo@x.io" }]);
     expect(teams.notFound).toEqual([]);
     expect(String(slack.callsTo("usergroups.list")[0]?.args.include_users)).toBe("true");
   });
