@@ -268,7 +268,7 @@ export const configSchema = z.object({
       "Monthly budgets of teams in US dollars (comma-separated): backend=5000, platform=2500. Alerted like the org budget.",
     ),
   TEAM_LEADS_SEE_TEAM: bool(false).describe(
-    "Team leads (the manager column of TEAMS_FILE) may see their own team's reports without org access.",
+    "Team leads (the manager column of TEAMS_FILE, or the creator of a Slack user group) may see their own team's reports without org access.",
   ),
   DM_SUMMARIES: z
     .enum(["off", "opt-in", "all"])
