@@ -68,6 +68,16 @@ describe("the roster", () => {
     expect(rows[2]?.costPerActiveCents).toBeNull();
   });
 
+  it("a person renamed (Slack name, or email case in the file) is the same member: keyed by email", () => {
+    const file = parseTeamFile("teams.csv", "email,team\nAda.Lovelace@X.io,Research\n");
+    const research = buildRoster(file.memberships);
+    // The data spells the email in lower case; Slack may show any display name: the key decides.
+    const rows = teamRows([actor("user:ada.lovelace@x.io", 700)], research, null);
+    expect(rows.map((r) => [r.name, r.members, r.active, r.costCents])).toEqual([
+      ["Research", 1, 1, 700],
+    ]);
+  });
+
   it("no baseline: no previous spend rather than zero", () => {
     const rows = teamRows([actor("user:bo@x.io", 500)], roster, null);
     expect(rows.every((r) => r.previousCostCents === null)).toBe(true);
