@@ -1,5 +1,5 @@
 import { ACTOR_TYPES, type CompactAggregate } from "./compact.js";
-import { COLUMN, emptyMetrics, type Metrics, TOTAL_METRICS, WIDTH } from "./metrics.js";
+import { emptyMetrics, type Metrics, TOTAL_METRICS, WIDTH } from "./metrics.js";
 import { addMicros, storedMicros } from "./money.js";
 
 /*
@@ -62,8 +62,6 @@ export function restrictCompact(
   });
 
   const day = part.days.length === 1 ? part.days[0] : undefined;
-  const at = (row: number, column: number) => cols.data[row * WIDTH + column] ?? 0;
-  const sum = (column: number) => rows.reduce((s, row) => s + at(row, column), 0);
   return {
     v: part.v,
     days: [...part.days],
@@ -75,11 +73,12 @@ export function restrictCompact(
         : [
             {
               day,
+              // One day's point is that day's totals of the kept rows.
               costMicros: totals.costMicros,
-              sessions: sum(COLUMN.sessions),
-              linesAdded: sum(COLUMN.linesAdded),
-              commits: sum(COLUMN.commits),
-              pullRequests: sum(COLUMN.pullRequests),
+              sessions: totals.sessions,
+              linesAdded: totals.linesAdded,
+              commits: totals.commits,
+              pullRequests: totals.pullRequests,
               activeUsers,
               activeApiKeys,
             },
