@@ -3,6 +3,7 @@ import type { AdminClient } from "../anthropic/client.js";
 import { AnthropicApiError } from "../anthropic/errors.js";
 import { type ApiKeyInfo, apiKeySchema, type Member, memberSchema } from "../anthropic/roster.js";
 import type { Snapshots } from "../store/snapshots.js";
+import { createKeptCopy } from "./kept-copy.js";
 
 /*
  * The org's roster — members and API keys — read from the Admin API at most once a day and kept
@@ -41,7 +42,6 @@ export interface RosterLoaderOptions {
 }
 
 export function createRosterLoader(options: RosterLoaderOptions): RosterLoader {
-  const now = options.now ?? Date.now;
   const maxAgeMs = options.maxAgeMs ?? ROSTER_MAX_AGE_MS;
 
   function list<T>(
@@ -49,45 +49,26 @@ export function createRosterLoader(options: RosterLoaderOptions): RosterLoader {
     schema: z.ZodType<T>,
     fetch: () => Promise<{ items: T[]; invalid: number }>,
   ): () => Promise<RosterResult<T>> {
-    const stored = z.object({ items: z.array(schema), invalid: z.number() });
-    let inFlight: Promise<RosterResult<T>> | undefined;
-
-    async function readCopy() {
-      try {
-        const copy = await options.snapshots?.get(name);
-        if (!copy) return undefined;
-        const parsed = stored.safeParse(JSON.parse(copy.payload));
-        return parsed.success ? { ...parsed.data, fetchedAt: copy.fetchedAt } : undefined;
-      } catch (error) {
-        options.onStoreError?.(`read the ${name} snapshot`, error);
-        return undefined;
+    const copy = createKeptCopy({
+      name,
+      label: name,
+      schema: z.object({ items: z.array(schema), invalid: z.number() }),
+      read: fetch,
+      maxAgeMs,
+      snapshots: options.snapshots,
+      now: options.now,
+      onStoreError: options.onStoreError,
+    });
+    return async () => {
+      const got = await copy();
+      // Only the API's own failures are said; anything else is a bug, thrown.
+      if (got.failed !== undefined && !(got.failed instanceof AnthropicApiError)) throw got.failed;
+      const staleBecause = got.failed instanceof AnthropicApiError ? got.failed : undefined;
+      if (got.value !== undefined) {
+        return { ok: true, ...got.value, fetchedAt: got.fetchedAt, staleBecause };
       }
-    }
-
-    async function load(): Promise<RosterResult<T>> {
-      const copy = await readCopy();
-      if (copy && now() - copy.fetchedAt < maxAgeMs) {
-        return { ok: true, ...copy, staleBecause: undefined };
-      }
-      try {
-        const fresh = await fetch();
-        const fetchedAt = now();
-        await options.snapshots
-          ?.put(name, JSON.stringify(fresh), fetchedAt)
-          .catch((error: unknown) => options.onStoreError?.(`keep the ${name} snapshot`, error));
-        return { ok: true, ...fresh, fetchedAt, staleBecause: undefined };
-      } catch (error) {
-        if (!(error instanceof AnthropicApiError)) throw error;
-        return copy ? { ok: true, ...copy, staleBecause: error } : { ok: false, error };
-      }
-    }
-
-    // Callers at the same moment share one read of the API.
-    return () => {
-      inFlight ??= load().finally(() => {
-        inFlight = undefined;
-      });
-      return inFlight;
+      if (staleBecause) return { ok: false, error: staleBecause };
+      throw got.failed;
     };
   }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Snapshots } from "../store/snapshots.js";
 import { buildRoster, type Membership, type TeamLead, type TeamRoster } from "../usage/teams.js";
+import { createKeptCopy } from "./kept-copy.js";
 
 /*
  * The teams the reports use: the teams file (read once, at start-up, by the caller) and Slack user
@@ -58,43 +59,31 @@ const storedSchema = z.union([
 const SNAPSHOT = "usergroup_teams";
 
 export function createTeamsLoader(options: TeamsLoaderOptions): TeamsLoader {
-  const now = options.now ?? Date.now;
-  const maxAgeMs = options.maxAgeMs ?? USER_GROUPS_MAX_AGE_MS;
   const fileRows = options.file?.memberships ?? [];
   const leads = options.file?.leads ?? [];
-  let kept: { memberships: Membership[]; leads: TeamLead[]; readAt: number } | undefined;
+  const read = options.userGroups;
+  const copy = read
+    ? createKeptCopy({
+        name: SNAPSHOT,
+        label: "user-group teams",
+        schema: storedSchema,
+        read: async () => {
+          const fresh = await read();
+          return { memberships: fresh.memberships, leads: fresh.leads ?? [] };
+        },
+        maxAgeMs: options.maxAgeMs ?? USER_GROUPS_MAX_AGE_MS,
+        snapshots: options.snapshots,
+        now: options.now,
+        onStoreError: options.onError,
+      })
+    : undefined;
   let inFlight: Promise<TeamsView> | undefined;
 
-  async function storedCopy() {
-    try {
-      const copy = await options.snapshots?.get(SNAPSHOT);
-      if (!copy) return undefined;
-      const parsed = storedSchema.safeParse(JSON.parse(copy.payload));
-      return parsed.success ? { ...parsed.data, readAt: copy.fetchedAt } : undefined;
-    } catch (error) {
-      options.onError?.("read the user-group teams snapshot", error);
-      return undefined;
-    }
-  }
-
-  async function groups(): Promise<typeof kept> {
-    const read = options.userGroups;
-    if (!read) return undefined;
-    if (kept && now() - kept.readAt < maxAgeMs) return kept;
-    const stored = await storedCopy();
-    if (stored && (!kept || stored.readAt > kept.readAt)) kept = stored;
-    if (kept && now() - kept.readAt < maxAgeMs) return kept;
-    try {
-      const fresh = await read();
-      kept = { memberships: fresh.memberships, leads: fresh.leads ?? [], readAt: now() };
-      const stored = { memberships: kept.memberships, leads: kept.leads };
-      await options.snapshots
-        ?.put(SNAPSHOT, JSON.stringify(stored), kept.readAt)
-        .catch((error: unknown) => options.onError?.("keep the user-group teams snapshot", error));
-    } catch (error) {
-      options.onError?.("read the Slack user groups", error);
-    }
-    return kept;
+  async function groups() {
+    if (!copy) return undefined;
+    const got = await copy();
+    if (got.failed !== undefined) options.onError?.("read the Slack user groups", got.failed);
+    return got.value === undefined ? undefined : { ...got.value, readAt: got.fetchedAt };
   }
 
   async function load(): Promise<TeamsView> {
