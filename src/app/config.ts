@@ -27,45 +27,20 @@ const timeZone = z
   .refine(isValidTimeZone, { message: "must be an IANA time zone such as Europe/Berlin or UTC" });
 
 /**
- * `BUDGET_USER_OVERRIDES`: `who=amount` entries, where who is an email (a person) or an API key
- * name, and amount is US dollars or `off` (no budget). Keyed like the report's actors. Problems
- * name the entry's position, not its text.
- */
-function parseBudgetOverrides(
-  text: string | undefined,
-  ctx: z.RefinementCtx,
-): Map<string, number | null> {
-  const overrides = new Map<string, number | null>();
-  const entries = (text ?? "")
-    .split(",")
-    .map((e) => e.trim())
-    .filter(Boolean);
-  entries.forEach((entry, i) => {
-    const match = /^(.+?)\s*=\s*(\S+)$/.exec(entry);
-    const who = match?.[1]?.trim() ?? "";
-    const amount = match?.[2] ?? "";
-    const usd = /^(off|none)$/i.test(amount) ? null : Number(amount);
-    if (!who || (usd !== null && !(Number.isFinite(usd) && usd > 0))) {
-      ctx.addIssue({
-        code: "custom",
-        message: `entry ${i + 1} must look like ada@example.com=800, ci-bot=50 or name=off`,
-      });
-      return;
-    }
-    overrides.set(who.includes("@") ? userKey(who) : apiKeyKey(who), usd);
-  });
-  return overrides;
-}
-
-/**
- * `name=value` pairs, comma-separated (`backend=C0123, platform=C0456`). Problems name the entry's
- * position; `value` is checked by `check`, which says what it should look like.
+ * `name=value` pairs, comma-separated (`backend=C0123, platform=C0456`), into a map by `key(name)`.
+ * `value` checks a value (undefined: not one). Problems name the entry's position and show what
+ * an entry should look like, never its text (some are emails). With `repeated`, a key given twice
+ * is a problem too; otherwise the last one counts.
  */
 function parsePairs<T>(
   text: string | undefined,
   ctx: z.RefinementCtx,
-  check: (value: string) => T | undefined,
-  example: string,
+  spec: {
+    key: (name: string) => string;
+    value: (value: string) => T | undefined;
+    example: string;
+    repeated?: string;
+  },
 ): Map<string, T> {
   const pairs = new Map<string, T>();
   const entries = (text ?? "")
@@ -74,19 +49,53 @@ function parsePairs<T>(
     .filter(Boolean);
   entries.forEach((entry, i) => {
     const match = /^(.+?)\s*=\s*(\S+)$/.exec(entry);
-    const name = match?.[1]?.trim().replace(/^@/, "") ?? "";
-    const value = match ? check(match[2] ?? "") : undefined;
-    if (!name || value === undefined) {
-      ctx.addIssue({ code: "custom", message: `entry ${i + 1} must look like ${example}` });
+    const name = match?.[1]?.trim() ?? "";
+    const key = name ? spec.key(name) : "";
+    const value = match ? spec.value(match[2] ?? "") : undefined;
+    if (!key || value === undefined) {
+      ctx.addIssue({ code: "custom", message: `entry ${i + 1} must look like ${spec.example}` });
       return;
     }
-    if (pairs.has(name.toLowerCase())) {
-      ctx.addIssue({ code: "custom", message: `entry ${i + 1} names a team already named` });
+    if (spec.repeated && pairs.has(key)) {
+      ctx.addIssue({ code: "custom", message: `entry ${i + 1} ${spec.repeated}` });
       return;
     }
-    pairs.set(name.toLowerCase(), value);
+    pairs.set(key, value);
   });
   return pairs;
+}
+
+/** A team as TEAM_DIGESTS and TEAM_BUDGETS name it: its name or @handle, in any case. */
+const teamPairs = <T>(
+  text: string | undefined,
+  ctx: z.RefinementCtx,
+  value: (value: string) => T | undefined,
+  example: string,
+) =>
+  parsePairs(text, ctx, {
+    key: (name) => name.replace(/^@/, "").toLowerCase(),
+    value,
+    example,
+    repeated: "names a team already named",
+  });
+
+/**
+ * `BUDGET_USER_OVERRIDES`: `who=amount` entries, where who is an email (a person) or an API key
+ * name, and amount is US dollars or `off` (no budget). Keyed like the report's actors.
+ */
+function parseBudgetOverrides(
+  text: string | undefined,
+  ctx: z.RefinementCtx,
+): Map<string, number | null> {
+  return parsePairs<number | null>(text, ctx, {
+    key: (who) => (who.includes("@") ? userKey(who) : apiKeyKey(who)),
+    value: (amount) => {
+      if (/^(off|none)$/i.test(amount)) return null;
+      const usd = Number(amount);
+      return Number.isFinite(usd) && usd > 0 ? usd : undefined;
+    },
+    example: "ada@example.com=800, ci-bot=50 or name=off",
+  });
 }
 
 export const configSchema = z.object({
@@ -248,7 +257,7 @@ export const configSchema = z.object({
     .string()
     .optional()
     .transform((text, ctx) =>
-      parsePairs(text, ctx, (v) => (/^[CG][A-Z0-9]{2,}$/.test(v) ? v : undefined), "backend=C0123"),
+      teamPairs(text, ctx, (v) => (/^[CG][A-Z0-9]{2,}$/.test(v) ? v : undefined), "backend=C0123"),
     )
     .describe(
       "Team digests: team=channel id pairs (comma-separated), e.g. backend=C0123, platform=C0456. Each channel gets its team's morning digest.",
@@ -257,7 +266,7 @@ export const configSchema = z.object({
     .string()
     .optional()
     .transform((text, ctx) =>
-      parsePairs(
+      teamPairs(
         text,
         ctx,
         (v) => (Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : undefined),
