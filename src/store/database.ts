@@ -53,7 +53,30 @@ export interface UserCacheTable {
   user_id: string | null;
   /** Slack display name; null for misses and rows from before migration 003. */
   name: string | null;
+  /** IANA time zone from Slack (users.info `tz`); null for misses and older rows. */
+  tz: string | null;
   expires_at: number;
+}
+
+/** A digest subscription (store/subscriptions.ts). */
+export interface SubscriptionsTable {
+  id: string;
+  channel: string;
+  cadence: "daily" | "weekly" | "monthly";
+  /** Lower-case team name; "" for the whole org. */
+  team: string;
+  /** HH:MM, local to time_zone. */
+  time: string;
+  time_zone: string;
+  created_by: string;
+  created_at: number;
+}
+
+/** A person's own DM time, HH:MM in their Slack time zone. */
+export interface DmTimesTable {
+  user_id: string;
+  time: string;
+  updated_at: number;
 }
 
 /** The latest copy of a list read from elsewhere (the org's members, its API keys, teams). */
@@ -77,6 +100,8 @@ export interface Schema {
   preferences: PreferencesTable;
   user_cache: UserCacheTable;
   actor_first_seen: ActorFirstSeenTable;
+  subscriptions: SubscriptionsTable;
+  dm_times: DmTimesTable;
 }
 
 export type Dialect = "sqlite" | "postgres";

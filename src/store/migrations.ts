@@ -115,6 +115,43 @@ export const migrations: Readonly<Record<string, Migration>> = {
       await db.schema.alterTable("user_cache").addColumn("name", "varchar(200)").execute();
     },
   },
+  /*
+   * Digest subscriptions managed in Slack (channel, cadence, team, local time and zone), each
+   * person's own DM time, and people's Slack time zones kept with their names (DMs go out on the
+   * recipient's clock).
+   */
+  "006_subscriptions": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("subscriptions")
+        .ifNotExists()
+        .addColumn("id", "varchar(40)", (c) => c.primaryKey())
+        .addColumn("channel", "varchar(40)", (c) => c.notNull())
+        .addColumn("cadence", "varchar(10)", (c) => c.notNull())
+        // "" for the whole org: a unique index treats NULLs as distinct.
+        .addColumn("team", "varchar(200)", (c) => c.notNull())
+        .addColumn("time", "varchar(5)", (c) => c.notNull())
+        .addColumn("time_zone", "varchar(64)", (c) => c.notNull())
+        .addColumn("created_by", "varchar(40)", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("subscriptions_target")
+        .ifNotExists()
+        .on("subscriptions")
+        .columns(["channel", "cadence", "team"])
+        .unique()
+        .execute();
+      await db.schema
+        .createTable("dm_times")
+        .ifNotExists()
+        .addColumn("user_id", "varchar(40)", (c) => c.primaryKey())
+        .addColumn("time", "varchar(5)", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.alterTable("user_cache").addColumn("tz", "varchar(64)").execute();
+    },
+  },
 };
 
 async function backfillFirstSeen(db: Kysely<Schema>): Promise<void> {

@@ -13,6 +13,7 @@ import { createStoreFirstSeen, type FirstSeen } from "./first-seen.js";
 import { createLedger, type DeliveryLedger } from "./ledger.js";
 import { migrate } from "./migrations.js";
 import type { Snapshots } from "./snapshots.js";
+import { createStoreSubscriptions, type Subscriptions } from "./subscriptions.js";
 import type { UserCache } from "./user-cache.js";
 
 /*
@@ -27,6 +28,12 @@ export interface Preferences {
   setDmPreference(userId: string, value: DmPreference): Promise<void>;
   /** Every stored preference (the digest reads them once per run). */
   allDmPreferences(): Promise<Map<string, DmPreference>>;
+  /** The person's own DM time (HH:MM in their Slack time zone), if they chose one. */
+  getDmTime(userId: string): Promise<string | undefined>;
+  /** `undefined` goes back to the default (DM_LOCAL_TIME). */
+  setDmTime(userId: string, time: string | undefined): Promise<void>;
+  /** Every chosen DM time, by Slack user id. */
+  allDmTimes(): Promise<Map<string, string>>;
 }
 
 export interface Store {
@@ -35,6 +42,8 @@ export interface Store {
   preferences: Preferences;
   userCache: UserCache;
   snapshots: Snapshots;
+  /** Digest subscriptions, managed in Slack. */
+  subscriptions: Subscriptions;
   /** Each person's first day in the data the bot has (adoption's "new"). */
   firstSeen: FirstSeen;
   database: Database;
@@ -58,6 +67,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     preferences: createPreferences(database),
     userCache: createStoreUserCache(database.db, now),
     snapshots: createStoreSnapshots(database.db),
+    subscriptions: createStoreSubscriptions(database.db, database.location, now),
     firstSeen: createStoreFirstSeen(database.db),
     close: () => database.close(),
   };
@@ -161,6 +171,40 @@ function createPreferences({ db, location }: Database): Preferences {
         .catch(failed("read the DM preferences"));
       return new Map(rows.map((r) => [r.user_id, r.dm]));
     },
+    async getDmTime(userId) {
+      const row = await db
+        .selectFrom("dm_times")
+        .select("time")
+        .where("user_id", "=", userId)
+        .executeTakeFirst()
+        .catch(failed("read your DM time"));
+      return row?.time;
+    },
+    async setDmTime(userId, time) {
+      if (time === undefined) {
+        await db
+          .deleteFrom("dm_times")
+          .where("user_id", "=", userId)
+          .execute()
+          .catch(failed("save your DM time"));
+        return;
+      }
+      const updated_at = Date.now();
+      await db
+        .insertInto("dm_times")
+        .values({ user_id: userId, time, updated_at })
+        .onConflict((oc) => oc.column("user_id").doUpdateSet({ time, updated_at }))
+        .execute()
+        .catch(failed("save your DM time"));
+    },
+    async allDmTimes() {
+      const rows = await db
+        .selectFrom("dm_times")
+        .select(["user_id", "time"])
+        .execute()
+        .catch(failed("read the DM times"));
+      return new Map(rows.map((r) => [r.user_id, r.time]));
+    },
   };
 }
 
@@ -169,20 +213,25 @@ function createStoreUserCache(db: Kysely<Schema>, now: () => number): UserCache 
     async get(key) {
       const row = await db
         .selectFrom("user_cache")
-        .select(["user_id", "name", "expires_at"])
+        .select(["user_id", "name", "tz", "expires_at"])
         .where("key", "=", key)
         .executeTakeFirst();
       if (!row || row.expires_at <= now()) return undefined;
-      return row.name === null ? { userId: row.user_id } : { userId: row.user_id, name: row.name };
+      return {
+        userId: row.user_id,
+        ...(row.name === null ? {} : { name: row.name }),
+        ...(row.tz === null ? {} : { tz: row.tz }),
+      };
     },
     async set(key, value, ttlMs) {
       const expires_at = now() + ttlMs;
       const name = value.name || null;
+      const tz = value.tz || null;
       await db
         .insertInto("user_cache")
-        .values({ key, user_id: value.userId, name, expires_at })
+        .values({ key, user_id: value.userId, name, tz, expires_at })
         .onConflict((oc) =>
-          oc.column("key").doUpdateSet({ user_id: value.userId, name, expires_at }),
+          oc.column("key").doUpdateSet({ user_id: value.userId, name, tz, expires_at }),
         )
         .execute();
     },

@@ -12,6 +12,8 @@ export interface CachedUser {
    * were: the directory then asks Slack again when it needs the name.
    */
   name?: string | undefined;
+  /** Their Slack time zone (IANA, users.info `tz`); absent in older entries. */
+  tz?: string | undefined;
 }
 
 export interface UserCache {
