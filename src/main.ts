@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     logger,
     userCache: store.userCache,
     preferences: store.preferences,
+    subscriptions: store.subscriptions,
     ledger: store.ledger,
     failures: createFailureLog(store.snapshots),
     secrets: secretsFromEnv(process.env),

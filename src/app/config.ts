@@ -159,6 +159,13 @@ export const configSchema = z.object({
   ALLOWED_USERGROUP: optionalString.describe(
     "A Slack user group id (S…) whose members may see org-wide reports.",
   ),
+  ADMIN_USERS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(/[\s,]+/).filter(Boolean))
+    .describe(
+      "Slack user ids (comma-separated) who may manage digest subscriptions and are DMed about failures. Unset: ALLOWED_USERS. Workspace admins and owners always may.",
+    ),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace"])
     .default("info")
@@ -279,6 +286,14 @@ export const configSchema = z.object({
   TEAM_LEADS_SEE_TEAM: bool(false).describe(
     "Team leads (the manager column of TEAMS_FILE, or the creator of a Slack user group) may see their own team's reports without org access.",
   ),
+  DM_LOCAL_TIME: z
+    .string()
+    .trim()
+    .default("09:00")
+    .refine((v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v), { message: "must be a time such as 09:00" })
+    .describe(
+      "When each person's daily DM arrives, in their own Slack time zone (HH:MM); people can pick their own in the Home tab.",
+    ),
   DM_SUMMARIES: z
     .enum(["off", "opt-in", "all"])
     .default("off")

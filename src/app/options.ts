@@ -104,7 +104,11 @@ export function slackAppOptionsFromConfig(
       maxPeriodDays: config.MAX_PERIOD_DAYS,
       finalAfterMs: config.DAY_CACHE_FINAL_AFTER_HOURS * 3_600_000,
     },
-    access: { allowedUsers: config.ALLOWED_USERS, allowedUsergroup: config.ALLOWED_USERGROUP },
+    access: {
+      allowedUsers: config.ALLOWED_USERS,
+      allowedUsergroup: config.ALLOWED_USERGROUP,
+      adminUsers: config.ADMIN_USERS,
+    },
     slackApiUrl: config.SLACK_API_URL,
     personalBudgets: personalBudgetsFromConfig(config),
   };

@@ -56,7 +56,7 @@ export async function botReply(
     },
     reports: cliReports(runtime, config, now),
     directory,
-    access: { restricted: false, canSeeOrg: async () => true },
+    access: { restricted: false, isAdmin: async () => false, canSeeOrg: async () => true },
     logger: runtime.logger,
     now,
   };

@@ -7,6 +7,11 @@ import type { WebClient } from "@slack/web-api";
 
 export interface AccessPolicy {
   canSeeOrg(userId: string): Promise<boolean>;
+  /**
+   * May manage digest subscriptions and the app's settings: ADMIN_USERS (ALLOWED_USERS when it
+   * is unset), and the workspace's admins and owners.
+   */
+  isAdmin(userId: string): Promise<boolean>;
   /** True when a rule is configured (for help texts). */
   readonly restricted: boolean;
 }
@@ -14,6 +19,8 @@ export interface AccessPolicy {
 export interface AccessOptions {
   allowedUsers?: readonly string[] | undefined;
   allowedUsergroup?: string | undefined;
+  /** ADMIN_USERS; when empty, `allowedUsers` are the admins. */
+  adminUsers?: readonly string[] | undefined;
   client: WebClient;
   /** How long a user group's member list is reused. */
   groupTtlMs?: number | undefined;
@@ -42,9 +49,32 @@ export function createAccessPolicy(options: AccessOptions): AccessPolicy {
     return members.ids;
   }
 
+  const admins = new Set(
+    (options.adminUsers?.length ?? 0) > 0 ? options.adminUsers : (options.allowedUsers ?? []),
+  );
+  const workspaceAdmins = new Map<string, { admin: boolean; expiresAt: number }>();
+
+  /** Workspace admins and owners (users.info), remembered a while; unknown is "no". */
+  async function isWorkspaceAdmin(userId: string): Promise<boolean> {
+    const known = workspaceAdmins.get(userId);
+    if (known && known.expiresAt > now()) return known.admin;
+    try {
+      const { user } = await options.client.users.info({ user: userId });
+      const admin = !!(user?.is_admin || user?.is_owner || user?.is_primary_owner);
+      workspaceAdmins.set(userId, { admin, expiresAt: now() + ttl });
+      return admin;
+    } catch (error) {
+      options.onError?.(error);
+      return known?.admin ?? false;
+    }
+  }
+
   const restricted = users.size > 0 || !!group;
   return {
     restricted,
+    async isAdmin(userId) {
+      return admins.has(userId) || (await isWorkspaceAdmin(userId));
+    },
     async canSeeOrg(userId) {
       if (!restricted) return true;
       if (users.has(userId)) return true;

@@ -10,11 +10,13 @@ import { createScrubber } from "../scrub.js";
 import type { FailureLog } from "../store/failures.js";
 import type { FirstSeen } from "../store/first-seen.js";
 import type { DeliveryLedger } from "../store/ledger.js";
+import type { Preferences } from "../store/store.js";
+import type { Subscriptions } from "../store/subscriptions.js";
 import type { UserCache } from "../store/user-cache.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
 import { createAccessPolicy } from "./access.js";
 import { createAdminAlerts } from "./admin-alerts.js";
-import type { DmPreferences, PeriodSettings, SlackContext } from "./context.js";
+import type { PeriodSettings, SlackContext } from "./context.js";
 import { createFileSender } from "./files.js";
 import { registerListeners } from "./index.js";
 import { dropReplays } from "./replays.js";
@@ -29,7 +31,12 @@ export interface SlackAppOptions {
   mode: SlackMode;
   periods: PeriodSettings;
   /** Who may see org-wide reports; with neither set, everyone in the workspace. */
-  access: { allowedUsers: readonly string[]; allowedUsergroup?: string | undefined };
+  access: {
+    allowedUsers: readonly string[];
+    allowedUsergroup?: string | undefined;
+    /** ADMIN_USERS (empty: the allowed users). */
+    adminUsers?: readonly string[] | undefined;
+  };
   /** Slack Web API base URL (tests). */
   slackApiUrl?: string | undefined;
   /** People's own monthly budgets: `me` and the Home tab show where they stand. */
@@ -44,7 +51,8 @@ export interface SlackAppOptions {
   logger: Logger;
   now?: (() => Date) | undefined;
   userCache?: UserCache | undefined;
-  preferences?: DmPreferences | undefined;
+  preferences?: Preferences | undefined;
+  subscriptions?: Subscriptions | undefined;
   /** In HTTP mode, GET /healthz is answered by this handler (the app's health check). */
   health?: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   /** See SlackContext (tests make it short). */
@@ -96,6 +104,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logger,
     now: options.now ?? (() => new Date()),
     preferences: options.preferences,
+    subscriptions: options.subscriptions,
     stillFetchingAfterMs: options.stillFetchingAfterMs,
     ledger: options.ledger,
     failures: options.failures,
@@ -121,6 +130,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       client: app.client,
       allowedUsers: options.access.allowedUsers,
       allowedUsergroup: options.access.allowedUsergroup,
+      adminUsers: options.access.adminUsers,
       onError: (error) => logger.warn({ err: error }, "could not read the allowed user group"),
     }),
   };

@@ -3,6 +3,8 @@ import type { Reports } from "../reports/index.js";
 import type { Scrubber } from "../scrub.js";
 import type { FailureLog } from "../store/failures.js";
 import type { DeliveryLedger } from "../store/ledger.js";
+import type { Preferences } from "../store/store.js";
+import type { Subscriptions } from "../store/subscriptions.js";
 import type { AccessPolicy } from "./access.js";
 import type { AdminAlerts } from "./admin-alerts.js";
 import type { FileSender } from "./files.js";
@@ -29,8 +31,10 @@ export interface SlackContext {
   now: () => Date;
   /** Uploads (exports, charts). */
   uploads?: FileSender | undefined;
-  /** DM preferences, when the store is configured (the digest feature). */
-  preferences?: DmPreferences | undefined;
+  /** DM preferences and times, when the store is configured (the digest feature). */
+  preferences?: Preferences | undefined;
+  /** Digest subscriptions, when the store is configured. */
+  subscriptions?: Subscriptions | undefined;
   /** A slow answer is preceded by a "still fetching" note after this long (default 3 s). */
   stillFetchingAfterMs?: number | undefined;
   /** TEAM_LEADS_SEE_TEAM: a team's leads may ask for their own team without org access. */
@@ -43,8 +47,4 @@ export interface SlackContext {
   failures?: FailureLog | undefined;
   /** The configured secrets, out of anything an admin is sent or the store keeps. */
   scrub?: Scrubber | undefined;
-}
-
-export interface DmPreferences {
-  setDmPreference(userId: string, value: "on" | "off"): Promise<void>;
 }

@@ -144,7 +144,7 @@ describe("channel posts", () => {
         emailOf: async () => org.email(0),
         nameOf: async () => "Boss (Slack)",
       },
-      access: { restricted: false, canSeeOrg: async () => true },
+      access: { restricted: false, isAdmin: async () => false, canSeeOrg: async () => true },
       logger,
       now: () => now,
     };

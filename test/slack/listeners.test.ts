@@ -32,7 +32,11 @@ function context(overrides: Partial<SlackContext> = {}): SlackContext {
       emailOf: async (userId) => (userId === "UADA" ? email : null),
       nameOf: async (userId) => (userId === "UBOSS" ? "The Boss" : null),
     },
-    access: { restricted: true, canSeeOrg: async (userId) => userId === "UBOSS" },
+    access: {
+      restricted: true,
+      isAdmin: async () => false,
+      canSeeOrg: async (userId) => userId === "UBOSS",
+    },
     logger: createLogger({ sink: { write: () => undefined } }),
     now: () => now,
     stillFetchingAfterMs: 60_000,
@@ -201,6 +205,7 @@ describe("listener middleware", () => {
     const ctx = context({
       access: {
         restricted: true,
+        isAdmin: async () => false,
         canSeeOrg: async () => {
           asked++;
           return false;

@@ -49,7 +49,11 @@ function context(
       emailOf: async (userId) => (userId === "ULEAD" ? lead : null),
       nameOf: async () => null,
     },
-    access: { restricted: true, canSeeOrg: async (userId) => userId === "UBOSS" },
+    access: {
+      restricted: true,
+      isAdmin: async () => false,
+      canSeeOrg: async (userId) => userId === "UBOSS",
+    },
     logger: createLogger({ sink: { write: () => undefined } }),
     now: () => now,
     stillFetchingAfterMs: 60_000,

@@ -125,7 +125,7 @@ describe("claude-usage report", () => {
         emailOf: async () => null,
         nameOf: async () => null,
       },
-      access: { restricted: false, canSeeOrg: async () => true },
+      access: { restricted: false, isAdmin: async () => false, canSeeOrg: async () => true },
       logger: createLogger({ sink: { write: () => undefined } }),
       now: () => now,
       stillFetchingAfterMs: 60_000,
