@@ -110,7 +110,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     failures: options.failures,
     scrub,
     admins: createAdminAlerts({
-      adminIds: options.access.allowedUsers,
+      // ADMIN_USERS, else the allowed users.
+      adminIds: options.access.adminUsers?.length
+        ? options.access.adminUsers
+        : options.access.allowedUsers,
       scrub,
       post: async (userId, message) => {
         await app.client.chat.postMessage({ channel: userId, ...message });
