@@ -142,7 +142,7 @@ describe("team digests", () => {
     const backendText = read(backend);
     expect(backendText).toContain('"text":"Claude Code · Backend · Tue 24 Nov"');
     // Ada $18.40 and Bob $5: the team's spend, not the org's.
-    expect(String(backend?.args.text)).toMatch(/^Claude Code · Backend on Tue 24 Nov: \$23\.40/);
+    expect(String(backend?.args.text)).toMatch(/^Claude Code · Backend · Tue 24 Nov: \$23\.40/);
     expect(backendText).toContain("Ada Lovelace");
     expect(backendText).toContain("Bob");
     for (const outsider of ["Carol", "Dan Outsider", "dan@example.com", "ci-bot"])
@@ -151,7 +151,7 @@ describe("team digests", () => {
     // Bob is in both teams: Platform's digest counts him too.
     const platformText = read(platform);
     expect(platformText).toContain('"text":"Claude Code · Platform · Tue 24 Nov"');
-    expect(String(platform?.args.text)).toMatch(/^Claude Code · Platform on Tue 24 Nov: \$12/);
+    expect(String(platform?.args.text)).toMatch(/^Claude Code · Platform · Tue 24 Nov: \$12/);
     expect(platformText).toContain("Carol");
     expect(platformText).toContain("Bob");
     for (const outsider of ["Ada", "Dan Outsider", "ci-bot"])

@@ -151,7 +151,7 @@ describe("/claude-usage team", () => {
   it("is the org report's renderer with the team's name in the title", async () => {
     const reply = await ask("team backend last 7 days");
     expect(read(reply)).toMatch(/^Claude Code · Backend · last 7 days/);
-    expect(String(reply.text)).toMatch(/^Claude Code · Backend last 7 days/);
+    expect(String(reply.text)).toMatch(/^Claude Code · Backend · last 7 days \(/);
   });
 
   it("an unknown team: did you mean, as a command to copy with the period kept", async () => {

@@ -290,10 +290,12 @@ export function fallbackText(
   const news = options.monthToDate && budgetNews(options.monthToDate);
   const budget = news ? ` ${news.replace(/^:[a-z_]+: /, "")}` : "";
   const { totals: t } = report;
-  const when =
-    report.period.days.length === 1
-      ? `on ${formatDay(report.period.from, now)}`
-      : `${report.period.name} (${formatPeriodDates(report.period, now)})`;
+  const single = report.period.days.length === 1;
+  const dates = single
+    ? formatDay(report.period.from, now)
+    : `${report.period.name} (${formatPeriodDates(report.period, now)})`;
+  // A team's name is set apart from the period: "Claude Code · Backend · Tue 24 Nov: …".
+  const when = options.team ? `· ${dates}` : single ? `on ${dates}` : dates;
   if (t.activeUsers + t.activeApiKeys === 0 && t.costCents === 0) {
     const notFinal = emptyNotFinal(report.period, now, options.finalAfterMs);
     return `${lead} ${when}: ${notFinal?.emptyShort ?? "no activity"}${budget}`;
