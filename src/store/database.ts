@@ -126,10 +126,17 @@ export interface DatabaseOptions {
    * to log it.
    */
   onConnectionLost?: ((error: Error) => void) | undefined;
+  /** How long a PostgreSQL query may wait for its answer (default 30 s; tests make it short). */
+  queryTimeoutMs?: number | undefined;
 }
 
 /** How long a query waits for a new PostgreSQL connection before it fails (a host that is gone). */
 const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * How long a query waits for its answer: a server that stops answering without closing the
+ * connection (a network cut, a hung host) fails the query instead of holding it for ever.
+ */
+const QUERY_TIMEOUT_MS = 30_000;
 
 export function openDatabase(options: DatabaseOptions): Database {
   if (options.databaseUrl) {
@@ -137,6 +144,7 @@ export function openDatabase(options: DatabaseOptions): Database {
       connectionString: options.databaseUrl,
       max: 10,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      query_timeout: options.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
     });
     const schema = options.schema;
     if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) {

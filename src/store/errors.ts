@@ -75,6 +75,7 @@ const REASONS: Record<string, string> = {
 
 /** Messages of failures that come without a code (pg's timeouts and lost connections, Kysely). */
 const UNREACHABLE_MESSAGES: [RegExp, string][] = [
+  [/query read timeout/i, "the server stopped answering (no reply in time)"],
   [/timeout/i, "the connection timed out"],
   [/connection terminated/i, "the server closed the connection"],
   [/driver has already been destroyed/i, "the store is closed"],
