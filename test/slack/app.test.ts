@@ -961,18 +961,22 @@ describe("replays and retries", () => {
     const rows = await storeA.ledger.list({ kind: "share" });
     expect(rows).toMatchObject([
       {
-        key: "share:C0GENERAL:1700000000.000100/1700000042.123456",
+        key: "share:C0GENERAL:1700000000.000100",
         status: "delivered",
         attempts: 1,
       },
     ]);
     const skipped = [...h.logs, ...b.logs].filter((l) => l.includes("share already handled"));
     expect(skipped).toHaveLength(1);
-    // A second click by a person is a new share.
+    // A second click on the same report (a double-click, before the button is gone) shares
+    // nothing again: the clicker is told where it went.
     await buttonClick(b.url, { ...fields, action_ts: "1700000050.000001" });
     // (After the post and the replaced private copy.)
     const [, , second] = await h.slack.waitForResponses(3);
-    expect(second?.body.response_type).toBe("in_channel");
+    expect(second?.body).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(blocksText(second?.body ?? {})).toContain("already shared in #general");
+    await pause(300);
+    expect(h.slack.responses.filter((r) => r.body.response_type === "in_channel")).toHaveLength(1);
   });
 });
 

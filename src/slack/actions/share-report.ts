@@ -49,7 +49,10 @@ export function shareReport(ctx: SlackContext) {
       });
       const key = shareKey(body, action);
       const claim = await claimShare(ctx, key, log);
-      if (!claim) return;
+      if ("status" in claim) {
+        if (claim.status !== "busy") await respond(alreadyHandled(claim.status, body));
+        return;
+      }
       let message: SlackMessage;
       try {
         message = await answerCommand(command, userId, ctx, { share: false, audience: "channel" });
@@ -76,6 +79,25 @@ export function shareReport(ctx: SlackContext) {
           : await failureMessage(error, ctx, log, { during: `Share in channel, by <@${userId}>` });
       await respond({ response_type: "ephemeral", replace_original: false, ...reply });
     }
+  };
+}
+
+/** A second click on a report shared already (or that failed to share too often). */
+function alreadyHandled(
+  status: NotOurs["status"],
+  body: BlockButtonAction,
+): Parameters<SlackActionMiddlewareArgs<BlockButtonAction>["respond"]>[0] {
+  const text =
+    status === "delivered"
+      ? `This report is already shared in ${whereShared(body)}.`
+      : `This report could not be shared. Run \`${COMMAND}\` again and share the new report.`;
+  return {
+    response_type: "ephemeral",
+    replace_original: false,
+    text,
+    blocks: [
+      contextLine(status === "delivered" ? `:white_check_mark: ${text}` : `:warning: ${text}`),
+    ],
   };
 }
 
@@ -121,8 +143,9 @@ function contextLine(text: string): KnownBlock {
 const SHARE_LEASE_MS = 10 * 60_000;
 
 /**
- * One click, one key: the message the button is on and the moment it was clicked. A replay of the
- * click, here or on another replica, has the same key; a second click by a person has another.
+ * One report, one share: the key is the message the button is on, so a replay of the click (here
+ * or on another replica) and a double-click both find the first one's claim. A message Slack
+ * gives no ts falls back to the moment of the click.
  */
 function shareKey(body: BlockButtonAction, action: ButtonAction): DeliveryKey {
   const container = body.container as { message_ts?: unknown; channel_id?: unknown };
@@ -131,12 +154,17 @@ function shareKey(body: BlockButtonAction, action: ButtonAction): DeliveryKey {
   const channel =
     body.channel?.id ??
     (typeof container.channel_id === "string" ? container.channel_id : body.user.id);
-  return { kind: "share", target: channel, period: `${messageTs}/${action.action_ts}` };
+  return { kind: "share", target: channel, period: messageTs || action.action_ts };
 }
 
 interface ShareClaim {
   delivered(): Promise<void>;
   failed(error: unknown): Promise<void>;
+}
+
+/** Someone else's claim: being shared now (busy), shared, or failed too often. */
+interface NotOurs {
+  status: Exclude<ClaimResult["status"], "claimed">;
 }
 
 /**
@@ -148,7 +176,7 @@ async function claimShare(
   ctx: SlackContext,
   key: DeliveryKey,
   log: Record<string, unknown>,
-): Promise<ShareClaim | undefined> {
+): Promise<ShareClaim | NotOurs> {
   const unclaimed: ShareClaim = { delivered: async () => {}, failed: async () => {} };
   const ledger = ctx.ledger;
   if (!ledger) return unclaimed;
@@ -156,14 +184,15 @@ async function claimShare(
   const id = deliveryKey(key);
   let result: ClaimResult;
   try {
-    result = await ledger.claim(key, { owner, leaseMs: SHARE_LEASE_MS, maxAttempts: 1 });
+    // A share that failed may be clicked again, a few times.
+    result = await ledger.claim(key, { owner, leaseMs: SHARE_LEASE_MS, maxAttempts: 3 });
   } catch (error) {
     ctx.logger.warn({ ...log, key: id, err: error }, "could not claim the share; sharing anyway");
     return unclaimed;
   }
   if (result.status !== "claimed") {
     ctx.logger.debug({ ...log, key: id, status: result.status }, "share already handled");
-    return undefined;
+    return { status: result.status };
   }
   // The ledger only records what happened; a failure to record it must not undo the post.
   const record = async (what: string, write: () => Promise<unknown>) => {
