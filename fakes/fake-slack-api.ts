@@ -308,10 +308,9 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
         if (known && known.isMember === false && channel.startsWith("C"))
           return { ok: false, error: "not_in_channel" };
         // An image block's Slack file must be one whose upload was completed, as Slack checks.
-        const badFile = slackFileIds(args.blocks).findIndex(
-          (id) => !shared.some((s) => s.files.some((f) => f.id === id)),
-        );
-        if (badFile >= 0)
+        const sharedIds = new Set(shared.flatMap((s) => s.files.map((f) => f.id)));
+        const badFile = slackFileIds(args.blocks).some((id) => !sharedIds.has(id));
+        if (badFile)
           return {
             ok: false,
             error: "invalid_blocks",
