@@ -235,6 +235,6 @@ async function dmSettings(userId: string, ctx: SlackContext): Promise<HomeDmSett
     return { ...dm, preference, time };
   } catch (error) {
     ctx.logger.warn({ user: userId, err: error }, "could not read DM settings for the Home tab");
-    return undefined;
+    return { ...dm, preference: undefined, time: undefined, unreadable: true };
   }
 }

@@ -12,6 +12,7 @@ import {
   homeAction,
   SIGNING_SECRET,
 } from "../../fakes/slack-requests.js";
+import type { UsageSource } from "../../src/anthropic/client.js";
 import { createSyntheticOrg } from "../../src/demo/synthetic-org.js";
 import { createSyntheticRoster } from "../../src/demo/synthetic-roster.js";
 import { createSyntheticSource } from "../../src/demo/synthetic-source.js";
@@ -256,6 +257,25 @@ describe("the Home tab over HTTP", () => {
     const warnings = h.logs.filter((l) => l.msg === "could not publish the Home tab");
     expect(warnings).toHaveLength(2);
     expect(h.logs.some((l) => l.msg === "unhandled error in a Slack listener")).toBe(false);
+  });
+
+  it("a report that fails: the error view in the viewer's words with a ref, the controls kept", async () => {
+    const failing: UsageSource = {
+      pages() {
+        throw new Error("socket hang up");
+      },
+    };
+    const h = await start({
+      loader: createUsageLoader({ source: failing, now: () => HOME_NOW }),
+    });
+    await open(h, "UBOSS");
+    const [, failed] = await publishes(h.slack, 2);
+    const text = textOf(failed);
+    expect(text).toMatch(/ref `[\w-]+`/);
+    expect(text).toContain("Pick a period above, or open this tab again");
+    expect(text).toContain(HOME_ACTIONS.period);
+    expect(text).not.toContain("socket hang up");
+    expect(h.logs.some((l) => l.msg === "could not answer")).toBe(true);
   });
 
   it("Charts: sent to the person's DM, and the Home tab says so; not for those who may not see the org", async () => {

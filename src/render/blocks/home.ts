@@ -111,6 +111,8 @@ export interface HomeDmSettings {
   time: string | undefined;
   /** DM_LOCAL_TIME. */
   defaultTime: string;
+  /** The store did not answer: the choice cannot be read (or changed) right now. */
+  unreadable?: boolean | undefined;
 }
 
 /** The viewer's own numbers (reports.personal, and the org report for changes and rank). */
@@ -444,6 +446,12 @@ function settingsBlocks(dm: HomeDmSettings | undefined, isAdmin: boolean): Known
     blocks.push(contextBlock("Daily DMs are not set up on this installation."));
   } else if (dm.mode === "off") {
     blocks.push(contextBlock("Daily DMs are not enabled by your admin."));
+  } else if (dm.unreadable) {
+    blocks.push(
+      contextBlock(
+        ":warning: Your daily DM settings can't be read right now. Open this tab again in a few minutes.",
+      ),
+    );
   } else {
     const on = dmIsOn(dm);
     blocks.push(

@@ -180,6 +180,21 @@ describe("the Home tab's view", () => {
     expect(text(all)).toContain('"initial_option":{"text":{"type":"plain_text","text":"13:15"');
   });
 
+  it("DM settings the store cannot read: said so, no toggle that could not save", async () => {
+    const broken = {
+      ...prefs(undefined),
+      getDmPreference: async () => {
+        throw new Error("database is locked");
+      },
+    };
+    const v = await view("UADA", {
+      dm: { mode: "opt-in", defaultTime: "09:00" },
+      preferences: broken,
+    });
+    expect(text(v)).toContain("can't be read right now");
+    expect(actionIds(v)).not.toContain(HOME_ACTIONS.dmToggle);
+  });
+
   it("DM times run from 06:00 to 12:00 every half hour", () => {
     expect(DM_TIMES).toHaveLength(13);
     expect(DM_TIMES[0]).toBe("06:00");
