@@ -1,7 +1,6 @@
 import type { Button, KnownBlock, PlainTextOption, StaticSelect, View } from "@slack/web-api";
 import { z } from "zod";
 import type { BudgetStatus } from "../../usage/alerts.js";
-import type { Period } from "../../usage/periods.js";
 import { type ActorRow, change, rankOf, type UsageReport } from "../../usage/report.js";
 import type { TeamRank } from "../../usage/teams.js";
 import { type UsualDay, versusUsual } from "../../usage/usual-day.js";
@@ -17,6 +16,7 @@ import {
 import { actorMrkdwn, type NameOf } from "../people.js";
 import { storySentence } from "../story.js";
 import { clip, escapeMrkdwn, MAX_HEADER_TEXT, MAX_SECTION_TEXT } from "./limits.js";
+import { emptyNotFinal } from "./not-final.js";
 import { budgetLine, comparedWithUsual } from "./personal.js";
 
 /*
@@ -325,9 +325,16 @@ function youBlocks(input: HomeViewInput, state: HomeState): KnownBlock[] {
   const title = section(`*You* · ${youTitle(state)} · ${dates}`, toggle);
   const me = report.actors.find((a) => a.key === you.actorKey);
   if (!me) {
+    // Nothing yet in days still arriving is not "no activity" (as `me` says it).
+    const orgEmpty = report.totals.costCents === 0 && report.actors.length === 0;
+    const includesToday = report.period.to >= now.toISOString().slice(0, 10);
+    const pending =
+      orgEmpty || includesToday
+        ? emptyNotFinal(report.period, now, input.finalAfterMs, true)?.empty
+        : undefined;
     const blocks: KnownBlock[] = [
       title,
-      section(`No Claude Code activity for you ${inPeriod(report.period, now)}.`),
+      section(pending ?? "No Claude Code activity for you in this period."),
     ];
     const where = lastActive(you, now);
     if (where) blocks.push(contextBlock(where));
@@ -495,12 +502,6 @@ function dmTimeSelect(dm: HomeDmSettings): StaticSelect {
     options,
     ...(chosen ? { initial_option: chosen } : {}),
   };
-}
-
-function inPeriod(period: Period, now: Date): string {
-  const dates = formatPeriodDates(period, now);
-  if (period.days.length === 1) return `${period.name} (${dates})`;
-  return `in the ${period.name} (${dates})`.replace("in the this", "in this");
 }
 
 function section(text: string, accessory?: Button | StaticSelect): KnownBlock {

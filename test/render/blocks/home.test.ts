@@ -147,9 +147,15 @@ describe("the Home tab's view", () => {
   it("someone without activity: their last active day, or that there was none", async () => {
     const v = await view("UNEW", { dm: { mode: "all", defaultTime: "09:00" } }, { p: "yesterday" });
     const t = text(v);
-    expect(t).toContain("No Claude Code activity for you yesterday (Tue 24 Nov).");
+    expect(t).toContain("*You* · yesterday · Tue 24 Nov");
+    expect(t).toContain("No Claude Code activity for you in this period.");
     expect(t).toContain("Nothing in the");
     expect(t).toContain("new.person@example.com");
+  });
+
+  it("nothing yet in days still arriving is not 'no activity'", async () => {
+    const t = text(await view("UNEW", {}, { p: "this month" }));
+    expect(t).toContain("nothing recorded yet for Tue 24 – Wed 25 Nov");
   });
 
   it("a viewer without an email in Slack is told why their numbers are missing", async () => {
