@@ -277,7 +277,12 @@ function teamSelect(
 ): StaticSelect | undefined {
   if (teams.length === 0) return undefined;
   const options: PlainTextOption[] = canSeeOrg ? [option("Whole org", ORG_CHOICE)] : [];
-  for (const name of teams) {
+  // The team shown is always among the options, however far down the list it is.
+  const ordered =
+    selected && teams.includes(selected)
+      ? [selected, ...teams.filter((t) => t !== selected)]
+      : teams;
+  for (const name of ordered) {
     if (options.length >= MAX_SELECT_OPTIONS) break;
     if (name.length > MAX_OPTION_VALUE - 2) continue;
     options.push(option(name, `t:${name}`));

@@ -17,7 +17,7 @@ import {
 } from "../../../src/render/blocks/home.js";
 import { homeInput } from "../../../src/slack/home.js";
 import type { Preferences } from "../../../src/store/store.js";
-import { type HomeContextOptions, homeContext } from "../../support/home-context.js";
+import { type HomeContextOptions, homeContext, teamName } from "../../support/home-context.js";
 
 /* The Home tab's view builder: state in, a view within Block Kit's limits out. */
 
@@ -235,6 +235,16 @@ describe("the Home tab's view", () => {
       options: unknown[];
     };
     expect(select.options).toHaveLength(100);
+    // A team far down the list, chosen: shown as chosen all the same.
+    const far = await view(
+      "UBOSS",
+      { users: 600, teams: 150 },
+      { p: "yesterday", t: teamName(140) },
+    );
+    expect(text(far)).toContain(
+      `"initial_option":{"text":{"type":"plain_text","text":"${teamName(140)}"`,
+    );
+    expect(text(far)).toContain(`*Your team: ${teamName(140)}*`);
     expect(v.blocks.length).toBeLessThanOrEqual(MAX_HOME_BLOCKS);
     expect(text(v)).toMatch(/…and \d+ more/);
   }, 60_000);
