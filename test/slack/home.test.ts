@@ -196,6 +196,18 @@ describe("the Home tab over HTTP", () => {
     });
   });
 
+  it("a click from a view whose state is unreadable, or with a period not offered, shows the default", async () => {
+    const h = await start();
+    const ack = await homeAction(h.url, {
+      user_id: "UBOSS",
+      action: { type: "static_select", action_id: HOME_ACTIONS.period, selected: "last 9000 days" },
+      view: { private_metadata: "{written by an older release" },
+    });
+    expect(ack.status).toBe(200);
+    const [, full] = await publishes(h.slack, 2);
+    expect(readHomeState(viewOf(full).private_metadata)).toEqual({ p: "last 7 days", g: "org" });
+  });
+
   it("My last 30 days: the button's value is the state it leads to", async () => {
     const h = await start();
     await open(h, "UADA");

@@ -363,9 +363,10 @@ function youBlocks(input: HomeViewInput, state: HomeState): KnownBlock[] {
       me.key,
     );
     if (rank) facts.push(`${ordinal(rank.rank)} of ${formatInt(rank.of)} by spend`);
-  }
-  for (const t of you.teamRanks ?? []) {
-    facts.push(`${ordinal(t.rank)} of ${formatInt(t.of)} in ${escapeMrkdwn(t.team)}`);
+    // Ranks say how others spent: for those who may see the org only.
+    for (const t of you.teamRanks ?? []) {
+      facts.push(`${ordinal(t.rank)} of ${formatInt(t.of)} in ${escapeMrkdwn(t.team)}`);
+    }
   }
   if (before && you.baseline) facts.push(`changes vs ${you.baseline}`);
   const blocks: KnownBlock[] = [title, { type: "section", fields }];

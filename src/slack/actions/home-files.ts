@@ -34,7 +34,7 @@ export function sendHomeFiles(ctx: SlackContext, kind: "chart" | "export") {
     Pick<AllMiddlewareArgs, "client">) => {
     const userId = body.user.id;
     // The view's state (its period) first; the button's value says the same when Slack sent none.
-    const state = readHomeState(body.view?.private_metadata ?? action.value);
+    const state = readHomeState(body.view?.private_metadata || action.value);
     const work = async (): Promise<string> => {
       if (!(await ctx.access.canSeeOrg(userId).catch(() => false))) {
         return ":lock: Charts and exports show the whole org, which is limited to a few people here.";

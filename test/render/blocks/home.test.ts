@@ -99,6 +99,7 @@ describe("the Home tab's view", () => {
     expect(t).toContain("Sent to your Messages tab.");
     expect(t).toMatch(/Spend\\n\*\$[\d.,]+\* {2}(▲|▼|≈)/);
     expect(t).toMatch(/\d+(st|nd|rd|th) of \d+ by spend/);
+    expect(t).toMatch(/\d+(st|nd|rd|th) of \d+ in Backend/);
     expect(t).toContain("of your $500 budget");
     expect(t).toContain("*Your org* · last 7 days");
     expect(t).toMatch(/\$[\d,]+\*? spent/);
@@ -112,9 +113,14 @@ describe("the Home tab's view", () => {
   });
 
   it("without org access: no rank, no org part, no charts or export, no Settings button", async () => {
-    const v = await view("UADA", { orgViewers: [], dm: { mode: "all", defaultTime: "09:00" } });
+    const v = await view("UADA", {
+      orgViewers: [],
+      teams: "demo",
+      dm: { mode: "all", defaultTime: "09:00" },
+    });
     const t = text(v);
     expect(t).not.toMatch(/of \d+ by spend/);
+    expect(t).not.toMatch(/of \d+ in Backend/);
     expect(t).not.toContain("Your org");
     expect(actionIds(v)).toEqual([HOME_ACTIONS.period, HOME_ACTIONS.mine]);
     // No store: the settings say so rather than offer a toggle that cannot save.
