@@ -117,6 +117,8 @@ export interface FakeSlackApi {
   uploads: UploadedFile[];
   shared: SharedFiles[];
   callsTo(method: string): SlackCall[];
+  /** Each user's Home tab as last published (with its hash), as Slack would show it. */
+  homeViews: Map<string, { view: Record<string, unknown>; hash: string }>;
   /** A fresh response_url served by this fake. */
   responseUrl(id?: string): string;
   /** Resolve when `count` posts have reached response_urls (or reject after `timeoutMs`). */
@@ -135,6 +137,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   const uploads: UploadedFile[] = [];
   const pendingUploads = new Map<string, string>();
   const shared: SharedFiles[] = [];
+  const homeViews = new Map<string, { view: Record<string, unknown>; hash: string }>();
   const waiters: (() => void)[] = [];
   let n = 0;
   let tsCounter = 0;
@@ -308,10 +311,9 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
         if (known && known.isMember === false && channel.startsWith("C"))
           return { ok: false, error: "not_in_channel" };
         // An image block's Slack file must be one whose upload was completed, as Slack checks.
-        const badFile = slackFileIds(args.blocks).findIndex(
-          (id) => !shared.some((s) => s.files.some((f) => f.id === id)),
-        );
-        if (badFile >= 0)
+        const sharedIds = new Set(shared.flatMap((s) => s.files.map((f) => f.id)));
+        const badFile = slackFileIds(args.blocks).some((id) => !sharedIds.has(id));
+        if (badFile)
           return {
             ok: false,
             error: "invalid_blocks",
@@ -331,8 +333,19 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       }
       case "chat.postEphemeral":
         return { ok: true, message_ts: `${1_700_000_000 + ++tsCounter}.000200` };
-      case "views.publish":
-        return { ok: true, view: { id: "VFAKE", type: "home" } };
+      case "views.publish": {
+        // Slack keeps one Home view per user; a publish with a stale hash is refused, so that
+        // of two racing updates the one based on the latest view wins.
+        const user = String(args.user_id ?? "");
+        const current = homeViews.get(user);
+        if (typeof args.hash === "string" && current && args.hash !== current.hash) {
+          return { ok: false, error: "hash_conflict" };
+        }
+        const hash = `${++tsCounter}.hash`;
+        const view = { id: `V${user}`, type: "home", ...(args.view as object), hash };
+        homeViews.set(user, { view, hash });
+        return { ok: true, view };
+      }
       case "files.getUploadURLExternal": {
         const id = `F${++tsCounter}`;
         pendingUploads.set(id, String(args.filename ?? ""));
@@ -384,6 +397,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     uploads,
     shared,
     callsTo: (method) => calls.filter((c) => c.method === method),
+    homeViews,
     responseUrl: (id) => `${baseUrl}/response/${id ?? `r${++responseCounter}`}`,
     async waitForResponses(count, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;

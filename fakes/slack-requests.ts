@@ -164,3 +164,100 @@ export function eventCallbackRequest(
 export function eventCallback(url: string, event: Record<string, unknown>) {
   return send(eventCallbackRequest(url, event));
 }
+
+/** The view a Home tab interaction comes from, as Slack sends it with the click. */
+export interface ViewFields {
+  id?: string;
+  hash?: string;
+  private_metadata?: string;
+  blocks?: unknown[];
+}
+
+export type HomeAction =
+  | { type: "button"; action_id: string; value: string; block_id?: string }
+  | {
+      type: "static_select";
+      action_id: string;
+      /** The chosen option's value (its text is not read by the app). */
+      selected: string;
+      block_id?: string;
+    };
+
+/**
+ * A click in the app's Home tab (block_actions from a view): no channel, no response_url, the
+ * view with its private_metadata and hash.
+ */
+export function homeActionRequest(
+  url: string,
+  fields: { user_id: string; action: HomeAction; view?: ViewFields },
+): SignedRequest {
+  const { action } = fields;
+  const viewId = fields.view?.id ?? `V${fields.user_id}`;
+  const base = { action_id: action.action_id, block_id: action.block_id ?? "home_controls" };
+  const payload = {
+    type: "block_actions",
+    user: {
+      id: fields.user_id,
+      username: fields.user_id.toLowerCase(),
+      name: fields.user_id.toLowerCase(),
+      team_id: "T0FAKE",
+    },
+    api_app_id: "A0FAKE",
+    token: "legacy-verification-token",
+    container: { type: "view", view_id: viewId },
+    trigger_id: nextId(),
+    team: { id: "T0FAKE", domain: "fake" },
+    enterprise: null,
+    is_enterprise_install: false,
+    view: {
+      id: viewId,
+      team_id: "T0FAKE",
+      type: "home",
+      blocks: fields.view?.blocks ?? [],
+      private_metadata: fields.view?.private_metadata ?? "",
+      callback_id: "",
+      state: { values: {} },
+      hash: fields.view?.hash ?? "1.hash",
+      title: { type: "plain_text", text: "View Title", emoji: true },
+      clear_on_close: false,
+      notify_on_close: false,
+      close: null,
+      submit: null,
+      previous_view_id: null,
+      root_view_id: viewId,
+      app_id: "A0FAKE",
+      external_id: "",
+      app_installed_team_id: "T0FAKE",
+      bot_id: "B0FAKE",
+    },
+    actions: [
+      action.type === "button"
+        ? {
+            ...base,
+            type: "button",
+            text: { type: "plain_text", text: "Button", emoji: true },
+            value: action.value,
+            action_ts: nextId(),
+          }
+        : {
+            ...base,
+            type: "static_select",
+            selected_option: {
+              text: { type: "plain_text", text: action.selected, emoji: true },
+              value: action.selected,
+            },
+            placeholder: { type: "plain_text", text: "Choose", emoji: true },
+            action_ts: nextId(),
+          },
+    ],
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return signRequest(url, body, "application/x-www-form-urlencoded");
+}
+
+export function homeAction(
+  url: string,
+  fields: { user_id: string; action: HomeAction; view?: ViewFields },
+) {
+  return send(homeActionRequest(url, fields));
+}

@@ -96,7 +96,7 @@ export function logCacheErrors(logger: Logger): NonNullable<UsageLoaderOptions["
 /** The Slack app's settings from configuration (its clients and stores are the caller's). */
 export function slackAppOptionsFromConfig(
   config: Config,
-): Pick<SlackAppOptions, "mode" | "periods" | "access" | "slackApiUrl" | "personalBudgets"> {
+): Pick<SlackAppOptions, "mode" | "periods" | "access" | "slackApiUrl" | "personalBudgets" | "dm"> {
   return {
     mode: requireSlack(config),
     periods: {
@@ -111,6 +111,7 @@ export function slackAppOptionsFromConfig(
     },
     slackApiUrl: config.SLACK_API_URL,
     personalBudgets: personalBudgetsFromConfig(config),
+    dm: { mode: config.DM_SUMMARIES, defaultTime: config.DM_LOCAL_TIME },
   };
 }
 

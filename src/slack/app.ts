@@ -16,7 +16,7 @@ import type { UserCache } from "../store/user-cache.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
 import { createAccessPolicy } from "./access.js";
 import { createAdminAlerts } from "./admin-alerts.js";
-import type { PeriodSettings, SlackContext } from "./context.js";
+import type { DmSettings, PeriodSettings, SlackContext } from "./context.js";
 import { createFileSender } from "./files.js";
 import { registerListeners } from "./index.js";
 import { dropReplays } from "./replays.js";
@@ -61,6 +61,8 @@ export interface SlackAppOptions {
   ledger?: DeliveryLedger | undefined;
   /** The store's failure log: `doctor` lists the last failures people were shown. */
   failures?: FailureLog | undefined;
+  /** DM_SUMMARIES and DM_LOCAL_TIME: the Home tab's DM settings. */
+  dm?: DmSettings | undefined;
   /** Secrets kept out of what admins are DMed and the failure log (the logger has its own). */
   secrets?: readonly string[] | undefined;
 }
@@ -108,6 +110,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     stillFetchingAfterMs: options.stillFetchingAfterMs,
     ledger: options.ledger,
     failures: options.failures,
+    dm: options.dm,
     scrub,
     admins: createAdminAlerts({
       // ADMIN_USERS, else the allowed users.

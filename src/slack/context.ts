@@ -20,6 +20,13 @@ export interface PeriodSettings {
   finalAfterMs?: number | undefined;
 }
 
+/** How daily DMs are sent (DM_SUMMARIES, DM_LOCAL_TIME). */
+export interface DmSettings {
+  mode: "off" | "opt-in" | "all";
+  /** HH:MM in each person's Slack time zone, unless they chose their own. */
+  defaultTime: string;
+}
+
 /** What every listener needs, built once by createSlackApp. */
 export interface SlackContext {
   periods: PeriodSettings;
@@ -43,6 +50,8 @@ export interface SlackContext {
   ledger?: DeliveryLedger | undefined;
   /** Failures that need an admin are DMed to ALLOWED_USERS (none set: no one is). */
   admins?: AdminAlerts | undefined;
+  /** DM_SUMMARIES and DM_LOCAL_TIME, for the Home tab's settings (default: off, 09:00). */
+  dm?: DmSettings | undefined;
   /** When the store is configured: the last failures with their refs, for `doctor`. */
   failures?: FailureLog | undefined;
   /** The configured secrets, out of anything an admin is sent or the store keeps. */

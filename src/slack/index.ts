@@ -1,4 +1,7 @@
 import type { App } from "@slack/bolt";
+import { registerHomeControls } from "./actions/home-controls.js";
+import { registerHomeFiles } from "./actions/home-files.js";
+import { registerHomeSettings } from "./actions/home-settings.js";
 import { registerShareReportAction } from "./actions/share-report.js";
 import { registerClaudeUsageCommand } from "./commands/claude-usage.js";
 import type { SlackContext } from "./context.js";
@@ -9,4 +12,7 @@ export function registerListeners(app: App, ctx: SlackContext): void {
   registerClaudeUsageCommand(app, ctx);
   registerShareReportAction(app, ctx);
   registerAppHomeOpened(app, ctx);
+  registerHomeControls(app, ctx);
+  registerHomeFiles(app, ctx);
+  registerHomeSettings(app, ctx);
 }

@@ -776,7 +776,7 @@ describe("Share in channel", () => {
 });
 
 describe("App Home", () => {
-  it("publishes the viewer's week and, for allowed viewers, the org's", async () => {
+  it("publishes a skeleton, then the viewer's week and, for allowed viewers, the org's", async () => {
     const h = await start({ BUDGET_USER_MONTHLY_USD: "1000" });
     const reply = await eventCallback(h.url, {
       type: "app_home_opened",
@@ -786,18 +786,17 @@ describe("App Home", () => {
       event_ts: "1.1",
     });
     expect(reply.status).toBe(200);
-    for (let i = 0; i < 100 && h.slack.callsTo("views.publish").length === 0; i++)
+    for (let i = 0; i < 100 && h.slack.callsTo("views.publish").length < 2; i++)
       await new Promise((r) => setTimeout(r, 20));
-    const [publish] = h.slack.callsTo("views.publish");
+    const [skeleton, publish] = h.slack.callsTo("views.publish");
+    expect(JSON.stringify(skeleton?.args.view)).toContain("Loading your numbers");
     expect(publish?.args.user_id).toBe("UMARIA");
     const view = JSON.stringify(publish?.args.view);
-    expect(view).toContain("Your Claude Code week");
-    expect(view).toContain(
-      "In the last 7 days (Wed 18 – Tue 24 Nov) your Claude Code cost an estimated *$242.10* — *41 sessions*",
-    );
-    expect(view).toContain("Top spenders");
+    expect(view).toContain("*You* · last 7 days · Wed 18 – Tue 24 Nov");
+    expect(view).toContain("Spend\\n*$242.10*");
+    expect(view).toContain("*Your org* · last 7 days");
     // The Home tab is private: people as mentions (Slack shows their names), keys by name.
-    expect(view).toContain("🥇 <@UMARIA>  $242.10");
+    expect(view).toContain("🥇 <@UMARIA>  *$242.10*");
     expect(view).toContain("🔑 deploy-bot");
     // With a budget (here everyone's $1,000): where they stand this month.
     expect(view).toContain("November so far: *$242.10* of your $1,000 budget (24%)");
@@ -911,9 +910,10 @@ describe("replays and retries", () => {
     await send(request, { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" });
     // The original went to a replica that died: its retry is new here, and is handled.
     await send(eventCallbackRequest(h.url, event, "EvOTHER"), { "x-slack-retry-num": "2" });
-    for (let i = 0; i < 100 && h.slack.callsTo("views.publish").length < 2; i++) await pause(20);
+    // Each open publishes a skeleton and the full view: two opens, four publishes.
+    for (let i = 0; i < 100 && h.slack.callsTo("views.publish").length < 4; i++) await pause(20);
     await pause(300);
-    expect(h.slack.callsTo("views.publish")).toHaveLength(2);
+    expect(h.slack.callsTo("views.publish")).toHaveLength(4);
     expect(dropped(h.logs)).toHaveLength(1);
   });
 
