@@ -3,10 +3,12 @@ import { registerShareReportAction } from "./actions/share-report.js";
 import { registerClaudeUsageCommand } from "./commands/claude-usage.js";
 import type { SlackContext } from "./context.js";
 import { registerAppHomeOpened } from "./events/app-home-opened.js";
+import { registerSettingsView } from "./views/settings.js";
 
 /** Every listener, grouped by Slack surface. */
 export function registerListeners(app: App, ctx: SlackContext): void {
   registerClaudeUsageCommand(app, ctx);
   registerShareReportAction(app, ctx);
   registerAppHomeOpened(app, ctx);
+  registerSettingsView(app, ctx);
 }
