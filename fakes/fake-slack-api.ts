@@ -21,6 +21,17 @@ export interface FakeSlackUser {
   tz?: string;
   deleted?: boolean;
   is_bot?: boolean;
+  /** A workspace admin (users.info `is_admin`). */
+  isAdmin?: boolean;
+}
+
+/** A modal as views.open / views.update left it: the last view sent for its id. */
+export interface OpenView {
+  id: string;
+  hash: string;
+  /** The view as the app sent it (blocks, callback_id, private_metadata…). */
+  view: Record<string, unknown>;
+  userTriggered: string | undefined;
 }
 
 export interface SlackCall {
@@ -85,7 +96,7 @@ export interface SlackFault {
 export interface FakeSlackApiOptions {
   users?: FakeSlackUser[];
   /** Channel ids the bot is a member of (others answer not_in_channel / channel_not_found). */
-  channels?: { id: string; name?: string; isMember?: boolean }[];
+  channels?: { id: string; name?: string; isMember?: boolean; isPrivate?: boolean }[];
   /** User group id → member user ids. */
   usergroups?: Record<string, string[]>;
   /** User groups as usergroups.list shows them (their members serve usergroups.users.list too). */
@@ -116,6 +127,8 @@ export interface FakeSlackApi {
   messages: PostedMessage[];
   uploads: UploadedFile[];
   shared: SharedFiles[];
+  /** Modals by view id, as last opened or updated. */
+  views: Map<string, OpenView>;
   callsTo(method: string): SlackCall[];
   /** A fresh response_url served by this fake. */
   responseUrl(id?: string): string;
@@ -135,6 +148,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   const uploads: UploadedFile[] = [];
   const pendingUploads = new Map<string, string>();
   const shared: SharedFiles[] = [];
+  const views = new Map<string, OpenView>();
   const waiters: (() => void)[] = [];
   let n = 0;
   let tsCounter = 0;
@@ -260,13 +274,15 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
         };
       case "conversations.info": {
         const channel = channels.find((c) => c.id === args.channel);
-        return channel
+        // A private channel is invisible to a bot that is not in it.
+        return channel && !(channel.isPrivate && channel.isMember === false)
           ? {
               ok: true,
               channel: {
                 id: channel.id,
                 name: channel.name ?? channel.id,
                 is_member: channel.isMember ?? true,
+                is_private: channel.isPrivate ?? false,
               },
             }
           : { ok: false, error: "channel_not_found" };
@@ -333,6 +349,25 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
         return { ok: true, message_ts: `${1_700_000_000 + ++tsCounter}.000200` };
       case "views.publish":
         return { ok: true, view: { id: "VFAKE", type: "home" } };
+      case "views.open": {
+        // As in Slack: a trigger_id is needed, and a view is kept under a new id and hash.
+        if (typeof args.trigger_id !== "string" || !args.trigger_id)
+          return { ok: false, error: "invalid_trigger_id" };
+        const view = (args.view ?? {}) as Record<string, unknown>;
+        const id = `V${++tsCounter}`;
+        const kept = { id, hash: `h${++tsCounter}`, view, userTriggered: args.trigger_id };
+        views.set(id, kept);
+        return { ok: true, view: { ...view, id, hash: kept.hash } };
+      }
+      case "views.update": {
+        const kept = views.get(String(args.view_id ?? ""));
+        if (!kept) return { ok: false, error: "not_found" };
+        if (args.hash !== undefined && args.hash !== kept.hash)
+          return { ok: false, error: "hash_conflict" };
+        kept.view = (args.view ?? {}) as Record<string, unknown>;
+        kept.hash = `h${++tsCounter}`;
+        return { ok: true, view: { ...kept.view, id: kept.id, hash: kept.hash } };
+      }
       case "files.getUploadURLExternal": {
         const id = `F${++tsCounter}`;
         pendingUploads.set(id, String(args.filename ?? ""));
@@ -383,6 +418,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     messages,
     uploads,
     shared,
+    views,
     callsTo: (method) => calls.filter((c) => c.method === method),
     responseUrl: (id) => `${baseUrl}/response/${id ?? `r${++responseCounter}`}`,
     async waitForResponses(count, timeoutMs = 5000) {
@@ -416,6 +452,7 @@ function slackUser(u: FakeSlackUser) {
     real_name: u.name ?? u.id,
     deleted: u.deleted ?? false,
     is_bot: u.is_bot ?? false,
+    is_admin: u.isAdmin ?? false,
     tz: u.tz ?? "UTC",
     profile: {
       email: u.email,

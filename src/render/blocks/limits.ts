@@ -90,23 +90,23 @@ export function capBlocks(blocks: KnownBlock[]): KnownBlock[] {
 
 /** A modal's or Home tab's limits (api.slack.com/reference/surfaces/views, and each element's). */
 export const MAX_VIEW_BLOCKS = 100;
-const VIEW_TEXT_LIMITS: readonly [path: string, max: number][] = [
-  ["title", 24],
-  ["submit", 24],
-  ["close", 24],
-];
+/** The parts of a modal or Home tab view that have limits. */
+export interface ViewToCheck {
+  blocks: readonly KnownBlock[];
+  title?: { text: string } | undefined;
+  submit?: { text: string } | undefined;
+  close?: { text: string } | undefined;
+  private_metadata?: string | undefined;
+  callback_id?: string | undefined;
+}
 
 /** Every way a view (modal or Home tab) breaks Block Kit's limits; empty when it is fine. */
-export function viewViolations(view: {
-  type: string;
-  blocks: readonly KnownBlock[];
-  [key: string]: unknown;
-}): string[] {
+export function viewViolations(view: ViewToCheck): string[] {
   const problems: string[] = [];
   if (view.blocks.length > MAX_VIEW_BLOCKS) problems.push(`${view.blocks.length} blocks`);
-  for (const [key, max] of VIEW_TEXT_LIMITS) {
-    const text = (view[key] as { text?: string } | undefined)?.text;
-    if (text !== undefined && text.length > max) problems.push(`${key} of ${text.length} chars`);
+  for (const key of ["title", "submit", "close"] as const) {
+    const text = view[key]?.text;
+    if (text !== undefined && text.length > 24) problems.push(`${key} of ${text.length} chars`);
   }
   if (typeof view.private_metadata === "string" && view.private_metadata.length > 3000)
     problems.push("private_metadata too long");

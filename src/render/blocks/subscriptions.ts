@@ -1,4 +1,4 @@
-import type { KnownBlock, PlainTextOption, View } from "@slack/web-api";
+import type { KnownBlock, ModalView, PlainTextOption } from "@slack/web-api";
 import type { Cadence, Subscription } from "../../store/subscriptions.js";
 import { capBlocks, clip, escapeMrkdwn, packLines, type SlackMessage } from "./limits.js";
 import { MAX_TABLE_ROWS, mrkdwnCell, tableBlock, textCell } from "./table.js";
@@ -86,6 +86,9 @@ function count(n: number, noun: string): string {
 
 // --- The Settings modal ---
 
+/** A modal of known blocks (what the limits check reads). */
+export type Modal = Omit<ModalView, "blocks"> & { blocks: KnownBlock[] };
+
 export const SETTINGS_CALLBACK_ID = "claude_usage_settings";
 /** A subscription's Remove button (value: the subscription's id). */
 export const SETTINGS_REMOVE_ACTION = "settings_remove";
@@ -124,7 +127,7 @@ export interface SettingsViewInput {
 }
 
 /** The admins' Settings modal: the subscriptions, each removable, and a form to add one. */
-export function renderSettingsView(input: SettingsViewInput): View {
+export function renderSettingsView(input: SettingsViewInput): Modal {
   const team = input.teamLabel ?? orgOrTeam;
   const key = input.formKey;
   const blocks: KnownBlock[] = [];
@@ -281,7 +284,7 @@ function cadenceOption(cadence: Cadence): PlainTextOption {
 }
 
 /** A small modal in place of Settings for someone who may not change them. */
-export function renderSettingsRefusal(text: string): View {
+export function renderSettingsRefusal(text: string): Modal {
   return {
     type: "modal",
     title: { type: "plain_text", text: "Digest settings" },

@@ -113,9 +113,10 @@ export async function answerSubscriptionCommand(
       const e = result.existing;
       // Asked again with another time: that is a change of time, not a duplicate.
       if (command.time && command.time !== e.time) {
+        const was = e.time;
         await subscriptions.setTime(e.id, command.time, e.timeZone);
         return plain(
-          `Done: <#${channel}> now gets ${what} at ${timeInZone(command.time, e.timeZone)} (it was ${e.time}).`,
+          `Done: <#${channel}> now gets ${what} at ${timeInZone(command.time, e.timeZone)} (it was ${was}).`,
         );
       }
       return plain(

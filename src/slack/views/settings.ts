@@ -93,23 +93,27 @@ async function zoneOf(client: Pick<WebClient, "users">, userId: string) {
 const newFormKey = () => randomUUID().slice(0, 8);
 
 /**
- * Opens Settings for an admin, or a modal saying who may (a Home tab button has no reply);
- * `undefined` when opened, else the refusal text for a slash command to reply with.
+ * Opens Settings for an admin: `undefined` when opened, else why not — for a slash command to
+ * reply with, or (`refuseInModal`, a Home tab button, which has no reply) shown in a small modal.
  */
 export async function openSettings(
   ctx: SlackContext,
   client: ViewsClient,
-  asked: { userId: string; triggerId: string },
+  asked: { userId: string; triggerId: string; refuseInModal?: boolean },
 ): Promise<string | undefined> {
-  if (!ctx.subscriptions) {
-    const text = "Digest subscriptions need the app's store, which is not set up here.";
-    await client.views.open({ trigger_id: asked.triggerId, view: renderSettingsRefusal(text) });
-    return text;
-  }
-  if (!(await isDigestAdmin(ctx, asked.userId))) {
-    const text = notAnAdmin(ctx);
-    await client.views.open({ trigger_id: asked.triggerId, view: renderSettingsRefusal(text) });
-    return text;
+  const refusal = !ctx.subscriptions
+    ? "Digest subscriptions need the app's store, which is not set up here."
+    : !(await isDigestAdmin(ctx, asked.userId))
+      ? notAnAdmin(ctx)
+      : undefined;
+  if (refusal !== undefined) {
+    if (asked.refuseInModal) {
+      await client.views.open({
+        trigger_id: asked.triggerId,
+        view: renderSettingsRefusal(refusal),
+      });
+    }
+    return refusal;
   }
   // A trigger_id lasts 3 s: the view is built first, from the store and Slack.
   const view = await settingsView(ctx, client, asked.userId);
@@ -124,7 +128,11 @@ export function openSettingsFromHome(ctx: SlackContext) {
     client,
   }: Pick<SlackActionMiddlewareArgs<BlockAction>, "body"> & { client: ViewsClient }) => {
     try {
-      await openSettings(ctx, client, { userId: body.user.id, triggerId: body.trigger_id });
+      await openSettings(ctx, client, {
+        userId: body.user.id,
+        triggerId: body.trigger_id,
+        refuseInModal: true,
+      });
     } catch (error) {
       ctx.logger.warn({ err: error, user: body.user.id }, "could not open Settings");
     }
