@@ -19,9 +19,18 @@ const CADENCE_WORD: Record<Cadence, string> = {
   monthly: "Monthly",
 };
 
-/** "09:30 (Europe/Paris)": a time is nothing without its zone. */
+/**
+ * "09:30 Paris": a time is nothing without its zone, named by its city as Slack names zones
+ * (short enough for a phone's table); UTC stays UTC.
+ */
 export function timeInZone(time: string, timeZone: string): string {
-  return `${time} (${timeZone})`;
+  return `${time} ${zoneName(timeZone)}`;
+}
+
+/** "America/New_York" → "New York"; "Etc/UTC", "UTC" → "UTC". */
+export function zoneName(timeZone: string): string {
+  const city = timeZone.split("/").at(-1) ?? timeZone;
+  return /^(UTC|GMT|Etc\/UTC|Universal|Zulu)$/i.test(timeZone) ? "UTC" : city.replace(/_/g, " ");
 }
 
 /** "the weekly digest for Backend", "the daily digest". */
@@ -72,7 +81,7 @@ export function renderSubscriptionList(
       elements: [
         {
           type: "mrkdwn",
-          text: `Admins: \`${cmd} subscribe #channel weekly [team] [at 09:30]\` adds one, \`${cmd} unsubscribe #channel weekly\` removes one, or \`${cmd} settings\`.`,
+          text: `Admins change them in \`${cmd} settings\`, or with \`subscribe\` and \`unsubscribe\` (\`${cmd} help\`).`,
         },
       ],
     },

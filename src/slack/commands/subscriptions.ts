@@ -149,6 +149,10 @@ function subscribeText(
   ].join(" ");
 }
 
+/** A one-line reply; its leading emoji only in the block (the fallback text is read as text). */
 function plain(text: string): SlackMessage {
-  return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
+  return {
+    text: text.replace(/^:[a-z_]+: /, ""),
+    blocks: [{ type: "section", text: { type: "mrkdwn", text } }],
+  };
 }

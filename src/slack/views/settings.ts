@@ -19,6 +19,7 @@ import {
   SETTINGS_FIELDS,
   SETTINGS_REMOVE_ACTION,
   timeInZone,
+  zoneName,
 } from "../../render/blocks/subscriptions.js";
 import { StoreError } from "../../store/errors.js";
 import { CADENCES, type Cadence } from "../../store/subscriptions.js";
@@ -63,8 +64,8 @@ export async function settingsView(
     ctx.channels?.botName() ?? DEFAULT_BOT_NAME,
   ]);
   const zones = [
-    { zone: defaults.timeZone, label: `${defaults.timeZone} (the digests' zone)` },
-    ...(userZone ? [{ zone: userZone, label: `${userZone} (yours)` }] : []),
+    { zone: defaults.timeZone, label: `${zoneName(defaults.timeZone)} (the digests' zone)` },
+    ...(userZone ? [{ zone: userZone, label: `${zoneName(userZone)} (yours)` }] : []),
     { zone: "UTC", label: "UTC" },
   ].filter((z, i, all) => all.findIndex((o) => o.zone === z.zone) === i);
   return renderSettingsView({
