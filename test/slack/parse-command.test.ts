@@ -184,10 +184,14 @@ describe("subscription commands", () => {
       time: "17:00",
       channel: { id: "G0PRIV" },
     });
-    // A user group escaped by Slack reads as its handle.
+    // A user group escaped by Slack reads as its handle; "&" arrives as &amp;.
     expect(parse("subscribe weekly <!subteam^S0BACK|@backend>")).toMatchObject({
       team: "@backend",
     });
+    expect(parse("subscribe weekly R&amp;D")).toMatchObject({ team: "R&D" });
+    expect(parse("team R&amp;D last 7 days")).toMatchObject({ kind: "team", team: "R&D" });
+    // A typed "<#C1>" arrives escaped and is not taken for a channel.
+    expect(parse("subscribe &lt;#C1&gt; daily")).toMatchObject({ kind: "help" });
   });
 
   it("a bare #name (not picked from Slack's list) says how to name the channel", () => {

@@ -34,6 +34,7 @@ import {
 } from "../../src/slack/channels.js";
 import { answerSlashCommand } from "../../src/slack/commands/claude-usage.js";
 import type { SlackContext } from "../../src/slack/context.js";
+import { submitSettings } from "../../src/slack/views/settings.js";
 import { StoreError } from "../../src/store/errors.js";
 import type { Store } from "../../src/store/store.js";
 import {
@@ -42,7 +43,12 @@ import {
   type Subscriptions,
 } from "../../src/store/subscriptions.js";
 import { readBlocks } from "../support/read-blocks.js";
-import { type TestStoreHandle, testDatabase } from "../support/stores.js";
+import {
+  TEST_DIALECTS,
+  type TestDialect,
+  type TestStoreHandle,
+  testDatabase,
+} from "../support/stores.js";
 
 /*
  * Digest subscriptions managed in Slack: the commands' listener with a recording respond, and the
@@ -283,6 +289,47 @@ describe("the channel check (conversations.info against the fake Slack)", () => 
   });
 });
 
+describe("the Settings submission on its own", () => {
+  it("a store that fails: the reason under the channel field, in plain words, nothing else", async () => {
+    const failing: Subscriptions = {
+      ...createMemorySubscriptions(),
+      add: async () => {
+        throw new StoreError("/data/x.db", "save the subscription", new Error("SQLITE_BUSY"));
+      },
+    };
+    const acked: unknown[] = [];
+    await submitSettings(context({ subscriptions: failing }))({
+      body: { user: { id: "UADMIN" } } as never,
+      view: {
+        private_metadata: JSON.stringify({ form: "k" }),
+        state: {
+          values: {
+            "add_channel.k": {
+              add_channel: { type: "conversations_select", selected_conversation: "C0ENG" },
+            },
+            "add_cadence.k": {
+              add_cadence: { type: "static_select", selected_option: { value: "daily" } },
+            },
+          },
+        },
+      } as never,
+      ack: async (response) => {
+        acked.push(response);
+      },
+      client: {} as never,
+    });
+    expect(acked).toEqual([
+      {
+        response_action: "errors",
+        errors: {
+          "add_channel.k":
+            "I couldn't save the subscription: my database is refusing it. Try again in a few minutes.",
+        },
+      },
+    ]);
+  });
+});
+
 // --- Block Kit limits ---
 
 function subscription(i: number): Subscription {
@@ -358,7 +405,7 @@ afterEach(async () => {
   handle = undefined;
 });
 
-async function start(): Promise<Harness> {
+async function start(dialect: TestDialect = "sqlite"): Promise<Harness> {
   const slack = await startFakeSlackApi({
     botToken: FAKE_BOT_TOKEN,
     users: [
@@ -372,7 +419,7 @@ async function start(): Promise<Harness> {
       { id: "G0PRIV", name: "secret", isMember: false, isPrivate: true },
     ],
   });
-  handle = testDatabase("sqlite");
+  handle = testDatabase(dialect);
   const store = await handle.open();
   const app = createSlackApp({
     mode: { mode: "http", botToken: FAKE_BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0 },
@@ -445,31 +492,34 @@ const formValues = (
 });
 
 describe("subscriptions end to end (HTTP mode, SQLite)", () => {
-  it("an admin subscribes a channel the bot is in: stored; not in it: the invite hint, nothing stored", async () => {
-    const h = await start();
-    const done = await command(h, "subscribe <#C0ENG|eng> daily backend at 9:30");
-    expect(done.response_type).toBe("ephemeral");
-    expect(String(done.text)).toContain("<#C0ENG> gets the daily digest for Backend at 09:30");
-    expect(h.slack.callsTo("conversations.info").at(-1)?.args.channel).toBe("C0ENG");
-    const out = await command(h, "subscribe <#C0OUT|out> daily");
-    expect(String(out.text)).toContain(
-      "I'm not in <#C0OUT> yet: type `/invite @claude-usage` there",
-    );
-    const secret = await command(h, "subscribe <#G0PRIV|secret> daily");
-    expect(String(secret.text)).toContain("if it is private");
-    // A workspace owner not in ADMIN_USERS may too; someone else may not.
-    expect(String((await command(h, "subscribe monthly", "UOWNER")).text)).toContain("Done");
-    expect(String((await command(h, "subscribe weekly", "UPERSON")).text)).toContain(
-      "Only admins can change which channels get digests: ask <@UADMIN>, or a workspace admin.",
-    );
-    const stored = await h.store.subscriptions.list();
-    expect(stored.map((s) => [s.channel, s.cadence, s.team, s.time, s.timeZone])).toEqual([
-      ["C0ENG", "daily", "backend", "09:30", "Europe/Paris"],
-      ["C0ENG", "monthly", undefined, "09:00", "Europe/Paris"],
-    ]);
-    const list = await command(h, "subscriptions", "UPERSON");
-    expect(String(list.text)).toBe("2 digests go to 1 channel.");
-  });
+  it.each(TEST_DIALECTS)(
+    "an admin subscribes a channel the bot is in: stored; not in it: the invite hint, nothing stored (%s)",
+    async (dialect) => {
+      const h = await start(dialect);
+      const done = await command(h, "subscribe <#C0ENG|eng> daily backend at 9:30");
+      expect(done.response_type).toBe("ephemeral");
+      expect(String(done.text)).toContain("<#C0ENG> gets the daily digest for Backend at 09:30");
+      expect(h.slack.callsTo("conversations.info").at(-1)?.args.channel).toBe("C0ENG");
+      const out = await command(h, "subscribe <#C0OUT|out> daily");
+      expect(String(out.text)).toContain(
+        "I'm not in <#C0OUT> yet: type `/invite @claude-usage` there",
+      );
+      const secret = await command(h, "subscribe <#G0PRIV|secret> daily");
+      expect(String(secret.text)).toContain("if it is private");
+      // A workspace owner not in ADMIN_USERS may too; someone else may not.
+      expect(String((await command(h, "subscribe monthly", "UOWNER")).text)).toContain("Done");
+      expect(String((await command(h, "subscribe weekly", "UPERSON")).text)).toContain(
+        "Only admins can change which channels get digests: ask <@UADMIN>, or a workspace admin.",
+      );
+      const stored = await h.store.subscriptions.list();
+      expect(stored.map((s) => [s.channel, s.cadence, s.team, s.time, s.timeZone])).toEqual([
+        ["C0ENG", "daily", "backend", "09:30", "Europe/Paris"],
+        ["C0ENG", "monthly", undefined, "09:00", "Europe/Paris"],
+      ]);
+      const list = await command(h, "subscriptions", "UPERSON");
+      expect(String(list.text)).toBe("2 digests go to 1 channel.");
+    },
+  );
 
   it("the Settings modal opens from the Home tab's button; submit adds, Remove removes", async () => {
     const h = await start();

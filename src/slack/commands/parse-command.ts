@@ -115,8 +115,12 @@ export function teamAsked(command: UsageCommand): string | undefined {
 export function parseCommand(input: string, options: PeriodOptions): UsageCommand {
   const text = input
     .normalize("NFKC")
-    // Escaped user groups (should_escape) read as their handle: `team <!subteam^S1|@backend>`.
+    // Escaped user groups (should_escape) read as their handle: `team <!subteam^S1|@backend>`;
+    // an escaped email or link as its text. `&amp;` is "&" (R&D); `&lt;` stays, so typed text
+    // never reads as one of Slack's own <…> tokens.
     .replace(/<!subteam\^[A-Z0-9]+\|(@[^>]+)>/g, "$1")
+    .replace(/<(?:mailto:|https?:\/\/)[^|>]*\|([^>]+)>/g, "$1")
+    .replaceAll("&amp;", "&")
     .trim()
     .replace(/\s+/g, " ");
   if (text.length > MAX_INPUT)
