@@ -367,6 +367,38 @@ describe("the Settings modal and the list, within Block Kit's limits", () => {
     expect(text).toContain("The first 99 teams");
   });
 
+  it("the limits check finds what Slack would refuse", () => {
+    const view = renderSettingsView({ ...input, subscriptions: [] });
+    const broken = {
+      ...view,
+      title: { type: "plain_text" as const, text: "Settings for your digests here" },
+      blocks: [
+        ...Array.from({ length: 100 }, () => ({ type: "divider" as const })),
+        ...view.blocks.map((b) =>
+          b.type === "input" && b.element.type === "static_select"
+            ? {
+                ...b,
+                label: { type: "plain_text" as const, text: "l".repeat(2001) },
+                element: {
+                  ...b.element,
+                  options: Array.from({ length: 101 }, (_, i) => ({
+                    text: { type: "plain_text" as const, text: `${i}`.repeat(80) },
+                    value: `${i}`,
+                  })),
+                },
+              }
+            : b,
+        ),
+      ],
+    };
+    const problems = viewViolations(broken);
+    expect(problems).toContain(`${broken.blocks.length} blocks`);
+    expect(problems).toContain("title of 30 chars");
+    expect(problems.some((p) => p.endsWith("label too long"))).toBe(true);
+    expect(problems.some((p) => p.endsWith("101 options"))).toBe(true);
+    expect(problems.some((p) => p.endsWith("option text too long"))).toBe(true);
+  });
+
   it("no subscriptions and no teams: no team field, and the empty state", () => {
     const view = renderSettingsView({ ...input, teams: [], subscriptions: [] });
     expect(viewViolations(view)).toEqual([]);
