@@ -71,7 +71,11 @@ export async function resolveTeam(
 
 /** Stored (lower-case) team names shown as the teams spell them; "the org" without one. */
 export async function teamLabels(ctx: Pick<SlackContext, "reports">): Promise<TeamLabel> {
-  const names = await ctx.reports.teamNames().catch(() => [] as string[]);
+  return labelsFrom(await ctx.reports.teamNames().catch(() => [] as string[]));
+}
+
+/** The same, from team names already read. */
+export function labelsFrom(names: readonly string[]): TeamLabel {
   const byKey = new Map(names.map((n) => [n.toLowerCase(), n]));
   return (team) => (team === undefined ? "the org" : (byKey.get(team) ?? team));
 }

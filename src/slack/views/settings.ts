@@ -28,6 +28,7 @@ import type { SlackContext } from "../context.js";
 import {
   channelProblem,
   isDigestAdmin,
+  labelsFrom,
   notAnAdmin,
   resolveTeam,
   teamLabels,
@@ -56,10 +57,9 @@ export async function settingsView(
   options: { notice?: string | undefined; formKey?: string | undefined } = {},
 ): Promise<View> {
   const defaults = ctx.digestDefaults ?? DEFAULT_TIME;
-  const [subscriptions, teams, teamLabel, userZone, botName] = await Promise.all([
+  const [subscriptions, teams, userZone, botName] = await Promise.all([
     ctx.subscriptions?.list() ?? [],
     ctx.reports.teamNames().catch(() => [] as string[]),
-    teamLabels(ctx),
     zoneOf(client, userId),
     ctx.channels?.botName() ?? DEFAULT_BOT_NAME,
   ]);
@@ -77,7 +77,7 @@ export async function settingsView(
     formKey: options.formKey ?? newFormKey(),
     command: COMMAND,
     botName,
-    teamLabel,
+    teamLabel: labelsFrom(teams),
   });
 }
 
