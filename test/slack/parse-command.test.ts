@@ -169,6 +169,7 @@ describe("subscription commands", () => {
       cadence: "weekly",
       team: "data platform",
       time: "09:30",
+      timeZone: undefined,
     });
     // The channel defaults to where it was typed; the org when no team; the default time.
     expect(parse("subscribe daily")).toEqual({
@@ -177,6 +178,7 @@ describe("subscription commands", () => {
       cadence: "daily",
       team: undefined,
       time: undefined,
+      timeZone: undefined,
     });
     expect(parse("Subscribe MONTHLY org at 5pm <#G0PRIV>")).toMatchObject({
       cadence: "monthly",
@@ -192,6 +194,18 @@ describe("subscription commands", () => {
     expect(parse("team R&amp;D last 7 days")).toMatchObject({ kind: "team", team: "R&D" });
     // A typed "<#C1>" arrives escaped and is not taken for a channel.
     expect(parse("subscribe &lt;#C1&gt; daily")).toMatchObject({ kind: "help" });
+  });
+
+  it("a time may name its zone, as IANA spells it", () => {
+    expect(parse("subscribe daily at 9:30 europe/london")).toMatchObject({
+      time: "09:30",
+      timeZone: "Europe/London",
+    });
+    expect(parse("subscribe daily at 9 am")).toMatchObject({ time: "09:00", timeZone: undefined });
+    expect(parse("subscribe daily at 9:30 Mars/Olympus")).toMatchObject({
+      kind: "help",
+      problem: expect.stringContaining('I don\'t know the time zone "Mars/Olympus"'),
+    });
   });
 
   it("a bare #name (not picked from Slack's list) says how to name the channel", () => {

@@ -151,8 +151,14 @@ describe("the subscription commands' listener", () => {
       "<#C0ENG> already gets the weekly digest for Backend, at 08:30 Paris. Add `at HH:MM` to change its time.",
     );
     expect((await ask("subscribe <#C0ENG|eng> weekly backend at 10:15", ctx)).text).toContain(
-      "now gets the weekly digest for Backend at 10:15 Paris (it was 08:30)",
+      "now gets the weekly digest for Backend at 10:15 Paris (it was 08:30 Paris)",
     );
+    expect((await ask("subscribe weekly backend at 10:15 America/New_York", ctx)).text).toContain(
+      "now gets the weekly digest for Backend at 10:15 New York (it was 10:15 Paris)",
+    );
+    expect(await ctx.subscriptions?.list()).toMatchObject([
+      { time: "10:15", timeZone: "America/New_York" },
+    ]);
     expect(await ctx.subscriptions?.list()).toHaveLength(1);
   });
 

@@ -23,6 +23,8 @@ export type SubscriptionCommand =
       team: string | undefined;
       /** HH:MM; undefined for the default. */
       time: string | undefined;
+      /** IANA zone of `time` (`at 09:30 Europe/London`); undefined for DIGEST_TIMEZONE. */
+      timeZone: string | undefined;
     }
   | {
       kind: "unsubscribe";
@@ -66,10 +68,24 @@ export function parseSubscribe(
   const channel = channels[0];
 
   let time: string | undefined;
+  let timeZone: string | undefined;
   if (verb === "subscribe") {
     const at = rest.findIndex((w) => w.toLowerCase() === "at");
     if (at >= 0) {
-      const typed = rest.slice(at + 1).join(" ");
+      const words = rest.slice(at + 1);
+      // `at 09:30 Europe/London`: a last word that is not part of the time is its zone.
+      const last = words.at(-1);
+      if (words.length > 1 && last && !/^(am|pm)$/i.test(last)) {
+        timeZone = canonicalZone(last);
+        if (!timeZone) {
+          return {
+            kind: "help",
+            problem: `I don't know the time zone "${last}": use a name like \`Europe/London\`, \`America/New_York\` or \`UTC\`.`,
+          };
+        }
+        words.pop();
+      }
+      const typed = words.join(" ");
       time = readTime(typed);
       if (!time) {
         return {
@@ -90,7 +106,11 @@ export function parseSubscribe(
       return {
         kind: "help",
         problem: `I don't know "${first}".`,
-        suggestion: [...fixed, ...teamWords, ...(time ? ["at", time] : [])].join(" "),
+        suggestion: [
+          ...fixed,
+          ...teamWords,
+          ...(time ? ["at", time, ...(timeZone ? [timeZone] : [])] : []),
+        ].join(" "),
       };
     }
     return {
@@ -115,7 +135,7 @@ export function parseSubscribe(
     }
     return { kind: "unsubscribe", channel, cadence, team };
   }
-  return { kind: "subscribe", channel, cadence: cadence as Cadence, team, time };
+  return { kind: "subscribe", channel, cadence: cadence as Cadence, team, time, timeZone };
 }
 
 /** Each word read as a cadence. */
@@ -128,6 +148,15 @@ const CADENCE_WORDS = new Map<string, Cadence>([
 
 function readCadence(word: string): Cadence | undefined {
   return CADENCE_WORDS.get(word.toLowerCase());
+}
+
+/** The zone as IANA spells it ("europe/london" → "Europe/London"), or undefined if unknown. */
+function canonicalZone(text: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: text }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
 }
 
 /** "9", "9:30", "09:30", "9am", "5:15pm" → "HH:MM"; undefined when it is not a time of day. */

@@ -17,7 +17,7 @@ import {
 } from "../digest-admin.js";
 import { COMMAND, storeFailure } from "../report-messages.js";
 import { openSettings } from "../views/settings.js";
-import type { ChannelRef, SubscriptionCommand } from "./parse-subscription.js";
+import type { SubscriptionCommand } from "./parse-subscription.js";
 
 /*
  * `subscribe`, `unsubscribe`, `subscriptions` and `settings`: which channels get which digest.
@@ -88,7 +88,7 @@ export async function answerSubscriptionCommand(
       return suggestion
         ? renderHelp({
             command: COMMAND,
-            suggestion: subscribeText(command.channel, command.cadence, suggestion, command.time),
+            suggestion: subscribeText(command, suggestion),
           })
         : plain(team.problem);
     }
@@ -100,32 +100,34 @@ export async function answerSubscriptionCommand(
     if (problem) return plain(`:raising_hand: ${problem}`);
     const defaults = ctx.digestDefaults ?? { time: "09:00", timeZone: "UTC" };
     const time = command.time ?? defaults.time;
+    const timeZone = command.timeZone ?? defaults.timeZone;
     const result = await subscriptions.add({
       channel,
       cadence: command.cadence,
       team: team.team,
       time,
-      timeZone: defaults.timeZone,
+      timeZone,
       createdBy: asked.userId,
     });
     const what = digestName(command.cadence, team.name);
     if (!result.added) {
       const e = result.existing;
-      // Asked again with another time: that is a change of time, not a duplicate.
-      if (command.time && command.time !== e.time) {
-        const was = e.time;
-        await subscriptions.setTime(e.id, command.time, e.timeZone);
+      const was = timeInZone(e.time, e.timeZone);
+      // Asked again with another time (or zone): that is a change of time, not a duplicate.
+      const next = { time: command.time ?? e.time, timeZone: command.timeZone ?? e.timeZone };
+      if (next.time !== e.time || next.timeZone !== e.timeZone) {
+        await subscriptions.setTime(e.id, next.time, next.timeZone);
         return plain(
-          `Done: <#${channel}> now gets ${what} at ${timeInZone(command.time, e.timeZone)} (it was ${was}).`,
+          `Done: <#${channel}> now gets ${what} at ${timeInZone(next.time, next.timeZone)} (it was ${was}).`,
         );
       }
       return plain(
-        `<#${channel}> already gets ${what}, at ${timeInZone(e.time, e.timeZone)}. Add \`at HH:MM\` to change its time.`,
+        `<#${channel}> already gets ${what}, at ${was}. Add \`at HH:MM\` to change its time.`,
       );
     }
     ctx.logger.info({ user: asked.userId, subscription: result.subscription }, "digest subscribed");
     return plain(
-      `:white_check_mark: Done: <#${channel}> gets ${what} at ${timeInZone(time, defaults.timeZone)}. To stop it, \`${COMMAND} unsubscribe ${command.cadence}${team.name ? ` ${team.name}` : ""}\` in that channel.`,
+      `:white_check_mark: Done: <#${channel}> gets ${what} at ${timeInZone(time, timeZone)}. To stop it, \`${COMMAND} unsubscribe ${command.cadence}${team.name ? ` ${team.name}` : ""}\` in that channel.`,
     );
   } catch (error) {
     if (error instanceof StoreError) return storeFailure(error, retry, ctx);
@@ -135,17 +137,16 @@ export async function answerSubscriptionCommand(
 
 /** The subscribe command as typed, with `team` in place of the mistyped one. */
 function subscribeText(
-  channel: ChannelRef | undefined,
-  cadence: string,
+  command: Extract<SubscriptionCommand, { kind: "subscribe" }>,
   team: string,
-  time: string | undefined,
 ): string {
+  const channel = command.channel;
   return [
     "subscribe",
     ...(channel ? [channel.name ? `#${channel.name}` : `<#${channel.id}>`] : []),
-    cadence,
+    command.cadence,
     team,
-    ...(time ? ["at", time] : []),
+    ...(command.time ? ["at", command.time, ...(command.timeZone ? [command.timeZone] : [])] : []),
   ].join(" ");
 }
 
