@@ -96,7 +96,13 @@ export interface SlackFault {
 export interface FakeSlackApiOptions {
   users?: FakeSlackUser[];
   /** Channel ids the bot is a member of (others answer not_in_channel / channel_not_found). */
-  channels?: { id: string; name?: string; isMember?: boolean; isPrivate?: boolean }[];
+  channels?: {
+    id: string;
+    name?: string;
+    isMember?: boolean;
+    isPrivate?: boolean;
+    isArchived?: boolean;
+  }[];
   /** User group id → member user ids. */
   usergroups?: Record<string, string[]>;
   /** User groups as usergroups.list shows them (their members serve usergroups.users.list too). */
@@ -283,6 +289,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
                 name: channel.name ?? channel.id,
                 is_member: channel.isMember ?? true,
                 is_private: channel.isPrivate ?? false,
+                is_archived: channel.isArchived ?? false,
               },
             }
           : { ok: false, error: "channel_not_found" };

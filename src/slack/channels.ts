@@ -11,8 +11,8 @@ export type ChannelAccess =
   | { ok: true; name?: string | undefined }
   | {
       ok: false;
-      /** `dm`: a direct message, where digests do not go. */
-      reason: "not_member" | "not_found" | "dm";
+      /** `dm`: a direct message, where digests do not go; `archived`: nothing is posted there. */
+      reason: "not_member" | "not_found" | "dm" | "archived";
       name?: string | undefined;
     };
 
@@ -36,6 +36,7 @@ export function createChannelCheck(
       try {
         const { channel } = await client.conversations.info({ channel: channelId });
         if (channel?.is_im || channel?.is_mpim) return { ok: false, reason: "dm" };
+        if (channel?.is_archived) return { ok: false, reason: "archived", name: channel.name };
         return channel?.is_member
           ? { ok: true, name: channel.name }
           : { ok: false, reason: "not_member", name: channel?.name };

@@ -99,6 +99,8 @@ export function channelProblem(
       return plain
         ? "Digests go to channels, not direct messages."
         : "Digests go to channels, not direct messages: name a channel, like `subscribe #eng daily`.";
+    case "archived":
+      return `${plain ? "That channel" : `<#${channelId}>`} is archived: digests can't go there.`;
     case "not_member":
       return `I'm not in ${channel} yet: type ${invite} there, then ${plain ? "add it" : "subscribe"} again.`;
     case "not_found":

@@ -264,6 +264,7 @@ describe("the channel check (conversations.info against the fake Slack)", () => 
         { id: "C0ENG", name: "eng" },
         { id: "C0OUT", name: "out", isMember: false },
         { id: "G0PRIV", name: "secret", isMember: false, isPrivate: true },
+        { id: "C0OLD", name: "old", isArchived: true },
       ],
       fault: (call) =>
         limited && call.method === "conversations.info"
@@ -281,6 +282,7 @@ describe("the channel check (conversations.info against the fake Slack)", () => 
       expect(await check.access("C0OUT")).toEqual({ ok: false, reason: "not_member", name: "out" });
       expect(await check.access("G0PRIV")).toEqual({ ok: false, reason: "not_found" });
       expect(await check.access("D0SELF")).toEqual({ ok: false, reason: "dm" });
+      expect(await check.access("C0OLD")).toEqual({ ok: false, reason: "archived", name: "old" });
       expect(await check.botName()).toBe("claude-usage");
       limited = true;
       await expect(check.access("C0ENG")).rejects.toThrow();
