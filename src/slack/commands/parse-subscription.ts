@@ -115,7 +115,7 @@ export function parseSubscribe(
     }
     return {
       kind: "help",
-      problem: `Which digest? \`subscribe daily\`, \`subscribe weekly\` or \`subscribe monthly\`, optionally with a #channel, a team and a time (\`subscribe #eng weekly backend at 09:30\`).`,
+      problem: `Which digest? \`subscribe daily\`, \`subscribe weekly\` or \`subscribe monthly\`, in the channel that should get it; a team and a time may follow (\`subscribe weekly backend at 09:30\`).`,
     };
   }
   const teamText = (cadence ? teamWords : rest).join(" ").replace(/^["'“”]+|["'“”]+$/g, "");
