@@ -21,6 +21,17 @@ export interface FakeSlackUser {
   tz?: string;
   deleted?: boolean;
   is_bot?: boolean;
+  /** A workspace admin (users.info `is_admin`). */
+  isAdmin?: boolean;
+}
+
+/** A modal as views.open / views.update left it: the last view sent for its id. */
+export interface OpenView {
+  id: string;
+  hash: string;
+  /** The view as the app sent it (blocks, callback_id, private_metadata…). */
+  view: Record<string, unknown>;
+  userTriggered: string | undefined;
 }
 
 export interface SlackCall {
@@ -85,7 +96,13 @@ export interface SlackFault {
 export interface FakeSlackApiOptions {
   users?: FakeSlackUser[];
   /** Channel ids the bot is a member of (others answer not_in_channel / channel_not_found). */
-  channels?: { id: string; name?: string; isMember?: boolean }[];
+  channels?: {
+    id: string;
+    name?: string;
+    isMember?: boolean;
+    isPrivate?: boolean;
+    isArchived?: boolean;
+  }[];
   /** User group id → member user ids. */
   usergroups?: Record<string, string[]>;
   /** User groups as usergroups.list shows them (their members serve usergroups.users.list too). */
@@ -116,6 +133,8 @@ export interface FakeSlackApi {
   messages: PostedMessage[];
   uploads: UploadedFile[];
   shared: SharedFiles[];
+  /** Modals by view id, as last opened or updated. */
+  views: Map<string, OpenView>;
   callsTo(method: string): SlackCall[];
   /** Each user's Home tab as last published (with its hash), as Slack would show it. */
   homeViews: Map<string, { view: Record<string, unknown>; hash: string }>;
@@ -138,6 +157,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   const pendingUploads = new Map<string, string>();
   const shared: SharedFiles[] = [];
   const homeViews = new Map<string, { view: Record<string, unknown>; hash: string }>();
+  const views = new Map<string, OpenView>();
   const waiters: (() => void)[] = [];
   let n = 0;
   let tsCounter = 0;
@@ -263,13 +283,16 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
         };
       case "conversations.info": {
         const channel = channels.find((c) => c.id === args.channel);
-        return channel
+        // A private channel is invisible to a bot that is not in it.
+        return channel && !(channel.isPrivate && channel.isMember === false)
           ? {
               ok: true,
               channel: {
                 id: channel.id,
                 name: channel.name ?? channel.id,
                 is_member: channel.isMember ?? true,
+                is_private: channel.isPrivate ?? false,
+                is_archived: channel.isArchived ?? false,
               },
             }
           : { ok: false, error: "channel_not_found" };
@@ -346,6 +369,25 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
         homeViews.set(user, { view, hash });
         return { ok: true, view };
       }
+      case "views.open": {
+        // As in Slack: a trigger_id is needed, and a view is kept under a new id and hash.
+        if (typeof args.trigger_id !== "string" || !args.trigger_id)
+          return { ok: false, error: "invalid_trigger_id" };
+        const view = (args.view ?? {}) as Record<string, unknown>;
+        const id = `V${++tsCounter}`;
+        const kept = { id, hash: `h${++tsCounter}`, view, userTriggered: args.trigger_id };
+        views.set(id, kept);
+        return { ok: true, view: { ...view, id, hash: kept.hash } };
+      }
+      case "views.update": {
+        const kept = views.get(String(args.view_id ?? ""));
+        if (!kept) return { ok: false, error: "not_found" };
+        if (args.hash !== undefined && args.hash !== kept.hash)
+          return { ok: false, error: "hash_conflict" };
+        kept.view = (args.view ?? {}) as Record<string, unknown>;
+        kept.hash = `h${++tsCounter}`;
+        return { ok: true, view: { ...kept.view, id: kept.id, hash: kept.hash } };
+      }
       case "files.getUploadURLExternal": {
         const id = `F${++tsCounter}`;
         pendingUploads.set(id, String(args.filename ?? ""));
@@ -396,6 +438,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     messages,
     uploads,
     shared,
+    views,
     callsTo: (method) => calls.filter((c) => c.method === method),
     homeViews,
     responseUrl: (id) => `${baseUrl}/response/${id ?? `r${++responseCounter}`}`,
@@ -430,6 +473,7 @@ function slackUser(u: FakeSlackUser) {
     real_name: u.name ?? u.id,
     deleted: u.deleted ?? false,
     is_bot: u.is_bot ?? false,
+    is_admin: u.isAdmin ?? false,
     tz: u.tz ?? "UTC",
     profile: {
       email: u.email,

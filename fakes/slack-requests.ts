@@ -165,10 +165,12 @@ export function eventCallback(url: string, event: Record<string, unknown>) {
   return send(eventCallbackRequest(url, event));
 }
 
-/** The view a Home tab interaction comes from, as Slack sends it with the click. */
+/** The view (Home tab or modal) an interaction comes from, as Slack echoes it back. */
 export interface ViewFields {
   id?: string;
   hash?: string;
+  type?: "modal" | "home";
+  callback_id?: string;
   private_metadata?: string;
   blocks?: unknown[];
 }
@@ -260,4 +262,99 @@ export function homeAction(
   fields: { user_id: string; action: HomeAction; view?: ViewFields },
 ) {
   return send(homeActionRequest(url, fields));
+}
+
+/** One input's state as Slack reports it (`view.state.values[block_id][action_id]`). */
+export type InputState =
+  | { type: "conversations_select"; selected_conversation: string | null }
+  | { type: "static_select"; selected_option: { value: string } | null }
+  | { type: "timepicker"; selected_time: string | null };
+
+function viewPayload(view: ViewFields, values: Record<string, Record<string, InputState>> = {}) {
+  return {
+    id: view.id ?? "VFAKE",
+    team_id: "T0FAKE",
+    type: view.type ?? "modal",
+    blocks: view.blocks ?? [],
+    private_metadata: view.private_metadata ?? "",
+    callback_id: view.callback_id ?? "",
+    state: { values },
+    hash: view.hash ?? "h0",
+    root_view_id: view.id ?? "VFAKE",
+    app_id: "A0FAKE",
+    bot_id: "BBOT",
+  };
+}
+
+export interface ViewSubmissionFields {
+  user_id: string;
+  view: ViewFields;
+  values: Record<string, Record<string, InputState>>;
+  trigger_id?: string;
+}
+
+/** A modal's submit, as Slack posts it; the app answers in the HTTP response (response_action). */
+export function viewSubmissionRequest(url: string, fields: ViewSubmissionFields): SignedRequest {
+  const payload = {
+    type: "view_submission",
+    team: { id: "T0FAKE", domain: "fake" },
+    user: {
+      id: fields.user_id,
+      username: fields.user_id.toLowerCase(),
+      name: fields.user_id.toLowerCase(),
+      team_id: "T0FAKE",
+    },
+    api_app_id: "A0FAKE",
+    token: "legacy-verification-token",
+    trigger_id: fields.trigger_id ?? nextId(),
+    view: viewPayload(fields.view, fields.values),
+    response_urls: [],
+    is_enterprise_install: false,
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return signRequest(url, body, "application/x-www-form-urlencoded");
+}
+
+export function viewSubmission(url: string, fields: ViewSubmissionFields) {
+  return send(viewSubmissionRequest(url, fields));
+}
+
+export interface ViewActionFields {
+  user_id: string;
+  action_id: string;
+  value?: string;
+  block_id?: string;
+  /** The modal or Home tab the button is on. */
+  view: ViewFields;
+  trigger_id?: string;
+}
+
+/** A button clicked in a modal or on the Home tab: block_actions with the view, no response_url. */
+export function viewActionRequest(url: string, fields: ViewActionFields): SignedRequest {
+  const payload = {
+    type: "block_actions",
+    user: { id: fields.user_id, username: fields.user_id.toLowerCase(), team_id: "T0FAKE" },
+    api_app_id: "A0FAKE",
+    token: "legacy-verification-token",
+    container: { type: "view", view_id: fields.view.id ?? "VFAKE" },
+    trigger_id: fields.trigger_id ?? nextId(),
+    team: { id: "T0FAKE", domain: "fake" },
+    view: viewPayload(fields.view),
+    actions: [
+      {
+        action_id: fields.action_id,
+        block_id: fields.block_id ?? "actions",
+        type: "button",
+        ...(fields.value === undefined ? {} : { value: fields.value }),
+        text: { type: "plain_text", text: "button" },
+        action_ts: nextId(),
+      },
+    ],
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return signRequest(url, body, "application/x-www-form-urlencoded");
+}
+
+export function viewAction(url: string, fields: ViewActionFields) {
+  return send(viewActionRequest(url, fields));
 }

@@ -96,7 +96,10 @@ export function logCacheErrors(logger: Logger): NonNullable<UsageLoaderOptions["
 /** The Slack app's settings from configuration (its clients and stores are the caller's). */
 export function slackAppOptionsFromConfig(
   config: Config,
-): Pick<SlackAppOptions, "mode" | "periods" | "access" | "slackApiUrl" | "personalBudgets" | "dm"> {
+): Pick<
+  SlackAppOptions,
+  "mode" | "periods" | "access" | "slackApiUrl" | "personalBudgets" | "dm" | "digestDefaults"
+> {
   return {
     mode: requireSlack(config),
     periods: {
@@ -112,7 +115,21 @@ export function slackAppOptionsFromConfig(
     slackApiUrl: config.SLACK_API_URL,
     personalBudgets: personalBudgetsFromConfig(config),
     dm: { mode: config.DM_SUMMARIES, defaultTime: config.DM_LOCAL_TIME },
+    digestDefaults: { time: cronTimeOfDay(config.DIGEST_CRON), timeZone: config.DIGEST_TIMEZONE },
   };
+}
+
+/**
+ * The time of day a cron expression fires, when it is one plain time ("30 8 * * 1-5" → "08:30");
+ * else 09:00. New digest subscriptions start at it.
+ */
+export function cronTimeOfDay(cron: string): string {
+  const [minute = "", hour = ""] = cron.trim().split(/\s+/);
+  if (!/^\d{1,2}$/.test(minute) || !/^\d{1,2}$/.test(hour)) return "09:00";
+  const h = Number(hour);
+  const m = Number(minute);
+  if (h > 23 || m > 59) return "09:00";
+  return `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
 }
 
 /** BUDGET_USER_MONTHLY_USD and BUDGET_USER_OVERRIDES in cents (alerts, DMs, `/claude-usage me`). */

@@ -3,7 +3,7 @@ import { jobSlack } from "../app/jobs.js";
 import type { Runtime } from "../app/runtime.js";
 import type { SlackMessage } from "../render/blocks/limits.js";
 import { createReports, type Reports } from "../reports/index.js";
-import type { UsageCommand } from "../slack/commands/parse-command.js";
+import type { ReportCommand } from "../slack/commands/parse-command.js";
 import type { SlackContext } from "../slack/context.js";
 import { answerCommand } from "../slack/report-messages.js";
 import type { UserDirectory } from "../slack/user-directory.js";
@@ -40,7 +40,7 @@ export function cliReports(
 
 /** What the slash command replies to `command`, asked by someone who may see the org. */
 export async function botReply(
-  command: UsageCommand,
+  command: ReportCommand,
   runtime: Pick<Runtime, "loader" | "logger" | "teams" | "roster" | "store">,
   config: Config,
   now: () => Date,

@@ -7,13 +7,19 @@ import { userKey } from "../usage/actor-key.js";
 import type { BudgetStatus, PersonalBudgets } from "../usage/alerts.js";
 import { DEFAULT_MAX_PERIOD_DAYS, isoDay, type Period, shiftDay } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
-import { type TeamRank, teamRanks } from "../usage/teams.js";
+import { type Team, type TeamRank, teamRanks } from "../usage/teams.js";
 import type { UsualDay } from "../usage/usual-day.js";
 import { budgetStandings } from "./budgets.js";
 import { type ExportOptions, loadExport } from "./export.js";
 import { findLastActiveDay, LOOKBACK_DAYS } from "./last-active.js";
 import { loadSeats, NO_ROSTER, type SeatsReport } from "./seats.js";
-import { loadTeamReport, loadTeamsOverview, type TeamReport, type TeamsOverview } from "./teams.js";
+import {
+  findTeam,
+  loadTeamReport,
+  loadTeamsOverview,
+  type TeamReport,
+  type TeamsOverview,
+} from "./teams.js";
 import { usualDaysBefore } from "./usual-days.js";
 
 export type { SeatsReport } from "./seats.js";
@@ -98,6 +104,10 @@ export interface Reports {
   team(query: string, period: Period): Promise<TeamReport>;
   /** Every team side by side, and Unassigned; throws TeamsNotConfigured. */
   teams(period: Period): Promise<TeamsOverview>;
+  /** The team `query` names (name or @handle); throws TeamsNotConfigured or TeamNotFound. */
+  findTeam(query: string): Promise<Team>;
+  /** Every team's name, in order; none when no team source is configured. */
+  teamNames(): Promise<string[]>;
   /** Whether the person (by email) leads the team `query` names, for TEAM_LEADS_SEE_TEAM. */
   leadsTeam(email: string, query: string): Promise<boolean>;
   /** Who has a seat and whether they use it; says what is missing when the key may not list members. */
@@ -209,6 +219,11 @@ export function createReports(options: ReportsOptions): Reports {
     teamsConfigured: options.teams?.configured ?? false,
     team: (query, period) => loadTeamReport(loader, options.teams, query, period),
     teams: (period) => loadTeamsOverview(loader, options.teams, period, (p) => org(p)),
+    findTeam: (query) => findTeam(options.teams, query),
+    async teamNames() {
+      if (!options.teams?.configured) return [];
+      return (await options.teams.teams()).roster.teams.map((t) => t.name);
+    },
     async leadsTeam(email, query) {
       if (!options.teams?.configured) return false;
       const team = (await options.teams.teams()).roster.find(query);

@@ -12,6 +12,8 @@ export interface AccessPolicy {
    * is unset), and the workspace's admins and owners.
    */
   isAdmin(userId: string): Promise<boolean>;
+  /** Who is an admin by configuration (ADMIN_USERS, else ALLOWED_USERS), to name in refusals. */
+  readonly adminIds?: readonly string[] | undefined;
   /** True when a rule is configured (for help texts). */
   readonly restricted: boolean;
 }
@@ -72,6 +74,7 @@ export function createAccessPolicy(options: AccessOptions): AccessPolicy {
   const restricted = users.size > 0 || !!group;
   return {
     restricted,
+    adminIds: [...admins],
     async isAdmin(userId) {
       return admins.has(userId) || (await isWorkspaceAdmin(userId));
     },

@@ -16,7 +16,8 @@ import type { UserCache } from "../store/user-cache.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
 import { createAccessPolicy } from "./access.js";
 import { createAdminAlerts } from "./admin-alerts.js";
-import type { DmSettings, PeriodSettings, SlackContext } from "./context.js";
+import { createChannelCheck } from "./channels.js";
+import type { DigestDefaults, DmSettings, PeriodSettings, SlackContext } from "./context.js";
 import { createFileSender } from "./files.js";
 import { registerListeners } from "./index.js";
 import { dropReplays } from "./replays.js";
@@ -53,6 +54,8 @@ export interface SlackAppOptions {
   userCache?: UserCache | undefined;
   preferences?: Preferences | undefined;
   subscriptions?: Subscriptions | undefined;
+  /** A new subscription's time and zone when none is given (DIGEST_CRON, DIGEST_TIMEZONE). */
+  digestDefaults?: DigestDefaults | undefined;
   /** In HTTP mode, GET /healthz is answered by this handler (the app's health check). */
   health?: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   /** See SlackContext (tests make it short). */
@@ -107,6 +110,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     now: options.now ?? (() => new Date()),
     preferences: options.preferences,
     subscriptions: options.subscriptions,
+    digestDefaults: options.digestDefaults,
+    channels: createChannelCheck(app.client, (error) =>
+      logger.warn({ err: error }, "could not read the bot's name (auth.test)"),
+    ),
     stillFetchingAfterMs: options.stillFetchingAfterMs,
     ledger: options.ledger,
     failures: options.failures,

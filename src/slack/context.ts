@@ -7,6 +7,7 @@ import type { Preferences } from "../store/store.js";
 import type { Subscriptions } from "../store/subscriptions.js";
 import type { AccessPolicy } from "./access.js";
 import type { AdminAlerts } from "./admin-alerts.js";
+import type { ChannelCheck } from "./channels.js";
 import type { FileSender } from "./files.js";
 import type { UserDirectory } from "./user-directory.js";
 
@@ -27,6 +28,14 @@ export interface DmSettings {
   defaultTime: string;
 }
 
+/** When a new digest subscription is posted unless its creator says otherwise. */
+export interface DigestDefaults {
+  /** HH:MM. */
+  time: string;
+  /** IANA zone. */
+  timeZone: string;
+}
+
 /** What every listener needs, built once by createSlackApp. */
 export interface SlackContext {
   periods: PeriodSettings;
@@ -42,6 +51,10 @@ export interface SlackContext {
   preferences?: Preferences | undefined;
   /** Digest subscriptions, when the store is configured. */
   subscriptions?: Subscriptions | undefined;
+  /** Whether the bot is in a channel (before subscribing it), and its name for `/invite`. */
+  channels?: ChannelCheck | undefined;
+  /** A new subscription's time when none is given: DIGEST_CRON's, in DIGEST_TIMEZONE. */
+  digestDefaults?: DigestDefaults | undefined;
   /** A slow answer is preceded by a "still fetching" note after this long (default 3 s). */
   stillFetchingAfterMs?: number | undefined;
   /** TEAM_LEADS_SEE_TEAM: a team's leads may ask for their own team without org access. */

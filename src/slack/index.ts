@@ -6,6 +6,7 @@ import { registerShareReportAction } from "./actions/share-report.js";
 import { registerClaudeUsageCommand } from "./commands/claude-usage.js";
 import type { SlackContext } from "./context.js";
 import { registerAppHomeOpened } from "./events/app-home-opened.js";
+import { registerSettingsView } from "./views/settings.js";
 
 /** Every listener, grouped by Slack surface. */
 export function registerListeners(app: App, ctx: SlackContext): void {
@@ -15,4 +16,5 @@ export function registerListeners(app: App, ctx: SlackContext): void {
   registerHomeControls(app, ctx);
   registerHomeFiles(app, ctx);
   registerHomeSettings(app, ctx);
+  registerSettingsView(app, ctx);
 }

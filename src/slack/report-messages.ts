@@ -29,7 +29,7 @@ import { createScrubber } from "../scrub.js";
 import { StoreError } from "../store/errors.js";
 import { DEFAULT_PERIOD } from "../usage/periods.js";
 import { LEADERBOARD_METRICS, leaderboard } from "../usage/report.js";
-import type { UsageCommand } from "./commands/parse-command.js";
+import type { ReportCommand, UsageCommand } from "./commands/parse-command.js";
 import type { SlackContext } from "./context.js";
 import { slackErrorCode } from "./errors.js";
 import { chartFiles } from "./files.js";
@@ -58,7 +58,7 @@ export const shareValueSchema = z.object({
 export type ShareValue = z.infer<typeof shareValueSchema>;
 
 export async function answerCommand(
-  command: UsageCommand,
+  command: ReportCommand,
   userId: string,
   ctx: SlackContext,
   options: {
@@ -387,7 +387,11 @@ function describeSlackRefusal(code: string): string {
  * The store failed (its database down, most likely): what could not be done and when to try
  * again, not where the database is. Logged with a reference id, like other failures.
  */
-function storeFailure(error: StoreError, retry: string, ctx: SlackContext): SlackMessage {
+export function storeFailure(
+  error: StoreError,
+  retry: string,
+  ctx: Pick<SlackContext, "logger">,
+): SlackMessage {
   const ref = newReferenceId();
   ctx.logger.warn({ ref, err: error }, "store failed; told the user");
   const why = error.unreachable

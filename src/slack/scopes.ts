@@ -12,6 +12,9 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   "usergroups.list": ["usergroups:read"],
   "users.list": ["users:read", "users:read.email"],
   "views.publish": [],
+  // The admins' Settings modal.
+  "views.open": [],
+  "views.update": [],
   // Digests and DMs; chat:write.public posts to public channels the bot has not joined.
   "chat.postMessage": ["chat:write", "chat:write.public"],
   // Crash recovery: find an earlier post (in a DM, opened first) by its metadata.
@@ -21,7 +24,7 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   "conversations.replies": ["channels:history", "groups:history"],
   // Exports and charts (files.getUploadURLExternal + files.completeUploadExternal).
   "files.uploadV2": ["files:write"],
-  // `doctor`: do the digest channels exist, and is the bot in them?
+  // `doctor` and subscribing: does the channel exist, and is the bot in it?
   "conversations.info": ["channels:read", "groups:read"],
 };
 

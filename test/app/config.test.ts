@@ -130,3 +130,14 @@ describe("version", () => {
     expect(APP_VERSION).toBe(pkg.version);
   });
 });
+
+describe("the Slack app's options", () => {
+  it("a new subscription's time is DIGEST_CRON's when it is one plain time, else 09:00", async () => {
+    const { cronTimeOfDay } = await import("../../src/app/options.js");
+    expect(cronTimeOfDay("30 8 * * 1-5")).toBe("08:30");
+    expect(cronTimeOfDay("0 17 * * *")).toBe("17:00");
+    expect(cronTimeOfDay("*/15 9 * * *")).toBe("09:00");
+    expect(cronTimeOfDay("0 9,17 * * *")).toBe("09:00");
+    expect(cronTimeOfDay("")).toBe("09:00");
+  });
+});

@@ -160,3 +160,105 @@ describe("parseCommand", () => {
     expect(parse("x".repeat(100_000))).toMatchObject({ kind: "help" });
   });
 });
+
+describe("subscription commands", () => {
+  it("reads subscribe with an escaped channel, a cadence, a team and a time", () => {
+    expect(parse("subscribe <#C0ENG|eng> weekly data platform at 9:30")).toEqual({
+      kind: "subscribe",
+      channel: { id: "C0ENG", name: "eng" },
+      cadence: "weekly",
+      team: "data platform",
+      time: "09:30",
+      timeZone: undefined,
+    });
+    // The channel defaults to where it was typed; the org when no team; the default time.
+    expect(parse("subscribe daily")).toEqual({
+      kind: "subscribe",
+      channel: undefined,
+      cadence: "daily",
+      team: undefined,
+      time: undefined,
+      timeZone: undefined,
+    });
+    expect(parse("Subscribe MONTHLY org at 5pm <#G0PRIV>")).toMatchObject({
+      cadence: "monthly",
+      team: undefined,
+      time: "17:00",
+      channel: { id: "G0PRIV" },
+    });
+    // A user group escaped by Slack reads as its handle; "&" arrives as &amp;.
+    expect(parse("subscribe weekly <!subteam^S0BACK|@backend>")).toMatchObject({
+      team: "@backend",
+    });
+    expect(parse("subscribe weekly R&amp;D")).toMatchObject({ team: "R&D" });
+    expect(parse("team R&amp;D last 7 days")).toMatchObject({ kind: "team", team: "R&D" });
+    // A typed "<#C1>" arrives escaped and is not taken for a channel.
+    expect(parse("subscribe &lt;#C1&gt; daily")).toMatchObject({ kind: "help" });
+  });
+
+  it("a time may name its zone, as IANA spells it", () => {
+    expect(parse("subscribe daily at 9:30 europe/london")).toMatchObject({
+      time: "09:30",
+      timeZone: "Europe/London",
+    });
+    expect(parse("subscribe daily at 9 am")).toMatchObject({ time: "09:00", timeZone: undefined });
+    expect(parse("subscribe daily at 9:30 Mars/Olympus")).toMatchObject({
+      kind: "help",
+      problem: expect.stringContaining('I don\'t know the time zone "Mars/Olympus"'),
+    });
+  });
+
+  it("a bare #name (not picked from Slack's list) says how to name the channel", () => {
+    const reply = parse("subscribe #eng daily");
+    expect(reply.kind).toBe("help");
+    expect(reply).toMatchObject({ problem: expect.stringContaining("Pick it from the list") });
+  });
+
+  it("typos get the command they probably were", () => {
+    expect(parse("subscribe <#C0ENG|eng> weekyl backend")).toMatchObject({
+      kind: "help",
+      suggestion: "subscribe #eng weekly backend",
+    });
+    expect(parse("subscirbe daily")).toMatchObject({ kind: "help", suggestion: "subscribe daily" });
+    expect(parse("unsubscribe dialy")).toMatchObject({
+      kind: "help",
+      suggestion: "unsubscribe daily",
+    });
+    expect(parse("subscriptons")).toMatchObject({ kind: "help", suggestion: "subscriptions" });
+    expect(parse("setings")).toMatchObject({ kind: "help", suggestion: "settings" });
+  });
+
+  it("missing or unreadable parts get a clear problem", () => {
+    expect(parse("subscribe")).toMatchObject({
+      kind: "help",
+      problem: expect.stringContaining("Which digest?"),
+    });
+    expect(parse("subscribe daily at 25:00")).toMatchObject({
+      kind: "help",
+      problem: expect.stringContaining("not a time I can read"),
+    });
+    expect(parse("subscribe daily at")).toMatchObject({ kind: "help" });
+    expect(parse("subscribe <#C1> <#C2> daily")).toMatchObject({
+      kind: "help",
+      problem: expect.stringContaining("One channel at a time"),
+    });
+  });
+
+  it("reads unsubscribe with or without a cadence, and subscriptions and settings", () => {
+    expect(parse("unsubscribe <#C0ENG|eng> weekly backend")).toEqual({
+      kind: "unsubscribe",
+      channel: { id: "C0ENG", name: "eng" },
+      cadence: "weekly",
+      team: "backend",
+    });
+    expect(parse("unsubscribe")).toEqual({
+      kind: "unsubscribe",
+      channel: undefined,
+      cadence: undefined,
+      team: undefined,
+    });
+    expect(parse("unsubscribe backend")).toMatchObject({ cadence: undefined, team: "backend" });
+    expect(parse("subscriptions")).toEqual({ kind: "subscriptions" });
+    expect(parse("settings")).toEqual({ kind: "settings" });
+  });
+});

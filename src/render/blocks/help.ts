@@ -17,6 +17,8 @@ const EXAMPLES: readonly [args: string, what: string][] = [
   ["chart", "30-day charts, by DM"],
   ["export last month", "CSV files, by DM"],
   ["dm on", "your day, each morning by DM"],
+  ["subscriptions", "which channels get digests"],
+  ["subscribe weekly", "admins: this channel gets the weekly digest"],
 ];
 
 export function renderHelp(

@@ -33,6 +33,21 @@ export {
   seatsTitle,
 } from "./seats.js";
 export {
+  digestName,
+  MAX_LISTED,
+  ORG_OPTION,
+  orgOrTeam,
+  renderSettingsRefusal,
+  renderSettingsView,
+  renderSubscriptionList,
+  SETTINGS_CALLBACK_ID,
+  SETTINGS_FIELDS,
+  SETTINGS_REMOVE_ACTION,
+  type SettingsViewInput,
+  type TeamLabel,
+  timeInZone,
+} from "./subscriptions.js";
+export {
   renderNoSuchTeam,
   renderNoTeams,
   renderTeams,

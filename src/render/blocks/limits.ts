@@ -87,3 +87,100 @@ export function capBlocks(blocks: KnownBlock[]): KnownBlock[] {
     },
   ];
 }
+
+/** A modal's or Home tab's limits (api.slack.com/reference/surfaces/views, and each element's). */
+export const MAX_VIEW_BLOCKS = 100;
+/** The parts of a modal or Home tab view that have limits. */
+export interface ViewToCheck {
+  blocks: readonly KnownBlock[];
+  title?: { text: string } | undefined;
+  submit?: { text: string } | undefined;
+  close?: { text: string } | undefined;
+  private_metadata?: string | undefined;
+  callback_id?: string | undefined;
+}
+
+/** Every way a view (modal or Home tab) breaks Block Kit's limits; empty when it is fine. */
+export function viewViolations(view: ViewToCheck): string[] {
+  const problems: string[] = [];
+  if (view.blocks.length > MAX_VIEW_BLOCKS) problems.push(`${view.blocks.length} blocks`);
+  for (const key of ["title", "submit", "close"] as const) {
+    const text = view[key]?.text;
+    if (text !== undefined && text.length > 24) problems.push(`${key} of ${text.length} chars`);
+  }
+  if (typeof view.private_metadata === "string" && view.private_metadata.length > 3000)
+    problems.push("private_metadata too long");
+  if (typeof view.callback_id === "string" && view.callback_id.length > 255)
+    problems.push("callback_id too long");
+  const blockIds = new Set<string>();
+  view.blocks.forEach((block, i) => {
+    const at = `block ${i}`;
+    if (block.block_id !== undefined) {
+      if (block.block_id.length > 255) problems.push(`${at}: block_id too long`);
+      if (blockIds.has(block.block_id)) problems.push(`${at}: block_id ${block.block_id} twice`);
+      blockIds.add(block.block_id);
+    }
+    if (block.type === "section" && block.text && block.text.text.length > MAX_SECTION_TEXT)
+      problems.push(`${at}: section text of ${block.text.text.length} chars`);
+    if (block.type === "header" && block.text.text.length > MAX_HEADER_TEXT)
+      problems.push(`${at}: header of ${block.text.text.length} chars`);
+    if (block.type === "input") {
+      if (block.label.text.length > 2000) problems.push(`${at}: label too long`);
+      if (block.hint && block.hint.text.length > 2000) problems.push(`${at}: hint too long`);
+    }
+    if (block.type === "context" && block.elements.length > MAX_CONTEXT_ELEMENTS)
+      problems.push(`${at}: ${block.elements.length} context elements`);
+    const elements: unknown[] =
+      block.type === "section"
+        ? block.accessory
+          ? [block.accessory]
+          : []
+        : block.type === "input"
+          ? [block.element]
+          : block.type === "actions"
+            ? block.elements
+            : [];
+    for (const element of elements) problems.push(...elementViolations(element, at));
+  });
+  return problems;
+}
+
+/** An interactive element's limits: texts, values, options, confirm dialogs. */
+function elementViolations(raw: unknown, at: string): string[] {
+  const problems: string[] = [];
+  const e = raw as {
+    type: string;
+    action_id?: string;
+    text?: { text: string };
+    value?: string;
+    placeholder?: { text: string };
+    options?: { text: { text: string }; value: string }[];
+    confirm?: {
+      title: { text: string };
+      text: { text: string };
+      confirm: { text: string };
+      deny: { text: string };
+    };
+  };
+  if (e.action_id && e.action_id.length > 255) problems.push(`${at}: action_id too long`);
+  if (e.type === "button") {
+    if ((e.text?.text.length ?? 0) > 75) problems.push(`${at}: button text too long`);
+    if ((e.value?.length ?? 0) > 2000) problems.push(`${at}: button value too long`);
+  }
+  if ((e.placeholder?.text.length ?? 0) > 150) problems.push(`${at}: placeholder too long`);
+  if (e.options) {
+    if (e.options.length > 100) problems.push(`${at}: ${e.options.length} options`);
+    if (e.options.length === 0) problems.push(`${at}: a select without options`);
+    for (const o of e.options) {
+      if (o.text.text.length > 75) problems.push(`${at}: option text too long`);
+      if (o.value.length > 150) problems.push(`${at}: option value too long`);
+    }
+  }
+  if (e.confirm) {
+    if (e.confirm.title.text.length > 100) problems.push(`${at}: confirm title too long`);
+    if (e.confirm.text.text.length > 300) problems.push(`${at}: confirm text too long`);
+    if (e.confirm.confirm.text.length > 30 || e.confirm.deny.text.length > 30)
+      problems.push(`${at}: confirm buttons too long`);
+  }
+  return problems;
+}

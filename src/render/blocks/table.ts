@@ -52,12 +52,13 @@ export function textCell(text: string): RawTextElement {
 }
 
 /**
- * A cell from the mrkdwn a name is written in elsewhere (`<@U…>` mentions, `code`, *bold*,
+ * A cell from the mrkdwn a name is written in elsewhere (`<@U…>` and `<#C…>` mentions, `code`, *bold*,
  * escaped &, <, >), so that people are named the same way in a table as in the text beside it.
  */
 export function mrkdwnCell(mrkdwn: string): RichTextBlock {
   const elements: RichTextElement[] = [];
-  const token = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|`([^`]+)`|\*([^*\s][^*]*)\*/g;
+  const token =
+    /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|`([^`]+)`|\*([^*\s][^*]*)\*|<#([CG][A-Z0-9]+)(?:\|[^>]*)?>/g;
   let at = 0;
   const text = (raw: string, style?: { code?: boolean; bold?: boolean }) => {
     const plain = unescapeMrkdwn(raw);
@@ -69,6 +70,7 @@ export function mrkdwnCell(mrkdwn: string): RichTextBlock {
     if (match[1]) elements.push({ type: "user", user_id: match[1] });
     else if (match[2] !== undefined) text(match[2], { code: true });
     else if (match[3] !== undefined) text(match[3], { bold: true });
+    else if (match[4]) elements.push({ type: "channel", channel_id: match[4] });
     at = match.index + match[0].length;
   }
   text(mrkdwn.slice(at));
@@ -88,7 +90,15 @@ export function cellText(cell: TableCell): string {
     if (part.type === "rich_text_section") inline.push(...part.elements);
   }
   return inline
-    .map((e) => (e.type === "text" ? e.text : e.type === "user" ? `<@${e.user_id}>` : ""))
+    .map((e) =>
+      e.type === "text"
+        ? e.text
+        : e.type === "user"
+          ? `<@${e.user_id}>`
+          : e.type === "channel"
+            ? `<#${e.channel_id}>`
+            : "",
+    )
     .join("");
 }
 

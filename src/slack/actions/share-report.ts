@@ -4,7 +4,7 @@ import type { KnownBlock } from "@slack/web-api";
 import { clip, escapeMrkdwn, type SlackMessage } from "../../render/blocks/limits.js";
 import { type ClaimResult, type DeliveryKey, deliveryKey } from "../../store/ledger.js";
 import { PeriodError, type PeriodOptions, parsePeriod } from "../../usage/periods.js";
-import type { UsageCommand } from "../commands/parse-command.js";
+import type { ReportCommand } from "../commands/parse-command.js";
 import type { SlackContext } from "../context.js";
 import { ackFirst, orgAccessOnly } from "../middleware.js";
 import {
@@ -226,7 +226,7 @@ export class ShareValueError extends Error {
  * The command a Share button's value stands for. Its value outlives the code that wrote it (an
  * old message, a release later), so each way it can fail has its own reason.
  */
-function shareCommand(raw: string | undefined, options: PeriodOptions): UsageCommand {
+function shareCommand(raw: string | undefined, options: PeriodOptions): ReportCommand {
   let json: unknown;
   try {
     json = JSON.parse(raw ?? "");

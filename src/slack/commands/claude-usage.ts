@@ -1,4 +1,5 @@
 import type { App, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
 import { newReferenceId } from "../../log.js";
 import { escapeMrkdwn, type SlackMessage } from "../../render/blocks/limits.js";
 import { formatInt, formatPeriodDates } from "../../render/format.js";
@@ -7,7 +8,14 @@ import type { SlackContext } from "../context.js";
 import { ackFirst, orgAccessOnly } from "../middleware.js";
 import { respondWithProgress, STILL_FETCHING_AFTER_MS } from "../progress.js";
 import { answerCommand, COMMAND, failureMessage, seesFailureDetail } from "../report-messages.js";
-import { needsOrgAccess, parseCommand, teamAsked, type UsageCommand } from "./parse-command.js";
+import {
+  isSubscriptionCommand,
+  needsOrgAccess,
+  parseCommand,
+  teamAsked,
+  type UsageCommand,
+} from "./parse-command.js";
+import { answerSubscriptionCommand } from "./subscriptions.js";
 
 /**
  * `/claude-usage`: ack at once (Slack allows 3 s; a cold 30-day report takes longer), then
@@ -56,30 +64,53 @@ export function answerSlashCommand(ctx: SlackContext) {
   return async ({
     command,
     respond,
-  }: Pick<SlackCommandMiddlewareArgs, "command" | "respond">): Promise<void> => {
+    client,
+  }: Pick<SlackCommandMiddlewareArgs, "command" | "respond"> & {
+    /** Opens the Settings modal (`settings`); without it, that command points to the Home tab. */
+    client?: Pick<WebClient, "views" | "users"> | undefined;
+  }): Promise<void> => {
     const text = command.text ?? "";
     // Every command gets a reference id, in its log lines and in any error reply.
     const log = { ref: newReferenceId(), user: command.user_id, text: text.slice(0, 200) };
     let parsed: UsageCommand | undefined;
     let progress: Progress | undefined;
+    const failed = async (error: unknown): Promise<SlackMessage> =>
+      failureMessage(error, ctx, log, {
+        showDetail: await seesFailureDetail(ctx, command.user_id),
+        during: `\`${[COMMAND, escapeMrkdwn(text.slice(0, 100).replaceAll("`", "'"))].join(" ").trim()}\` by <@${command.user_id}>`,
+      });
+    const first = parseSlashText(text, ctx);
+    if (isSubscriptionCommand(first)) {
+      // Quick (the store and one Slack call), and `settings` answers with a modal: no note.
+      let reply: SlackMessage | undefined;
+      try {
+        reply = await answerSubscriptionCommand(
+          first,
+          { userId: command.user_id, channelId: command.channel_id, triggerId: command.trigger_id },
+          ctx,
+          client,
+        );
+        ctx.logger.info({ ...log, kind: first.kind }, "slash command answered");
+      } catch (error) {
+        reply = await failed(error);
+      }
+      if (reply) await respond({ response_type: "ephemeral", ...reply });
+      return;
+    }
     const answer = (async (): Promise<SlackMessage> => {
       try {
-        parsed = parseSlashText(text, ctx);
-        const message = await answerCommand(parsed, command.user_id, ctx, {
+        parsed = first;
+        const message = await answerCommand(first, command.user_id, ctx, {
           share: true,
           audience: "private",
           onProgress: (p) => {
             progress = p;
           },
         });
-        ctx.logger.info({ ...log, kind: parsed.kind }, "slash command answered");
+        ctx.logger.info({ ...log, kind: first.kind }, "slash command answered");
         return message;
       } catch (error) {
-        const showDetail = await seesFailureDetail(ctx, command.user_id);
-        return failureMessage(error, ctx, log, {
-          showDetail,
-          during: `\`${[COMMAND, escapeMrkdwn(text.slice(0, 100).replaceAll("`", "'"))].join(" ").trim()}\` by <@${command.user_id}>`,
-        });
+        return failed(error);
       }
     })();
     await respondWithProgress(respond, answer, {

@@ -6,6 +6,7 @@ import {
   parsePeriod,
 } from "../../usage/periods.js";
 import type { LeaderboardMetric } from "../../usage/report.js";
+import { parseSubscribe, type SubscriptionCommand } from "./parse-subscription.js";
 import { closest, closestPeriod } from "./suggest.js";
 
 /*
@@ -25,6 +26,8 @@ export type UsageCommand =
   | { kind: "team"; team: string; period: Period; periodText: string }
   | { kind: "teams"; period: Period; periodText: string }
   | { kind: "seats"; period: Period; periodText: string }
+  /** Digest subscriptions and the admin settings (answered by `subscription-commands.ts`). */
+  | SubscriptionCommand
   | {
       kind: "help";
       problem?: string | undefined;
@@ -63,7 +66,27 @@ const SUBCOMMANDS = new Map<string, string>([
   ["team", "team"],
   ["teams", "teams"],
   ["seats", "seats"],
+  ["subscribe", "subscribe"],
+  ["unsubscribe", "unsubscribe"],
+  ["subscriptions", "subscriptions"],
+  ["subscription", "subscriptions"],
+  ["settings", "settings"],
 ]);
+
+/** The kinds about digest subscriptions rather than usage: see `isSubscriptionCommand`. */
+const SUBSCRIPTION_KINDS: ReadonlySet<UsageCommand["kind"]> = new Set([
+  "subscribe",
+  "unsubscribe",
+  "subscriptions",
+  "settings",
+]);
+
+export function isSubscriptionCommand(command: UsageCommand): command is SubscriptionCommand {
+  return SUBSCRIPTION_KINDS.has(command.kind);
+}
+
+/** A command answered with usage (everything but the subscription commands). */
+export type ReportCommand = Exclude<UsageCommand, SubscriptionCommand>;
 
 /** Whether answering shows org-wide numbers (costs, leaderboards): the access rule's question. */
 export function needsOrgAccess(command: UsageCommand): boolean {
@@ -90,7 +113,16 @@ export function teamAsked(command: UsageCommand): string | undefined {
 }
 
 export function parseCommand(input: string, options: PeriodOptions): UsageCommand {
-  const text = input.normalize("NFKC").trim().replace(/\s+/g, " ");
+  const text = input
+    .normalize("NFKC")
+    // Escaped user groups (should_escape) read as their handle: `team <!subteam^S1|@backend>`;
+    // an escaped email or link as its text. `&amp;` is "&" (R&D); `&lt;` stays, so typed text
+    // never reads as one of Slack's own <…> tokens.
+    .replace(/<!subteam\^[A-Z0-9]+\|(@[^>]+)>/g, "$1")
+    .replace(/<(?:mailto:|https?:\/\/)[^|>]*\|([^>]+)>/g, "$1")
+    .replaceAll("&amp;", "&")
+    .trim()
+    .replace(/\s+/g, " ");
   if (text.length > MAX_INPUT)
     return { kind: "help", problem: "That is longer than anything I understand." };
   const [first = "", ...restWords] = text.split(" ");
@@ -121,6 +153,14 @@ export function parseCommand(input: string, options: PeriodOptions): UsageComman
         return { kind: "seats", ...period(rest, options, "seats") };
       case "team":
         return teamCommand(restWords, options);
+      case "subscribe":
+      case "unsubscribe":
+        return parseSubscribe(head, restWords);
+      case "subscriptions":
+      case "subscription":
+        return { kind: "subscriptions" };
+      case "settings":
+        return { kind: "settings" };
       case "dm": {
         const arg = rest.toLowerCase();
         if (arg === "on" || arg === "off") return { kind: "dm", enable: arg === "on" };
