@@ -165,7 +165,13 @@ function budgetMonthlyCents(config: Config): Cents | undefined {
  * The schedules of `npm start`: every minute, the digests and DMs that have come due (each at its
  * own local time); the alerts at DIGEST_CRON, when there is an alert channel.
  */
-export function startSchedules(input: Parameters<typeof digestDeps>[0] & { store: Store }): {
+export function startSchedules(
+  input: Parameters<typeof digestDeps>[0] & {
+    store: Store;
+    /** Ticks only when asked (tests), not every minute. */
+    manual?: boolean;
+  },
+): {
   ticker: DeliveryTicker;
   alerts: Scheduler | undefined;
   stop(): Promise<void>;
@@ -189,13 +195,21 @@ export function startSchedules(input: Parameters<typeof digestDeps>[0] & { store
     run: async (work) => {
       await runDue(work, deps);
     },
+    // Only what that date's run left unfinished: a DM never tried then is not sent a day late.
     runDate: async (date) => {
-      await runDue(allOfDate(date, await store.subscriptions.list()), deps);
+      const rows = [
+        ...(await store.ledger.list({ status: "failed" })),
+        ...(await store.ledger.list({ status: "claimed" })),
+      ];
+      const left = new Set(rows.filter((r) => r.run_date === date).map((r) => r.key));
+      const work = allOfDate(date, await store.subscriptions.list());
+      await runDue({ ...work, skip: (key) => !left.has(key) }, deps);
     },
     unfinished,
     timeZone: config.DIGEST_TIMEZONE,
     logger,
     now: input.now,
+    manual: input.manual,
   });
   const alertDeps = deps.alerts;
   const alerts = alertDeps
