@@ -251,16 +251,6 @@ export function rememberPeople(
   };
 }
 
-/** Does this configuration ask for any scheduled posting? */
-export function digestEnabled(config: Config): boolean {
-  return (
-    config.DIGEST_CHANNELS.length > 0 ||
-    config.TEAM_DIGESTS.size > 0 ||
-    config.DM_SUMMARIES !== "off" ||
-    !!config.ALERT_CHANNEL
-  );
-}
-
 /** The alerts job's dependencies, or undefined when ALERT_CHANNEL is not set. */
 export function alertsDeps(input: Parameters<typeof digestDeps>[0]): AlertsDeps | undefined {
   const { config, directory } = input;

@@ -393,7 +393,11 @@ export async function runDigest(options: DigestRun, deps: DigestDeps): Promise<D
             found = await findPerson(person.name);
           } catch (error) {
             if (!batch.due) await recordLookupFailure(key, error);
-            else log.warn({ err: error }, "could not look a person up; their DM waits");
+            else {
+              // On the tick: looked up again next minute (the lookups retry on their own).
+              summary.lookupFailed++;
+              log.warn({ err: error }, "could not look a person up; their DM waits");
+            }
             return;
           }
           if (!found) {

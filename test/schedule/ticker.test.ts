@@ -75,7 +75,7 @@ describe.each(TEST_DIALECTS)("the delivery tick (store on %s)", (dialect) => {
     slack = await startFakeSlackApi({
       users,
       botToken: FAKE_BOT_TOKEN,
-      channels: [{ id: "C1" }],
+      channels: [{ id: "C1" }, { id: "C2" }],
       fault: (call) => fault?.(call),
     });
   }
@@ -225,5 +225,27 @@ describe.each(TEST_DIALECTS)("the delivery tick (store on %s)", (dialect) => {
     // Bob's Tuesday DM was never due before the process stopped: not sent in his night. (Ada's
     // second is Wednesday's: 15:00 in Tokyo.)
     expect(counts()).toEqual({ C1: 1, ada: 2, bob: 0 });
+  });
+
+  it("subscriptions changed in Slack are honoured on the next tick, each at its own time", async () => {
+    await setup();
+    clock = new Date("2026-11-24T05:00:00Z"); // Tuesday: 06:00 Berlin, 14:00 Tokyo
+    const { store, tick } = await replica();
+    await store.subscriptions.remove({ channel: "C1" });
+    await store.subscriptions.add({
+      channel: "C2",
+      cadence: "daily",
+      time: "17:30",
+      timeZone: "Asia/Tokyo",
+      createdBy: "UADMIN",
+    });
+    await tick();
+    expect(posts("C2")).toHaveLength(0);
+    clock = new Date("2026-11-24T08:30:00Z"); // 17:30 in Tokyo; 09:30 in Berlin
+    await tick();
+    expect(posts("C2").map((m) => String(m.text))).toEqual([
+      expect.stringContaining("on Mon 23 Nov"),
+    ]);
+    expect(posts("C1")).toHaveLength(0); // unsubscribed: nothing at 09:00 Berlin
   });
 });
