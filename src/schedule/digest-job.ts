@@ -380,9 +380,14 @@ export async function runDigest(options: DigestRun, deps: DigestDeps): Promise<D
       (a) => a.type === "user" && (a.sessions > 0 || a.costCents > 0),
     );
     // First who gets one now; the heavier loads only when someone does (a tick often has none).
-    const recipients: { person: (typeof people)[number]; userId: string; key: DeliveryKey }[] = [];
+    const recipients: {
+      at: number;
+      person: (typeof people)[number];
+      userId: string;
+      key: DeliveryKey;
+    }[] = [];
     await settleAll(
-      people.map((person) =>
+      people.map((person, at) =>
         limit(async () => {
           // A DM is keyed by the person, so that one whose lookup failed is the same delivery
           // when a later run finds them.
@@ -410,11 +415,13 @@ export async function runDigest(options: DigestRun, deps: DigestDeps): Promise<D
             summary.optedOut++;
             return;
           }
-          recipients.push({ person, userId: found.userId, key });
+          recipients.push({ at, person, userId: found.userId, key });
         }),
       ),
     );
     if (recipients.length === 0) return;
+    // In the report's order (the biggest spender first), however the look-ups came back.
+    recipients.sort((a, b) => a.at - b.at);
     const budgetOf = await budgetStandings(deps.loader, period.to, config.personalBudgets, {
       month: () => monthThrough(period.to),
     });

@@ -75,6 +75,8 @@ export function reachedToday(now: Date, time: string, timeZone: string): LocalMo
   return now.getTime() >= dueInstant(local.date, time, timeZone).getTime() ? local : null;
 }
 
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
 /** 0 = Sunday … 6 = Saturday, of a calendar date. */
 function weekday(date: string): number {
   return new Date(`${date}T00:00:00Z`).getUTCDay();
@@ -104,7 +106,9 @@ export function dailyPeriod(date: string): Period | null {
   if (!isWorkingDay(date)) return null;
   const from = previousWorkingDay(date);
   const to = shiftDay(date, -1);
-  return from === to ? periodBetween(from, to, "yesterday") : periodBetween(from, to);
+  if (from === to) return periodBetween(from, to, "yesterday");
+  // "Claude Code since Friday (Fri 27 – Sun 29 Nov)".
+  return periodBetween(from, to, `since ${WEEKDAYS[weekday(from)]}`);
 }
 
 /** The period a digest of `cadence` posted on `date` covers, or null when it is not due then. */

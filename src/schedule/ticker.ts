@@ -3,7 +3,16 @@ import type { SlackPerson } from "../slack/user-directory.js";
 import type { Subscription } from "../store/subscriptions.js";
 import { shiftDay } from "../usage/periods.js";
 import type { Settled } from "./deliver.js";
-import { dailyPeriod, dmDates, dmDue, dueDigests, dueInstant, localMoment } from "./due.js";
+import type { DmBatch } from "./digest-job.js";
+import {
+  type DueDigest,
+  dailyPeriod,
+  dmDates,
+  dmDue,
+  dueDigests,
+  dueInstant,
+  localMoment,
+} from "./due.js";
 import type { DueWork } from "./morning.js";
 import { resumable } from "./scheduler.js";
 
@@ -85,8 +94,6 @@ export function startDeliveryTicker(options: TickerOptions): DeliveryTicker {
     const delay =
       outcome === "done" ? REMEMBER_MS : outcome === "failed" ? retryDelayMs : busyDelayMs;
     leave.set(key, now().getTime() + delay);
-    if (outcome === "failed")
-      log.warn({ key, inMs: retryDelayMs }, "delivery failed; retrying later");
   };
   const skip = (key: string) => (leave.get(key) ?? 0) > now().getTime();
 
@@ -99,17 +106,17 @@ export function startDeliveryTicker(options: TickerOptions): DeliveryTicker {
       log.error({ err: error }, "could not read the subscriptions; trying again next minute");
       return;
     }
-    const work = new Map<string, DueWork>();
-    const of = (date: string): DueWork => {
+    const work = new Map<string, { digests: DueDigest[]; dms: DmBatch | null }>();
+    const of = (date: string) => {
       let w = work.get(date);
       if (!w) {
-        w = { date, digests: [], dms: null, skip, onSettled };
+        w = { digests: [], dms: null };
         work.set(date, w);
       }
       return w;
     };
     for (const digest of dueDigests(at, subscriptions)) {
-      (of(digest.date).digests as DueWork["digests"][number][]).push(digest);
+      of(digest.date).digests.push(digest);
     }
     if (options.dms) {
       const { defaultTime, defaultTimeZone } = options.dms;
@@ -140,7 +147,7 @@ export function startDeliveryTicker(options: TickerOptions): DeliveryTicker {
       const w = work.get(date);
       if (!w || stopped) continue;
       try {
-        await options.run(w);
+        await options.run({ date, ...w, skip, onSettled });
       } catch (error) {
         log.error({ err: error, date }, "delivering what is due failed; trying again next minute");
       }

@@ -114,7 +114,11 @@ describe("dueInstant across DST changes", () => {
 
 describe("periods", () => {
   it("Monday's daily covers Friday to Sunday; Tuesday's, Monday", () => {
-    expect(dailyPeriod("2026-11-23")).toMatchObject({ from: "2026-11-20", to: "2026-11-22" });
+    expect(dailyPeriod("2026-11-23")).toMatchObject({
+      from: "2026-11-20",
+      to: "2026-11-22",
+      name: "since Friday",
+    });
     expect(dailyPeriod("2026-11-24")).toMatchObject({
       from: "2026-11-23",
       to: "2026-11-23",
