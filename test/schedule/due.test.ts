@@ -8,6 +8,7 @@ import {
   dueInstant,
   reachedToday,
 } from "../../src/schedule/due.js";
+import { nextDue } from "../../src/schedule/ticker.js";
 import type { Subscription } from "../../src/store/subscriptions.js";
 
 /*
@@ -217,5 +218,19 @@ describe("DMs on each recipient's clock", () => {
       "2026-11-24",
       "2026-11-25",
     ]);
+  });
+});
+
+describe("nextDue (health's next digest)", () => {
+  it("is the next subscription's time on a day it is due", () => {
+    const subs = [
+      sub({ channel: "C1", cadence: "daily", time: "09:00", timeZone: "Europe/Berlin" }),
+      sub({ channel: "C2", cadence: "weekly", time: "07:00", timeZone: "Asia/Tokyo" }),
+    ];
+    // Friday 20 November 2026, 12:00 UTC: Berlin's daily is past; next is Monday's weekly in Tokyo.
+    expect(nextDue(subs, new Date("2026-11-20T12:00:00Z"))?.toISOString()).toBe(
+      "2026-11-22T22:00:00.000Z",
+    );
+    expect(nextDue([], new Date("2026-11-20T12:00:00Z"))).toBeNull();
   });
 });
