@@ -399,8 +399,9 @@ export async function runDigest(options: DigestRun, deps: DigestDeps): Promise<D
           } catch (error) {
             if (!batch.due) await recordLookupFailure(key, error);
             else {
-              // On the tick: looked up again next minute (the lookups retry on their own).
+              // On the tick: looked up again after the retry delay, not every minute.
               summary.lookupFailed++;
+              options.onSettled?.(deliveryKey(key), "failed");
               log.warn({ err: error }, "could not look a person up; their DM waits");
             }
             return;

@@ -248,4 +248,29 @@ describe.each(TEST_DIALECTS)("the delivery tick (store on %s)", (dialect) => {
     ]);
     expect(posts("C1")).toHaveLength(0); // unsubscribed: nothing at 09:00 Berlin
   });
+
+  it("a person Slack cannot look up now is asked again after the retry delay, not every minute", async () => {
+    await setup();
+    let failing = true;
+    fault = (call) =>
+      failing && call.method === "users.lookupByEmail" && call.args.email === "bob@example.com"
+        ? { error: "fatal_error" }
+        : undefined;
+    const askedAboutBob = () =>
+      (slack?.callsTo("users.lookupByEmail") ?? []).filter(
+        (c) => c.args.email === "bob@example.com",
+      ).length;
+    clock = new Date("2026-11-24T14:00:00Z"); // 09:00 in New York
+    const { tick } = await replica();
+    expect(counts()).toMatchObject({ bob: 0 });
+    const asked = askedAboutBob();
+    expect(asked).toBeGreaterThan(0);
+    clock = new Date("2026-11-24T14:01:00Z");
+    await tick();
+    expect(askedAboutBob()).toBe(asked);
+    failing = false;
+    clock = new Date("2026-11-24T14:10:00Z");
+    await tick();
+    expect(counts()).toMatchObject({ bob: 1 });
+  });
 });
