@@ -24,6 +24,16 @@ export interface LocalMoment {
   time: string;
 }
 
+/** Is `timeZone` an IANA zone this runtime knows? */
+export function isKnownZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function localMoment(now: Date, timeZone: string): LocalMoment {
   const zone = tz(timeZone);
   return {

@@ -11,6 +11,7 @@ import {
   dmDue,
   dueDigests,
   dueInstant,
+  isKnownZone,
   localMoment,
 } from "./due.js";
 import type { DueWork } from "./morning.js";
@@ -96,12 +97,28 @@ export function startDeliveryTicker(options: TickerOptions): DeliveryTicker {
     leave.set(key, now().getTime() + delay);
   };
   const skip = (key: string) => (leave.get(key) ?? 0) > now().getTime();
+  /** A subscription in a zone nobody knows is left out (said once), not the whole tick. */
+  const unknownZones = new Set<string>();
+  const knownZone = (s: Subscription) => {
+    if (isKnownZone(s.timeZone)) return true;
+    if (!unknownZones.has(s.id)) {
+      unknownZones.add(s.id);
+      log.error(
+        { subscription: s.id, channel: s.channel, timeZone: s.timeZone },
+        "a subscription's time zone is unknown: it is not posted until it is changed",
+      );
+    }
+    return false;
+  };
+  /** Likewise a person whose Slack zone is unknown here: DIGEST_TIMEZONE instead. */
+  const zoneOf = (person: SlackPerson, fallback: string) =>
+    person.tz && isKnownZone(person.tz) ? person.tz : fallback;
 
   async function tickOnce(): Promise<void> {
     const at = now();
     for (const [key, until] of leave) if (until <= at.getTime()) leave.delete(key);
     try {
-      subscriptions = await options.subscriptions();
+      subscriptions = (await options.subscriptions()).filter(knownZone);
     } catch (error) {
       log.error({ err: error }, "could not read the subscriptions; trying again next minute");
       return;
@@ -134,7 +151,7 @@ export function startDeliveryTicker(options: TickerOptions): DeliveryTicker {
           dmDue(
             at,
             {
-              timeZone: person.tz ?? defaultTimeZone,
+              timeZone: zoneOf(person, defaultTimeZone),
               time: times.get(person.userId) ?? defaultTime,
             },
             date,

@@ -227,7 +227,7 @@ describe.each(TEST_DIALECTS)("the delivery tick (store on %s)", (dialect) => {
     expect(counts()).toEqual({ C1: 1, ada: 2, bob: 0 });
   });
 
-  it("subscriptions changed in Slack are honoured on the next tick, each at its own time", async () => {
+  it("subscriptions changed in Slack are honoured on the next tick, each at its own time; a bad zone holds up no other", async () => {
     await setup();
     clock = new Date("2026-11-24T05:00:00Z"); // Tuesday: 06:00 Berlin, 14:00 Tokyo
     const { store, tick } = await replica();
@@ -239,6 +239,14 @@ describe.each(TEST_DIALECTS)("the delivery tick (store on %s)", (dialect) => {
       timeZone: "Asia/Tokyo",
       createdBy: "UADMIN",
     });
+    // One in a zone nobody knows holds up no other.
+    await store.subscriptions.add({
+      channel: "C3",
+      cadence: "daily",
+      time: "09:00",
+      timeZone: "Mars/Olympus_Mons",
+      createdBy: "UADMIN",
+    });
     await tick();
     expect(posts("C2")).toHaveLength(0);
     clock = new Date("2026-11-24T08:30:00Z"); // 17:30 in Tokyo; 09:30 in Berlin
@@ -247,6 +255,7 @@ describe.each(TEST_DIALECTS)("the delivery tick (store on %s)", (dialect) => {
       expect.stringContaining("on Mon 23 Nov"),
     ]);
     expect(posts("C1")).toHaveLength(0); // unsubscribed: nothing at 09:00 Berlin
+    expect(posts("C3")).toHaveLength(0);
   });
 
   it("a person Slack cannot look up now is asked again after the retry delay, not every minute", async () => {
