@@ -174,9 +174,12 @@ export function startDeliveryTicker(options: TickerOptions): DeliveryTicker {
   const tick = (): Promise<void> => {
     if (stopped) return Promise.resolve();
     // A tick that runs long (a slow Slack) is not doubled: the next one waits for it.
-    running ??= tickOnce().finally(() => {
-      running = undefined;
-    });
+    running ??= tickOnce()
+      // A tick never fails the process: what went wrong is logged, and the next minute tries.
+      .catch((error: unknown) => log.error({ err: error }, "tick failed; trying again next minute"))
+      .finally(() => {
+        running = undefined;
+      });
     return running;
   };
 
