@@ -1,19 +1,16 @@
 import { type Config, ConfigError, loadConfig, requireSlack } from "./app/config.js";
 import { type HealthState, healthHandler, startHealthServer } from "./app/health.js";
-import { digestEnabled, jobSlack, morningDeps } from "./app/jobs.js";
+import { jobSlack, startSchedules } from "./app/jobs.js";
 import { slackAppOptionsFromConfig } from "./app/options.js";
 import { openRuntime, type StoreRuntime } from "./app/runtime.js";
 import { createBackfill } from "./loading/backfill.js";
 import { createLogger, type Logger, scrub, secretsFromEnv } from "./log.js";
-import { DEFAULT_MAX_ATTEMPTS } from "./schedule/deliver.js";
-import { leftForLater, runMorning } from "./schedule/morning.js";
-import { type Scheduler, startScheduler } from "./schedule/scheduler.js";
 import { boltLogger, createSlackApp } from "./slack/app.js";
 import { StoreError } from "./store/errors.js";
 import { createFailureLog } from "./store/failures.js";
 
 /*
- * `npm start`: the Slack app and, when configured, the morning digest. Configuration problems name
+ * `npm start`: the Slack app, the digests and DMs each at its time, and the alerts. Configuration problems name
  * their variables and exit with 2.
  */
 
@@ -37,7 +34,7 @@ async function main(): Promise<void> {
   const runtime = await openRuntimeOrExit(config, logger);
   const { loader, store } = runtime;
   logger.info({ store: store.database.location }, "store ready");
-  let scheduler: Scheduler | undefined;
+  let schedules: ReturnType<typeof startSchedules> | undefined;
   // Warm by default: the days reports ask for are loaded before anyone asks.
   const backfill = config.BACKFILL
     ? createBackfill({
@@ -50,7 +47,7 @@ async function main(): Promise<void> {
     slackReady: () => slack.isReady(),
     store,
     lastApiSuccess: runtime.lastApiSuccess,
-    nextDigest: () => scheduler?.nextRun() ?? null,
+    nextDigest: () => schedules?.ticker.nextRun() ?? null,
     backfill: backfill ? () => backfill.status() : undefined,
   };
   const slack = createSlackApp({
@@ -87,32 +84,17 @@ async function main(): Promise<void> {
     onCacheError: (operation, err) =>
       logger.warn({ operation, err }, "Slack user cache failed; going on without it"),
   });
-  scheduler = digestEnabled(config)
-    ? startScheduler({
-        cron: config.DIGEST_CRON,
-        timeZone: config.DIGEST_TIMEZONE,
-        catchUp: config.DIGEST_CATCH_UP,
-        logger,
-        // The jobs claim with the deliverer's default limit, so "attempts left" means the same here.
-        unfinished: (since) =>
-          store.ledger.unfinished({ since, maxAttempts: DEFAULT_MAX_ATTEMPTS }),
-        run: async (date) =>
-          leftForLater(
-            await runMorning(
-              { date },
-              morningDeps({
-                config,
-                store,
-                loader,
-                logger,
-                teams: runtime.teams,
-                roster: runtime.roster,
-                ...jobs,
-              }),
-            ),
-          ),
-      })
-    : undefined;
+  // Every minute, the digests and DMs that have come due (each at its own local time; the
+  // subscriptions are changed in Slack, so this runs even with none yet); alerts at DIGEST_CRON.
+  schedules = startSchedules({
+    config,
+    store,
+    loader,
+    logger,
+    teams: runtime.teams,
+    roster: runtime.roster,
+    ...jobs,
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -122,7 +104,7 @@ async function main(): Promise<void> {
     // Bounded: a stuck connection must not keep the process from exiting.
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
-    await scheduler?.stop();
+    await schedules?.stop();
     await backfill?.stop();
     await healthServer?.close();
     await slack.stop().catch((err: unknown) => logger.warn({ err }, "error while stopping Slack"));

@@ -199,18 +199,28 @@ export const configSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v ?? "").split(/[\s,]+/).filter(Boolean))
-    .describe("Channel ids (comma-separated) that get the morning digest."),
+    .describe(
+      "Channel ids (comma-separated) that get the digest: seeds the digest subscriptions on the first start; Slack manages them after.",
+    ),
   DIGEST_CRON: z
     .string()
     .trim()
     .default("0 9 * * 1-5")
     .refine(isValidCron, { message: "must be a cron expression such as 0 9 * * 1-5" })
-    .describe("When the digest runs (cron), in DIGEST_TIMEZONE."),
-  DIGEST_TIMEZONE: timeZone.describe("IANA zone of DIGEST_CRON and of the digest's “yesterday”."),
-  DIGEST_WEEKLY_ON_MONDAY: bool(true).describe("On Mondays, the digest covers the previous week."),
-  DIGEST_MONTHLY_ON_FIRST: bool(true).describe("On the 1st, the previous month is posted as well."),
+    .describe(
+      "When the alerts run (cron), in DIGEST_TIMEZONE; its hour and minute are the seeded subscriptions' time.",
+    ),
+  DIGEST_TIMEZONE: timeZone.describe(
+    "IANA zone of DIGEST_CRON and of the seeded subscriptions; DMs' zone for people without one in Slack.",
+  ),
+  DIGEST_WEEKLY_ON_MONDAY: bool(true).describe(
+    "Seed a weekly digest (Mondays, the previous week, in place of the daily).",
+  ),
+  DIGEST_MONTHLY_ON_FIRST: bool(true).describe(
+    "Seed a monthly digest (the first working day, the previous month).",
+  ),
   DIGEST_CATCH_UP: bool(true).describe(
-    "At start-up, post today's digest if its time has passed and it was not posted (same day only).",
+    "At start-up, run today's alerts if DIGEST_CRON's time has passed (same day only); digests and DMs always catch up.",
   ),
   DELIVERY_LEASE_SECONDS: int(1, 3600, 300).describe(
     "How long a claimed delivery is held before another run may take it over (after a crash); also bounds the jobs' Slack calls (a tenth of it each, at most 30 s) and a delivery's tries (half of it).",
@@ -267,7 +277,7 @@ export const configSchema = z.object({
       teamPairs(text, ctx, (v) => (/^[CG][A-Z0-9]{2,}$/.test(v) ? v : undefined), "backend=C0123"),
     )
     .describe(
-      "Team digests: team=channel id pairs (comma-separated), e.g. backend=C0123, platform=C0456. Each channel gets its team's morning digest.",
+      "Team digests: team=channel id pairs (comma-separated), e.g. backend=C0123, platform=C0456. Seeds each channel's subscription to its team's digest on the first start.",
     ),
   TEAM_BUDGETS: z
     .string()

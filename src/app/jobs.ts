@@ -5,18 +5,25 @@ import type { UsageLoader } from "../loading/usage-loader.js";
 import type { Logger } from "../log.js";
 import { loadSeats } from "../reports/seats.js";
 import type { AlertsDeps } from "../schedule/alerts-job.js";
+import { runAlerts } from "../schedule/alerts-job.js";
+import { DEFAULT_MAX_ATTEMPTS } from "../schedule/deliver.js";
 import type { DigestDeps } from "../schedule/digest-job.js";
-import type { MorningDeps } from "../schedule/morning.js";
+import { allOfDate, type MorningDeps, runDue } from "../schedule/morning.js";
+import { type Scheduler, startScheduler } from "../schedule/scheduler.js";
 import type { TeamDigestsDeps } from "../schedule/team-digests.js";
+import { type DeliveryTicker, startDeliveryTicker } from "../schedule/ticker.js";
 import { createDeliveryClient, createLookupClient } from "../slack/delivery-client.js";
 import {
   createUserDirectory,
   personLookup,
+  type SlackPerson,
+  strictPersonLookup,
   strictUserLookup,
   type UserDirectory,
   userIdLookup,
 } from "../slack/user-directory.js";
 import type { Store } from "../store/store.js";
+import { createTtlMap } from "../store/ttl-map.js";
 import { type Cents, usdToCents } from "../usage/money.js";
 import { buildRoster, type TeamRoster } from "../usage/teams.js";
 import type { Config } from "./config.js";
@@ -35,13 +42,13 @@ export function morningDeps(input: Parameters<typeof digestDeps>[0]): MorningDep
   };
 }
 
-/** The teams' digests' dependencies, or undefined without TEAM_DIGESTS. */
+/** The teams' digests' dependencies. */
 function teamDigestsDeps(
   input: Parameters<typeof digestDeps>[0],
   digest: DigestDeps,
 ): TeamDigestsDeps | undefined {
   const { config } = input;
-  if (config.TEAM_DIGESTS.size === 0) return undefined;
+  // Always: a team's digest may be subscribed in Slack without TEAM_DIGESTS.
   return {
     ...digest,
     roster: teamRoster(input.teams),
@@ -100,6 +107,7 @@ export function digestDeps(input: {
     lookupUser: userIdLookup(directory),
     lookupPerson: personLookup(directory),
     findUser: strictUserLookup(directory),
+    findPerson: strictPersonLookup(directory),
     logger: input.logger,
     now: input.now,
     config: {
@@ -153,14 +161,94 @@ function budgetMonthlyCents(config: Config): Cents | undefined {
     : usdToCents(config.BUDGET_MONTHLY_USD);
 }
 
-/** Does this configuration ask for any scheduled posting? */
-export function digestEnabled(config: Config): boolean {
-  return (
-    config.DIGEST_CHANNELS.length > 0 ||
-    config.TEAM_DIGESTS.size > 0 ||
-    config.DM_SUMMARIES !== "off" ||
-    !!config.ALERT_CHANNEL
-  );
+/**
+ * The schedules of `npm start`: every minute, the digests and DMs that have come due (each at its
+ * own local time); the alerts at DIGEST_CRON, when there is an alert channel.
+ */
+export function startSchedules(
+  input: Parameters<typeof digestDeps>[0] & {
+    store: Store;
+    /** Ticks only when asked (tests), not every minute. */
+    manual?: boolean;
+  },
+): {
+  ticker: DeliveryTicker;
+  alerts: Scheduler | undefined;
+  stop(): Promise<void>;
+} {
+  const { config, store, logger } = input;
+  const deps = morningDeps(input);
+  // A tick asks whose DM is due every minute: people are remembered here for a while.
+  deps.digest.findPerson = rememberPeople(deps.digest.findPerson ?? (async () => null));
+  const unfinished = (since: string) =>
+    store.ledger.unfinished({ since, maxAttempts: DEFAULT_MAX_ATTEMPTS });
+  const ticker = startDeliveryTicker({
+    subscriptions: () => store.subscriptions.list(),
+    dms:
+      config.DM_SUMMARIES === "off"
+        ? undefined
+        : {
+            times: () => store.preferences.allDmTimes(),
+            defaultTime: config.DM_LOCAL_TIME,
+            defaultTimeZone: config.DIGEST_TIMEZONE,
+          },
+    run: async (work) => {
+      await runDue(work, deps);
+    },
+    // Only what that date's run left unfinished: a DM never tried then is not sent a day late.
+    runDate: async (date) => {
+      const rows = [
+        ...(await store.ledger.list({ status: "failed" })),
+        ...(await store.ledger.list({ status: "claimed" })),
+      ];
+      const left = new Set(rows.filter((r) => r.run_date === date).map((r) => r.key));
+      const work = allOfDate(date, await store.subscriptions.list());
+      await runDue({ ...work, skip: (key) => !left.has(key) }, deps);
+    },
+    unfinished,
+    timeZone: config.DIGEST_TIMEZONE,
+    logger,
+    now: input.now,
+    manual: input.manual,
+  });
+  const alertDeps = deps.alerts;
+  const alerts = alertDeps
+    ? startScheduler({
+        cron: config.DIGEST_CRON,
+        timeZone: config.DIGEST_TIMEZONE,
+        catchUp: config.DIGEST_CATCH_UP,
+        logger,
+        now: input.now,
+        unfinished,
+        run: async (date) => {
+          const result = await runAlerts({ date }, alertDeps);
+          return { failed: result.failed, busy: result.busy };
+        },
+      })
+    : undefined;
+  return {
+    ticker,
+    alerts,
+    async stop() {
+      await Promise.all([ticker.stop(), alerts?.stop()]);
+    },
+  };
+}
+
+/** People found in Slack (or not) remembered for `ttlMs`; failures are not remembered. */
+export function rememberPeople(
+  find: (email: string) => Promise<SlackPerson | null>,
+  ttlMs = 15 * 60_000,
+): (email: string) => Promise<SlackPerson | null> {
+  const kept = createTtlMap<SlackPerson | null>({ maxEntries: 50_000 });
+  return async (email) => {
+    const key = email.toLowerCase();
+    const known = kept.get(key);
+    if (known !== undefined) return known;
+    const found = await find(email);
+    kept.set(key, found, ttlMs);
+    return found;
+  };
 }
 
 /** The alerts job's dependencies, or undefined when ALERT_CHANNEL is not set. */

@@ -18,6 +18,7 @@ import {
   type UsageFromConfig,
   usageSourceFromConfig,
 } from "./options.js";
+import { seedSubscriptions } from "./subscriptions.js";
 import { teamsFromConfig } from "./teams.js";
 
 /*
@@ -70,8 +71,10 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
   let store: Store | undefined;
   try {
     store = options.store ? await openStore(storeOptionsFromConfig(config, logger)) : undefined;
+    if (store) await seedSubscriptions(store.subscriptions, config, logger);
   } catch (error) {
     await usage.close();
+    await store?.close();
     throw error;
   }
   let teams: TeamsLoader;

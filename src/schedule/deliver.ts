@@ -72,7 +72,14 @@ export interface DelivererOptions {
   policy?: DeliveryPolicy | undefined;
   /** Waits between tries (tests make them instant). */
   sleep?: ((ms: number) => Promise<void>) | undefined;
+  /**
+   * Told how each delivery ended (not in a dry run): `done` (delivered, now or before, or given
+   * up), `failed` (a later run retries it) or `busy` (another run holds it): the ticker's memory.
+   */
+  onSettled?: ((key: string, outcome: Settled) => void) | undefined;
 }
+
+export type Settled = "done" | "failed" | "busy";
 
 /**
  * `legacyKey`: the key the same message had in an earlier release; delivered under it means
@@ -118,6 +125,37 @@ type Where = { channel: string; ts: string };
  * bounded by the policy, well within the lease; what is left fails, for a later run.
  */
 function deliveryRunner(options: DelivererOptions) {
+  const settled = options.onSettled;
+  if (!settled || options.dryRun || !options.slack) return countingRunner(options);
+  // Each delivery counted on its own first (deliveries run side by side), so that how it ended
+  // can be told; then added to the run's counts.
+  return async (...args: Parameters<ReturnType<typeof countingRunner>>): Promise<void> => {
+    const own = emptyCounts();
+    try {
+      await countingRunner({ ...options, counts: own })(...args);
+    } finally {
+      addCounts(options.counts, own);
+    }
+    const key = args[1].key;
+    if (own.failed > 0) settled(key, "failed");
+    else if (own.busy > 0) settled(key, "busy");
+    else if (own.posted + own.alreadyDelivered + own.recovered + own.gaveUp > 0)
+      settled(key, "done");
+  };
+}
+
+/** Adds `from`'s deliveries to `into`. */
+export function addCounts(into: DeliveryCounts, from: DeliveryCounts): void {
+  into.posted += from.posted;
+  into.alreadyDelivered += from.alreadyDelivered;
+  into.recovered += from.recovered;
+  into.busy += from.busy;
+  into.failed += from.failed;
+  into.gaveUp += from.gaveUp;
+  into.planned.push(...from.planned);
+}
+
+function countingRunner(options: DelivererOptions) {
   const { ledger, owner, counts, log } = options;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const policy = options.policy ?? deliveryPolicy(leaseMs);

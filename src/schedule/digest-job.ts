@@ -32,10 +32,12 @@ import {
   createFilesDeliverer,
   DEFAULT_LEASE_MS,
   DEFAULT_MAX_ATTEMPTS,
+  type DelivererOptions,
   type DeliveryCounts,
   emptyCounts,
 } from "./deliver.js";
-import { type DigestPlanOptions, plannedDigests } from "./digest-plan.js";
+import { type DigestKind, type DigestPlanOptions, plannedDigests } from "./digest-plan.js";
+import { dmPeriodId } from "./due.js";
 
 export { DELIVERY_EVENT_TYPE } from "./deliver.js";
 
@@ -89,6 +91,11 @@ export interface DigestDeps {
    * `lookupUser`.
    */
   findUser?(email: string): Promise<string | null>;
+  /**
+   * Like `findUser`, with the person's Slack time zone: whose DM is due depends on it. Defaults
+   * to `findUser` (no zone).
+   */
+  findPerson?(email: string): Promise<SlackPerson | null>;
   logger: Logger;
   config: DigestConfig;
   render?: DigestRenderers;
@@ -163,10 +170,33 @@ export function defaultOwner(): string {
   return `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 }
 
-export async function runDigest(
-  options: { date: string; dryRun?: boolean },
-  deps: DigestDeps,
-): Promise<DigestSummary> {
+/** One channel's digest of a kind and period. */
+export interface ChannelDigest {
+  channel: string;
+  kind: DigestKind;
+  period: Period;
+}
+
+/** DMs about one period, to the people `due` picks (everyone active without it). */
+export interface DmBatch {
+  period: Period;
+  due?: ((person: SlackPerson) => boolean) | undefined;
+}
+
+export interface DigestRun {
+  /** The local date the run is for (recorded with each claim). */
+  date: string;
+  dryRun?: boolean;
+  /** The channel digests; without it, every DIGEST_CHANNELS channel gets the date's plan. */
+  digests?: readonly ChannelDigest[] | undefined;
+  /** The DMs; null for none; without it, every active person's about the plan's yesterday. */
+  dms?: DmBatch | null | undefined;
+  /** Deliveries (by ledger key) to leave alone: settled, or waiting for their retry. */
+  skip?: ((key: string) => boolean) | undefined;
+  onSettled?: DelivererOptions["onSettled"];
+}
+
+export async function runDigest(options: DigestRun, deps: DigestDeps): Promise<DigestSummary> {
   const { config, logger } = deps;
   const render = deps.render ?? defaultRenderers;
   const owner = deps.owner ?? defaultOwner();
@@ -194,7 +224,9 @@ export async function runDigest(
     dryRun,
     log,
     counts: summary,
+    onSettled: options.onSettled,
   };
+  const skip = options.skip ?? (() => false);
   const deliver = createDeliverer(delivery);
   const deliverFiles = createFilesDeliverer(delivery);
 
@@ -208,9 +240,25 @@ export async function runDigest(
     }
   }
 
-  // Channel digests.
-  const plans = plannedDigests(options.date, config);
-  const reports = new Map<string, UsageReport>();
+  // Channel digests: each (kind, period) rendered once, for every channel that gets it.
+  const selected: readonly ChannelDigest[] =
+    options.digests ??
+    plannedDigests(options.date, config).flatMap((plan) =>
+      config.channels.map((channel) => ({ channel, ...plan })),
+    );
+  const keyOf = (kind: string, channel: string, period: Period) => ({
+    kind: `digest-${kind}`,
+    target: channel,
+    period: `${period.from}..${period.to}`,
+  });
+  const wanted = selected.filter((d) => !skip(deliveryKey(keyOf(d.kind, d.channel, d.period))));
+  const plans = [
+    ...new Map(wanted.map((d) => [`${d.kind} ${d.period.from}..${d.period.to}`, d])).values(),
+  ].map(({ kind, period }) => ({ kind, period }));
+  const channels = [...new Set(wanted.map((d) => d.channel))];
+  const wants = new Set(
+    wanted.map((d) => `${d.channel} ${d.kind} ${d.period.from}..${d.period.to}`),
+  );
   // The month so far serves the daily digest's line and the DMs' budget lines: loaded once.
   const monthThrough = monthsToDate(deps.loader);
   // Every report first; then the posts, each channel in its own lane so that one slow or failing
@@ -224,8 +272,6 @@ export async function runDigest(
   }[] = [];
   for (const plan of plans) {
     const report = await deps.loader.loadReport(plan.period);
-    reports.set(plan.kind, report);
-    if (config.channels.length === 0) continue;
     // A channel post: people by name, never a mention (a digest must not ping anyone).
     const names = await namesFor(peopleShown(report, 10), lookupPerson, "channel");
     const renderOptions: ReportRenderOptions = {
@@ -272,7 +318,8 @@ export async function runDigest(
   const channelLane = async (channel: string) => {
     for (const { plan, message, inline, charts } of digests) {
       const period = `${plan.period.from}..${plan.period.to}`;
-      const key = { kind: `digest-${plan.kind}`, target: channel, period };
+      if (!wants.has(`${channel} ${plan.kind} ${period}`)) continue;
+      const key = keyOf(plan.kind, channel, plan.period);
       // Whether this run posted the digest with its chart; unknown when posted by an earlier run.
       let inlined: boolean | undefined;
       await deliver(
@@ -305,52 +352,88 @@ export async function runDigest(
       });
     }
   };
-  const lanes: Promise<void>[] = config.channels.map((channel) => channelLane(channel));
+  const lanes: Promise<void>[] = channels.map((channel) => channelLane(channel));
 
-  // Personal DMs, about yesterday.
-  if (config.dmMode !== "off") lanes.push(sendDms());
-  async function sendDms(): Promise<void> {
-    const yesterday =
-      plans.find((p) => p.kind === "daily")?.period.from ?? shiftDay(options.date, -1);
-    const report =
-      reports.get("daily") ??
-      (await deps.loader.loadReport(periodBetween(yesterday, yesterday, "yesterday")));
+  // Personal DMs, about yesterday (Friday to Sunday on Mondays), each at its person's time.
+  const dms =
+    options.dms === undefined
+      ? {
+          period:
+            plans.find((p) => p.kind === "daily")?.period ??
+            periodBetween(shiftDay(options.date, -1), shiftDay(options.date, -1), "yesterday"),
+        }
+      : options.dms;
+  if (config.dmMode !== "off" && dms) lanes.push(sendDms(dms));
+  async function sendDms(batch: DmBatch): Promise<void> {
+    const { period } = batch;
+    const periodId = dmPeriodId(period);
+    const report = await deps.loader.loadReport(period);
     const prefs = (await deps.preferences?.allDmPreferences()) ?? new Map();
-    const budgetOf = await budgetStandings(deps.loader, yesterday, config.personalBudgets, {
-      month: () => monthThrough(yesterday),
-    });
-    const findUser = deps.findUser ?? deps.lookupUser;
+    const findPerson =
+      deps.findPerson ??
+      (async (email: string) => {
+        const userId = await (deps.findUser ?? deps.lookupUser)(email);
+        return userId ? { userId } : null;
+      });
     const limit = pLimit(config.dmConcurrency ?? 4);
     const people = report.actors.filter(
       (a) => a.type === "user" && (a.sessions > 0 || a.costCents > 0),
     );
-    // Each person's usual day, from one load of the four weeks before (mostly cached by now).
-    const usual = await usualDaysBefore(deps.loader, yesterday).catch((error: unknown) => {
-      log.warn({ err: error }, "could not load the weeks before; DMs go out without the usual day");
-      return new Map<string, UsualDay>();
-    });
+    // First who gets one now; the heavier loads only when someone does (a tick often has none).
+    const recipients: {
+      at: number;
+      person: (typeof people)[number];
+      userId: string;
+      key: DeliveryKey;
+    }[] = [];
     await settleAll(
-      people.map((person) =>
+      people.map((person, at) =>
         limit(async () => {
           // A DM is keyed by the person, so that one whose lookup failed is the same delivery
           // when a later run finds them.
-          const key = { kind: "dm", target: person.name.toLowerCase(), period: yesterday };
-          let userId: string | null;
+          const key = { kind: "dm", target: person.name.toLowerCase(), period: periodId };
+          if (skip(deliveryKey(key))) return;
+          let found: SlackPerson | null;
           try {
-            userId = await findUser(person.name);
+            found = await findPerson(person.name);
           } catch (error) {
-            await recordLookupFailure(key, error);
+            if (!batch.due) await recordLookupFailure(key, error);
+            else {
+              // On the tick: looked up again after the retry delay, not every minute.
+              summary.lookupFailed++;
+              options.onSettled?.(deliveryKey(key), "failed");
+              log.warn({ err: error }, "could not look a person up; their DM waits");
+            }
             return;
           }
-          if (!userId) {
+          if (!found) {
             summary.notInSlack++;
             return;
           }
-          const preference = prefs.get(userId);
+          if (batch.due && !batch.due(found)) return;
+          const preference = prefs.get(found.userId);
           if (preference === "off" || (config.dmMode === "opt-in" && preference !== "on")) {
             summary.optedOut++;
             return;
           }
+          recipients.push({ at, person, userId: found.userId, key });
+        }),
+      ),
+    );
+    if (recipients.length === 0) return;
+    // In the report's order (the biggest spender first), however the look-ups came back.
+    recipients.sort((a, b) => a.at - b.at);
+    const budgetOf = await budgetStandings(deps.loader, period.to, config.personalBudgets, {
+      month: () => monthThrough(period.to),
+    });
+    // Each person's usual day, from one load of the four weeks before (mostly cached by now).
+    const usual = await usualDaysBefore(deps.loader, period.from).catch((error: unknown) => {
+      log.warn({ err: error }, "could not load the weeks before; DMs go out without the usual day");
+      return new Map<string, UsualDay>();
+    });
+    await settleAll(
+      recipients.map(({ person, userId, key }) =>
+        limit(async () => {
           const message = render.personal(report, person.key, {
             now: now(),
             greeting: "Good morning!",
@@ -359,7 +442,11 @@ export async function runDigest(
             usual: usual.get(person.key) ?? null,
           });
           // Releases before 0.2 keyed a DM by the Slack user id.
-          await deliver(key, userId, message, { kind: "dm", target: userId, period: yesterday });
+          const legacy =
+            period.from === period.to
+              ? { kind: "dm", target: userId, period: periodId }
+              : undefined;
+          await deliver(key, userId, message, legacy);
         }),
       ),
     );
@@ -390,8 +477,25 @@ export async function runDigest(
 
   await settleAll(lanes);
 
-  log.info({ ...summary, planned: summary.planned.length }, "digest run finished");
+  // A tick that found nothing to do says so only at debug: ticks come every minute.
+  const quiet = summary.planned.length + deliveries(summary) === 0;
+  log[quiet ? "debug" : "info"](
+    { ...summary, planned: summary.planned.length },
+    "digest run finished",
+  );
   return summary;
+}
+
+/** How many deliveries a run made, found made, or left: none means it had nothing to do. */
+export function deliveries(counts: DeliveryCounts): number {
+  return (
+    counts.posted +
+    counts.alreadyDelivered +
+    counts.recovered +
+    counts.busy +
+    counts.failed +
+    counts.gaveUp
+  );
 }
 
 /**

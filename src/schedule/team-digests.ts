@@ -2,11 +2,20 @@ import { newReferenceId } from "../log.js";
 import { renderOrgReport } from "../render/blocks/index.js";
 import { monthSoFar } from "../reports/month-to-date.js";
 import { namesFor, peopleShown } from "../slack/mentions.js";
+import { deliveryKey } from "../store/ledger.js";
 import type { Cents } from "../usage/money.js";
+import type { Period } from "../usage/periods.js";
 import { monthToDate } from "../usage/periods.js";
 import type { Team, TeamRoster } from "../usage/teams.js";
 import { createDeliverer, type DeliveryCounts, emptyCounts } from "./deliver.js";
-import { type DigestDeps, defaultOwner, idOnlyLookup } from "./digest-job.js";
+import {
+  type ChannelDigest,
+  type DigestDeps,
+  type DigestRun,
+  defaultOwner,
+  deliveries,
+  idOnlyLookup,
+} from "./digest-job.js";
 import { plannedDigests } from "./digest-plan.js";
 
 /*
@@ -42,17 +51,42 @@ export interface TeamDigestsSummary extends DeliveryCounts {
   unknownTeams: string[];
 }
 
+const periodId = (period: Period) => `${period.from}..${period.to}`;
+
 /** The ledger key of a team's digest: the org digest's, with the team after the period. */
 export function teamDigestKey(kind: string, channel: string, period: string, team: string) {
   return { kind: `digest-${kind}`, target: channel, period: `${period}:team:${team}` };
 }
 
+/** A team's digest in a channel (a subscription with a team). */
+export interface TeamDigest extends ChannelDigest {
+  /** Lower-case, as subscribed. */
+  team: string;
+}
+
 export async function runTeamDigests(
-  options: { date: string; dryRun?: boolean },
+  options: Pick<DigestRun, "date" | "dryRun" | "skip" | "onSettled"> & {
+    /** The teams' digests; without it, every TEAM_DIGESTS pair gets the date's plan. */
+    digests?: readonly TeamDigest[] | undefined;
+  },
   deps: TeamDigestsDeps,
 ): Promise<TeamDigestsSummary> {
   const summary: TeamDigestsSummary = { ...emptyCounts(), unknownTeams: [] };
-  if (deps.teams.channels.size === 0) return summary;
+  const skip = options.skip ?? (() => false);
+  const plans = plannedDigests(options.date, deps.digest);
+  const selected =
+    options.digests ??
+    [...deps.teams.channels].flatMap(([team, channel]) =>
+      plans.map((plan) => ({ team, channel, ...plan })),
+    );
+  // Grouped by team, in order; what is settled already is left out before any report loads.
+  const byTeam = new Map<string, TeamDigest[]>();
+  for (const digest of selected) {
+    const key = teamDigestKey(digest.kind, digest.channel, periodId(digest.period), digest.team);
+    if (skip(deliveryKey(key))) continue;
+    byTeam.set(digest.team, [...(byTeam.get(digest.team) ?? []), digest]);
+  }
+  if (byTeam.size === 0) return summary;
   const config = deps.digest;
   const now = deps.now ?? (() => new Date());
   const dryRun = options.dryRun ?? false;
@@ -76,30 +110,37 @@ export async function runTeamDigests(
     dryRun,
     log,
     counts: summary,
+    onSettled: options.onSettled,
   });
 
   const roster = await deps.roster();
-  const plans = plannedDigests(options.date, config);
-  for (const [name, channel] of deps.teams.channels) {
+  for (const [name, digests] of byTeam) {
     const team = roster.find(name);
+    const channels = [...new Set(digests.map((d) => d.channel))];
     if (!team) {
       summary.unknownTeams.push(name);
       summary.failed++;
       log.error(
-        { team: name, channel, teams: roster.teams.map((t) => t.name) },
-        "TEAM_DIGESTS names a team the roster does not have: its digest is not posted",
+        { team: name, channels, teams: roster.teams.map((t) => t.name) },
+        "a team digest names a team the roster does not have: its digest is not posted",
       );
+      // Failed, for the ticker: looked at again after its retry delay, not every minute.
+      for (const d of digests) {
+        const key = teamDigestKey(d.kind, d.channel, periodId(d.period), d.team);
+        options.onSettled?.(deliveryKey(key), "failed");
+      }
       continue;
     }
     // One team's failure (its reports could not load, say) leaves the other teams' digests.
     try {
-      await teamDigest(team, name, channel);
+      await teamDigest(team, name, digests);
     } catch (error) {
       summary.failed++;
-      log.error({ err: error, team: team.name, channel }, "team digest failed");
+      log.error({ err: error, team: team.name, channels }, "team digest failed");
     }
   }
-  log.info(
+  const quiet = summary.planned.length + deliveries(summary) === 0;
+  log[quiet ? "debug" : "info"](
     { ...summary, planned: summary.planned.length },
     summary.unknownTeams.length > 0
       ? "team digests finished; some teams are unknown"
@@ -107,10 +148,14 @@ export async function runTeamDigests(
   );
   return summary;
 
-  async function teamDigest(team: Team, configured: string, channel: string): Promise<void> {
+  async function teamDigest(
+    team: Team,
+    configured: string,
+    digests: readonly TeamDigest[],
+  ): Promise<void> {
     const actors = (key: string) => team.members.has(key);
     const budget = deps.teams.budgets?.get(configured) ?? deps.teams.budgets?.get(team.name);
-    for (const plan of plans) {
+    for (const { channel, ...plan } of digests) {
       const report = await deps.loader.loadReport(plan.period, { actors });
       // A channel post: people by name, never a mention.
       const names = await namesFor(peopleShown(report, 10), lookupPerson, "channel");
@@ -128,9 +173,8 @@ export async function runTeamDigests(
         team: team.name,
         monthToDate: month ? monthSoFar(month, plan.period.to, budget) : undefined,
       });
-      const period = `${plan.period.from}..${plan.period.to}`;
       await deliver(
-        teamDigestKey(plan.kind, channel, period, team.name.toLowerCase()),
+        teamDigestKey(plan.kind, channel, periodId(plan.period), team.name.toLowerCase()),
         channel,
         message,
       );

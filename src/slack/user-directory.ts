@@ -16,6 +16,8 @@ export interface SlackPerson {
   userId: string;
   /** Display name, else real name, else handle; absent only from an old cache entry. */
   name?: string | undefined;
+  /** Their Slack time zone (IANA, `tz`): when their DM is due. Absent when Slack has none. */
+  tz?: string | undefined;
 }
 
 export interface UserDirectory {
@@ -96,17 +98,20 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
 
   /**
    * users_not_found is an answer (cached, shorter); any other failure is thrown. An entry kept
-   * before names were is asked again, and is the answer only if Slack cannot be asked.
+   * before names (or time zones) were is asked again, and is the answer only if Slack cannot be
+   * asked.
    */
   async function findByEmail(email: string): Promise<SlackPerson | null> {
     const key = `email:${email.trim().toLowerCase()}`;
     const cached = await cache.get(key);
-    if (cached && (!cached.userId || cached.name)) return personOf(cached);
+    if (cached && (!cached.userId || (cached.name && cached.tz))) return personOf(cached);
     let found: CachedUser;
     try {
       const result = await options.client.users.lookupByEmail({ email: email.trim() });
       const user = result.user?.deleted ? undefined : result.user;
-      found = user?.id ? { userId: user.id, name: nameOfUser(user) } : { userId: null };
+      found = user?.id
+        ? { userId: user.id, name: nameOfUser(user), tz: user.tz || undefined }
+        : { userId: null };
     } catch (error) {
       if (slackErrorCode(error) !== "users_not_found") {
         if (cached) return personOf(cached);
@@ -162,7 +167,11 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
 
 function personOf(cached: CachedUser): SlackPerson | null {
   if (!cached.userId) return null;
-  return cached.name ? { userId: cached.userId, name: cached.name } : { userId: cached.userId };
+  return {
+    userId: cached.userId,
+    ...(cached.name ? { name: cached.name } : {}),
+    ...(cached.tz ? { tz: cached.tz } : {}),
+  };
 }
 
 /** How Slack shows a person: the display name they chose, else their full name, else handle. */
@@ -188,6 +197,16 @@ export function personLookup(
 export function userIdLookup(directory?: UserDirectory): (email: string) => Promise<string | null> {
   return async (email) =>
     directory ? ((await directory.lookupByEmail(email))?.userId ?? null) : null;
+}
+
+/**
+ * Email → Slack user (with their zone), or null when not in Slack; throws when Slack could not be
+ * asked.
+ */
+export function strictPersonLookup(
+  directory?: UserDirectory,
+): (email: string) => Promise<SlackPerson | null> {
+  return async (email) => (directory ? await directory.findByEmail(email) : null);
 }
 
 /** Email → Slack user id, or null when not in Slack; throws when Slack could not be asked. */

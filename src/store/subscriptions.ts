@@ -170,8 +170,11 @@ export function createStoreSubscriptions(
       const rows = await db
         .selectFrom("subscriptions")
         .selectAll()
+        // Deterministic for rows added in the same millisecond (the seed).
         .orderBy("created_at")
-        .orderBy("id")
+        .orderBy("channel")
+        .orderBy("cadence")
+        .orderBy("team")
         .execute()
         .catch(failed("read the subscriptions"));
       return rows.map(fromRow);

@@ -211,17 +211,34 @@ describe("team digests", () => {
     expect(summary).toMatchObject({ posted: 1, failed: 1, unknownTeams: ["mobile"] });
     expect(postTo("CBACK")).toHaveLength(1);
     expect(postTo("CORG")).toHaveLength(0);
-    expect(logs.join("\n")).toContain("TEAM_DIGESTS names a team the roster does not have");
+    expect(logs.join("\n")).toContain("a team digest names a team the roster does not have");
   });
 
   it("the morning run counts the teams' digests in its result, so an unknown team is retried and seen", async () => {
     const store = await setup();
+    const subscription = (channel: string, team?: string) => ({
+      id: channel,
+      channel,
+      team,
+      cadence: "daily" as const,
+      time: "09:00",
+      timeZone: "UTC",
+      createdBy: "config",
+      createdAt: 0,
+    });
     const result = await runMorning(
-      { date: "2026-11-25" },
+      {
+        date: "2026-11-25",
+        subscriptions: [
+          subscription("CORG"),
+          subscription("CBACK", "backend"),
+          subscription("CPLAT", "nobody"),
+        ],
+      },
       {
         digest: {
           ...digestDeps(store),
-          config: { ...digestDeps(store).config, channels: ["CORG"] },
+          config: { ...digestDeps(store).config, dmMode: "off" },
         },
         teamDigests: teamDeps(store, [
           ["backend", "CBACK"],

@@ -75,12 +75,14 @@ describe("createUserDirectory with a failing cache", () => {
     expect(await directory.lookupByEmail("Ada@Example.com")).toEqual({
       userId: "UADA",
       name: "UADA",
+      tz: "UTC",
     });
     expect(await directory.lookupByEmail("nobody@example.com")).toBeNull();
     // Nothing could be kept, so each lookup asks Slack.
     expect(await directory.lookupByEmail("ada@example.com")).toEqual({
       userId: "UADA",
       name: "UADA",
+      tz: "UTC",
     });
     expect(slack.callsTo("users.lookupByEmail")).toHaveLength(3);
     expect(warnings.map((w) => w.operation)).toEqual(["get", "set", "get", "set", "get", "set"]);
@@ -95,6 +97,7 @@ describe("createUserDirectory with a failing cache", () => {
       expect(await directory.lookupByEmail("ada@example.com")).toEqual({
         userId: "UADA",
         name: "UADA",
+        tz: "UTC",
       });
       expect(warnings.map((w) => w.operation)).toEqual(["get", "set"]);
       expect(String(warnings[0]?.error)).toContain("destroyed");
@@ -117,10 +120,12 @@ describe("names", () => {
     expect(await directory.lookupByEmail("ada@example.com")).toEqual({
       userId: "UADA",
       name: "Ada L.",
+      tz: "UTC",
     });
     expect(await directory.lookupByEmail("bob@example.com")).toEqual({
       userId: "UBOB",
       name: "Bob Stone",
+      tz: "UTC",
     });
     expect(await directory.lookupByEmail("nobody@example.com")).toBeNull();
     expect(await directory.nameOf("UADA")).toBe("Ada L.");
@@ -140,10 +145,12 @@ describe("names", () => {
       expect(await directory.lookupByEmail("ada@example.com")).toEqual({
         userId: "UADA",
         name: "UADA",
+        tz: "UTC",
       });
       expect(await store.userCache.get("email:ada@example.com")).toEqual({
         userId: "UADA",
         name: "UADA",
+        tz: "UTC",
       });
       // Now kept with its name: no second call.
       await directory.lookupByEmail("ada@example.com");

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { ConfigError, loadConfig } from "../../app/config.js";
 import { jobSlack, morningDeps } from "../../app/jobs.js";
 import { openRuntime } from "../../app/runtime.js";
+import { configuredSubscriptions } from "../../app/subscriptions.js";
 import { localDate } from "../../schedule/cron.js";
 import {
   type DeliveryCounts,
@@ -23,7 +24,7 @@ export const digestCommand = defineCommand({
   name: "digest run",
   takesPeriod: false,
   about:
-    "the morning job now — channel digests, DMs and (with ALERT_CHANNEL) budget and spike alerts, through the delivery ledger, so nothing already delivered is posted again. Exits 3, 4 or 5 when deliveries are left (README, Exit codes).",
+    "every delivery of a date now, whatever its time — each subscription's channel digest, every DM and (with ALERT_CHANNEL) budget and spike alerts, through the delivery ledger, so nothing already delivered is posted again. Exits 3, 4 or 5 when deliveries are left (README, Exit codes).",
   options: {
     date: {
       type: "string",
@@ -94,10 +95,15 @@ export const digestCommand = defineCommand({
       const directory = clients?.directory ?? (dryRun ? EVERYONE_BY_EMAIL : undefined);
       const slack = dryRun ? undefined : clients?.slack;
       const date = values.date ?? localDate(now(), config.DIGEST_TIMEZONE);
-      const noChannels = config.DIGEST_CHANNELS.length === 0;
+      // The store's subscriptions (seeded from DIGEST_CHANNELS); in a demo, the configured ones.
+      const subscriptions = values.demo
+        ? configuredSubscriptions(config).map((s, i) => ({ ...s, id: `config-${i}`, createdAt: 0 }))
+        : await store.subscriptions.list();
+      const noChannels = subscriptions.length === 0;
       const { digest, teamDigests, alerts } = await runMorning(
         {
           date,
+          subscriptions,
           dryRun,
           // Printed before the alerts run: an alerts failure must not hide what was posted.
           onDigest: (summary) => {
@@ -155,7 +161,10 @@ function describeDigest(
     `  posted ${summary.posted} · already delivered ${summary.alreadyDelivered} · recovered ${summary.recovered} · busy elsewhere ${summary.busy} · failed ${summary.failed} · given up ${summary.gaveUp}`,
     `  people not in Slack ${summary.notInSlack} · opted out ${summary.optedOut} · Slack look-up failed ${summary.lookupFailed} (counted as failed)`,
   );
-  if (noChannels) lines.push("  (DIGEST_CHANNELS is empty: no channel digest)");
+  if (noChannels)
+    lines.push(
+      "  (no digest subscriptions: /claude-usage subscribe in Slack, or DIGEST_CHANNELS on the first start)",
+    );
   if (noSlack && dryRun)
     lines.push(
       "  (no SLACK_BOT_TOKEN: DMs are shown addressed to emails, as if everyone were in Slack)",
