@@ -7,6 +7,7 @@ import { requiredBotScopes } from "../slack/scopes.js";
 import { createFailureLog } from "../store/failures.js";
 import type { Snapshots } from "../store/snapshots.js";
 import { openStore } from "../store/store.js";
+import type { Subscription } from "../store/subscriptions.js";
 import { isoDay, shiftDay } from "../usage/periods.js";
 import type { TeamRoster } from "../usage/teams.js";
 import { type Config, ConfigError } from "./config.js";
@@ -33,7 +34,7 @@ export async function runDoctor(config: Config, now: Date = new Date()): Promise
   checks.push(adminKey);
   // A key the usage call refused would fail here too: one ✗ for it is enough.
   if (adminKey.ok) checks.push(await checkRoster(config));
-  checks.push(...(await checkSlack(config)));
+  checks.push(...(await checkSlack(config, await storedSubscriptions(config))));
   checks.push(...(await checkTeams(config)));
   checks.push(...(await checkStore(config)));
   return checks;
@@ -115,7 +116,26 @@ async function checkRoster(config: Config): Promise<Check> {
   }
 }
 
-async function checkSlack(config: Config): Promise<Check[]> {
+/** The digest subscriptions in the store (empty when it cannot be opened: checkStore says why). */
+async function storedSubscriptions(config: Config): Promise<Subscription[]> {
+  try {
+    const store = await openStore(storeOptionsFromConfig(config));
+    try {
+      return await store.subscriptions.list();
+    } finally {
+      await store.close();
+    }
+  } catch {
+    return [];
+  }
+}
+
+/** "daily, weekly · backend": what a channel gets, for the check's name. */
+function describeSubscriptions(subscriptions: readonly Subscription[]): string {
+  return subscriptions.map((s) => (s.team ? `${s.cadence} · ${s.team}` : s.cadence)).join(", ");
+}
+
+async function checkSlack(config: Config, subscriptions: Subscription[]): Promise<Check[]> {
   if (!config.SLACK_BOT_TOKEN) {
     return [
       {
@@ -171,9 +191,29 @@ async function checkSlack(config: Config): Promise<Check[]> {
       fix: "Set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).",
     });
   }
+  // The subscriptions made in Slack (or seeded): each channel once. Before the first start has
+  // seeded them, the configured channels below.
+  const byChannel = new Map<string, Subscription[]>();
+  for (const s of subscriptions) byChannel.set(s.channel, [...(byChannel.get(s.channel) ?? []), s]);
+  for (const [channel, subs] of byChannel) {
+    checks.push(
+      await checkChannel(
+        slack,
+        channel,
+        `Digest channel ${channel} (${describeSubscriptions(subs)})`,
+        "Remove it with /claude-usage unsubscribe, or in the Settings modal.",
+      ),
+    );
+  }
+  if (subscriptions.length > 0) return checks;
   for (const channel of config.DIGEST_CHANNELS) {
     checks.push(
-      await checkChannel(slack, channel, `Digest channel ${channel}`, "Check DIGEST_CHANNELS"),
+      await checkChannel(
+        slack,
+        channel,
+        `Digest channel ${channel}`,
+        "Check DIGEST_CHANNELS: channel ids (C…), not names.",
+      ),
     );
   }
   for (const [team, channel] of config.TEAM_DIGESTS) {
@@ -182,7 +222,7 @@ async function checkSlack(config: Config): Promise<Check[]> {
         slack,
         channel,
         `Team digest channel ${channel} (${team})`,
-        "Check TEAM_DIGESTS",
+        "Check TEAM_DIGESTS: channel ids (C…), not names.",
       ),
     );
   }
@@ -194,7 +234,8 @@ async function checkChannel(
   slack: WebClient,
   channel: string,
   name: string,
-  variable: string,
+  /** The fix when Slack cannot find it. */
+  notFound: string,
 ): Promise<Check> {
   try {
     const info = await slack.conversations.info({ channel });
@@ -214,7 +255,7 @@ async function checkChannel(
       name,
       ok: false,
       detail: slackErrorCode(error) ?? (error as Error).message,
-      fix: `${variable}: channel ids (C…), not names.`,
+      fix: notFound,
     };
   }
 }

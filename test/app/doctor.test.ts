@@ -155,6 +155,31 @@ describe("claude-usage doctor", () => {
     expect(stdout).not.toContain(FAKE_BOT_TOKEN);
   });
 
+  it("checks the channels of the subscriptions made in Slack, not the seed in DIGEST_CHANNELS", async () => {
+    const env = await setup(requiredBotScopes());
+    const store = await openStore({ dataDir: dir });
+    await store.subscriptions.seedOnce([]);
+    for (const s of [
+      { channel: "CBACK", cadence: "daily" as const, team: "backend" },
+      { channel: "CBACK", cadence: "weekly" as const },
+      { channel: "CGONE", cadence: "monthly" as const },
+    ]) {
+      await store.subscriptions.add({ ...s, time: "09:00", timeZone: "UTC", createdBy: "UADMIN" });
+    }
+    await store.close();
+    const { code, stdout } = await doctor(env);
+    expect(stdout).toContain(
+      "✓ Digest channel CBACK (daily · backend, weekly): #backend, the bot is a member",
+    );
+    expect(stdout).toContain("✗ Digest channel CGONE (monthly): channel_not_found");
+    expect(stdout).toContain(
+      "→ Remove it with /claude-usage unsubscribe, or in the Settings modal.",
+    );
+    // C1 is only in DIGEST_CHANNELS, which seeded nothing here: the store is what is posted.
+    expect(stdout).not.toContain("Digest channel C1");
+    expect(code).toBe(EXIT_FAILURE);
+  });
+
   it("a missing token is named", async () => {
     dir = mkdtempSync(join(tmpdir(), "claude-usage-doctor-"));
     const { code, stdout } = await doctor({ DATA_DIR: dir });
