@@ -246,6 +246,7 @@ export async function runDigest(
             )
           : undefined,
       seats: plan.kind === "monthly" ? await seatsOf(plan.period) : undefined,
+      actions: { kind: "digest", period: plan.period },
     };
     const message = render.orgReport(report, renderOptions);
     // Weekly and monthly digests get charts; a day is one bar.
@@ -357,6 +358,7 @@ export async function runDigest(
             hint: "`/claude-usage dm off` to stop these",
             budget: budgetOf(person),
             usual: usual.get(person.key) ?? null,
+            actions: { kind: "dm", period: report.period },
           });
           // Releases before 0.2 keyed a DM by the Slack user id.
           await deliver(key, userId, message, { kind: "dm", target: userId, period: yesterday });

@@ -127,6 +127,7 @@ export async function runTeamDigests(
         audience: "channel",
         team: team.name,
         monthToDate: month ? monthSoFar(month, plan.period.to, budget) : undefined,
+        actions: { kind: "digest", period: plan.period, team: team.name },
       });
       const period = `${plan.period.from}..${plan.period.to}`;
       await deliver(
