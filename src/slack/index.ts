@@ -1,4 +1,6 @@
 import type { App } from "@slack/bolt";
+import { registerDigestButtons } from "./actions/digest-buttons.js";
+import { registerDmButtons } from "./actions/dm-buttons.js";
 import { registerShareReportAction } from "./actions/share-report.js";
 import { registerClaudeUsageCommand } from "./commands/claude-usage.js";
 import type { SlackContext } from "./context.js";
@@ -8,5 +10,7 @@ import { registerAppHomeOpened } from "./events/app-home-opened.js";
 export function registerListeners(app: App, ctx: SlackContext): void {
   registerClaudeUsageCommand(app, ctx);
   registerShareReportAction(app, ctx);
+  registerDigestButtons(app, ctx);
+  registerDmButtons(app, ctx);
   registerAppHomeOpened(app, ctx);
 }
