@@ -345,8 +345,10 @@ describe("how a click is answered", () => {
       logger: createLogger({ sink: { write: (l) => lines.push(l) } }),
     });
     const expired = () =>
-      Object.assign(new Error("Request failed with status code 404"), {
-        response: { status: 404, data: "expired_url" },
+      // As Bolt's respond throws it.
+      Object.assign(new Error("Failed to respond to the response_url: 404 Not Found"), {
+        code: "slack_bolt_respond_error",
+        statusCode: 404,
       });
     const { respond } = recorder(expired);
     await expect(

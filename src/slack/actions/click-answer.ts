@@ -96,9 +96,11 @@ async function answerPrivately(
   }
 }
 
+/** Bolt's RespondError carries `statusCode`; an HTTP client's error, `response.status`. */
 function httpStatus(error: unknown): number | undefined {
-  const response = (error as { response?: { status?: unknown } } | null)?.response;
-  return typeof response?.status === "number" ? response.status : undefined;
+  const e = error as { statusCode?: unknown; response?: { status?: unknown } } | null;
+  const status = e?.statusCode ?? e?.response?.status;
+  return typeof status === "number" ? status : undefined;
 }
 
 export function periodOptions(ctx: SlackContext) {
