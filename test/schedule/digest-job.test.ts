@@ -165,7 +165,7 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
     // The way out is the DM's overflow menu; the digest carries its own buttons, with its dates.
     expect(JSON.stringify(dm?.args.blocks)).toContain('"Stop these DMs"');
     expect(JSON.stringify(digest?.args.blocks)).toContain(
-      '"action_id":"digest_my_numbers","text":{"type":"plain_text","text":"My numbers"},"value":"{\\"v\\":1,\\"from\\":\\"2026-11-24\\",\\"to\\":\\"2026-11-24\\"}"',
+      '"action_id":"digest_my_numbers","text":{"type":"plain_text","text":"Mine"},"value":"{\\"v\\":1,\\"from\\":\\"2026-11-24\\",\\"to\\":\\"2026-11-24\\"}"',
     );
   });
 

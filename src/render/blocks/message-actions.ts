@@ -101,7 +101,7 @@ export function messageActionsBlock(
       button(DIGEST_LAST_7_DAYS, "Last 7 days"),
       ...(options.empty
         ? []
-        : [button(DIGEST_MY_NUMBERS, "My numbers"), button(DIGEST_CHARTS, "Charts")]),
+        : [button(DIGEST_MY_NUMBERS, "Mine"), button(DIGEST_CHARTS, "Charts")]),
     ],
   };
 }

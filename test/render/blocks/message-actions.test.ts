@@ -65,7 +65,7 @@ describe("a channel digest's buttons", () => {
     const buttons = elements(block);
     expect(buttons.map((b) => [b.action_id, b.text?.text])).toEqual([
       ["digest_last_7_days", "Last 7 days"],
-      ["digest_my_numbers", "My numbers"],
+      ["digest_my_numbers", "Mine"],
       ["digest_charts", "Charts"],
     ]);
     for (const b of buttons) {
