@@ -1,6 +1,6 @@
 import type { ActionsBlock, KnownBlock } from "@slack/web-api";
 import { z } from "zod";
-import { MAX_BLOCKS } from "./limits.js";
+import { clip, MAX_BLOCKS } from "./limits.js";
 
 /*
  * The buttons under the bot's own posts: a channel digest's (Last 7 days, My numbers, Charts)
@@ -53,11 +53,13 @@ export type MessageActions =
   | { kind: "dm"; period: { from: string; to: string } };
 
 export function actionValue(actions: MessageActions): string {
+  const team = actions.kind === "digest" ? actions.team : undefined;
   const value: ActionValue = {
     v: ACTION_VALUE_VERSION,
     from: actions.period.from,
     to: actions.period.to,
-    ...(actions.kind === "digest" && actions.team ? { team: actions.team.slice(0, 100) } : {}),
+    // Team names are short; the cap keeps the value far under Slack's 2,000 characters.
+    ...(team ? { team: clip(team, 100) } : {}),
   };
   return JSON.stringify(value);
 }
