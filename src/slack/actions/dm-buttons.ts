@@ -99,9 +99,12 @@ function changeTime(body: BlockOverflowAction): SlackMessage {
   const team = body.team?.id;
   const app = body.api_app_id;
   const home = team && app ? `<slack://app?team=${team}&id=${app}&tab=home|Home tab>` : "Home tab";
-  return plain(
-    `:alarm_clock: You choose when these DMs come on my ${home}: open the app in Slack's sidebar, then *Home*.`,
-  );
+  const text = `You choose when these DMs come on my ${home}: open the app in Slack's sidebar, then *Home*.`;
+  // The emoji only in the block: the fallback text is what a notification shows.
+  return {
+    text,
+    blocks: [{ type: "section", text: { type: "mrkdwn", text: `:alarm_clock: ${text}` } }],
+  };
 }
 
 async function privately(respond: OverflowArgs["respond"], message: SlackMessage): Promise<void> {
