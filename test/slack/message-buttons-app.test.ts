@@ -8,6 +8,7 @@ import {
 import {
   FAKE_BOT_TOKEN,
   type FakeSlackApi,
+  type FakeSlackApiOptions,
   startFakeSlackApi,
 } from "../../fakes/fake-slack-api.js";
 import { apiRecord } from "../../fakes/records.js";
@@ -68,11 +69,12 @@ afterEach(async () => {
 });
 
 describe.each(TEST_DIALECTS)("digest and DM buttons (store on %s)", (dialect) => {
-  async function fakes() {
+  async function fakes(slackOptions: FakeSlackApiOptions = {}) {
     slack = await startFakeSlackApi({
       users,
       botToken: FAKE_BOT_TOKEN,
       channels: [{ id: "C1", name: "claude-usage" }],
+      ...slackOptions,
     });
     api = await startFakeAdminApi({ days });
     const database = testDatabase(dialect);
@@ -271,6 +273,29 @@ describe.each(TEST_DIALECTS)("digest and DM buttons (store on %s)", (dialect) =>
     });
     const [reply] = await slack.waitForResponses(1);
     expect(reply?.body.response_type).toBe("ephemeral");
+  });
+
+  it("Charts when Slack refuses the upload (files:write not granted): plain words and a ref", async () => {
+    const { slack, open } = await fakes({
+      fault: (call) =>
+        call.method === "files.getUploadURLExternal" ? { error: "missing_scope" } : undefined,
+    });
+    await morning("2026-11-25", await open());
+    const [digest] = postsTo("C1");
+    const app = await freshApp();
+    await buttonClick(app.url, {
+      channel_id: "C1",
+      message: { blocks: blocksOf(digest) },
+      user_id: "UBOSS",
+      action_id: "digest_charts",
+      value: buttonValue(digest, "digest_charts"),
+      response_url: slack.responseUrl(),
+    });
+    const [reply] = await slack.waitForResponses(1);
+    expect(reply?.body).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(String(reply?.body.text)).toContain("Slack wouldn't let me do that");
+    expect(String(reply?.body.text)).toMatch(/ref/);
+    expect(slack.shared).toHaveLength(0);
   });
 
   it("“Stop these DMs” in a DM's menu is kept in the store; the next morning skips that person", async () => {
