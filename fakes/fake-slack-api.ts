@@ -140,6 +140,10 @@ export interface FakeSlackApi {
   homeViews: Map<string, { view: Record<string, unknown>; hash: string }>;
   /** A fresh response_url served by this fake. */
   responseUrl(id?: string): string;
+  /** A response_url Slack no longer takes (404 `expired_url`), as after 30 minutes. */
+  expiredResponseUrl(): string;
+  /** How many posts reached an expired response_url. */
+  readonly expiredPosts: number;
   /** Resolve when `count` posts have reached response_urls (or reject after `timeoutMs`). */
   waitForResponses(count: number, timeoutMs?: number): Promise<ResponseUrlPost[]>;
   close(): Promise<void>;
@@ -162,6 +166,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   let n = 0;
   let tsCounter = 0;
   let responseCounter = 0;
+  let expiredPosts = 0;
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -182,6 +187,12 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       uploads.push({ id, filename, bytes: file });
       res.writeHead(200, { "content-type": "text/plain" });
       return res.end(`OK - ${file.length}`);
+    }
+    if (url.pathname.startsWith("/response/expired")) {
+      // Slack keeps a response_url for 30 minutes (and 5 posts): after that, 404 and plain text.
+      expiredPosts++;
+      res.writeHead(404, { "content-type": "text/plain" });
+      return res.end("expired_url");
     }
     if (url.pathname.startsWith("/response/")) {
       responses.push({ id: url.pathname.slice(10), body: parseJson(raw), at: Date.now() });
@@ -442,6 +453,10 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     callsTo: (method) => calls.filter((c) => c.method === method),
     homeViews,
     responseUrl: (id) => `${baseUrl}/response/${id ?? `r${++responseCounter}`}`,
+    expiredResponseUrl: () => `${baseUrl}/response/expired-${++responseCounter}`,
+    get expiredPosts() {
+      return expiredPosts;
+    },
     async waitForResponses(count, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       while (responses.length < count) {

@@ -108,9 +108,25 @@ export interface ButtonClickFields {
   /** The message the button is on. */
   message_ts?: string;
   action_ts?: string;
+  /** Where the message is (default C0GENERAL, #general); a DM is a D… id. */
+  channel_id?: string;
+  channel_name?: string;
+  /**
+   * The message as Slack sends it with a click on an ordinary (not ephemeral) message: its text
+   * and blocks. Without it, the click is on an ephemeral reply, as after a slash command.
+   */
+  message?: { text?: string; blocks: unknown[] };
+  block_id?: string;
 }
 
-export function buttonClickRequest(url: string, fields: ButtonClickFields): SignedRequest {
+/** The common part of a block_actions payload: who, where, on what message. */
+function blockActionsRequest(
+  url: string,
+  fields: Omit<ButtonClickFields, "action_id" | "value">,
+  action: Record<string, unknown>,
+): SignedRequest {
+  const channelId = fields.channel_id ?? "C0GENERAL";
+  const messageTs = fields.message_ts ?? "1.1";
   const payload = {
     type: "block_actions",
     user: { id: fields.user_id, username: fields.user_id.toLowerCase(), team_id: "T0FAKE" },
@@ -118,21 +134,34 @@ export function buttonClickRequest(url: string, fields: ButtonClickFields): Sign
     token: "legacy-verification-token",
     container: {
       type: "message",
-      message_ts: fields.message_ts ?? "1.1",
-      channel_id: "C0GENERAL",
-      is_ephemeral: true,
+      message_ts: messageTs,
+      channel_id: channelId,
+      is_ephemeral: !fields.message,
     },
     trigger_id: fields.trigger_id ?? nextId(),
     team: { id: "T0FAKE", domain: "fake" },
-    channel: { id: "C0GENERAL", name: "general" },
+    channel: {
+      id: channelId,
+      name: fields.channel_name ?? (channelId.startsWith("D") ? "directmessage" : "general"),
+    },
+    ...(fields.message
+      ? {
+          message: {
+            type: "message",
+            bot_id: "B0FAKE",
+            user: "U0BOT",
+            ts: messageTs,
+            text: fields.message.text ?? "",
+            blocks: fields.message.blocks,
+          },
+        }
+      : {}),
     response_url: fields.response_url,
     actions: [
       {
-        action_id: fields.action_id,
-        block_id: "report_actions",
-        type: "button",
-        value: fields.value,
+        block_id: fields.block_id ?? "report_actions",
         action_ts: fields.action_ts ?? nextId(),
+        ...action,
       },
     ],
   };
@@ -140,8 +169,37 @@ export function buttonClickRequest(url: string, fields: ButtonClickFields): Sign
   return signRequest(url, body, "application/x-www-form-urlencoded");
 }
 
+export function buttonClickRequest(url: string, fields: ButtonClickFields): SignedRequest {
+  return blockActionsRequest(url, fields, {
+    action_id: fields.action_id,
+    type: "button",
+    value: fields.value,
+  });
+}
+
 export function buttonClick(url: string, fields: ButtonClickFields) {
   return send(buttonClickRequest(url, fields));
+}
+
+export interface OverflowPickFields extends Omit<ButtonClickFields, "value"> {
+  /** The picked option: its value, and the text it showed. */
+  option: { value: string; text: string };
+}
+
+/** An option picked in an overflow menu (`type: "overflow"`, `selected_option`). */
+export function overflowPickRequest(url: string, fields: OverflowPickFields): SignedRequest {
+  return blockActionsRequest(url, fields, {
+    action_id: fields.action_id,
+    type: "overflow",
+    selected_option: {
+      text: { type: "plain_text", text: fields.option.text, emoji: true },
+      value: fields.option.value,
+    },
+  });
+}
+
+export function overflowPick(url: string, fields: OverflowPickFields) {
+  return send(overflowPickRequest(url, fields));
 }
 
 export function eventCallbackRequest(

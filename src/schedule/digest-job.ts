@@ -292,6 +292,7 @@ export async function runDigest(options: DigestRun, deps: DigestDeps): Promise<D
             )
           : undefined,
       seats: plan.kind === "monthly" ? await seatsOf(plan.period) : undefined,
+      actions: { kind: "digest", period: plan.period },
     };
     const message = render.orgReport(report, renderOptions);
     // Weekly and monthly digests get charts; a day is one bar.
@@ -440,6 +441,7 @@ export async function runDigest(options: DigestRun, deps: DigestDeps): Promise<D
             hint: "`/claude-usage dm off` to stop these",
             budget: budgetOf(person),
             usual: usual.get(person.key) ?? null,
+            actions: { kind: "dm", period: report.period },
           });
           // Releases before 0.2 keyed a DM by the Slack user id.
           const legacy =

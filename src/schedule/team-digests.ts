@@ -172,6 +172,7 @@ export async function runTeamDigests(
         audience: "channel",
         team: team.name,
         monthToDate: month ? monthSoFar(month, plan.period.to, budget) : undefined,
+        actions: { kind: "digest", period: plan.period, team: team.name },
       });
       await deliver(
         teamDigestKey(plan.kind, channel, periodId(plan.period), team.name.toLowerCase()),

@@ -1,4 +1,6 @@
 import type { App } from "@slack/bolt";
+import { registerDigestButtons } from "./actions/digest-buttons.js";
+import { registerDmButtons } from "./actions/dm-buttons.js";
 import { registerHomeControls } from "./actions/home-controls.js";
 import { registerHomeFiles } from "./actions/home-files.js";
 import { registerHomeSettings } from "./actions/home-settings.js";
@@ -12,6 +14,8 @@ import { registerSettingsView } from "./views/settings.js";
 export function registerListeners(app: App, ctx: SlackContext): void {
   registerClaudeUsageCommand(app, ctx);
   registerShareReportAction(app, ctx);
+  registerDigestButtons(app, ctx);
+  registerDmButtons(app, ctx);
   registerAppHomeOpened(app, ctx);
   registerHomeControls(app, ctx);
   registerHomeFiles(app, ctx);

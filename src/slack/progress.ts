@@ -13,8 +13,20 @@ export const STILL_FETCHING_AFTER_MS = 2000;
 export async function respondWithProgress(
   respond: RespondFn,
   answer: Promise<SlackMessage>,
-  options: { afterMs: number; note: () => SlackMessage; onNoteError: (error: unknown) => void },
+  options: {
+    afterMs: number;
+    note: () => SlackMessage;
+    onNoteError: (error: unknown) => void;
+    /**
+     * Whether the answer replaces the note (default true). A button's response_url "original"
+     * is the message the button is on (a digest), not the note: clicks post both as new messages.
+     */
+    replaceNote?: boolean | undefined;
+  },
 ): Promise<void> {
+  const replaceNote = options.replaceNote ?? true;
+  // Never replace the message a clicked button is on.
+  const fresh = replaceNote ? {} : { replace_original: false };
   let timer: NodeJS.Timeout | undefined;
   const slow = new Promise<"slow">((resolve) => {
     timer = setTimeout(() => resolve("slow"), options.afterMs);
@@ -24,7 +36,7 @@ export async function respondWithProgress(
   let noted = false;
   if (first === "slow") {
     try {
-      await respond({ response_type: "ephemeral", ...options.note() });
+      await respond({ response_type: "ephemeral", ...fresh, ...options.note() });
       noted = true;
     } catch (error) {
       options.onNoteError(error);
@@ -33,7 +45,8 @@ export async function respondWithProgress(
   const message = await answer;
   await respond({
     response_type: "ephemeral",
-    ...(noted ? { replace_original: true } : {}),
+    ...fresh,
+    ...(noted && replaceNote ? { replace_original: true } : {}),
     ...message,
   });
 }

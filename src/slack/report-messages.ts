@@ -28,7 +28,7 @@ import { type Progress, TeamNotFound, TeamsNotConfigured } from "../reports/inde
 import { createScrubber } from "../scrub.js";
 import { StoreError } from "../store/errors.js";
 import { DEFAULT_PERIOD } from "../usage/periods.js";
-import { LEADERBOARD_METRICS, leaderboard } from "../usage/report.js";
+import { LEADERBOARD_METRICS, leaderboard, type UsageReport } from "../usage/report.js";
 import type { ReportCommand, UsageCommand } from "./commands/parse-command.js";
 import type { SlackContext } from "./context.js";
 import { slackErrorCode } from "./errors.js";
@@ -80,21 +80,15 @@ export async function answerCommand(
         problem: command.problem,
         suggestion: command.suggestion,
       });
-    case "dm":
-      if (!ctx.preferences) {
-        return plain("Daily DM summaries are not set up on this installation yet.");
-      }
-      try {
-        await ctx.preferences.setDmPreference(userId, command.enable ? "on" : "off");
-      } catch (error) {
-        if (!(error instanceof StoreError)) throw error;
-        return storeFailure(error, `${COMMAND} dm ${command.enable ? "on" : "off"}`, ctx);
-      }
+    case "dm": {
+      const set = await setDms(command.enable, userId, ctx);
+      if (!set.ok) return set.message;
       return plain(
         command.enable
           ? "Done: you'll get a short summary of your Claude Code day by DM each morning."
           : `Done: no more daily DMs. \`${COMMAND} dm on\` to get them again.`,
       );
+    }
     case "me": {
       const email = await ctx.directory.emailOf(userId);
       if (!email) {
@@ -122,15 +116,8 @@ export async function answerCommand(
       try {
         return await answerTeams(command, ctx, audience, options.share ?? false);
       } catch (error) {
-        if (error instanceof TeamsNotConfigured) return renderNoTeams();
-        if (error instanceof TeamNotFound) {
-          return renderNoSuchTeam(error.query, {
-            closest: error.closest,
-            known: error.known,
-            command: COMMAND,
-            period: command.periodText === DEFAULT_PERIOD ? undefined : command.periodText,
-          });
-        }
+        const told = teamFailure(error, command);
+        if (told) return told;
         throw error;
       }
     case "seats": {
@@ -151,7 +138,19 @@ export async function answerCommand(
     }
     case "chart": {
       if (!ctx.uploads) return plain("Charts are not set up on this installation.");
-      const report = await ctx.reports.org(command.period, { compare: false });
+      let report: UsageReport;
+      let of = "";
+      try {
+        if (command.team) {
+          const team = await ctx.reports.team(command.team, command.period);
+          report = team.report;
+          of = `${team.team.name}, `;
+        } else report = await ctx.reports.org(command.period, { compare: false });
+      } catch (error) {
+        const told = teamFailure(error, command);
+        if (told) return told;
+        throw error;
+      }
       // One day is one bar: its top spenders say more, and a longer period is a command away.
       const oneDay = command.period.days.length === 1;
       const names = await namesFor(
@@ -162,7 +161,7 @@ export async function answerCommand(
       await ctx.uploads.toUser(
         userId,
         chartFiles(await renderCharts(report, oneDay ? "top" : "all", { names })),
-        `Claude Code charts, ${formatDateSpan(command.period)} (UTC).`,
+        `Claude Code charts, ${of}${formatDateSpan(command.period)} (UTC).`,
       );
       return plain(
         oneDay
@@ -206,6 +205,47 @@ export async function answerCommand(
           command.period.days.length === 1 ? `\`${COMMAND} last 7 days\` for the week` : undefined,
       });
     }
+  }
+}
+
+/** A team that is not there (or no teams at all), said with the closest names; else undefined. */
+function teamFailure(error: unknown, command: { periodText: string }): SlackMessage | undefined {
+  if (error instanceof TeamsNotConfigured) return renderNoTeams();
+  if (error instanceof TeamNotFound) {
+    return renderNoSuchTeam(error.query, {
+      closest: error.closest,
+      known: error.known,
+      command: COMMAND,
+      period: command.periodText === DEFAULT_PERIOD ? undefined : command.periodText,
+    });
+  }
+  return undefined;
+}
+
+/**
+ * Daily DMs on or off for a person (`dm on|off`, a DM's "Stop these DMs"): done, or why not in
+ * their words (no store here, or the store failed).
+ */
+export async function setDms(
+  enable: boolean,
+  userId: string,
+  ctx: SlackContext,
+): Promise<{ ok: true } | { ok: false; message: SlackMessage }> {
+  if (!ctx.preferences) {
+    return {
+      ok: false,
+      message: plain("Daily DM summaries are not set up on this installation yet."),
+    };
+  }
+  try {
+    await ctx.preferences.setDmPreference(userId, enable ? "on" : "off");
+    return { ok: true };
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    return {
+      ok: false,
+      message: storeFailure(error, `${COMMAND} dm ${enable ? "on" : "off"}`, ctx),
+    };
   }
 }
 

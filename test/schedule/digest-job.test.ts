@@ -162,7 +162,11 @@ describe.each(TEST_DIALECTS)("digest job (store on %s)", (dialect) => {
       // Ada spends $18.40 every day: her usual day, read from the weeks before.
       "Good morning! Yesterday your Claude Code cost an estimated *$18.40*, about your usual $18 — *6 sessions*, *1,210 lines* added, *3 commits*, *1 PR*.",
     );
-    expect(JSON.stringify(dm?.args.blocks)).toContain("`/claude-usage dm off` to stop these");
+    // The way out is the DM's overflow menu; the digest carries its own buttons, with its dates.
+    expect(JSON.stringify(dm?.args.blocks)).toContain('"Stop these DMs"');
+    expect(JSON.stringify(digest?.args.blocks)).toContain(
+      '"action_id":"digest_my_numbers","text":{"type":"plain_text","text":"Mine"},"value":"{\\"v\\":1,\\"from\\":\\"2026-11-24\\",\\"to\\":\\"2026-11-24\\"}"',
+    );
   });
 
   it("every delivery records the date of the run that claimed it", async () => {

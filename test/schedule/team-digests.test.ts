@@ -156,6 +156,17 @@ describe("team digests", () => {
     expect(platformText).toContain("Bob");
     for (const outsider of ["Ada", "Dan Outsider", "ci-bot"])
       expect(platformText).not.toContain(outsider);
+    // Its buttons answer for the team: the team's name is in their value.
+    const buttons = (
+      (platform?.args.blocks ?? []) as { type: string; elements?: { value?: string }[] }[]
+    )
+      .filter((b) => b.type === "actions")
+      .flatMap((b) => b.elements ?? []);
+    expect(buttons.map((b) => JSON.parse(b.value ?? "").team)).toEqual([
+      "Platform",
+      "Platform",
+      "Platform",
+    ]);
 
     // Each under a key of its own, beside the org digest's.
     expect(backend?.args.metadata).toEqual({

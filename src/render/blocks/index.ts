@@ -9,6 +9,25 @@ export { renderAdminAlert, renderError, renderHelp, renderNotAllowed } from "./h
 export { renderLeaderboard, renderModels } from "./leaderboard.js";
 export * from "./limits.js";
 export {
+  ACTION_VALUE_VERSION,
+  type ActionValue,
+  actionValue,
+  actionValueSchema,
+  DIGEST_ACTIONS_BLOCK,
+  DIGEST_CHARTS,
+  DIGEST_LAST_7_DAYS,
+  DIGEST_MY_NUMBERS,
+  DM_ACTIONS_BLOCK,
+  DM_CHANGE_TIME,
+  DM_LAST_7_DAYS,
+  DM_MORE,
+  DM_STOP,
+  MAX_ACTION_VALUE,
+  type MessageActions,
+  messageActionsBlock,
+  withActions,
+} from "./message-actions.js";
+export {
   type Audience,
   actorMrkdwn,
   adoptionLine,

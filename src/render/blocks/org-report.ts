@@ -27,6 +27,7 @@ import {
   packLines,
   type SlackMessage,
 } from "./limits.js";
+import { type MessageActions, messageActionsBlock, withActions } from "./message-actions.js";
 import { emptyNotFinal, stillComingIn } from "./not-final.js";
 import { MAX_TABLE_ROWS, mrkdwnCell, tableBlock, textCell } from "./table.js";
 
@@ -80,6 +81,11 @@ export interface ReportRenderOptions {
   inlineChart?: InlineChart | undefined;
   /** The org's seats over the period (monthly digests): a line of who used Claude Code. */
   seats?: SeatCounts | undefined;
+  /**
+   * A digest's buttons (Last 7 days, My numbers, Charts), last in the message; they stand in for
+   * the closing hint and the Share button.
+   */
+  actions?: MessageActions | undefined;
 }
 
 /** Members of the organisation, those active in a period, and those never seen active. */
@@ -246,7 +252,16 @@ export function renderOrgReport(report: UsageReport, options: ReportRenderOption
     });
   }
 
-  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: footer(report, options) }] });
+  // The buttons say what the hint would have ("`/claude-usage last 7 days` for the week").
+  const closing = options.actions ? { ...options, hint: undefined } : options;
+  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: footer(report, closing) }] });
+  if (options.actions) {
+    const text = fallbackText(report, now, closing);
+    return {
+      text,
+      blocks: withActions(capBlocks(blocks), messageActionsBlock(options.actions, { empty })),
+    };
+  }
   if (options.share && !empty) {
     blocks.push({
       type: "actions",

@@ -16,6 +16,7 @@ import {
   shortModel,
 } from "../format.js";
 import { clip, escapeMrkdwn, type SlackMessage } from "./limits.js";
+import { type MessageActions, messageActionsBlock } from "./message-actions.js";
 import { emptyNotFinal } from "./not-final.js";
 
 /*
@@ -47,9 +48,25 @@ export interface PersonalRenderOptions {
   command?: string | undefined;
   /** Where they stand by spend in each of their teams. */
   teamRanks?: readonly TeamRank[] | undefined;
+  /**
+   * The DM's buttons (My last 7 days; Stop these DMs in an overflow), last in the message; they
+   * stand in for the closing hint.
+   */
+  actions?: Extract<MessageActions, { kind: "dm" }> | undefined;
 }
 
 export function renderPersonalReport(
+  report: UsageReport,
+  actorKey: string,
+  options: PersonalRenderOptions,
+): SlackMessage {
+  if (!options.actions) return renderPersonal(report, actorKey, options);
+  // The overflow's "Stop these DMs" says what the hint would have ("`/claude-usage dm off`…").
+  const message = renderPersonal(report, actorKey, { ...options, hint: undefined });
+  return { ...message, blocks: [...message.blocks, messageActionsBlock(options.actions)] };
+}
+
+function renderPersonal(
   report: UsageReport,
   actorKey: string,
   options: PersonalRenderOptions,

@@ -20,7 +20,8 @@ export type UsageCommand =
   | { kind: "top"; metric: LeaderboardMetric; period: Period; periodText: string }
   | { kind: "models"; period: Period; periodText: string }
   | { kind: "export"; period: Period; periodText: string }
-  | { kind: "chart"; period: Period; periodText: string }
+  /** The org's charts, or one team's (a team digest's Charts button). */
+  | { kind: "chart"; period: Period; periodText: string; team?: string | undefined }
   | { kind: "dm"; enable: boolean }
   /** One team, by name or @handle (leads may ask for their own with TEAM_LEADS_SEE_TEAM). */
   | { kind: "team"; team: string; period: Period; periodText: string }
@@ -109,7 +110,7 @@ const ORG_KINDS: ReadonlySet<UsageCommand["kind"]> = new Set([
  * that team may see it (TEAM_LEADS_SEE_TEAM); the access rule asks.
  */
 export function teamAsked(command: UsageCommand): string | undefined {
-  return command.kind === "team" ? command.team : undefined;
+  return command.kind === "team" || command.kind === "chart" ? command.team : undefined;
 }
 
 export function parseCommand(input: string, options: PeriodOptions): UsageCommand {

@@ -106,6 +106,10 @@ describe("claude-usage digest run", () => {
       metadata: { event_payload: { key: "digest-daily:C1:2026-11-24..2026-11-24" } },
     });
     expect(digest.blocks[0]).toMatchObject({ type: "header" });
+    // What people can click is previewed too: the digest's buttons, and each DM's.
+    expect(digest.blocks.at(-1)).toMatchObject({ type: "actions", block_id: "digest_actions" });
+    const dm = JSON.parse(readFileSync(join(preview, dms[0] ?? ""), "utf8"));
+    expect(dm.blocks.at(-1)).toMatchObject({ type: "actions", block_id: "dm_actions" });
     // The ledger is left as it was: a real run afterwards would post every one of them.
     const db = new Database(join(dir, "claude-usage.sqlite"), { readonly: true });
     expect(db.prepare("select count(*) as n from deliveries").get()).toEqual({ n: 0 });
