@@ -122,7 +122,12 @@ async function main(): Promise<void> {
  */
 async function openRuntimeOrExit(config: Config, logger: Logger): Promise<StoreRuntime> {
   try {
-    return await openRuntime(config, { logger, workers: true, store: true });
+    return await openRuntime(config, {
+      logger,
+      workers: true,
+      store: true,
+      seedSubscriptions: true,
+    });
   } catch (error) {
     // Without its store the app cannot keep its ledger's promises: exit for the orchestrator to
     // try again. (Once started, the store may come and go.)

@@ -35,6 +35,11 @@ export interface RuntimeOptions {
   workers?: boolean | undefined;
   /** Open the store (ledger, day cache, preferences); without it, days are cached in memory. */
   store?: boolean | undefined;
+  /**
+   * Seed the digest subscriptions from DIGEST_CHANNELS and TEAM_DIGESTS (the app, and a real
+   * `digest run`): never a dry run or the demo, whose channels are not the workspace's.
+   */
+  seedSubscriptions?: boolean | undefined;
   now?: (() => Date) | undefined;
   /** Told of every day loaded (the CLI's progress line). */
   onDay?: UsageLoaderOptions["onDay"];
@@ -71,7 +76,9 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
   let store: Store | undefined;
   try {
     store = options.store ? await openStore(storeOptionsFromConfig(config, logger)) : undefined;
-    if (store) await seedSubscriptions(store.subscriptions, config, logger);
+    if (store && options.seedSubscriptions) {
+      await seedSubscriptions(store.subscriptions, config, logger);
+    }
   } catch (error) {
     await usage.close();
     await store?.close();

@@ -3,8 +3,8 @@ import type { NewSubscription, Subscription, Subscriptions } from "../store/subs
 import type { Config } from "./config.js";
 
 /*
- * DIGEST_CHANNELS and TEAM_DIGESTS seed the digest subscriptions on the first start that finds
- * none (by any replica); from then on they are managed in Slack, and the configuration is not
+ * DIGEST_CHANNELS and TEAM_DIGESTS seed the digest subscriptions on the first start that names
+ * any (by any replica); from then on they are managed in Slack, and the configuration is not
  * applied again: an operator who changes it is told so, once a start.
  */
 
@@ -54,12 +54,11 @@ export async function seedSubscriptions(
   logger: Logger,
 ): Promise<void> {
   const seed = configuredSubscriptions(config);
+  if (seed.length === 0) return;
   if (await subscriptions.seedOnce(seed)) {
     logger.info(
       { subscriptions: seed.map(targetOf) },
-      seed.length > 0
-        ? "digest subscriptions seeded from DIGEST_CHANNELS and TEAM_DIGESTS; manage them in Slack from now on"
-        : "no digest subscriptions configured; add them in Slack (/claude-usage subscribe)",
+      "digest subscriptions seeded from DIGEST_CHANNELS and TEAM_DIGESTS; manage them in Slack from now on",
     );
     return;
   }

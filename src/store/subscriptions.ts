@@ -58,7 +58,9 @@ export interface Subscriptions {
   setTime(id: string, time: string, timeZone: string): Promise<boolean>;
   /**
    * Adds `seed` unless seeding was done before (by any replica): true when this call seeded.
-   * A later change in Slack is never overwritten by the configuration.
+   * A later change in Slack is never overwritten by the configuration. An empty seed seeds
+   * nothing and marks nothing: a first run before DIGEST_CHANNELS is set (a CLI report, say)
+   * must not keep the channels set afterwards from being seeded.
    */
   seedOnce(seed: readonly NewSubscription[]): Promise<boolean>;
 }
@@ -100,7 +102,7 @@ export function createMemorySubscriptions(now: () => number = Date.now): Subscri
       return true;
     },
     async seedOnce(seed) {
-      if (seeded) return false;
+      if (seeded || seed.length === 0) return false;
       seeded = true;
       for (const s of seed) await add(s);
       return true;
@@ -199,6 +201,7 @@ export function createStoreSubscriptions(
       return Number(result.numUpdatedRows) > 0;
     },
     async seedOnce(seed) {
+      if (seed.length === 0) return false;
       // The marker's insert is the lock: of two replicas starting at once, one seeds.
       const marked = await db
         .insertInto("snapshots")

@@ -158,7 +158,6 @@ describe("claude-usage doctor", () => {
   it("checks the channels of the subscriptions made in Slack, not the seed in DIGEST_CHANNELS", async () => {
     const env = await setup(requiredBotScopes());
     const store = await openStore({ dataDir: dir });
-    await store.subscriptions.seedOnce([]);
     for (const s of [
       { channel: "CBACK", cadence: "daily" as const, team: "backend" },
       { channel: "CBACK", cadence: "weekly" as const },

@@ -112,17 +112,27 @@ describe.each(TEST_DIALECTS)("seeding (store on %s)", (dialect) => {
 });
 
 describe("the runtime", () => {
-  it("seeds the store it opens (app and CLI alike)", async () => {
+  it("seeds the store it opens when asked (the app, a real digest run), never otherwise", async () => {
     handle = testDatabase("sqlite");
     const { logger } = capture();
-    const runtime = await openRuntime(
-      loadConfig({ ...env, DATA_DIR: handle.options.dataDir ?? "" }),
-      { logger, demo: true, store: true },
-    );
+    const config = loadConfig({ ...env, DATA_DIR: handle.options.dataDir ?? "" });
+    // A dry run, a demo or a report: the configured channels may not be the workspace's.
+    const looking = await openRuntime(config, { logger, store: true, demo: true });
     try {
-      expect((await runtime.store.subscriptions.list()).map((s) => s.channel)).toContain("C09");
+      expect(await looking.store.subscriptions.list()).toEqual([]);
     } finally {
-      await runtime.close();
+      await looking.close();
+    }
+    const app = await openRuntime(config, {
+      logger,
+      demo: true,
+      store: true,
+      seedSubscriptions: true,
+    });
+    try {
+      expect((await app.store.subscriptions.list()).map((s) => s.channel)).toContain("C09");
+    } finally {
+      await app.close();
     }
   });
 });

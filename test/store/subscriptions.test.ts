@@ -85,6 +85,8 @@ describe.each(kinds)("subscriptions (%s)", (_name, open) => {
 
   it("seeds once, and never over a change made in Slack — on any replica", async (context) => {
     const { subs, replica } = await open();
+    // A first run with nothing configured (a CLI report, say) seeds nothing and marks nothing.
+    expect(await subs.seedOnce([])).toBe(false);
     expect(await subs.seedOnce([daily, { ...daily, cadence: "weekly" }])).toBe(true);
     await subs.remove({ channel: "C1", cadence: "weekly" });
     expect(await subs.seedOnce([daily, { ...daily, cadence: "weekly" }])).toBe(false);

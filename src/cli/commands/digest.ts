@@ -81,7 +81,13 @@ export const digestCommand = defineCommand({
       ]);
     }
     const logger = cliLogger(io);
-    const runtime = await openRuntime(config, { logger, demo: values.demo, store: true, now });
+    const runtime = await openRuntime(config, {
+      logger,
+      demo: values.demo,
+      store: true,
+      now,
+      seedSubscriptions: !dryRun && !values.demo,
+    });
     try {
       const { store, loader } = runtime;
       const clients = token
@@ -95,10 +101,17 @@ export const digestCommand = defineCommand({
       const directory = clients?.directory ?? (dryRun ? EVERYONE_BY_EMAIL : undefined);
       const slack = dryRun ? undefined : clients?.slack;
       const date = values.date ?? localDate(now(), config.DIGEST_TIMEZONE);
-      // The store's subscriptions (seeded from DIGEST_CHANNELS); in a demo, the configured ones.
-      const subscriptions = values.demo
-        ? configuredSubscriptions(config).map((s, i) => ({ ...s, id: `config-${i}`, createdAt: 0 }))
-        : await store.subscriptions.list();
+      // The store's subscriptions (seeded from DIGEST_CHANNELS); in a demo, and in a dry run
+      // before any are stored, the configured ones (what the first real run seeds).
+      const stored = values.demo ? [] : await store.subscriptions.list();
+      const subscriptions =
+        stored.length > 0 || !(values.demo || dryRun)
+          ? stored
+          : configuredSubscriptions(config).map((s, i) => ({
+              ...s,
+              id: `config-${i}`,
+              createdAt: 0,
+            }));
       const noChannels = subscriptions.length === 0;
       const { digest, teamDigests, alerts } = await runMorning(
         {

@@ -56,12 +56,24 @@ describe("claude-usage digest run", () => {
       DIGEST_CHANNELS: "C1",
       DM_SUMMARIES: "all",
     };
+    // A dry run first: it shows the configured channel's digest and seeds nothing (a dry run
+    // changes nothing); the real run then seeds DIGEST_CHANNELS and posts.
+    const dry = await cli(["digest", "run", "--dry-run"], env);
+    expect(dry.stdout).toContain("would post to C1: Claude Code on Tue 24 Nov");
+    const subscriptions = () => {
+      const db = new Database(join(dir ?? "", "claude-usage.sqlite"), { readonly: true });
+      const rows = db.prepare("select channel, cadence from subscriptions").all();
+      db.close();
+      return rows;
+    };
+    expect(subscriptions()).toEqual([]);
     const first = await cli(["digest", "run"], env);
     expect(first.code).toBe(EXIT_OK);
     expect(first.stdout).toContain("Digest for 2026-11-25");
     expect(first.stdout).toContain("posted 2 · already delivered 0");
     const second = await cli(["digest", "run"], env);
     expect(second.stdout).toContain("posted 0 · already delivered 2");
+    expect(subscriptions()).toContainEqual({ channel: "C1", cadence: "daily" });
     expect(slack.messages.map((m) => m.channel).sort()).toEqual(["C1", "DADA"]);
     expect(first.stdout + first.stderr + second.stdout + second.stderr).not.toContain(
       FAKE_BOT_TOKEN,
