@@ -443,11 +443,12 @@ export async function runDigest(options: DigestRun, deps: DigestDeps): Promise<D
             usual: usual.get(person.key) ?? null,
             actions: { kind: "dm", period: report.period },
           });
-          // Releases before 0.2 keyed a DM by the Slack user id.
+          // What an earlier release called the same DM: before 0.2 a DM was keyed by the Slack
+          // user id; before DMs covered Friday to Sunday, Monday's was about Sunday alone.
           const legacy =
             period.from === period.to
               ? { kind: "dm", target: userId, period: periodId }
-              : undefined;
+              : { kind: "dm", target: key.target, period: period.to };
           await deliver(key, userId, message, legacy);
         }),
       ),

@@ -71,11 +71,17 @@ interface Morning {
 /** Fakes, a SQLite store and the digest wired as `npm start` wires it. */
 async function morning(
   fault: (call: SlackCall) => SlackFault | undefined,
-  options: { leaseSeconds?: number; channels?: string } = {},
+  options: {
+    leaseSeconds?: number;
+    channels?: string;
+    /** Another morning (YYYY-MM-DD, at 09:00 UTC) and its data. */
+    date?: string;
+    days?: Record<string, (typeof days)[typeof DAY]>;
+  } = {},
 ): Promise<Morning> {
   handle = testDatabase("sqlite");
   const store = await handle.open();
-  api = await startFakeAdminApi({ days });
+  api = await startFakeAdminApi({ days: options.days ?? days });
   slack = await startFakeSlackApi({
     users: people,
     channels: [{ id: "C1" }, { id: "C2" }],
@@ -96,10 +102,12 @@ async function morning(
   cleanups.push(() => client.close());
   const logs: string[] = [];
   const logger = createLogger({ sink: { write: (line) => logs.push(line) } });
-  const loader = createUsageLoader({ source: client, cache: store.dayCache, now: () => NOW });
+  const date = options.date ?? "2026-11-25";
+  const now = options.date ? new Date(`${options.date}T09:00:00Z`) : NOW;
+  const loader = createUsageLoader({ source: client, cache: store.dayCache, now: () => now });
   const { slack: web, directory } = jobSlack(config, FAKE_BOT_TOKEN, { store });
   const deps = digestDeps({ config, store, loader, logger, slack: web, directory });
-  return { store, logs, run: () => runDigest({ date: "2026-11-25" }, { ...deps, now: () => NOW }) };
+  return { store, logs, run: () => runDigest({ date }, { ...deps, now: () => now }) };
 }
 
 /** What a channel (or a person's DM) got: top-level messages only. */
@@ -285,6 +293,21 @@ describe("morning job under Slack faults (production delivery client)", () => {
     await m.store.ledger.claim(legacy, { owner: "old", leaseMs: 60_000, maxAttempts: 5 });
     await m.store.ledger.markDelivered(legacy, "old", { channel: "DADA", ts: "1.0" });
     expect(await m.run()).toMatchObject({ posted: 3, alreadyDelivered: 1 });
+    expect(postsIn("DADA")).toHaveLength(0);
+  });
+
+  it("Monday's DM (Friday to Sunday) is not posted again after an upgrade on a Monday: an earlier release sent it, about Sunday", async () => {
+    const weekend = Object.fromEntries(
+      ["2026-11-27", "2026-11-28", "2026-11-29"].map((day) => [
+        day,
+        [apiRecord({ day, email: "ada@example.com", sessions: 1, models: [[OPUS, 100]] })],
+      ]),
+    );
+    const m = await morning(() => undefined, { channels: "", date: "2026-11-30", days: weekend });
+    const earlier = { kind: "dm", target: "ada@example.com", period: "2026-11-29" };
+    await m.store.ledger.claim(earlier, { owner: "old", leaseMs: 60_000, maxAttempts: 5 });
+    await m.store.ledger.markDelivered(earlier, "old", { channel: "DADA", ts: "1.0" });
+    expect(await m.run()).toMatchObject({ posted: 0, alreadyDelivered: 1 });
     expect(postsIn("DADA")).toHaveLength(0);
   });
 });
