@@ -24,7 +24,7 @@ import { type DeliveryKey, type DeliveryLedger, deliveryKey } from "../store/led
 import type { Preferences } from "../store/store.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
 import type { Cents } from "../usage/money.js";
-import { type Period, periodBetween, shiftDay } from "../usage/periods.js";
+import type { Period } from "../usage/periods.js";
 import type { UsageReport } from "../usage/report.js";
 import type { UsualDay } from "../usage/usual-day.js";
 import {
@@ -37,7 +37,7 @@ import {
   emptyCounts,
 } from "./deliver.js";
 import { type DigestKind, type DigestPlanOptions, plannedDigests } from "./digest-plan.js";
-import { dmPeriodId } from "./due.js";
+import { dailyPeriod, dmPeriodId } from "./due.js";
 
 export { DELIVERY_EVENT_TYPE } from "./deliver.js";
 
@@ -356,14 +356,9 @@ export async function runDigest(options: DigestRun, deps: DigestDeps): Promise<D
   const lanes: Promise<void>[] = channels.map((channel) => channelLane(channel));
 
   // Personal DMs, about yesterday (Friday to Sunday on Mondays), each at its person's time.
-  const dms =
-    options.dms === undefined
-      ? {
-          period:
-            plans.find((p) => p.kind === "daily")?.period ??
-            periodBetween(shiftDay(options.date, -1), shiftDay(options.date, -1), "yesterday"),
-        }
-      : options.dms;
+  // Without a batch from the schedule, the date's own: what a working day's DM covers.
+  const ownPeriod = options.dms === undefined ? dailyPeriod(options.date) : null;
+  const dms = options.dms === undefined ? ownPeriod && { period: ownPeriod } : options.dms;
   if (config.dmMode !== "off" && dms) lanes.push(sendDms(dms));
   async function sendDms(batch: DmBatch): Promise<void> {
     const { period } = batch;
