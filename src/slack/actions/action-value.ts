@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { newReferenceId } from "../../log.js";
 import {
   ACTION_VALUE_VERSION,
@@ -35,12 +36,7 @@ export class ActionValueError extends Error {
 }
 
 export function readActionValue(raw: string | undefined, options: PeriodOptions): ClickedValue {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw ?? "");
-  } catch {
-    throw new ActionValueError("its value is not JSON", raw);
-  }
+  const json = jsonOf(raw);
   // The version first: a newer or older shape is told as such, not as a list of schema issues.
   const version = (json as { v?: unknown } | null)?.v;
   if (version !== ACTION_VALUE_VERSION) {
@@ -51,18 +47,43 @@ export function readActionValue(raw: string | undefined, options: PeriodOptions)
       raw,
     );
   }
-  const parsed = actionValueSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`);
-    throw new ActionValueError(
-      `its value is not one this version knows (${issues.join("; ")})`,
-      raw,
-    );
-  }
-  const { from, to, team } = parsed.data;
+  const { from, to, team } = matchesSchema(json, actionValueSchema, raw);
   const periodText = `${from}..${to}`;
+  return { period: periodOfValue(periodText, options, raw), periodText, team };
+}
+
+/** A button's value as JSON of `schema`: each way it is not is an ActionValueError. */
+export function readJsonValue<S extends z.ZodType>(raw: string | undefined, schema: S): z.infer<S> {
+  return matchesSchema(jsonOf(raw), schema, raw);
+}
+
+function jsonOf(raw: string | undefined): unknown {
   try {
-    return { period: parsePeriod(periodText, options), periodText, team };
+    return JSON.parse(raw ?? "");
+  } catch {
+    throw new ActionValueError("its value is not JSON", raw);
+  }
+}
+
+function matchesSchema<S extends z.ZodType>(
+  json: unknown,
+  schema: S,
+  raw: string | undefined,
+): z.infer<S> {
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`);
+  throw new ActionValueError(`its value is not one this version knows (${issues.join("; ")})`, raw);
+}
+
+/** The dates a value carries ("2026-11-24..2026-11-30"), as a period; else an ActionValueError. */
+export function periodOfValue(
+  text: string,
+  options: PeriodOptions,
+  raw: string | undefined,
+): Period {
+  try {
+    return parsePeriod(text, options);
   } catch (error) {
     if (error instanceof PeriodError) throw new ActionValueError(error.message, raw);
     throw error;

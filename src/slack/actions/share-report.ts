@@ -3,7 +3,7 @@ import type { App, BlockButtonAction, ButtonAction, SlackActionMiddlewareArgs } 
 import type { KnownBlock } from "@slack/web-api";
 import { clip, escapeMrkdwn, type SlackMessage } from "../../render/blocks/limits.js";
 import { type ClaimResult, type DeliveryKey, deliveryKey } from "../../store/ledger.js";
-import { PeriodError, type PeriodOptions, parsePeriod } from "../../usage/periods.js";
+import type { PeriodOptions } from "../../usage/periods.js";
 import type { ReportCommand } from "../commands/parse-command.js";
 import type { SlackContext } from "../context.js";
 import { ackFirst, orgAccessOnly } from "../middleware.js";
@@ -14,6 +14,7 @@ import {
   SHARE_ACTION_ID,
   shareValueSchema,
 } from "../report-messages.js";
+import { ActionValueError, periodOfValue, readJsonValue } from "./action-value.js";
 
 /**
  * "Share in channel": the same report, posted for everyone through the button's response_url
@@ -74,7 +75,7 @@ export function shareReport(ctx: SlackContext) {
       );
     } catch (error) {
       const reply =
-        error instanceof ShareValueError
+        error instanceof ActionValueError
           ? unshareable(error, ctx, log)
           : await failureMessage(error, ctx, log, { during: `Share in channel, by <@${userId}>` });
       await respond({ response_type: "ephemeral", replace_original: false, ...reply });
@@ -211,50 +212,19 @@ async function claimShare(
   };
 }
 
-/** A Share button whose value cannot give its report again: said, in words, to whoever clicked. */
-export class ShareValueError extends Error {
-  override readonly name = "ShareValueError";
-  /** The button's value, clipped, for the logs. */
-  readonly value: string;
-  constructor(reason: string, value: string | undefined) {
-    super(reason);
-    this.value = clip(value ?? "", 200);
-  }
-}
-
 /**
  * The command a Share button's value stands for. Its value outlives the code that wrote it (an
  * old message, a release later), so each way it can fail has its own reason.
  */
 function shareCommand(raw: string | undefined, options: PeriodOptions): ReportCommand {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw ?? "");
-  } catch {
-    throw new ShareValueError("its value is not JSON", raw);
-  }
-  const parsed = shareValueSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`);
-    throw new ShareValueError(
-      `its value is not one this version knows (${issues.join("; ")})`,
-      raw,
-    );
-  }
-  const value = parsed.data;
-  let period: ReturnType<typeof parsePeriod>;
-  try {
-    period = parsePeriod(value.period, options);
-  } catch (error) {
-    if (error instanceof PeriodError) throw new ShareValueError(error.message, raw);
-    throw error;
-  }
+  const value = readJsonValue(raw, shareValueSchema);
+  const period = periodOfValue(value.period, options, raw);
   const base = { period, periodText: value.period };
   switch (value.kind) {
     case "top":
       return { kind: "top", metric: value.metric ?? "cost", ...base };
     case "team":
-      if (!value.team) throw new ShareValueError("its value names no team", raw);
+      if (!value.team) throw new ActionValueError("its value names no team", raw);
       return { kind: "team", team: value.team, ...base };
     default:
       return { kind: value.kind, ...base };
@@ -262,7 +232,7 @@ function shareCommand(raw: string | undefined, options: PeriodOptions): ReportCo
 }
 
 function unshareable(
-  error: ShareValueError,
+  error: ActionValueError,
   ctx: SlackContext,
   log: Record<string, unknown>,
 ): SlackMessage {
