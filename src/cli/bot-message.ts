@@ -20,6 +20,7 @@ const NO_DIRECTORY: UserDirectory = {
   findByEmail: async () => null,
   emailOf: async () => null,
   nameOf: async () => null,
+  timeZoneOf: async () => null,
 };
 
 /** The reports the bot answers with, over this runtime's loader, teams and roster. */

@@ -228,11 +228,13 @@ async function dmSettings(userId: string, ctx: SlackContext): Promise<HomeDmSett
   const dm = ctx.dm ?? { mode: "off", defaultTime: "09:00" };
   if (dm.mode === "off") return { ...dm, preference: undefined, time: undefined };
   try {
-    const [preference, time] = await Promise.all([
+    const [preference, time, timeZone] = await Promise.all([
       preferences.getDmPreference(userId),
       preferences.getDmTime(userId),
+      // The same users.info answer as the email's (kept a while): no extra wait.
+      ctx.directory.timeZoneOf(userId),
     ]);
-    return { ...dm, preference, time };
+    return { ...dm, preference, time, timeZone: timeZone ?? undefined };
   } catch (error) {
     ctx.logger.warn({ user: userId, err: error }, "could not read DM settings for the Home tab");
     return { ...dm, preference: undefined, time: undefined, unreadable: true };

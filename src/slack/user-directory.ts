@@ -33,6 +33,8 @@ export interface UserDirectory {
   emailOf(userId: string): Promise<string | null>;
   /** The name of a Slack user (users.info), or null if Slack could not say. */
   nameOf(userId: string): Promise<string | null>;
+  /** The Slack time zone of a user (users.info `tz`, IANA), or null if Slack has none. */
+  timeZoneOf(userId: string): Promise<string | null>;
 }
 
 export interface UserDirectoryOptions {
@@ -92,7 +94,11 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
   );
   const hitTtl = options.hitTtlMs ?? 24 * 3600_000;
   const missTtl = options.missTtlMs ?? 3600_000;
-  const profiles = createTtlMap<{ email: string | null; name: string | null } | null>({
+  const profiles = createTtlMap<{
+    email: string | null;
+    name: string | null;
+    tz: string | null;
+  } | null>({
     maxEntries: 50_000,
   });
 
@@ -133,6 +139,7 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
         ? {
             email: result.user.profile?.email?.toLowerCase() ?? null,
             name: nameOfUser(result.user) ?? null,
+            tz: result.user.tz || null,
           }
         : null;
       profiles.set(userId, profile, profile?.email ? hitTtl : missTtl);
@@ -161,6 +168,10 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
 
     async nameOf(userId) {
       return (await profileOf(userId))?.name ?? null;
+    },
+
+    async timeZoneOf(userId) {
+      return (await profileOf(userId))?.tz ?? null;
     },
   };
 }

@@ -143,6 +143,7 @@ describe("channel posts", () => {
         findByEmail: lookupPerson,
         emailOf: async () => org.email(0),
         nameOf: async () => "Boss (Slack)",
+        timeZoneOf: async () => null,
       },
       access: { restricted: false, isAdmin: async () => false, canSeeOrg: async () => true },
       logger,

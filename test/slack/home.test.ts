@@ -32,7 +32,7 @@ import { TEST_DIALECTS, type TestStoreHandle, testDatabase } from "../support/st
 
 const org = createSyntheticOrg({ users: 40, seed: 7 });
 const users = [
-  { id: "UADA", email: org.email(0), name: "ada", displayName: "Ada" },
+  { id: "UADA", email: org.email(0), name: "ada", displayName: "Ada", tz: "Asia/Tokyo" },
   { id: "UBOSS", email: org.email(1), name: "boss", displayName: "The Boss" },
   { id: "UPEER", email: org.email(5), name: "peer", displayName: "Peer" },
 ];
@@ -354,7 +354,9 @@ describe("the Home tab over HTTP", () => {
       });
       calls = await publishes(h.slack, at + 1);
       expect(await store.preferences.getDmTime("UADA")).toBeUndefined();
-      expect(textOf(calls[at])).toContain("*09:00 (the default)*");
+      expect(textOf(calls[at])).toContain(
+        "DM time, in your Slack time zone (Tokyo): *09:00 (the default)*",
+      );
     });
   }
 

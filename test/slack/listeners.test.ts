@@ -32,6 +32,7 @@ function context(overrides: Partial<SlackContext> = {}): SlackContext {
       findByEmail: async () => null,
       emailOf: async (userId) => (userId === "UADA" ? email : null),
       nameOf: async (userId) => (userId === "UBOSS" ? "The Boss" : null),
+      timeZoneOf: async () => null,
     },
     access: {
       restricted: true,
@@ -78,6 +79,7 @@ describe("the slash command's listener", () => {
         findByEmail: async () => null,
         emailOf: async () => "nobody@example.com",
         nameOf: async () => null,
+        timeZoneOf: async () => null,
       },
     });
     await answerSlashCommand(ctx)({ command: command("me yesterday"), respond });

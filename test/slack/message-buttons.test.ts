@@ -69,6 +69,7 @@ function context(overrides: Partial<SlackContext> = {}): SlackContext & { upload
       findByEmail: async () => null,
       emailOf: async (userId) => emails[userId] ?? null,
       nameOf: async () => null,
+      timeZoneOf: async () => null,
     },
     access: {
       restricted: true,

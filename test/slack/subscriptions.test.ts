@@ -88,6 +88,7 @@ function context(overrides: Partial<SlackContext> = {}): SlackContext {
       findByEmail: async () => null,
       emailOf: async () => null,
       nameOf: async () => null,
+      timeZoneOf: async () => null,
     },
     access: {
       restricted: true,

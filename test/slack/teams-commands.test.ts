@@ -48,6 +48,7 @@ function context(
       findByEmail: async () => null,
       emailOf: async (userId) => (userId === "ULEAD" ? lead : null),
       nameOf: async () => null,
+      timeZoneOf: async () => null,
     },
     access: {
       restricted: true,

@@ -83,6 +83,8 @@ export function homeContext(options: HomeContextOptions = {}): {
       findByEmail: async () => null,
       emailOf: async (userId) => emails[userId] ?? null,
       nameOf: async () => null,
+      // Everyone in Paris, as Slack would say.
+      timeZoneOf: async (userId) => (emails[userId] ? "Europe/Paris" : null),
     },
     access: {
       restricted: true,

@@ -207,6 +207,7 @@ const EVERYONE_BY_EMAIL: UserDirectory = {
   findByEmail: async (email) => ({ userId: email }),
   emailOf: async () => null,
   nameOf: async () => null,
+  timeZoneOf: async () => null,
 };
 
 /** One JSON file per message, named by its delivery key (made safe for a file name). */

@@ -18,6 +18,7 @@ import { storySentence } from "../story.js";
 import { clip, escapeMrkdwn, MAX_HEADER_TEXT, MAX_SECTION_TEXT } from "./limits.js";
 import { emptyNotFinal } from "./not-final.js";
 import { budgetLine, comparedWithUsual } from "./personal.js";
+import { zoneName } from "./subscriptions.js";
 
 /*
  * The Home tab as a dashboard: the period and the main actions on top, the viewer's own numbers,
@@ -111,6 +112,8 @@ export interface HomeDmSettings {
   time: string | undefined;
   /** DM_LOCAL_TIME. */
   defaultTime: string;
+  /** Their Slack time zone (IANA), when Slack says: the DM's time is read in it. */
+  timeZone?: string | undefined;
   /** The store did not answer: the choice cannot be read (or changed) right now. */
   unreadable?: boolean | undefined;
 }
@@ -475,7 +478,7 @@ function settingsBlocks(dm: HomeDmSettings | undefined, isAdmin: boolean): Known
         button(HOME_ACTIONS.dmToggle, on ? "Turn off" : "Turn on", on ? "off" : "on"),
       ),
       section(
-        `DM time, in your Slack time zone: *${dm.time ?? `${dm.defaultTime} (the default)`}*`,
+        `DM time, in your Slack time zone${dm.timeZone ? ` (${zoneName(dm.timeZone)})` : ""}: *${dm.time ?? `${dm.defaultTime} (the default)`}*`,
         dmTimeSelect(dm),
       ),
     );

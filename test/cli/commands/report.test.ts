@@ -124,6 +124,7 @@ describe("claude-usage report", () => {
         findByEmail: async () => null,
         emailOf: async () => null,
         nameOf: async () => null,
+        timeZoneOf: async () => null,
       },
       access: { restricted: false, isAdmin: async () => false, canSeeOrg: async () => true },
       logger: createLogger({ sink: { write: () => undefined } }),
