@@ -23,7 +23,8 @@ import {
 } from "../render/blocks/index.js";
 import { clip } from "../render/blocks/limits.js";
 import { renderCharts } from "../render/charts/index.js";
-import { formatDateSpan } from "../render/format.js";
+import { renderInactiveSeatsCsv } from "../render/csv.js";
+import { formatDateSpan, formatInt } from "../render/format.js";
 import { type Progress, TeamNotFound, TeamsNotConfigured } from "../reports/index.js";
 import { createScrubber } from "../scrub.js";
 import { StoreError } from "../store/errors.js";
@@ -121,9 +122,30 @@ export async function answerCommand(
         throw error;
       }
     case "seats": {
+      if (command.csv && !ctx.uploads) return plain("Exports are not set up on this installation.");
       const seats = await ctx.reports.seats(command.period);
       if (!seats.ok) return renderSeatsUnavailable(seats.missing, seats.fix);
-      return renderSeats(seats, { now: ctx.now(), audience });
+      if (!command.csv || !ctx.uploads) return renderSeats(seats, { now: ctx.now(), audience });
+      // The CLI's `seats --format csv`, by DM: emails and names are for the asker only.
+      const idle = seats.summary.seats.filter((seat) => !seat.activeInPeriod).length;
+      const dates = formatDateSpan(command.period);
+      await ctx.uploads.toUser(
+        userId,
+        [
+          {
+            filename: `claude-code-idle-seats-${command.period.from}-${command.period.to}.csv`,
+            title: `Members not active, ${dates}`,
+            content: renderInactiveSeatsCsv(
+              seats.summary.seats,
+              (email) => seats.memberTeams?.[email] ?? [],
+            ),
+          },
+        ],
+        `${formatInt(idle)} of ${formatInt(seats.summary.members)} members did not use Claude Code in ${dates} (UTC): one row each, least used first.`,
+      );
+      return plain(
+        `:inbox_tray: Sent you a CSV of the ${formatInt(idle)} members not active in ${dates} (UTC) in a DM.`,
+      );
     }
     case "export": {
       if (!ctx.uploads) return plain("Exports are not set up on this installation.");

@@ -15,6 +15,7 @@ import { shareReport } from "../../src/slack/actions/share-report.js";
 import { answerSlashCommand, needsOrg } from "../../src/slack/commands/claude-usage.js";
 import { parseCommand } from "../../src/slack/commands/parse-command.js";
 import type { SlackContext } from "../../src/slack/context.js";
+import type { FileToSend } from "../../src/slack/files.js";
 
 const now = new Date("2026-11-25T09:00:00Z");
 const org = createSyntheticOrg({ users: 24, seed: 7 });
@@ -201,6 +202,46 @@ describe("/claude-usage seats", () => {
     );
     expect(text).toContain(
       "*Least used*\n• Lee Someday — never\n• Pat Idle — never\n• Sam Never — never\n• ",
+    );
+  });
+
+  it("`seats csv` sends the members not active as a CSV by DM, and says so", async () => {
+    const sent: { userId: string; files: FileToSend[]; comment: string }[] = [];
+    const ctx: SlackContext = {
+      ...context(),
+      uploads: {
+        toUser: async (userId, files, comment) => {
+          sent.push({ userId, files: [...files], comment });
+        },
+        toChannel: async () => undefined,
+      },
+    };
+    expect(parseCommand("seats csv last 7 days", periods)).toMatchObject({
+      kind: "seats",
+      csv: true,
+      periodText: "last 7 days",
+    });
+    const reply = await ask("seats csv last 7 days", ctx);
+    expect(String(reply.text)).toMatch(
+      /^:inbox_tray: Sent you a CSV of the \d+ members not active in .* \(UTC\) in a DM\.$/,
+    );
+    expect(sent).toHaveLength(1);
+    const [file] = sent[0]?.files ?? [];
+    expect(sent[0]?.userId).toBe("UBOSS");
+    const lines = String(file?.content).trimEnd().split("\r\n");
+    expect(lines[0]).toBe("email,name,role,added_on,last_active,idle_days,teams");
+    // The never-active members first, as the private list shows them.
+    expect(lines.slice(1, 4).map((l) => l.split(",")[1])).toEqual([
+      "Lee Someday",
+      "Pat Idle",
+      "Sam Never",
+    ]);
+    expect(sent[0]?.comment).toMatch(/^\d+ of 27 members did not use Claude Code in /);
+    // The count in the reply is the file's rows.
+    expect(String(reply.text)).toContain(`CSV of the ${lines.length - 1} members`);
+    // A typo in the period still gets "did you mean".
+    expect(String((await ask("seats csv last 7 dyas", ctx)).text)).toContain(
+      "/claude-usage seats csv last 7 days",
     );
   });
 

@@ -109,7 +109,7 @@ export function renderSeats(view: SeatsView, options: SeatsRenderOptions): Slack
     `"Never" and idle days count from ${formatDay(view.window.from, now)}, as far back as the bot reads, and the days it recorded before.`,
   ];
   if (options.audience === "private") {
-    notes.push("A CSV of the members not active: `claude-usage seats --format csv`.");
+    notes.push("`/claude-usage seats csv` sends you the members not active as a CSV.");
   }
   if (s.activeNotMembers > 0) {
     notes.push(`${formatInt(s.activeNotMembers)} active people are not on the member list.`);

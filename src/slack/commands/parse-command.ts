@@ -26,7 +26,13 @@ export type UsageCommand =
   /** One team, by name or @handle (leads may ask for their own with TEAM_LEADS_SEE_TEAM). */
   | { kind: "team"; team: string; period: Period; periodText: string }
   | { kind: "teams"; period: Period; periodText: string }
-  | { kind: "seats"; period: Period; periodText: string }
+  | {
+      kind: "seats";
+      period: Period;
+      periodText: string;
+      /** `seats csv`: the members not active, as a CSV sent by DM. */
+      csv?: boolean | undefined;
+    }
   /** Digest subscriptions and the admin settings (answered by `subscription-commands.ts`). */
   | SubscriptionCommand
   | {
@@ -150,8 +156,12 @@ export function parseCommand(input: string, options: PeriodOptions): UsageComman
         return { kind: "chart", ...period(rest || chartDefault(options), options, "chart") };
       case "teams":
         return { kind: "teams", ...period(rest, options, "teams") };
-      case "seats":
-        return { kind: "seats", ...period(rest, options, "seats") };
+      case "seats": {
+        // "seats csv last 30 days": the inactive members as a file, as the CLI's --format csv.
+        const csv = restWords[0]?.toLowerCase() === "csv";
+        const text = csv ? restWords.slice(1).join(" ") : rest;
+        return { kind: "seats", ...period(text, options, csv ? "seats csv" : "seats"), csv };
+      }
       case "team":
         return teamCommand(restWords, options);
       case "subscribe":
