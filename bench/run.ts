@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
@@ -103,8 +106,9 @@ const firstLine = await new Promise<string>((resolve, reject) => {
 });
 const { url } = JSON.parse(firstLine) as { url: string };
 
-async function runCase(kind: CaseInput["kind"]): Promise<CaseResult> {
+async function runCase(kind: CaseInput["kind"], dataDir?: string): Promise<CaseResult> {
   const input: CaseInput = {
+    dataDir,
     kind,
     url,
     from,
@@ -127,8 +131,25 @@ async function runCase(kind: CaseInput["kind"]): Promise<CaseResult> {
 }
 
 const skipped: CaseResult = { ms: Number.NaN, requests: 0, peakRssMb: Number.NaN };
+/**
+ * The warm and concurrent cases start as a bot restarted on a warm store: the store is filled
+ * by a process of its own first, so that their peak RSS is theirs, not the cold loads'.
+ */
+async function onWarmStore(kind: "warm" | "concurrent"): Promise<CaseResult> {
+  const dataDir = await mkdtemp(join(tmpdir(), "claude-usage-bench-"));
+  try {
+    await runCase(kind === "warm" ? "fill-warm" : "fill-concurrent", dataDir);
+    return await runCase(kind, dataDir);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
 const run = (kind: CaseInput["kind"]) =>
-  selected.has(kind) ? runCase(kind) : Promise.resolve(skipped);
+  !selected.has(kind)
+    ? Promise.resolve(skipped)
+    : kind === "warm" || kind === "concurrent"
+      ? onWarmStore(kind)
+      : runCase(kind);
 const cold = await run("cold");
 const baseline = await run("baseline");
 const warm = await run("warm");
@@ -140,6 +161,8 @@ const concurrent = await run("concurrent");
 const machineFloorMs = Math.max(limitMs, cpu.ms);
 server.stdin?.end();
 
+const fmt = (n: number | null, digits = 0) =>
+  n === null || Number.isNaN(n) ? "–" : n.toFixed(digits);
 const rows = [
   {
     case: "cold report",
@@ -166,7 +189,7 @@ const rows = [
     peakRssMb: baseline.peakRssMb,
   },
   {
-    case: "warm report",
+    case: `warm report (the first after a restart, from the store: ${fmt(warm.firstMs ?? Number.NaN)} ms)`,
     ms: warm.ms,
     requests: warm.requests,
     vsLimit: null,
@@ -190,7 +213,7 @@ const rows = [
     peakRssMb: acks.peakRssMb,
   },
   {
-    case: `${concurrent.reports ?? 20} concurrent warm reports: of one period p99 ${(concurrent.sameP99Ms ?? Number.NaN).toFixed(0)} ms; of different periods p99 ${(concurrent.reportP99Ms ?? Number.NaN).toFixed(0)} ms (time: the latter)`,
+    case: `${concurrent.reports ?? 20} concurrent warm reports, p99: of one period ${(concurrent.sameP99Ms ?? Number.NaN).toFixed(0)} ms; of 1–20 days ${(concurrent.reportP99Ms ?? Number.NaN).toFixed(0)} ms (the time); of ${dayCount} days ending on 20 different days ${(concurrent.slidingP99Ms ?? Number.NaN).toFixed(0)} ms`,
     ms: concurrent.ms,
     requests: concurrent.requests,
     vsLimit: null,
@@ -199,8 +222,6 @@ const rows = [
   },
 ];
 
-const fmt = (n: number | null, digits = 0) =>
-  n === null || Number.isNaN(n) ? "–" : n.toFixed(digits);
 console.log("\n| case | time (ms) | requests | × limit | × faster than baseline | peak RSS (MB) |");
 console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
 for (const r of rows) {
@@ -223,7 +244,12 @@ const targets: Record<string, { needs: CaseInput["kind"][]; ok: () => boolean }>
   ackP99Under100Ms: { needs: ["ack"], ok: () => (acks.ackP99Ms ?? Number.POSITIVE_INFINITY) < 100 },
   concurrentP99Under2s: {
     needs: ["concurrent"],
-    ok: () => (concurrent.sameP99Ms ?? Number.POSITIVE_INFINITY) < 2000,
+    ok: () =>
+      Math.max(
+        concurrent.sameP99Ms ?? Number.POSITIVE_INFINITY,
+        concurrent.reportP99Ms ?? Number.POSITIVE_INFINITY,
+        concurrent.slidingP99Ms ?? Number.POSITIVE_INFINITY,
+      ) < 2000,
   },
   concurrentPeakRssUnder400Mb: { needs: ["concurrent"], ok: () => concurrent.peakRssMb < 400 },
   // Not one of the issue's targets: the cold report against what this machine's CPU allows.

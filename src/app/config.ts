@@ -187,8 +187,8 @@ export const configSchema = z.object({
   BACKFILL: bool(true).describe(
     "After start-up, load the last MAX_PERIOD_DAYS days in the background (two at a time, newest first, again every 30 minutes) so that reports are answered from the cache.",
   ),
-  DAY_MEMORY_CACHE_DAYS: int(0, 10_000, 64).describe(
-    "Days kept decoded in memory in front of the store, so that concurrent reports share them (0: none). A day's size grows with the number of people (docs/PERFORMANCE.md).",
+  DAY_MEMORY_CACHE_DAYS: int(0, 10_000, 32).describe(
+    "Days kept decoded in memory in front of the store, so that concurrent reports share them, and as many merged spans of days, so that a period is merged from a few spans rather than every day (0: none). Each is about a day's size, which grows with the number of people (docs/PERFORMANCE.md).",
   ),
   DAY_CACHE_RECENT_TTL_MINUTES: int(0, 24 * 60, 10).describe(
     "Minutes a recent (not yet final) day is reused before it is fetched again.",

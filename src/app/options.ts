@@ -80,9 +80,11 @@ export function storeOptionsFromConfig(config: Config, logger?: Logger): StoreOp
 /** The loader settings that come from configuration (source and cache are the caller's). */
 export function loaderOptionsFromConfig(
   config: Config,
-): Pick<UsageLoaderOptions, "concurrency" | "finalAfterMs"> {
+): Pick<UsageLoaderOptions, "concurrency" | "finalAfterMs" | "spanMemory"> {
   return {
     concurrency: config.FETCH_CONCURRENCY,
+    // Merged spans are about a day's size each (one row per actor of the span).
+    spanMemory: config.DAY_MEMORY_CACHE_DAYS,
     finalAfterMs: config.DAY_CACHE_FINAL_AFTER_HOURS * 3600_000,
   };
 }
