@@ -70,6 +70,8 @@ export interface CaseResult {
   recordsPerSecond?: number;
   perDayRecordsPerSecond?: number;
   costCents?: number;
+  /** The Slack app at idle: its RSS at the end of the wait (peakRssMb: its peak until then). */
+  idleRssMb?: number;
   /** Warm: the first report after a restart, every day read from the store. */
   firstMs?: number;
   /** Slash-command acks measured while a cold report was computing. */

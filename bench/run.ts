@@ -1,11 +1,14 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
+import { FAKE_ADMIN_KEY } from "../fakes/fake-admin-api.js";
+import { FAKE_BOT_TOKEN, startFakeSlackApi } from "../fakes/fake-slack-api.js";
+import { SIGNING_SECRET } from "../fakes/slack-requests.js";
 import { MAX_PAGE_SIZE } from "../src/anthropic/client.js";
 import { configSchema } from "../src/app/config.js";
 import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
@@ -33,10 +36,12 @@ const { values } = parseArgs({
       type: "string",
       default: String(configSchema.shape.FETCH_WORKER_HEAP_MB.parse(undefined)),
     },
+    /** The cases' main-thread heap limit, as the Docker image sets it (0: V8's default). */
+    "main-heap-mb": { type: "string", default: "1024" },
     seed: { type: "string", default: "42" },
     out: { type: "string", default: "bench/results/latest.json" },
-    /** Comma-separated cases to run (cold, baseline, warm, aggregate, ack, cpu, concurrent); all by default. */
-    only: { type: "string", default: "cold,baseline,warm,aggregate,ack,cpu,concurrent" },
+    /** Comma-separated cases to run (cold, baseline, warm, aggregate, ack, cpu, concurrent, idle); all by default. */
+    only: { type: "string", default: "cold,baseline,warm,aggregate,ack,cpu,concurrent,idle" },
   },
 });
 const selected = new Set(values.only.split(","));
@@ -48,6 +53,7 @@ const concurrency = Number(values.concurrency);
 const workers = Number(values.workers);
 const workerHeapMb = Number(values["worker-heap-mb"]);
 const seed = Number(values.seed);
+const mainHeapMb = Number(values["main-heap-mb"]);
 const to = "2026-10-31";
 const from = new Date(Date.parse(`${to}T00:00:00Z`) - (dayCount - 1) * 86_400_000)
   .toISOString()
@@ -66,14 +72,18 @@ const records = period.days.reduce((sum, d) => sum + org.recordCount(d), 0);
 const limitMs = Math.max(Math.max(...pagesPerDay) * latency, (totalPages * latency) / concurrency);
 
 console.log(
-  `org: ${users} people, ${dayCount} days (${from}..${to}), ${records} records, ${totalPages} pages; latency ${latency} ms; concurrency ${concurrency}; workers ${workers} (heap limit ${workerHeapMb || "V8's default"} MB); physical limit ${limitMs.toFixed(0)} ms`,
+  `org: ${users} people, ${dayCount} days (${from}..${to}), ${records} records, ${totalPages} pages; latency ${latency} ms; concurrency ${concurrency}; workers ${workers} (heap limit ${workerHeapMb || "V8's default"} MB); main heap limit ${mainHeapMb || "V8's default"} MB; physical limit ${limitMs.toFixed(0)} ms`,
 );
 
 // Cases run as plain bundled JavaScript, as in production: tsx's own loader would add ~70 MB RSS.
 const caseBundle = "bench/results/case.js";
 // The worker script goes next to the case bundle, where worker-fetcher looks for day-worker.js.
 await build({
-  entryPoints: { case: "bench/case.ts", "day-worker": "src/loading/day-worker.ts" },
+  entryPoints: {
+    case: "bench/case.ts",
+    main: "src/main.ts",
+    "day-worker": "src/loading/day-worker.ts",
+  },
   bundle: true,
   platform: "node",
   format: "esm",
@@ -120,7 +130,8 @@ async function runCase(kind: CaseInput["kind"], dataDir?: string): Promise<CaseR
     seed,
     warmup,
   };
-  const child = spawn(process.execPath, [caseBundle, JSON.stringify(input)], {
+  const heap = mainHeapMb > 0 ? [`--max-old-space-size=${mainHeapMb}`] : [];
+  const child = spawn(process.execPath, [...heap, caseBundle, JSON.stringify(input)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -129,6 +140,48 @@ async function runCase(kind: CaseInput["kind"], dataDir?: string): Promise<CaseR
   if (code !== 0) throw new Error(`case ${kind} failed (${code})`);
   return JSON.parse(out.trim().split("\n").pop() ?? "{}") as CaseResult;
 }
+
+/**
+ * The Slack app as `npm run start:prod` starts it (bundled; HTTP mode against the fake Slack and
+ * the fake API; its store on SQLite; no backfill, no digest), left idle: its RSS after a while.
+ * Read from /proc (Linux).
+ */
+async function idleApp(): Promise<CaseResult> {
+  const slack = await startFakeSlackApi({ botToken: FAKE_BOT_TOKEN });
+  const dataDir = await mkdtemp(join(tmpdir(), "claude-usage-bench-"));
+  const heap = mainHeapMb > 0 ? [`--max-old-space-size=${mainHeapMb}`] : [];
+  const child = spawn(process.execPath, [...heap, "bench/results/main.js"], {
+    env: {
+      PATH: process.env.PATH,
+      ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY,
+      ANTHROPIC_BASE_URL: url,
+      SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: "0",
+      DATA_DIR: dataDir,
+      BACKFILL: "false",
+      LOG_LEVEL: "error",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  await new Promise((resolve) => setTimeout(resolve, IDLE_WAIT_MS));
+  const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+  const kb = (field: string) =>
+    Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+  child.kill("SIGTERM");
+  await exited;
+  await slack.close();
+  await rm(dataDir, { recursive: true, force: true });
+  return {
+    ms: IDLE_WAIT_MS,
+    requests: 0,
+    peakRssMb: kb("VmHWM") / 1024,
+    idleRssMb: kb("VmRSS") / 1024,
+  };
+}
+const IDLE_WAIT_MS = 10_000;
 
 const skipped: CaseResult = { ms: Number.NaN, requests: 0, peakRssMb: Number.NaN };
 /**
@@ -157,6 +210,7 @@ const aggregation = await run("aggregate");
 const acks = await run("ack");
 const cpu = await run("cpu");
 const concurrent = await run("concurrent");
+const idle = selected.has("idle") ? await idleApp() : skipped;
 // What this machine allows: the network limit, or the client's CPU floor when that is higher.
 const machineFloorMs = Math.max(limitMs, cpu.ms);
 server.stdin?.end();
@@ -220,6 +274,14 @@ const rows = [
     vsBaseline: null,
     peakRssMb: concurrent.peakRssMb,
   },
+  {
+    case: `Slack app at idle, ${IDLE_WAIT_MS / 1000} s after start (RSS then: ${fmt(idle.idleRssMb ?? Number.NaN)} MB; no backfill)`,
+    ms: idle.ms,
+    requests: 0,
+    vsLimit: null,
+    vsBaseline: null,
+    peakRssMb: idle.peakRssMb,
+  },
 ];
 
 console.log("\n| case | time (ms) | requests | × limit | × faster than baseline | peak RSS (MB) |");
@@ -231,7 +293,7 @@ for (const r of rows) {
 }
 
 // Each target with the cases it needs: a target whose case was not run is "not measured".
-const targets: Record<string, { needs: CaseInput["kind"][]; ok: () => boolean }> = {
+const targets: Record<string, { needs: (CaseInput["kind"] | "idle")[]; ok: () => boolean }> = {
   coldWithin13xLimit: { needs: ["cold"], ok: () => cold.ms <= 1.3 * limitMs },
   cold8xBaseline: { needs: ["cold", "baseline"], ok: () => baseline.ms / cold.ms >= 8 },
   warmNoApiCalls: { needs: ["warm"], ok: () => warm.requests === 0 },
@@ -252,6 +314,10 @@ const targets: Record<string, { needs: CaseInput["kind"][]; ok: () => boolean }>
       ) < 2000,
   },
   concurrentPeakRssUnder400Mb: { needs: ["concurrent"], ok: () => concurrent.peakRssMb < 400 },
+  idleAppUnder200Mb: {
+    needs: ["idle"],
+    ok: () => (idle.idleRssMb ?? Number.POSITIVE_INFINITY) < 200,
+  },
   // Not one of the issue's targets: the cold report against what this machine's CPU allows.
   coldWithin13xMachineFloor: { needs: ["cold", "cpu"], ok: () => cold.ms <= 1.3 * machineFloorMs },
 };
@@ -271,7 +337,7 @@ console.log(
 mkdirSync("bench/results", { recursive: true });
 writeFileSync(
   values.out,
-  `${JSON.stringify({ at: new Date().toISOString(), users, days: dayCount, latency, concurrency, workers, workerHeapMb, records, totalPages, limitMs, rows, targets: verdicts }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), users, days: dayCount, latency, concurrency, workers, workerHeapMb, mainHeapMb, records, totalPages, limitMs, rows, targets: verdicts }, null, 2)}\n`,
 );
 console.log(`written: ${values.out}`);
 // The report must be the same however it was fetched.
