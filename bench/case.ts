@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { WebClient } from "@slack/web-api";
 import { request } from "undici";
 import { FAKE_ADMIN_KEY } from "../fakes/fake-admin-api.js";
 import { FAKE_BOT_TOKEN, startFakeSlackApi } from "../fakes/fake-slack-api.js";
@@ -18,6 +19,7 @@ import { openRuntime } from "../src/app/runtime.js";
 import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
 import { createLogger } from "../src/log.js";
 import { createReports } from "../src/reports/index.js";
+import { runDigest } from "../src/schedule/digest-job.js";
 import { createSlackApp } from "../src/slack/app.js";
 import { mergeCompact } from "../src/usage/compact.js";
 import { createDayBuilder } from "../src/usage/day-builder.js";
@@ -37,6 +39,7 @@ export interface CaseInput {
     | "ack"
     | "cpu"
     | "concurrent"
+    | "digest"
     | "fill-warm"
     | "fill-concurrent";
   url: string;
@@ -70,6 +73,9 @@ export interface CaseResult {
   recordsPerSecond?: number;
   perDayRecordsPerSecond?: number;
   costCents?: number;
+  /** Digest fan-out: DMs posted, and Slack's latency per call in the case. */
+  dms?: number;
+  slackLatencyMs?: number;
   /** The Slack app at idle: its RSS at the end of the wait (peakRssMb: its peak until then). */
   idleRssMb?: number;
   /** Warm: the first report after a restart, every day read from the store. */
@@ -220,6 +226,73 @@ async function concurrent(): Promise<CaseResult> {
     reportP99Ms: p99(times),
     sameP99Ms: p99(same),
     slidingP99Ms: p99(slidingTimes),
+  };
+}
+
+/** Slack's answer time per call in the digest case (chat.postMessage is ~0.1–0.3 s in practice). */
+const SLACK_LATENCY_MS = 100;
+const DIGEST_DMS = 1000;
+
+/**
+ * The morning DMs (runDigest as the scheduler runs it today, channels off, DMs to everyone) to
+ * the first 1,000 people active on the period's last weekday, against the fake Slack with SLACK_LATENCY_MS per
+ * call, through the store's ledger (a claim and a mark per DM). The days it reports on are loaded
+ * first, untimed: this is the fan-out.
+ */
+async function digest(): Promise<CaseResult> {
+  const opened = await app(input.concurrency, input.workers);
+  const { loader, store, logger } = opened.runtime;
+  // The digest of the period's last weekday (weekends have fewer people to DM).
+  const last = [...period.days].reverse().find((d) => ![0, 6].includes(new Date(d).getUTCDay()));
+  const reported = last ?? input.to;
+  const date = shiftDay(reported, 1);
+  const at = () => new Date(`${date}T09:00:00Z`);
+  const day = await loader.loadDays([reported]);
+  await loader.loadDays([shiftDay(reported, -7)]);
+  const emails = [...day.actors.values()]
+    .filter((a) => a.type === "user")
+    .slice(0, DIGEST_DMS)
+    .map((a) => a.name);
+  const users = emails.map((email, i) => ({ id: `U${i}`, email, name: email }));
+  const ids = new Map(users.map((u) => [u.email, u.id]));
+  const slack = await startFakeSlackApi({
+    botToken: FAKE_BOT_TOKEN,
+    users,
+    latencyMs: SLACK_LATENCY_MS,
+  });
+  const web = new WebClient(FAKE_BOT_TOKEN, {
+    slackApiUrl: slack.apiUrl,
+    retryConfig: { retries: 0 },
+  });
+  const started = performance.now();
+  const summary = await runDigest(
+    { date },
+    {
+      loader,
+      ledger: store.ledger,
+      preferences: store.preferences,
+      slack: web,
+      lookupUser: async (email) => ids.get(email) ?? null,
+      logger,
+      config: {
+        channels: [],
+        dmMode: "all",
+        timeZone: "UTC",
+        weeklyOnMonday: false,
+        monthlyOnFirst: false,
+      },
+      now: at,
+    },
+  );
+  const ms = performance.now() - started;
+  await slack.close();
+  await opened.close();
+  return {
+    ms,
+    requests: 0,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    dms: summary.posted,
+    slackLatencyMs: SLACK_LATENCY_MS,
   };
 }
 
@@ -398,7 +471,9 @@ const result =
           ? await report(1, 0, false)
           : input.kind === "concurrent"
             ? await concurrent()
-            : input.kind === "fill-warm" || input.kind === "fill-concurrent"
-              ? await fill(input.kind === "fill-warm" ? "warm" : "concurrent")
-              : await report(input.concurrency, input.workers, input.kind === "warm");
+            : input.kind === "digest"
+              ? await digest()
+              : input.kind === "fill-warm" || input.kind === "fill-concurrent"
+                ? await fill(input.kind === "fill-warm" ? "warm" : "concurrent")
+                : await report(input.concurrency, input.workers, input.kind === "warm");
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -40,8 +40,11 @@ const { values } = parseArgs({
     "main-heap-mb": { type: "string", default: "1024" },
     seed: { type: "string", default: "42" },
     out: { type: "string", default: "bench/results/latest.json" },
-    /** Comma-separated cases to run (cold, baseline, warm, aggregate, ack, cpu, concurrent, idle); all by default. */
-    only: { type: "string", default: "cold,baseline,warm,aggregate,ack,cpu,concurrent,idle" },
+    /** Comma-separated cases to run (cold, baseline, warm, aggregate, ack, cpu, concurrent, digest, idle); all by default. */
+    only: {
+      type: "string",
+      default: "cold,baseline,warm,aggregate,ack,cpu,concurrent,digest,idle",
+    },
   },
 });
 const selected = new Set(values.only.split(","));
@@ -210,6 +213,7 @@ const aggregation = await run("aggregate");
 const acks = await run("ack");
 const cpu = await run("cpu");
 const concurrent = await run("concurrent");
+const digest = await run("digest");
 const idle = selected.has("idle") ? await idleApp() : skipped;
 // What this machine allows: the network limit, or the client's CPU floor when that is higher.
 const machineFloorMs = Math.max(limitMs, cpu.ms);
@@ -281,6 +285,14 @@ const rows = [
     vsLimit: null,
     vsBaseline: null,
     peakRssMb: idle.peakRssMb,
+  },
+  {
+    case: `digest fan-out: ${digest.dms ?? 0} DMs, Slack answering in ${digest.slackLatencyMs ?? "–"} ms, ${fmt((digest.ms ?? Number.NaN) / (digest.dms || Number.NaN), 1)} ms a DM`,
+    ms: digest.ms,
+    requests: 0,
+    vsLimit: null,
+    vsBaseline: null,
+    peakRssMb: digest.peakRssMb,
   },
 ];
 
