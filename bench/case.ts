@@ -78,6 +78,8 @@ export interface CaseResult {
   slackLatencyMs?: number;
   /** The Slack app at idle: its RSS at the end of the wait (peakRssMb: its peak until then). */
   idleRssMb?: number;
+  /** After the cold report, the same command five times: ack to the answer at response_url. */
+  warmEndToEndMs?: number[];
   /** Warm: the first report after a restart, every day read from the store. */
   firstMs?: number;
   /** Slash-command acks measured while a cold report was computing. */
@@ -426,7 +428,13 @@ async function ack(): Promise<CaseResult> {
   });
   const latencies: number[] = [];
   const probes: Promise<void>[] = [];
-  while (!slack.responses.some((r) => r.id === "report")) {
+  // The report, not the "still fetching" note posted at 2 s (the report then replaces it).
+  const answered = (id: string) =>
+    slack.responses.some(
+      (r) =>
+        r.id === id && !/^(Fetching \d|Still )/.test(String((r.body as { text?: unknown }).text)),
+    );
+  while (!answered("report")) {
     probes.push(
       (async () => {
         const t = performance.now();
@@ -442,6 +450,19 @@ async function ack(): Promise<CaseResult> {
   }
   const ms = performance.now() - started;
   await Promise.all(probes);
+  // The same command again, now warm: end to end, from sending it to the answer at response_url.
+  const warmTimes: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const id = `warm-${i}`;
+    const t = performance.now();
+    await slashCommand(url, {
+      text: `${input.from}..${input.to}`,
+      user_id: "U1",
+      response_url: slack.responseUrl(id),
+    });
+    while (!answered(id)) await new Promise((r) => setTimeout(r, 2));
+    warmTimes.push(performance.now() - t);
+  }
   await bolt.stop();
   const requests = opened.requestCount();
   await opened.close();
@@ -457,6 +478,7 @@ async function ack(): Promise<CaseResult> {
     ackP50Ms: at(0.5),
     ackP99Ms: at(0.99),
     ackMaxMs: latencies.at(-1) ?? Number.NaN,
+    warmEndToEndMs: warmTimes,
   };
 }
 

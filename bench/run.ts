@@ -263,7 +263,7 @@ const rows = [
     peakRssMb: aggregation.peakRssMb,
   },
   {
-    case: `slash command ack during a cold report (${acks.acks ?? 0} acks: p50 ${(acks.ackP50Ms ?? Number.NaN).toFixed(1)} ms, p99 ${(acks.ackP99Ms ?? Number.NaN).toFixed(1)} ms, max ${(acks.ackMaxMs ?? Number.NaN).toFixed(1)} ms)`,
+    case: `slash command ack during a cold report (${acks.acks ?? 0} acks: p50 ${(acks.ackP50Ms ?? Number.NaN).toFixed(1)} ms, p99 ${(acks.ackP99Ms ?? Number.NaN).toFixed(1)} ms, max ${(acks.ackMaxMs ?? Number.NaN).toFixed(1)} ms); then warm, end to end: ${(acks.warmEndToEndMs ?? []).map((t) => t.toFixed(0)).join(", ")} ms`,
     ms: acks.ms,
     requests: acks.requests,
     vsLimit: null,
