@@ -109,6 +109,26 @@ describe("createUsageLoader", () => {
     expect(api.maxInFlight).toBe(3);
   });
 
+  it("asks for a period's weekdays first (the longest page chains), and merges in day order", async () => {
+    const org = createSyntheticOrg({ users: 30, seed: 2 });
+    const synthetic = createSyntheticSource(org);
+    const asked: string[] = [];
+    const source = {
+      ...synthetic,
+      pages(day: string) {
+        asked.push(day);
+        return synthetic.pages(day);
+      },
+    };
+    const loader = createUsageLoader({ source, concurrency: 1, now: () => now });
+    const days = parsePeriod("2026-11-13..2026-11-24", { now, timeZone: "UTC" }).days;
+    const merged = await loader.loadDays(days);
+    const weekend = (d: string) => [0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay());
+    expect(asked).toEqual([...days.filter((d) => !weekend(d)), ...days.filter(weekend)]);
+    expect(merged.days).toEqual(days);
+    expect(merged.daily.map((d) => d.day)).toEqual(days);
+  });
+
   it("never refetches a finished day; refetches a recent one after its TTL", async () => {
     const { api, client } = await apiWithOrg();
     let clock = now.getTime();
