@@ -5,7 +5,7 @@ import type { DayCache } from "../store/day-cache.js";
 import type { FirstSeen } from "../store/first-seen.js";
 import { createTtlMap } from "../store/ttl-map.js";
 import type { UsageAggregate } from "../usage/aggregate.js";
-import { type CompactAggregate, mergeCompact } from "../usage/compact.js";
+import { type CompactAggregate, compactBytes, mergeCompact } from "../usage/compact.js";
 import { peopleOfDay } from "../usage/first-use.js";
 import {
   comparisonPeriod,
@@ -57,6 +57,8 @@ export interface UsageLoaderOptions {
    * from its days.
    */
   spanMemory?: number | undefined;
+  /** And at most this many bytes of them (compactBytes); default: no bound but spanMemory. */
+  spanMemoryBytes?: number | undefined;
   /** Days fetched at once, across every report this loader serves. */
   concurrency?: number | undefined;
   finalAfterMs?: number | undefined;
@@ -112,7 +114,11 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
   // Two reports asking for the same day at once share one fetch.
   const inFlight = new Map<string, Promise<CompactAggregate>>();
   const spanMemory = options.spanMemory ?? 0;
-  const spans = createTtlMap<CompactAggregate>({ maxEntries: spanMemory });
+  const spans = createTtlMap<CompactAggregate>({
+    maxEntries: spanMemory,
+    maxWeight: options.spanMemoryBytes,
+    weigh: compactBytes,
+  });
   const spansInFlight = new Map<string, Promise<CompactAggregate>>();
   const turns = createTurns();
 
