@@ -15,7 +15,10 @@ RUN npm run build && npm prune --omit=dev
 
 # --- run: production dependencies and compiled JavaScript only, as the unprivileged node user
 FROM node:22-bookworm-slim
-ENV NODE_ENV=production DATA_DIR=/data PORT=3000
+# A heap limit far above what the app keeps makes V8 collect sooner than under its default (sized
+# from the machine's memory): ~30 % less peak memory for concurrent reports, no slower
+# (docs/PERFORMANCE.md). Raise it for orgs of well over 50,000 people.
+ENV NODE_ENV=production DATA_DIR=/data PORT=3000 NODE_OPTIONS=--max-old-space-size=1024
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

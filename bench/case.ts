@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { WebClient } from "@slack/web-api";
 import { request } from "undici";
 import { FAKE_ADMIN_KEY } from "../fakes/fake-admin-api.js";
 import { FAKE_BOT_TOKEN, startFakeSlackApi } from "../fakes/fake-slack-api.js";
@@ -18,10 +19,11 @@ import { openRuntime } from "../src/app/runtime.js";
 import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
 import { createLogger } from "../src/log.js";
 import { createReports } from "../src/reports/index.js";
+import { runDigest } from "../src/schedule/digest-job.js";
 import { createSlackApp } from "../src/slack/app.js";
 import { mergeCompact } from "../src/usage/compact.js";
 import { createDayBuilder } from "../src/usage/day-builder.js";
-import { periodBetween } from "../src/usage/periods.js";
+import { type Period, periodBetween, shiftDay } from "../src/usage/periods.js";
 import { buildReport } from "../src/usage/report.js";
 
 /*
@@ -29,7 +31,17 @@ import { buildReport } from "../src/usage/report.js";
  * Input: a JSON argument. Output: one JSON line.
  */
 export interface CaseInput {
-  kind: "cold" | "baseline" | "warm" | "aggregate" | "ack" | "cpu" | "concurrent";
+  kind:
+    | "cold"
+    | "baseline"
+    | "warm"
+    | "aggregate"
+    | "ack"
+    | "cpu"
+    | "concurrent"
+    | "digest"
+    | "fill-warm"
+    | "fill-concurrent";
   url: string;
   from: string;
   to: string;
@@ -45,6 +57,12 @@ export interface CaseInput {
    * compiled, connections and workers up), while the period itself is not cached.
    */
   warmup: string[];
+  /**
+   * The store's directory, filled by a "fill-…" case in a process of its own: the warm and
+   * concurrent cases then start as a bot restarted on a warm store, and their peak RSS is not
+   * that of the cold loads that filled it. Without it, a temporary directory of the case's own.
+   */
+  dataDir?: string | undefined;
 }
 
 export interface CaseResult {
@@ -55,6 +73,15 @@ export interface CaseResult {
   recordsPerSecond?: number;
   perDayRecordsPerSecond?: number;
   costCents?: number;
+  /** Digest fan-out: DMs posted, and Slack's latency per call in the case. */
+  dms?: number;
+  slackLatencyMs?: number;
+  /** The Slack app at idle: its RSS at the end of the wait (peakRssMb: its peak until then). */
+  idleRssMb?: number;
+  /** After the cold report, the same command five times: ack to the answer at response_url. */
+  warmEndToEndMs?: number[];
+  /** Warm: the first report after a restart, every day read from the store. */
+  firstMs?: number;
   /** Slash-command acks measured while a cold report was computing. */
   acks?: number;
   ackP50Ms?: number;
@@ -65,6 +92,8 @@ export interface CaseResult {
   reportP99Ms?: number;
   /** The same, all asking for the same period at once (the issue's case): shared in flight. */
   sameP99Ms?: number;
+  /** The same, each for a period as long as the bench's, ending on a different day. */
+  slidingP99Ms?: number;
 }
 
 const input = JSON.parse(process.argv[2] ?? "{}") as CaseInput;
@@ -79,7 +108,7 @@ const period = periodBetween(input.from, input.to);
  * in a DATA_DIR of this case's own — written as they arrive (cold), read back (warm).
  */
 async function app(concurrency: number, workers: number, env: NodeJS.ProcessEnv = {}) {
-  const dataDir = await mkdtemp(join(tmpdir(), "claude-usage-bench-"));
+  const dataDir = input.dataDir ?? (await mkdtemp(join(tmpdir(), "claude-usage-bench-")));
   const config = loadConfig({
     ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY,
     ANTHROPIC_BASE_URL: input.url,
@@ -98,7 +127,7 @@ async function app(concurrency: number, workers: number, env: NodeJS.ProcessEnv 
     requestCount: () => (client?.requestCount ?? 0) + (pool?.requestCount ?? 0),
     close: async () => {
       await runtime.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (!input.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -111,7 +140,11 @@ async function report(
   const opened = await app(concurrency, workers);
   const { loader } = opened.runtime;
   await loader.loadDays(input.warmup);
+  // Warm on a filled store: the first report after a restart reads and decodes every day from
+  // the store; the one measured is the next, as a running bot answers (days and spans in memory).
+  const first = performance.now();
   if (warmFirst) await loader.loadReport(period, { compare: false });
+  const firstMs = performance.now() - first;
   const before = opened.requestCount();
   const started = performance.now();
   const result = await loader.loadReport(period, { compare: false });
@@ -124,44 +157,67 @@ async function report(
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     records: result.daily.length,
     costCents: result.totals.costCents,
+    ...(warmFirst ? { firstMs } : {}),
   };
 }
 
 /**
  * Twenty people asking at once, the cache warm. First all for the whole period (with its
  * baseline), as after a digest: shared in flight (reports/). Then each for a different period
- * ending on the same day (1 to N days, with their baselines), so nothing is shared but the days —
- * what the memory of decoded days is for.
+ * ending on the same day (1 to 20 days, with their baselines), so nothing is shared but the days
+ * and spans; then each for a period as long as the bench's ending on a different day (the last 20
+ * days), with its baseline — twenty different 30-day reports at --days 30.
  */
+function concurrentPeriods() {
+  const lengths = Array.from({ length: 20 }, (_, i) => 1 + (i % period.days.length));
+  const different = lengths.map((n) =>
+    periodBetween(period.days[period.days.length - n] ?? input.from, input.to),
+  );
+  const sliding = Array.from({ length: 20 }, (_, i) =>
+    periodBetween(shiftDay(input.from, -i), shiftDay(input.to, -i)),
+  );
+  return { different, sliding };
+}
+
+/** The store filled (in a process of its own) with every day the case will read. */
+async function fill(kind: "warm" | "concurrent"): Promise<CaseResult> {
+  const opened = await app(input.concurrency, input.workers);
+  const { loader } = opened.runtime;
+  await loader.loadDays(input.warmup);
+  if (kind === "warm") await loader.loadReport(period, { compare: false });
+  else {
+    const reports = createReports({ loader, now });
+    const { different, sliding } = concurrentPeriods();
+    for (const p of [period, ...different, ...sliding]) await reports.org(p);
+  }
+  const requests = opened.requestCount();
+  await opened.close();
+  return { ms: 0, requests, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
 async function concurrent(): Promise<CaseResult> {
   const opened = await app(input.concurrency, input.workers);
   const { loader } = opened.runtime;
   const reports = createReports({ loader, now });
-  const lengths = Array.from({ length: 20 }, (_, i) => 1 + (i % period.days.length));
-  const periods = lengths.map((n) =>
-    periodBetween(period.days[period.days.length - n] ?? input.from, input.to),
-  );
-  // Warm: every day any of them needs, baselines included, is in the store.
-  for (const p of [period, ...periods]) await reports.org(p);
+  const { different, sliding } = concurrentPeriods();
+  // Warm: every day any of them needs, baselines included, read from the store once.
+  for (const p of [period, ...different, ...sliding]) await reports.org(p);
   const p99 = (times: number[]) =>
     times.sort((a, b) => a - b)[Math.min(times.length - 1, Math.floor(0.99 * times.length))];
-  const same = await Promise.all(
-    periods.map(async () => {
-      const t = performance.now();
-      await reports.org(period);
-      return performance.now() - t;
-    }),
-  );
+  const atOnce = (periods: Period[]) =>
+    Promise.all(
+      periods.map(async (p) => {
+        const t = performance.now();
+        await reports.org(p);
+        return performance.now() - t;
+      }),
+    );
   const before = opened.requestCount();
+  const same = await atOnce(different.map(() => period));
   const started = performance.now();
-  const times = await Promise.all(
-    periods.map(async (p) => {
-      const t = performance.now();
-      await reports.org(p);
-      return performance.now() - t;
-    }),
-  );
+  const times = await atOnce(different);
   const ms = performance.now() - started;
+  const slidingTimes = await atOnce(sliding);
   const requests = opened.requestCount() - before;
   await opened.close();
   return {
@@ -171,6 +227,74 @@ async function concurrent(): Promise<CaseResult> {
     reports: times.length,
     reportP99Ms: p99(times),
     sameP99Ms: p99(same),
+    slidingP99Ms: p99(slidingTimes),
+  };
+}
+
+/** Slack's answer time per call in the digest case (chat.postMessage is ~0.1–0.3 s in practice). */
+const SLACK_LATENCY_MS = 100;
+const DIGEST_DMS = 1000;
+
+/**
+ * The morning DMs (runDigest as the scheduler runs it today, channels off, DMs to everyone) to
+ * the first 1,000 people active on the period's last weekday, against the fake Slack with SLACK_LATENCY_MS per
+ * call, through the store's ledger (a claim and a mark per DM). The days it reports on are loaded
+ * first, untimed: this is the fan-out.
+ */
+async function digest(): Promise<CaseResult> {
+  const opened = await app(input.concurrency, input.workers);
+  const { loader, store, logger } = opened.runtime;
+  // The digest of the period's last weekday (weekends have fewer people to DM).
+  const last = [...period.days].reverse().find((d) => ![0, 6].includes(new Date(d).getUTCDay()));
+  const reported = last ?? input.to;
+  const date = shiftDay(reported, 1);
+  const at = () => new Date(`${date}T09:00:00Z`);
+  const day = await loader.loadDays([reported]);
+  await loader.loadDays([shiftDay(reported, -7)]);
+  const emails = [...day.actors.values()]
+    .filter((a) => a.type === "user")
+    .slice(0, DIGEST_DMS)
+    .map((a) => a.name);
+  const users = emails.map((email, i) => ({ id: `U${i}`, email, name: email }));
+  const ids = new Map(users.map((u) => [u.email, u.id]));
+  const slack = await startFakeSlackApi({
+    botToken: FAKE_BOT_TOKEN,
+    users,
+    latencyMs: SLACK_LATENCY_MS,
+  });
+  const web = new WebClient(FAKE_BOT_TOKEN, {
+    slackApiUrl: slack.apiUrl,
+    retryConfig: { retries: 0 },
+  });
+  const started = performance.now();
+  const summary = await runDigest(
+    { date },
+    {
+      loader,
+      ledger: store.ledger,
+      preferences: store.preferences,
+      slack: web,
+      lookupUser: async (email) => ids.get(email) ?? null,
+      logger,
+      config: {
+        channels: [],
+        dmMode: "all",
+        timeZone: "UTC",
+        weeklyOnMonday: false,
+        monthlyOnFirst: false,
+      },
+      now: at,
+    },
+  );
+  const ms = performance.now() - started;
+  await slack.close();
+  await opened.close();
+  return {
+    ms,
+    requests: 0,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    dms: summary.posted,
+    slackLatencyMs: SLACK_LATENCY_MS,
   };
 }
 
@@ -304,7 +428,13 @@ async function ack(): Promise<CaseResult> {
   });
   const latencies: number[] = [];
   const probes: Promise<void>[] = [];
-  while (!slack.responses.some((r) => r.id === "report")) {
+  // The report, not the "still fetching" note posted at 2 s (the report then replaces it).
+  const answered = (id: string) =>
+    slack.responses.some(
+      (r) =>
+        r.id === id && !/^(Fetching \d|Still )/.test(String((r.body as { text?: unknown }).text)),
+    );
+  while (!answered("report")) {
     probes.push(
       (async () => {
         const t = performance.now();
@@ -320,6 +450,19 @@ async function ack(): Promise<CaseResult> {
   }
   const ms = performance.now() - started;
   await Promise.all(probes);
+  // The same command again, now warm: end to end, from sending it to the answer at response_url.
+  const warmTimes: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const id = `warm-${i}`;
+    const t = performance.now();
+    await slashCommand(url, {
+      text: `${input.from}..${input.to}`,
+      user_id: "U1",
+      response_url: slack.responseUrl(id),
+    });
+    while (!answered(id)) await new Promise((r) => setTimeout(r, 2));
+    warmTimes.push(performance.now() - t);
+  }
   await bolt.stop();
   const requests = opened.requestCount();
   await opened.close();
@@ -335,6 +478,7 @@ async function ack(): Promise<CaseResult> {
     ackP50Ms: at(0.5),
     ackP99Ms: at(0.99),
     ackMaxMs: latencies.at(-1) ?? Number.NaN,
+    warmEndToEndMs: warmTimes,
   };
 }
 
@@ -349,5 +493,9 @@ const result =
           ? await report(1, 0, false)
           : input.kind === "concurrent"
             ? await concurrent()
-            : await report(input.concurrency, input.workers, input.kind === "warm");
+            : input.kind === "digest"
+              ? await digest()
+              : input.kind === "fill-warm" || input.kind === "fill-concurrent"
+                ? await fill(input.kind === "fill-warm" ? "warm" : "concurrent")
+                : await report(input.concurrency, input.workers, input.kind === "warm");
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,8 +1,14 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
+import { FAKE_ADMIN_KEY } from "../fakes/fake-admin-api.js";
+import { FAKE_BOT_TOKEN, startFakeSlackApi } from "../fakes/fake-slack-api.js";
+import { SIGNING_SECRET } from "../fakes/slack-requests.js";
 import { MAX_PAGE_SIZE } from "../src/anthropic/client.js";
 import { configSchema } from "../src/app/config.js";
 import { createSyntheticOrg } from "../src/demo/synthetic-org.js";
@@ -30,10 +36,15 @@ const { values } = parseArgs({
       type: "string",
       default: String(configSchema.shape.FETCH_WORKER_HEAP_MB.parse(undefined)),
     },
+    /** The cases' main-thread heap limit, as the Docker image sets it (0: V8's default). */
+    "main-heap-mb": { type: "string", default: "1024" },
     seed: { type: "string", default: "42" },
     out: { type: "string", default: "bench/results/latest.json" },
-    /** Comma-separated cases to run (cold, baseline, warm, aggregate, ack, cpu, concurrent); all by default. */
-    only: { type: "string", default: "cold,baseline,warm,aggregate,ack,cpu,concurrent" },
+    /** Comma-separated cases to run (cold, baseline, warm, aggregate, ack, cpu, concurrent, digest, idle); all by default. */
+    only: {
+      type: "string",
+      default: "cold,baseline,warm,aggregate,ack,cpu,concurrent,digest,idle",
+    },
   },
 });
 const selected = new Set(values.only.split(","));
@@ -45,6 +56,7 @@ const concurrency = Number(values.concurrency);
 const workers = Number(values.workers);
 const workerHeapMb = Number(values["worker-heap-mb"]);
 const seed = Number(values.seed);
+const mainHeapMb = Number(values["main-heap-mb"]);
 const to = "2026-10-31";
 const from = new Date(Date.parse(`${to}T00:00:00Z`) - (dayCount - 1) * 86_400_000)
   .toISOString()
@@ -63,14 +75,18 @@ const records = period.days.reduce((sum, d) => sum + org.recordCount(d), 0);
 const limitMs = Math.max(Math.max(...pagesPerDay) * latency, (totalPages * latency) / concurrency);
 
 console.log(
-  `org: ${users} people, ${dayCount} days (${from}..${to}), ${records} records, ${totalPages} pages; latency ${latency} ms; concurrency ${concurrency}; workers ${workers} (heap limit ${workerHeapMb || "V8's default"} MB); physical limit ${limitMs.toFixed(0)} ms`,
+  `org: ${users} people, ${dayCount} days (${from}..${to}), ${records} records, ${totalPages} pages; latency ${latency} ms; concurrency ${concurrency}; workers ${workers} (heap limit ${workerHeapMb || "V8's default"} MB); main heap limit ${mainHeapMb || "V8's default"} MB; physical limit ${limitMs.toFixed(0)} ms`,
 );
 
 // Cases run as plain bundled JavaScript, as in production: tsx's own loader would add ~70 MB RSS.
 const caseBundle = "bench/results/case.js";
 // The worker script goes next to the case bundle, where worker-fetcher looks for day-worker.js.
 await build({
-  entryPoints: { case: "bench/case.ts", "day-worker": "src/loading/day-worker.ts" },
+  entryPoints: {
+    case: "bench/case.ts",
+    main: "src/main.ts",
+    "day-worker": "src/loading/day-worker.ts",
+  },
   bundle: true,
   platform: "node",
   format: "esm",
@@ -103,8 +119,9 @@ const firstLine = await new Promise<string>((resolve, reject) => {
 });
 const { url } = JSON.parse(firstLine) as { url: string };
 
-async function runCase(kind: CaseInput["kind"]): Promise<CaseResult> {
+async function runCase(kind: CaseInput["kind"], dataDir?: string): Promise<CaseResult> {
   const input: CaseInput = {
+    dataDir,
     kind,
     url,
     from,
@@ -116,7 +133,13 @@ async function runCase(kind: CaseInput["kind"]): Promise<CaseResult> {
     seed,
     warmup,
   };
-  const child = spawn(process.execPath, [caseBundle, JSON.stringify(input)], {
+  // Not for the two that hold a whole month of records or pages in memory, which the app never
+  // does: under the limit V8 collects them again and again (aggregation ~1.5 → ~0.8 M rec/s).
+  const heap =
+    mainHeapMb > 0 && kind !== "aggregate" && kind !== "cpu"
+      ? [`--max-old-space-size=${mainHeapMb}`]
+      : [];
+  const child = spawn(process.execPath, [...heap, caseBundle, JSON.stringify(input)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -126,9 +149,68 @@ async function runCase(kind: CaseInput["kind"]): Promise<CaseResult> {
   return JSON.parse(out.trim().split("\n").pop() ?? "{}") as CaseResult;
 }
 
+/**
+ * The Slack app as `npm run start:prod` starts it (bundled; HTTP mode against the fake Slack and
+ * the fake API; its store on SQLite; no backfill, no digest), left idle: its RSS after a while.
+ * Read from /proc (Linux).
+ */
+async function idleApp(): Promise<CaseResult> {
+  const slack = await startFakeSlackApi({ botToken: FAKE_BOT_TOKEN });
+  const dataDir = await mkdtemp(join(tmpdir(), "claude-usage-bench-"));
+  const heap = mainHeapMb > 0 ? [`--max-old-space-size=${mainHeapMb}`] : [];
+  const child = spawn(process.execPath, [...heap, "bench/results/main.js"], {
+    env: {
+      PATH: process.env.PATH,
+      ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY,
+      ANTHROPIC_BASE_URL: url,
+      SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: "0",
+      DATA_DIR: dataDir,
+      BACKFILL: "false",
+      LOG_LEVEL: "error",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  await new Promise((resolve) => setTimeout(resolve, IDLE_WAIT_MS));
+  const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+  const kb = (field: string) =>
+    Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+  child.kill("SIGTERM");
+  await exited;
+  await slack.close();
+  await rm(dataDir, { recursive: true, force: true });
+  return {
+    ms: IDLE_WAIT_MS,
+    requests: 0,
+    peakRssMb: kb("VmHWM") / 1024,
+    idleRssMb: kb("VmRSS") / 1024,
+  };
+}
+const IDLE_WAIT_MS = 10_000;
+
 const skipped: CaseResult = { ms: Number.NaN, requests: 0, peakRssMb: Number.NaN };
+/**
+ * The warm and concurrent cases start as a bot restarted on a warm store: the store is filled
+ * by a process of its own first, so that their peak RSS is theirs, not the cold loads'.
+ */
+async function onWarmStore(kind: "warm" | "concurrent"): Promise<CaseResult> {
+  const dataDir = await mkdtemp(join(tmpdir(), "claude-usage-bench-"));
+  try {
+    await runCase(kind === "warm" ? "fill-warm" : "fill-concurrent", dataDir);
+    return await runCase(kind, dataDir);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
 const run = (kind: CaseInput["kind"]) =>
-  selected.has(kind) ? runCase(kind) : Promise.resolve(skipped);
+  !selected.has(kind)
+    ? Promise.resolve(skipped)
+    : kind === "warm" || kind === "concurrent"
+      ? onWarmStore(kind)
+      : runCase(kind);
 const cold = await run("cold");
 const baseline = await run("baseline");
 const warm = await run("warm");
@@ -136,10 +218,14 @@ const aggregation = await run("aggregate");
 const acks = await run("ack");
 const cpu = await run("cpu");
 const concurrent = await run("concurrent");
+const digest = await run("digest");
+const idle = selected.has("idle") ? await idleApp() : skipped;
 // What this machine allows: the network limit, or the client's CPU floor when that is higher.
 const machineFloorMs = Math.max(limitMs, cpu.ms);
 server.stdin?.end();
 
+const fmt = (n: number | null, digits = 0) =>
+  n === null || Number.isNaN(n) ? "–" : n.toFixed(digits);
 const rows = [
   {
     case: "cold report",
@@ -166,7 +252,7 @@ const rows = [
     peakRssMb: baseline.peakRssMb,
   },
   {
-    case: "warm report",
+    case: `warm report (the first after a restart, from the store: ${fmt(warm.firstMs ?? Number.NaN)} ms)`,
     ms: warm.ms,
     requests: warm.requests,
     vsLimit: null,
@@ -182,7 +268,7 @@ const rows = [
     peakRssMb: aggregation.peakRssMb,
   },
   {
-    case: `slash command ack during a cold report (${acks.acks ?? 0} acks: p50 ${(acks.ackP50Ms ?? Number.NaN).toFixed(1)} ms, p99 ${(acks.ackP99Ms ?? Number.NaN).toFixed(1)} ms, max ${(acks.ackMaxMs ?? Number.NaN).toFixed(1)} ms)`,
+    case: `slash command ack during a cold report (${acks.acks ?? 0} acks: p50 ${(acks.ackP50Ms ?? Number.NaN).toFixed(1)} ms, p99 ${(acks.ackP99Ms ?? Number.NaN).toFixed(1)} ms, max ${(acks.ackMaxMs ?? Number.NaN).toFixed(1)} ms); then warm, end to end: ${(acks.warmEndToEndMs ?? []).map((t) => t.toFixed(0)).join(", ")} ms`,
     ms: acks.ms,
     requests: acks.requests,
     vsLimit: null,
@@ -190,17 +276,31 @@ const rows = [
     peakRssMb: acks.peakRssMb,
   },
   {
-    case: `${concurrent.reports ?? 20} concurrent warm reports: of one period p99 ${(concurrent.sameP99Ms ?? Number.NaN).toFixed(0)} ms; of different periods p99 ${(concurrent.reportP99Ms ?? Number.NaN).toFixed(0)} ms (time: the latter)`,
+    case: `${concurrent.reports ?? 20} concurrent warm reports, p99: of one period ${(concurrent.sameP99Ms ?? Number.NaN).toFixed(0)} ms; of 1–20 days ${(concurrent.reportP99Ms ?? Number.NaN).toFixed(0)} ms (the time); of ${dayCount} days ending on 20 different days ${(concurrent.slidingP99Ms ?? Number.NaN).toFixed(0)} ms`,
     ms: concurrent.ms,
     requests: concurrent.requests,
     vsLimit: null,
     vsBaseline: null,
     peakRssMb: concurrent.peakRssMb,
   },
+  {
+    case: `Slack app at idle, ${IDLE_WAIT_MS / 1000} s after start (RSS then: ${fmt(idle.idleRssMb ?? Number.NaN)} MB; no backfill)`,
+    ms: idle.ms,
+    requests: 0,
+    vsLimit: null,
+    vsBaseline: null,
+    peakRssMb: idle.peakRssMb,
+  },
+  {
+    case: `digest fan-out: ${digest.dms ?? 0} DMs, Slack answering in ${digest.slackLatencyMs ?? "–"} ms, ${fmt((digest.ms ?? Number.NaN) / (digest.dms || Number.NaN), 1)} ms a DM`,
+    ms: digest.ms,
+    requests: 0,
+    vsLimit: null,
+    vsBaseline: null,
+    peakRssMb: digest.peakRssMb,
+  },
 ];
 
-const fmt = (n: number | null, digits = 0) =>
-  n === null || Number.isNaN(n) ? "–" : n.toFixed(digits);
 console.log("\n| case | time (ms) | requests | × limit | × faster than baseline | peak RSS (MB) |");
 console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
 for (const r of rows) {
@@ -210,7 +310,7 @@ for (const r of rows) {
 }
 
 // Each target with the cases it needs: a target whose case was not run is "not measured".
-const targets: Record<string, { needs: CaseInput["kind"][]; ok: () => boolean }> = {
+const targets: Record<string, { needs: (CaseInput["kind"] | "idle")[]; ok: () => boolean }> = {
   coldWithin13xLimit: { needs: ["cold"], ok: () => cold.ms <= 1.3 * limitMs },
   cold8xBaseline: { needs: ["cold", "baseline"], ok: () => baseline.ms / cold.ms >= 8 },
   warmNoApiCalls: { needs: ["warm"], ok: () => warm.requests === 0 },
@@ -223,9 +323,18 @@ const targets: Record<string, { needs: CaseInput["kind"][]; ok: () => boolean }>
   ackP99Under100Ms: { needs: ["ack"], ok: () => (acks.ackP99Ms ?? Number.POSITIVE_INFINITY) < 100 },
   concurrentP99Under2s: {
     needs: ["concurrent"],
-    ok: () => (concurrent.sameP99Ms ?? Number.POSITIVE_INFINITY) < 2000,
+    ok: () =>
+      Math.max(
+        concurrent.sameP99Ms ?? Number.POSITIVE_INFINITY,
+        concurrent.reportP99Ms ?? Number.POSITIVE_INFINITY,
+        concurrent.slidingP99Ms ?? Number.POSITIVE_INFINITY,
+      ) < 2000,
   },
   concurrentPeakRssUnder400Mb: { needs: ["concurrent"], ok: () => concurrent.peakRssMb < 400 },
+  idleAppUnder200Mb: {
+    needs: ["idle"],
+    ok: () => (idle.idleRssMb ?? Number.POSITIVE_INFINITY) < 200,
+  },
   // Not one of the issue's targets: the cold report against what this machine's CPU allows.
   coldWithin13xMachineFloor: { needs: ["cold", "cpu"], ok: () => cold.ms <= 1.3 * machineFloorMs },
 };
@@ -245,7 +354,7 @@ console.log(
 mkdirSync("bench/results", { recursive: true });
 writeFileSync(
   values.out,
-  `${JSON.stringify({ at: new Date().toISOString(), users, days: dayCount, latency, concurrency, workers, workerHeapMb, records, totalPages, limitMs, rows, targets: verdicts }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), users, days: dayCount, latency, concurrency, workers, workerHeapMb, mainHeapMb, records, totalPages, limitMs, rows, targets: verdicts }, null, 2)}\n`,
 );
 console.log(`written: ${values.out}`);
 // The report must be the same however it was fetched.

@@ -187,8 +187,11 @@ export const configSchema = z.object({
   BACKFILL: bool(true).describe(
     "After start-up, load the last MAX_PERIOD_DAYS days in the background (two at a time, newest first, again every 30 minutes) so that reports are answered from the cache.",
   ),
-  DAY_MEMORY_CACHE_DAYS: int(0, 10_000, 64).describe(
-    "Days kept decoded in memory in front of the store, so that concurrent reports share them (0: none). A day's size grows with the number of people (docs/PERFORMANCE.md).",
+  DAY_MEMORY_CACHE_DAYS: int(0, 10_000, 32).describe(
+    "Days kept decoded in memory in front of the store, so that concurrent reports share them, and as many merged spans of days, so that a period is merged from a few spans rather than every day (0: none). Each is about a day's size, which grows with the number of people (docs/PERFORMANCE.md).",
+  ),
+  DAY_MEMORY_CACHE_MB: int(0, 100_000, 64).describe(
+    "At most this many MB of decoded days in memory, and as many of merged spans, whatever DAY_MEMORY_CACHE_DAYS allows (0: none): a day of 5,000 people is ~1 MB, of 50,000 ~10 MB (docs/PERFORMANCE.md).",
   ),
   DAY_CACHE_RECENT_TTL_MINUTES: int(0, 24 * 60, 10).describe(
     "Minutes a recent (not yet final) day is reused before it is fetched again.",

@@ -80,9 +80,12 @@ export function storeOptionsFromConfig(config: Config, logger?: Logger): StoreOp
 /** The loader settings that come from configuration (source and cache are the caller's). */
 export function loaderOptionsFromConfig(
   config: Config,
-): Pick<UsageLoaderOptions, "concurrency" | "finalAfterMs"> {
+): Pick<UsageLoaderOptions, "concurrency" | "finalAfterMs" | "spanMemory" | "spanMemoryBytes"> {
   return {
     concurrency: config.FETCH_CONCURRENCY,
+    // Merged spans are about a day's size each (one row per actor of the span).
+    spanMemory: config.DAY_MEMORY_CACHE_DAYS,
+    spanMemoryBytes: config.DAY_MEMORY_CACHE_MB * 1024 * 1024,
     finalAfterMs: config.DAY_CACHE_FINAL_AFTER_HOURS * 3600_000,
   };
 }

@@ -103,6 +103,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
   const cache = store
     ? withMemoryFront(store.dayCache, {
         maxDays: config.DAY_MEMORY_CACHE_DAYS,
+        maxBytes: config.DAY_MEMORY_CACHE_MB * 1024 * 1024,
         recentTtlMs: config.DAY_CACHE_RECENT_TTL_MINUTES * 60_000,
         isFinal: (day) => loader.isFinal(day),
       })

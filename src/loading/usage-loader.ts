@@ -3,8 +3,9 @@ import pLimit from "p-limit";
 import type { UsageSource } from "../anthropic/client.js";
 import type { DayCache } from "../store/day-cache.js";
 import type { FirstSeen } from "../store/first-seen.js";
+import { createTtlMap } from "../store/ttl-map.js";
 import type { UsageAggregate } from "../usage/aggregate.js";
-import { type CompactAggregate, createMerger } from "../usage/compact.js";
+import { type CompactAggregate, compactBytes, mergeCompact } from "../usage/compact.js";
 import { peopleOfDay } from "../usage/first-use.js";
 import {
   comparisonPeriod,
@@ -14,7 +15,9 @@ import {
 } from "../usage/periods.js";
 import { buildReport, type UsageReport } from "../usage/report.js";
 import { restrictCompact } from "../usage/restrict.js";
+import { createSpanMerger, spanCover } from "../usage/spans.js";
 import { type DayFetcher, fetchDay as fetchDayHere } from "./day-fetch.js";
+import { createTurns } from "./turns.js";
 
 /*
  * The imperative shell around the pure core: fetch days (concurrently, each day's pages in order),
@@ -23,6 +26,13 @@ import { type DayFetcher, fetchDay as fetchDayHere } from "./day-fetch.js";
  */
 
 export const DEFAULT_FETCH_CONCURRENCY = 12;
+
+/** Saturdays and Sundays among the days. */
+const weekendDays = (days: readonly string[]) =>
+  days.filter((d) => [0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay())).length;
+/** Longest the main thread merges before it lets other work in (a 5,000-person day: ~1 ms). */
+const MERGE_SLICE_MS = 10;
+
 export { DEFAULT_FINAL_AFTER_MS } from "../usage/periods.js";
 
 export interface DayLoadEvent {
@@ -42,6 +52,13 @@ export interface UsageLoaderOptions {
    */
   fetchDay?: DayFetcher | undefined;
   cache?: DayCache | undefined;
+  /**
+   * Merged spans of days kept in memory (see spans.ts), most; 0: none, every period is merged
+   * from its days.
+   */
+  spanMemory?: number | undefined;
+  /** And at most this many bytes of them (compactBytes); default: no bound but spanMemory. */
+  spanMemoryBytes?: number | undefined;
   /** Days fetched at once, across every report this loader serves. */
   concurrency?: number | undefined;
   finalAfterMs?: number | undefined;
@@ -96,6 +113,14 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
   const now = options.now ?? (() => new Date());
   // Two reports asking for the same day at once share one fetch.
   const inFlight = new Map<string, Promise<CompactAggregate>>();
+  const spanMemory = options.spanMemory ?? 0;
+  const spans = createTtlMap<CompactAggregate>({
+    maxEntries: spanMemory,
+    maxWeight: options.spanMemoryBytes,
+    weigh: compactBytes,
+  });
+  const spansInFlight = new Map<string, Promise<CompactAggregate>>();
+  const turns = createTurns();
 
   // First-seen writes that failed so far: a report that saw one cannot tell who is new.
   let firstSeenFailures = 0;
@@ -193,37 +218,118 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
   }
 
   /*
-   * Days are merged in order as they arrive, so the merge overlaps the fetching, and the thread
-   * is handed back between days: a Slack command that comes in meanwhile is acknowledged at once
-   * instead of after the whole period's merge.
+   * Parts are merged in order as they arrive, so the merge overlaps the fetching, in slices of
+   * MERGE_SLICE_MS with the thread handed back between them (turns.ts): a Slack command that
+   * comes in meanwhile is acknowledged at once, and reports asked together are merged oldest
+   * first. Rejects with the first part that fails, whichever it is, without waiting for the
+   * parts before it. Merged parts are let go of as the merge goes.
    */
-  async function loadDays(
+  async function mergeInOrder(
+    pending: (Promise<CompactAggregate> | undefined)[],
+    narrow?: (part: CompactAggregate) => CompactAggregate,
+  ): Promise<CompactAggregate> {
+    const ticket = turns.ticket();
+    const parts: (CompactAggregate | undefined)[] = [];
+    let failed: { error: unknown } | undefined;
+    let wake: () => void = () => undefined;
+    pending.forEach((promise, i) => {
+      promise?.then(
+        (part) => {
+          parts[i] = part;
+          wake();
+        },
+        (error: unknown) => {
+          failed ??= { error };
+          wake();
+        },
+      );
+    });
+    const merger = createSpanMerger();
+    let sliceEnds = 0;
+    for (let i = 0; i < pending.length; i++) {
+      while (parts[i] === undefined && !failed) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        sliceEnds = 0; // woken by a part, maybe in another's turn: wait for one of its own
+      }
+      if (!failed && performance.now() >= sliceEnds) {
+        await turns.take(ticket);
+        sliceEnds = performance.now() + MERGE_SLICE_MS;
+      }
+      if (failed) throw failed.error;
+      const part = parts[i] as CompactAggregate;
+      parts[i] = undefined;
+      pending[i] = undefined;
+      merger.add(narrow ? narrow(part) : part);
+    }
+    return merger.finish();
+  }
+
+  /**
+   * A span of final days merged, kept in memory (spanMemory) so that reports over overlapping
+   * periods merge a few spans instead of every day again. Only days recorded as seen go into a
+   * span (see mergeDays): a day whose first-seen record failed is loaded on its own, and the
+   * record made again.
+   */
+  function loadSpan(span: readonly string[], signal?: AbortSignal): Promise<CompactAggregate> {
+    if (span.length === 1) return loadDay(span[0] as string, signal);
+    const key = `${span[0]}+${span.length}`;
+    const kept = spans.get(key);
+    if (kept) return Promise.resolve(kept);
+    const pending = spansInFlight.get(key);
+    if (pending) return pending;
+    const promise = mergeInOrder(span.map((day) => loadDay(day, signal)))
+      .then((merged) => {
+        spans.set(key, merged, Number.POSITIVE_INFINITY);
+        return merged;
+      })
+      .finally(() => spansInFlight.delete(key));
+    spansInFlight.set(key, promise);
+    return promise;
+  }
+
+  /** A period's days merged into one compact part: from kept spans where it can (see spans.ts). */
+  function mergeDays(
     days: readonly string[],
     signal?: AbortSignal,
     actors?: (actorKey: string) => boolean,
     dayIn?: () => void,
-  ) {
-    const pending: (Promise<CompactAggregate> | undefined)[] = days.map((day) => {
-      const part = loadDay(day, signal);
-      if (dayIn) part.then(dayIn, () => undefined);
-      return part;
-    });
-    // Rejects with the first day that fails, whichever it is. Not Promise.all: it would keep every
-    // finished day until the last one, and merged days are let go of as the merge goes.
-    let fail: (error: unknown) => void = () => undefined;
-    const firstFailure = new Promise<never>((_, reject) => {
-      fail = reject;
-    });
-    for (const part of pending) part?.catch(fail);
-    const merger = createMerger();
-    for (let i = 0; i < pending.length; i++) {
-      const part = await Promise.race([pending[i] as Promise<CompactAggregate>, firstFailure]);
-      // Cached days are shared: narrowing makes a new part, the cached one is left as it is.
-      merger.add(actors ? restrictCompact(part, actors) : part);
-      pending[i] = undefined;
-      await setImmediate();
+  ): Promise<CompactAggregate> {
+    // A team's days are narrowed one by one (a span cannot be split into days by actor).
+    const spannable = (day: string) =>
+      spanMemory > 0 &&
+      !actors &&
+      isFinal(day) &&
+      (!options.firstSeen || recordedFinalDays.has(day));
+    const runs = spanCover(days, spannable);
+    // Asked for weekdays first: they have the longest page chains, and with the API's latency
+    // the limit, a long chain started last is what a cold report waits for at its end.
+    const order = runs.map((_, i) => i);
+    order.sort((a, b) => weekendDays(runs[a] ?? []) - weekendDays(runs[b] ?? []) || a - b);
+    const pending: Promise<CompactAggregate>[] = [];
+    for (const i of order) {
+      const span = runs[i] ?? [];
+      const part = loadSpan(span, signal);
+      if (dayIn) {
+        part.then(
+          () => {
+            for (let d = 0; d < span.length; d++) dayIn();
+          },
+          () => undefined,
+        );
+      }
+      pending[i] = part;
     }
-    return merger.result();
+    return mergeInOrder(pending, actors ? (part) => restrictCompact(part, actors) : undefined);
+  }
+
+  async function loadDays(
+    days: readonly string[],
+    signal?: AbortSignal,
+    actors?: (actorKey: string) => boolean,
+  ): Promise<UsageAggregate> {
+    return mergeCompact([await mergeDays(days, signal, actors)]);
   }
 
   async function loadReport(period: Period, opts: LoadReportOptions = {}): Promise<UsageReport> {
@@ -235,16 +341,18 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
     const dayIn = opts.onProgress ? () => opts.onProgress?.({ done: ++done, total }) : undefined;
     // Both periods' days go into one pool, so the comparison costs no extra wall time.
     const [current, previous] = await Promise.all([
-      loadDays(period.days, opts.signal, opts.actors, dayIn),
-      before ? loadDays(before.days, opts.signal, opts.actors, dayIn) : Promise.resolve(null),
+      mergeDays(period.days, opts.signal, opts.actors, dayIn),
+      before ? mergeDays(before.days, opts.signal, opts.actors, dayIn) : Promise.resolve(null),
     ]);
     // After the loads: the days just loaded are recorded, so no one seen before is "new".
     const firstDays = await firstDaysIn(period, failuresBefore);
+    // Made into objects (one per actor) only now, in one go: reports in flight together hold
+    // their periods as columns meanwhile, not as objects.
     return buildReport({
       period,
-      current,
+      current: mergeCompact([current]),
       previousPeriod: before,
-      previous,
+      previous: previous && mergeCompact([previous]),
       firstDays,
       generatedAt: now(),
     });

@@ -1,4 +1,4 @@
-import type { CompactAggregate } from "../usage/compact.js";
+import { type CompactAggregate, compactBytes } from "../usage/compact.js";
 import { createTtlMap } from "./ttl-map.js";
 
 /**
@@ -43,6 +43,8 @@ export function createMemoryDayCache(options: MemoryDayCacheOptions = {}): DayCa
 export interface MemoryFrontOptions {
   /** Most days kept decoded in memory (the least recently used go first). */
   maxDays: number;
+  /** And at most this many bytes of them (compactBytes); default: no bound but maxDays. */
+  maxBytes?: number | undefined;
   /** Whether a day is settled (kept until evicted) or recent (kept `recentTtlMs`). */
   isFinal: (day: string) => boolean;
   recentTtlMs?: number | undefined;
@@ -56,7 +58,12 @@ export interface MemoryFrontOptions {
  */
 export function withMemoryFront(backing: DayCache, options: MemoryFrontOptions): DayCache {
   const recentTtlMs = options.recentTtlMs ?? 10 * 60_000;
-  const memory = createTtlMap<CompactAggregate>({ maxEntries: options.maxDays, now: options.now });
+  const memory = createTtlMap<CompactAggregate>({
+    maxEntries: options.maxDays,
+    maxWeight: options.maxBytes,
+    weigh: compactBytes,
+    now: options.now,
+  });
   const reading = new Map<string, Promise<CompactAggregate | undefined>>();
   const keep = (day: string, aggregate: CompactAggregate, final: boolean) =>
     memory.set(day, aggregate, final ? Number.POSITIVE_INFINITY : recentTtlMs);

@@ -182,6 +182,24 @@ function mergeActors(into: Map<string, ActorStats>, cols: CompactAggregate["acto
   }
 }
 
+/**
+ * About how many bytes a part holds in memory: its columns, and ~100 bytes for each actor's key
+ * and name (what a memory of parts is bounded by; the strings' real size depends on V8).
+ */
+export function compactBytes(part: CompactAggregate): number {
+  const a = part.actors;
+  return (
+    a.types.byteLength +
+    a.data.byteLength +
+    a.terminalOffsets.byteLength +
+    a.terminalIndex.byteLength +
+    a.modelOffsets.byteLength +
+    a.modelIndex.byteLength +
+    a.modelCost.byteLength +
+    a.keys.length * 100
+  );
+}
+
 /* ---- Serialisation (the day cache on disk) ---- */
 
 const tokensSchema = z.object({

@@ -245,15 +245,24 @@ export type ReportMetrics = {
     : Metrics[K];
 };
 
-/** Metrics in report units, read off the table (a report's totals, an actor's row). */
+/**
+ * Metrics in report units (a report's totals, an actor's row). One literal, not built from the
+ * table in a loop: that made a dictionary-mode object per actor, and reports of thousands of
+ * actors spent a third of their time here (docs/PERFORMANCE.md). test/usage/metrics.test.ts
+ * checks it against the table.
+ */
 export function inReportUnits(m: Metrics): ReportMetrics {
-  const out: Record<string, number> = {};
-  for (const metric of TOTAL_METRICS) {
-    if ("token" in metric || metric.key === "records" || metric.key === "activeDays") continue;
-    out[reportKey(metric.key)] =
-      metric.key === "costMicros" ? microsToCents(m.costMicros) : m[metric.key];
-  }
-  return { ...(out as Omit<ReportMetrics, "tokens">), tokens: { ...m.tokens } };
+  return {
+    costCents: microsToCents(m.costMicros),
+    sessions: m.sessions,
+    linesAdded: m.linesAdded,
+    linesRemoved: m.linesRemoved,
+    commits: m.commits,
+    pullRequests: m.pullRequests,
+    toolAccepted: m.toolAccepted,
+    toolRejected: m.toolRejected,
+    tokens: { ...m.tokens },
+  };
 }
 
 /** A metric's value in a report's objects (money in cents; records are not kept there). */

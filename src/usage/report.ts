@@ -288,12 +288,21 @@ function changesBetween(now: ReportTotals, before: ReportTotals): Record<ChangeM
   return out;
 }
 
+/** One literal per actor, no spread (a spread made each row a slow dictionary object). */
 function actorRow(actor: ActorStats, before: ActorStats | undefined): ActorRow {
   return {
     key: actor.key,
     type: actor.type,
     name: actor.name,
-    ...inReportUnits(actor),
+    costCents: microsToCents(actor.costMicros),
+    sessions: actor.sessions,
+    linesAdded: actor.linesAdded,
+    linesRemoved: actor.linesRemoved,
+    commits: actor.commits,
+    pullRequests: actor.pullRequests,
+    toolAccepted: actor.toolAccepted,
+    toolRejected: actor.toolRejected,
+    tokens: { ...actor.tokens },
     acceptanceRate: rate(actor.toolAccepted, actor.toolRejected),
     activeDays: actor.activeDays,
     terminals: [...actor.terminals].sort(),
@@ -303,8 +312,14 @@ function actorRow(actor: ActorStats, before: ActorStats | undefined): ActorRow {
 }
 
 function actorTotals(m: Metrics): ActorTotals {
-  const { costCents, sessions, linesAdded, linesRemoved, commits, pullRequests } = inReportUnits(m);
-  return { costCents, sessions, linesAdded, linesRemoved, commits, pullRequests };
+  return {
+    costCents: microsToCents(m.costMicros),
+    sessions: m.sessions,
+    linesAdded: m.linesAdded,
+    linesRemoved: m.linesRemoved,
+    commits: m.commits,
+    pullRequests: m.pullRequests,
+  };
 }
 
 function dailyRows(days: readonly string[], points: readonly DailyPoint[]): DailyRow[] {

@@ -13,7 +13,7 @@ import { fetchDay } from "../../src/loading/day-fetch.js";
 import { createUsageLoader, type DayLoadEvent } from "../../src/loading/usage-loader.js";
 import { reportToJson } from "../../src/render/json.js";
 import { createMemoryDayCache } from "../../src/store/day-cache.js";
-import { parsePeriod } from "../../src/usage/periods.js";
+import { parsePeriod, shiftDay } from "../../src/usage/periods.js";
 
 const now = new Date("2026-11-25T10:00:00Z");
 const period = (text: string) => parsePeriod(text, { now, timeZone: "UTC" });
@@ -107,6 +107,26 @@ describe("createUsageLoader", () => {
     const loader = createUsageLoader({ source: client, concurrency: 3, now: () => now });
     await loader.loadReport(period("last 10 days"), { compare: false });
     expect(api.maxInFlight).toBe(3);
+  });
+
+  it("asks for a period's weekdays first (the longest page chains), and merges in day order", async () => {
+    const org = createSyntheticOrg({ users: 30, seed: 2 });
+    const synthetic = createSyntheticSource(org);
+    const asked: string[] = [];
+    const source = {
+      ...synthetic,
+      pages(day: string) {
+        asked.push(day);
+        return synthetic.pages(day);
+      },
+    };
+    const loader = createUsageLoader({ source, concurrency: 1, now: () => now });
+    const days = parsePeriod("2026-11-13..2026-11-24", { now, timeZone: "UTC" }).days;
+    const merged = await loader.loadDays(days);
+    const weekend = (d: string) => [0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay());
+    expect(asked).toEqual([...days.filter((d) => !weekend(d)), ...days.filter(weekend)]);
+    expect(merged.days).toEqual(days);
+    expect(merged.daily.map((d) => d.day)).toEqual(days);
   });
 
   it("never refetches a finished day; refetches a recent one after its TTL", async () => {
@@ -258,5 +278,63 @@ describe("createUsageLoader", () => {
     });
     await loader.loadDays(["2026-11-20", "2026-11-21"]);
     expect(written.sort()).toEqual(["stored 2026-11-20", "stored 2026-11-21"]);
+  });
+
+  it("a report from kept spans is the report from its days, for random windows", async () => {
+    const org = createSyntheticOrg({ users: 80, seed: 5 });
+    const withSpans = createUsageLoader({
+      source: createSyntheticSource(org),
+      cache: createMemoryDayCache(),
+      spanMemory: 16,
+      now: () => now,
+    });
+    const dayByDay = createUsageLoader({
+      source: createSyntheticSource(org),
+      cache: createMemoryDayCache(),
+      now: () => now,
+    });
+    let seed = 9;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    // Final days (ended over 26 hours before `now`) go into spans; the last two do not.
+    const last = "2026-11-25";
+    for (let n = 0; n < 25; n++) {
+      const length = n === 0 ? 1 : 1 + Math.floor(next() * 45);
+      const to = shiftDay(last, -Math.floor(next() * 30));
+      const window = parsePeriod(`${shiftDay(to, 1 - length)}..${to}`, { now, timeZone: "UTC" });
+      // Twice: the first builds spans, the second merges kept ones.
+      for (let round = 0; round < 2; round++) {
+        const [a, b] = await Promise.all([
+          withSpans.loadReport(window),
+          dayByDay.loadReport(window),
+        ]);
+        expect(reportToJson(a)).toEqual(reportToJson(b));
+        expect(a.actors).toEqual(b.actors);
+      }
+    }
+    const team = (key: string) => key.charCodeAt(key.length - 1) % 2 === 0;
+    const month = period("last 30 days");
+    expect(await withSpans.loadReport(month, { actors: team })).toEqual(
+      await dayByDay.loadReport(month, { actors: team }),
+    );
+  });
+
+  it("reports asked together finish in the order asked, the longest first too", async () => {
+    const source = createSyntheticSource(createSyntheticOrg({ users: 50, seed: 3 }));
+    const loader = createUsageLoader({
+      source,
+      cache: createMemoryDayCache(),
+      spanMemory: 8,
+      now: () => now,
+    });
+    const windows = ["last 30 days", "last 14 days", "last 7 days"].map(period);
+    for (const w of windows) await loader.loadReport(w);
+    const order: string[] = [];
+    await Promise.all(
+      windows.map((w, i) => loader.loadReport(w).then(() => order.push(`report ${i}`))),
+    );
+    expect(order).toEqual(["report 0", "report 1", "report 2"]);
   });
 });

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { apiRecord } from "../../fakes/records.js";
+import { parseRecords } from "../../src/anthropic/records.js";
 import { type DayCache, withMemoryFront } from "../../src/store/day-cache.js";
+import { compactBytes } from "../../src/usage/compact.js";
 import { compactDay } from "../../src/usage/day-builder.js";
 import { TEST_DIALECTS, type TestStoreHandle, testDatabase } from "../support/stores.js";
 
@@ -37,13 +40,14 @@ afterEach(async () => {
 });
 
 describe.each(TEST_DIALECTS)("decoded days in memory, in front of the store on %s", (dialect) => {
-  async function setup(maxDays = 10, isFinal = (_: string) => true) {
+  async function setup(maxDays = 10, isFinal = (_: string) => true, maxBytes?: number) {
     handle = testDatabase(dialect);
     const store = await handle.open();
     const backing = counting(store.dayCache);
     let clock = 0;
     const front = withMemoryFront(backing.cache, {
       maxDays,
+      maxBytes,
       isFinal,
       recentTtlMs: 1000,
       now: () => clock,
@@ -72,6 +76,25 @@ describe.each(TEST_DIALECTS)("decoded days in memory, in front of the store on %
     await front.get("2026-11-03");
     expect(backing.reads).toBe(before);
     await front.get("2026-11-02");
+    expect(backing.reads).toBe(before + 1);
+  });
+
+  it("keeps at most maxBytes of days too, whatever maxDays allows", async () => {
+    const people = (d: string, n: number) =>
+      compactDay(
+        d,
+        parseRecords(
+          Array.from({ length: n }, (_, i) => apiRecord({ day: d, email: `p${i}@example.com` })),
+        ).records,
+      );
+    const big = people("2026-11-01", 200);
+    const { backing, front } = await setup(10, () => true, compactBytes(big) * 1.5);
+    await front.set("2026-11-01", big, { final: true });
+    await front.set("2026-11-02", people("2026-11-02", 200), { final: true });
+    const before = backing.reads;
+    await front.get("2026-11-02");
+    expect(backing.reads).toBe(before);
+    await front.get("2026-11-01"); // pushed out by the second
     expect(backing.reads).toBe(before + 1);
   });
 

@@ -30,4 +30,22 @@ describe("createTtlMap", () => {
     expect(map.get("k")).toBeNull();
     expect(map.get("other")).toBeUndefined();
   });
+
+  it("evicts the least recently used past maxWeight, counting each entry's weight once", () => {
+    const map = createTtlMap<number>({ maxWeight: 10, weigh: (n) => n });
+    map.set("a", 4, 1e9);
+    map.set("b", 4, 1e9);
+    map.set("b", 4, 1e9); // set again: weighed once
+    expect(map.get("a")).toBe(4); // used: now the newest
+    map.set("c", 3, 1e9); // 11 > 10: the least recently used (b) goes
+    expect([map.get("a"), map.get("b"), map.get("c")]).toEqual([4, undefined, 3]);
+    map.set("huge", 11, 1e9); // more than the whole budget: nothing can stay
+    expect([map.get("a"), map.get("c"), map.get("huge")]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    map.set("d", 10, 1e9);
+    expect(map.get("d")).toBe(10);
+  });
 });
