@@ -236,7 +236,7 @@ const SLACK_LATENCY_MS = 100;
 const DIGEST_DMS = 1000;
 
 /**
- * The morning DMs (runDigest as the scheduler runs it today, channels off, DMs to everyone) to
+ * The morning DMs (runDigest, as a tick runs one day's batch, channels off, DMs to everyone) to
  * the first 1,000 people active on the period's last weekday, against the fake Slack with SLACK_LATENCY_MS per
  * call, through the store's ledger (a claim and a mark per DM). The days it reports on are loaded
  * first, untimed: this is the fan-out.
@@ -268,7 +268,8 @@ async function digest(): Promise<CaseResult> {
   });
   const started = performance.now();
   const summary = await runDigest(
-    { date },
+    // The reported day's DMs, whatever weekday follows it (a Friday's would go out on Monday).
+    { date, dms: { period: periodBetween(reported, reported, "yesterday") } },
     {
       loader,
       ledger: store.ledger,
