@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from "node:timers/promises";
+import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
 import { Agent, type Dispatcher, request } from "undici";
 import type { z } from "zod";
 import { createScrubber } from "../scrub.js";
@@ -85,7 +85,10 @@ interface Subject {
 }
 
 /** Reads a 200 answer's text, or says why it cannot. */
-type Parse<T> = (text: string, requestId: string | undefined) => T | AnthropicApiError;
+type Parse<T> = (
+  text: string,
+  requestId: string | undefined,
+) => T | AnthropicApiError | Promise<T | AnthropicApiError>;
 
 type Attempt<T> =
   | { ok: true; value: T }
@@ -127,7 +130,13 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
   /** Scrub the key (and runs of it) from anything the API echoes back, before it goes anywhere. */
   const redact = createScrubber([adminKey]);
 
-  async function fetchPage(day: string, cursor?: string, signal?: AbortSignal): Promise<UsagePage> {
+  /** `onText`: told a successful answer's text before it is parsed (for the page ahead). */
+  async function fetchPage(
+    day: string,
+    cursor?: string,
+    signal?: AbortSignal,
+    onText?: (text: string) => void,
+  ): Promise<UsagePage> {
     if (!DAY.test(day)) throw new RangeError(`day must be YYYY-MM-DD, got ${JSON.stringify(day)}`);
     const url = new URL(endpoint);
     url.searchParams.set("starting_at", day);
@@ -135,7 +144,14 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     if (cursor) url.searchParams.set("page", cursor);
     return getWithRetries(
       url,
-      (text, requestId) => parsePage(text, day, requestId),
+      async (text, requestId) => {
+        if (onText) {
+          onText(text);
+          // Answers that came in together each send their next request before any is parsed.
+          await nextTurn();
+        }
+        return parsePage(text, day, requestId);
+      },
       { day },
       signal,
     );
@@ -228,7 +244,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     const status = response.statusCode;
     const requestId = header(response.headers, "request-id");
     if (status === 200) {
-      const value = parse(text, requestId);
+      const value = await parse(text, requestId);
       return value instanceof AnthropicApiError
         ? { ok: false, retry: false, error: value }
         : { ok: true, value };
@@ -329,25 +345,75 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     }
   }
 
+  /**
+   * A day's pages, one request ahead: the next page's cursor is read off an answer's text
+   * (peekNextPage) and its request sent before the answer is parsed and folded, so a day's chain
+   * of pages waits on the network, not on this thread's CPU. The guess is checked against the
+   * parsed page; a wrong one is dropped (aborted) and the right page asked for. At most one page
+   * is fetched ahead of the one the caller is reading.
+   */
   async function* pages(day: string, signal?: AbortSignal): AsyncGenerator<UsagePage> {
+    interface Fetch {
+      cursor: string | undefined;
+      promise: Promise<UsagePage>;
+      abort(): void;
+      /** The next page's cursor, read off this answer's text. */
+      guess?: string | undefined;
+      /** The caller waits for this page: its next one may be asked for. */
+      wanted: boolean;
+      next?: Fetch | undefined;
+    }
+    const ahead = (f: Fetch) => {
+      if (f.wanted && f.guess !== undefined && !f.next) f.next = start(f.guess);
+    };
+    const start = (cursor: string | undefined): Fetch => {
+      const controller = new AbortController();
+      const own = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+      const f: Fetch = {
+        cursor,
+        wanted: false,
+        abort: () => controller.abort(),
+        promise: fetchPage(day, cursor, own, (text) => {
+          f.guess = peekNextPage(text);
+          ahead(f);
+        }),
+      };
+      // A page fetched ahead may be dropped unread: its failure is the caller's only if read.
+      f.promise.catch(() => undefined);
+      return f;
+    };
+
     const seen = new Set<string>();
-    let cursor: string | undefined;
-    for (;;) {
-      const page = await fetchPage(day, cursor, signal);
-      yield page;
-      if (!page.hasMore) return;
-      if (!page.nextPage) {
-        throw new AnthropicApiError("invalid_response", "has_more is true but next_page is empty", {
-          day,
-        });
+    let f = start(undefined);
+    try {
+      for (;;) {
+        f.wanted = true;
+        ahead(f);
+        const page = await f.promise;
+        yield page;
+        if (!page.hasMore) return;
+        if (!page.nextPage) {
+          throw new AnthropicApiError(
+            "invalid_response",
+            "has_more is true but next_page is empty",
+            {
+              day,
+            },
+          );
+        }
+        if (seen.has(page.nextPage)) {
+          throw new AnthropicApiError("invalid_response", "the API returned the same page twice", {
+            day,
+          });
+        }
+        seen.add(page.nextPage);
+        const next = f.next;
+        f.next = undefined;
+        if (next && next.cursor !== page.nextPage) next.abort();
+        f = next && next.cursor === page.nextPage ? next : start(page.nextPage);
       }
-      if (seen.has(page.nextPage)) {
-        throw new AnthropicApiError("invalid_response", "the API returned the same page twice", {
-          day,
-        });
-      }
-      seen.add(page.nextPage);
-      cursor = page.nextPage;
+    } finally {
+      f.next?.abort();
     }
   }
 
@@ -371,6 +437,26 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
 }
 
 /** A 200 answer's text as a usage page (or why it is not one). Exported for the benchmark. */
+/**
+ * The `next_page` cursor of a usage page's answer, read without parsing it (the last
+ * `"next_page": "…"` in the text; undefined when none or null). A guess: checked against the
+ * parsed page before it is used for anything but a request.
+ */
+export function peekNextPage(text: string): string | undefined {
+  const at = text.lastIndexOf('"next_page"');
+  if (at < 0) return undefined;
+  NEXT_PAGE.lastIndex = at;
+  const match = NEXT_PAGE.exec(text);
+  if (!match) return undefined;
+  try {
+    const cursor: unknown = JSON.parse(`"${match[1]}"`);
+    return typeof cursor === "string" && cursor !== "" ? cursor : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const NEXT_PAGE = /"next_page"\s*:\s*"((?:[^"\\]|\\.)*)"/y;
+
 export function parsePage(
   text: string,
   day: string,
