@@ -34,9 +34,11 @@ export async function runDoctor(config: Config, now: Date = new Date()): Promise
   checks.push(adminKey);
   // A key the usage call refused would fail here too: one ✗ for it is enough.
   if (adminKey.ok) checks.push(await checkRoster(config));
-  checks.push(...(await checkSlack(config, await storedSubscriptions(config))));
+  // The store is opened once: its subscriptions are what the Slack checks look at.
+  const store = await checkStore(config);
+  checks.push(...(await checkSlack(config, store.subscriptions)));
   checks.push(...(await checkTeams(config)));
-  checks.push(...(await checkStore(config)));
+  checks.push(...store.checks);
   return checks;
 }
 
@@ -113,20 +115,6 @@ async function checkRoster(config: Config): Promise<Check> {
     };
   } finally {
     await client.close();
-  }
-}
-
-/** The digest subscriptions in the store (empty when it cannot be opened: checkStore says why). */
-async function storedSubscriptions(config: Config): Promise<Subscription[]> {
-  try {
-    const store = await openStore(storeOptionsFromConfig(config));
-    try {
-      return await store.subscriptions.list();
-    } finally {
-      await store.close();
-    }
-  } catch {
-    return [];
   }
 }
 
@@ -309,13 +297,22 @@ async function checkTeams(config: Config): Promise<Check[]> {
   });
 }
 
-async function checkStore(config: Config): Promise<Check[]> {
+/**
+ * The store opens, migrates and takes a write; with it, the recent failures, and the digest
+ * subscriptions for the Slack checks (none when it cannot be opened: the check says why).
+ */
+async function checkStore(
+  config: Config,
+): Promise<{ checks: Check[]; subscriptions: Subscription[] }> {
   const name = "Store";
+  let subscriptions: Subscription[] = [];
   try {
     const store = await openStore(storeOptionsFromConfig(config));
     try {
+      // Read first: a store that opens but refuses the write still says what is subscribed.
+      subscriptions = await store.subscriptions.list().catch(() => []);
       await store.userCache.set("doctor:write-check", { userId: null }, 1);
-      return [
+      const checks: Check[] = [
         {
           name,
           ok: true,
@@ -323,20 +320,24 @@ async function checkStore(config: Config): Promise<Check[]> {
         },
         await recentFailures(store.snapshots),
       ];
+      return { checks, subscriptions };
     } finally {
       await store.close();
     }
   } catch (error) {
-    return [
-      {
-        name,
-        ok: false,
-        detail: (error as Error).message,
-        fix: config.DATABASE_URL
-          ? "Check DATABASE_URL."
-          : "Check that DATA_DIR exists and is writable.",
-      },
-    ];
+    return {
+      checks: [
+        {
+          name,
+          ok: false,
+          detail: (error as Error).message,
+          fix: config.DATABASE_URL
+            ? "Check DATABASE_URL."
+            : "Check that DATA_DIR exists and is writable.",
+        },
+      ],
+      subscriptions,
+    };
   }
 }
 
