@@ -81,30 +81,13 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     retries.add(timer);
   };
 
-  /**
-   * The unfinished runs to finish now, reporting the stale ones. A failing look-up resumes
-   * nothing: the schedule itself must still start.
-   */
   const unfinishedRuns = async (
     unfinished: (since: string) => Promise<string[]>,
     today: string,
     catchingUp: boolean,
   ): Promise<string[]> => {
     const resumeDays = options.resumeDays ?? RESUME_DAYS;
-    let dates: string[];
-    try {
-      dates = await unfinished(shiftDay(today, -(resumeDays + REPORT_STALE_DAYS)));
-    } catch (error) {
-      log.error({ err: error }, "could not look for runs left unfinished; none resumed");
-      return [];
-    }
-    const { due, stale } = resumable(dates, { today, resumeDays, catchingUp });
-    if (stale.length > 0) {
-      log.warn(
-        { dates: stale, resumeDays },
-        "deliveries left unfinished too long ago to post now: not retried",
-      );
-    }
+    const due = await unfinishedToResume(unfinished, { today, resumeDays, catchingUp }, log);
     if (due.length > 0) {
       log.info({ dates: due }, "deliveries left unfinished before this start: running again");
     }
@@ -156,6 +139,34 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       await Promise.all([...inFlight, caughtUp]);
     },
   };
+}
+
+/**
+ * The unfinished runs to finish at start-up (the ledger's, through `resumable`), reporting the
+ * stale ones. A failing look-up resumes nothing: the schedule itself must still start.
+ */
+export async function unfinishedToResume(
+  unfinished: (since: string) => Promise<string[]>,
+  options: { today: string; resumeDays?: number | undefined; catchingUp: boolean },
+  log: Logger,
+): Promise<string[]> {
+  const { today, catchingUp } = options;
+  const resumeDays = options.resumeDays ?? RESUME_DAYS;
+  let dates: string[];
+  try {
+    dates = await unfinished(shiftDay(today, -(resumeDays + REPORT_STALE_DAYS)));
+  } catch (error) {
+    log.error({ err: error }, "could not look for runs left unfinished; none resumed");
+    return [];
+  }
+  const { due, stale } = resumable(dates, { today, resumeDays, catchingUp });
+  if (stale.length > 0) {
+    log.warn(
+      { dates: stale, resumeDays },
+      "deliveries left unfinished too long ago to post now: not retried",
+    );
+  }
+  return due;
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   localMoment,
 } from "./due.js";
 import type { DueWork } from "./morning.js";
-import { resumable } from "./scheduler.js";
+import { unfinishedToResume } from "./scheduler.js";
 
 /*
  * The delivery schedule: every minute, what has come due (schedule/due.ts) and is not yet done is
@@ -28,9 +28,6 @@ import { resumable } from "./scheduler.js";
  */
 
 const MINUTE = 60_000;
-/** A Friday's unfinished run is still finished on Monday; an older one is stale news. */
-const RESUME_DAYS = 3;
-const REPORT_STALE_DAYS = 14;
 /** How long settled deliveries are remembered: longer than any local date lasts anywhere. */
 const REMEMBER_MS = 3 * 24 * 3600_000;
 
@@ -188,20 +185,7 @@ export function startDeliveryTicker(options: TickerOptions): DeliveryTicker {
     const { unfinished, runDate } = options;
     if (!unfinished || !runDate) return;
     const today = localMoment(now(), options.timeZone).date;
-    let dates: string[];
-    try {
-      dates = await unfinished(shiftDay(today, -(RESUME_DAYS + REPORT_STALE_DAYS)));
-    } catch (error) {
-      log.error({ err: error }, "could not look for runs left unfinished; none resumed");
-      return;
-    }
-    const { due, stale } = resumable(dates, { today, resumeDays: RESUME_DAYS, catchingUp: true });
-    if (stale.length > 0) {
-      log.warn(
-        { dates: stale },
-        "deliveries left unfinished too long ago to post now: not retried",
-      );
-    }
+    const due = await unfinishedToResume(unfinished, { today, catchingUp: true }, log);
     for (const date of due) {
       if (stopped) return;
       log.info({ date }, "deliveries left unfinished before this start: running again");
