@@ -7,6 +7,7 @@ import type { UsageLoaderOptions } from "../loading/usage-loader.js";
 import { createWorkerFetcher, type WorkerFetcher } from "../loading/worker-fetcher.js";
 import type { Logger } from "../log.js";
 import type { SlackAppOptions } from "../slack/app.js";
+import { databaseLocation } from "../store/database.js";
 import type { StoreOptions } from "../store/store.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
 import { usdToCents } from "../usage/money.js";
@@ -27,7 +28,12 @@ export interface UsageFromConfig {
  */
 export function usageSourceFromConfig(
   config: Config,
-  options: { demo?: boolean; workers?: boolean } = {},
+  options: {
+    demo?: boolean;
+    workers?: boolean;
+    /** The store is opened (on SQLite, the workers write the days they fetch into it). */
+    store?: boolean;
+  } = {},
 ): UsageFromConfig {
   if (options.demo) {
     return { source: createSyntheticSource(createSyntheticOrg()), close: async () => undefined };
@@ -47,6 +53,13 @@ export function usageSourceFromConfig(
   const workers = createWorkerFetcher({
     threads: config.FETCH_WORKERS,
     client: clientOptions,
+    dayStore:
+      options.store && !config.DATABASE_URL
+        ? {
+            file: databaseLocation({ dataDir: config.DATA_DIR }),
+            recentTtlMs: config.DAY_CACHE_RECENT_TTL_MINUTES * 60_000,
+          }
+        : undefined,
     resourceLimits: workerResourceLimits(config),
   });
   // Up before the first command asks for a report; idle, they do not keep the process alive.

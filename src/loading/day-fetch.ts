@@ -18,10 +18,26 @@ export interface FetchedDay {
    * worker thread does, so the main thread's part of a day is only the merge and the write.
    */
   stored?: string | undefined;
+  /**
+   * The database has the day already: a worker wrote it on a connection of its own
+   * (store/stored-days.ts), so the main thread only keeps it in memory.
+   */
+  written?: boolean | undefined;
+  /** Why the worker could not write it (the loader then writes it itself). */
+  writeError?: string | undefined;
+}
+
+export interface FetchDayOptions {
+  /** Whether the day is final, for a fetcher that writes it to the store itself. */
+  final?: boolean | undefined;
 }
 
 /** Fetches and aggregates one day; the loader caches and merges what it returns. */
-export type DayFetcher = (day: string, signal?: AbortSignal) => Promise<FetchedDay>;
+export type DayFetcher = (
+  day: string,
+  signal?: AbortSignal,
+  options?: FetchDayOptions,
+) => Promise<FetchedDay>;
 
 export async function fetchDay(
   source: UsageSource,

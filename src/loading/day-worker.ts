@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { createAdminClient } from "../anthropic/client.js";
+import { openSqliteDayWriter } from "../store/stored-days.js";
 import { serializeCompact } from "../usage/compact.js";
 import { fetchDay, transferablesOf } from "./day-fetch.js";
 import {
@@ -7,6 +8,7 @@ import {
   serializeError,
   type ToWorker,
   type WorkerClientOptions,
+  type WorkerDayStore,
 } from "./worker-protocol.js";
 
 /*
@@ -20,10 +22,31 @@ if (!port) throw new Error("day-worker.ts runs as a worker thread");
 const post = (message: FromWorker, transfer: ArrayBuffer[] = []) =>
   port.postMessage(message, transfer);
 
+const data = workerData as { client: WorkerClientOptions; dayStore?: WorkerDayStore };
 const client = createAdminClient({
-  ...(workerData as { client: WorkerClientOptions }).client,
+  ...data.client,
   onPause: (untilMs) => post({ type: "paused", untilMs }),
 });
+const writer = data.dayStore
+  ? openSqliteDayWriter(data.dayStore.file, data.dayStore.recentTtlMs)
+  : undefined;
+
+/** The day, its stored form written to the store here when there is one (else sent along). */
+async function fetchAndKeep(day: string, final: boolean | undefined, signal: AbortSignal) {
+  const fetched = await fetchDay(client, day, signal);
+  const stored = serializeCompact(fetched.compact);
+  if (!writer || final === undefined) return { ...fetched, stored };
+  try {
+    await writer.write(day, stored, final);
+    return { ...fetched, written: true };
+  } catch (error) {
+    return {
+      ...fetched,
+      stored,
+      writeError: error instanceof Error ? error.message : String(error),
+    };
+  }
+}
 const running = new Map<number, AbortController>();
 
 port.on("message", (message: ToWorker) => {
@@ -31,16 +54,11 @@ port.on("message", (message: ToWorker) => {
     case "fetch": {
       const controller = new AbortController();
       running.set(message.id, controller);
-      fetchDay(client, message.day, controller.signal)
+      fetchAndKeep(message.day, message.final, controller.signal)
         .then(
           (day) =>
             post(
-              {
-                type: "done",
-                id: message.id,
-                day: { ...day, stored: serializeCompact(day.compact) },
-                requests: client.requestCount,
-              },
+              { type: "done", id: message.id, day, requests: client.requestCount },
               transferablesOf(day.compact),
             ),
           (error: unknown) =>

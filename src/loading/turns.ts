@@ -1,3 +1,5 @@
+import type { Steps } from "../usage/steps.js";
+
 /*
  * Turns on the main thread for CPU work split into steps (merging a report's days): one holder
  * per turn of the event loop, so that a Slack request waiting for I/O gets in between, and the
@@ -11,6 +13,11 @@ export interface Turns {
   ticket(): number;
   /** Resolves in a later turn of the event loop, when no older ticket is waiting. */
   take(ticket: number): Promise<void>;
+  /**
+   * Runs computation steps (usage/steps.ts) in turns: each turn runs steps for at most
+   * `sliceMs`, then hands the thread back.
+   */
+  run<T>(ticket: number, steps: Steps<T>, sliceMs: number): Promise<T>;
 }
 
 export function createTurns(): Turns {
@@ -35,13 +42,25 @@ export function createTurns(): Turns {
     setImmediate(serve);
   }
 
+  function take(ticket: number): Promise<void> {
+    return new Promise((resume) => {
+      waiting.push({ ticket, resume });
+      schedule();
+    });
+  }
+
   return {
     ticket: () => nextTicket++,
-    take(ticket) {
-      return new Promise((resume) => {
-        waiting.push({ ticket, resume });
-        schedule();
-      });
+    take,
+    async run(ticket, steps, sliceMs) {
+      for (;;) {
+        await take(ticket);
+        const ends = performance.now() + sliceMs;
+        do {
+          const next = steps.next();
+          if (next.done) return next.value;
+        } while (performance.now() < ends);
+      }
     },
   };
 }

@@ -5,7 +5,12 @@ import type { DayCache } from "../store/day-cache.js";
 import type { FirstSeen } from "../store/first-seen.js";
 import { createTtlMap } from "../store/ttl-map.js";
 import type { UsageAggregate } from "../usage/aggregate.js";
-import { type CompactAggregate, compactBytes, mergeCompact } from "../usage/compact.js";
+import {
+  type CompactAggregate,
+  compactBytes,
+  mergeCompact,
+  mergeCompactSteps,
+} from "../usage/compact.js";
 import { peopleOfDay } from "../usage/first-use.js";
 import {
   comparisonPeriod,
@@ -13,7 +18,7 @@ import {
   isFinalDay,
   type Period,
 } from "../usage/periods.js";
-import { buildReport, type UsageReport } from "../usage/report.js";
+import { buildReportSteps, type UsageReport } from "../usage/report.js";
 import { restrictCompact } from "../usage/restrict.js";
 import { createSpanMerger, spanCover } from "../usage/spans.js";
 import { type DayFetcher, fetchDay as fetchDayHere } from "./day-fetch.js";
@@ -32,6 +37,9 @@ const weekendDays = (days: readonly string[]) =>
   days.filter((d) => [0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay())).length;
 /** Longest the main thread merges before it lets other work in (a 5,000-person day: ~1 ms). */
 const MERGE_SLICE_MS = 10;
+
+/** People recorded as seen in one write (one transaction; ~2–8 ms on SQLite). */
+const FIRST_SEEN_PIECE = 1000;
 
 export { DEFAULT_FINAL_AFTER_MS } from "../usage/periods.js";
 
@@ -134,15 +142,16 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
 
   async function fetchDay(day: string, signal?: AbortSignal): Promise<CompactAggregate> {
     const started = performance.now();
-    const { compact, pages, records, invalidRecords, stored } = await fetchAndAggregate(
-      day,
-      signal,
-    );
+    const final = isFinal(day);
+    const { compact, pages, records, invalidRecords, stored, written, writeError } =
+      await fetchAndAggregate(day, signal, { final });
+    // The worker could not write it: it is written here instead, and the reason told.
+    if (writeError) options.onCacheError?.(new Error(writeError), { day, operation: "set" });
     // A task of its own for each day's write: days that a worker hands over together would
     // otherwise be written in one block, keeping a Slack ack waiting (docs/PERFORMANCE.md).
     await setImmediate();
     try {
-      await cache?.set(day, compact, { final: isFinal(day), stored });
+      await cache?.set(day, compact, { final, stored, written });
     } catch (error) {
       options.onCacheError?.(error, { day, operation: "set" });
     }
@@ -167,7 +176,14 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
   async function recordFirstSeen(day: string, part: CompactAggregate): Promise<void> {
     if (!options.firstSeen || recordedFinalDays.has(day)) return;
     try {
-      await options.firstSeen.record(day, peopleOfDay(part));
+      // In pieces, each a transaction in its own task: a cold report loads days out of order, so
+      // a day can move thousands of people's first day, and one write of them all held the thread
+      // up to ~90 ms (docs/PERFORMANCE.md).
+      const people = peopleOfDay(part);
+      for (let at = 0; at < people.length; at += FIRST_SEEN_PIECE) {
+        if (at > 0) await setImmediate();
+        await options.firstSeen.record(day, people.slice(at, at + FIRST_SEEN_PIECE));
+      }
       if (isFinal(day)) recordedFinalDays.add(day);
     } catch (error) {
       firstSeenFailures++;
@@ -263,6 +279,7 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
       pending[i] = undefined;
       merger.add(narrow ? narrow(part) : part);
     }
+    if (performance.now() >= sliceEnds) await turns.take(ticket);
     return merger.finish();
   }
 
@@ -336,6 +353,8 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
     const compare = opts.compare ?? true;
     const before = compare ? comparisonPeriod(period) : null;
     const failuresBefore = firstSeenFailures;
+    // Older reports' steps first, as with their days (mergeInOrder).
+    const ticket = turns.ticket();
     const total = period.days.length + (before?.days.length ?? 0);
     let done = 0;
     const dayIn = opts.onProgress ? () => opts.onProgress?.({ done: ++done, total }) : undefined;
@@ -346,16 +365,26 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
     ]);
     // After the loads: the days just loaded are recorded, so no one seen before is "new".
     const firstDays = await firstDaysIn(period, failuresBefore);
-    // Made into objects (one per actor) only now, in one go: reports in flight together hold
-    // their periods as columns meanwhile, not as objects.
-    return buildReport({
-      period,
-      current: mergeCompact([current]),
-      previousPeriod: before,
-      previous: previous && mergeCompact([previous]),
-      firstDays,
-      generatedAt: now(),
-    });
+    // Made into objects (one per actor) only now: reports in flight together hold their periods
+    // as columns meanwhile, not as objects. In steps, each in its turn (usage/steps.ts), and the
+    // report handed over in a turn of its own, so that rendering it is a piece of its own too.
+    const objects = await turns.run(ticket, mergeCompactSteps([current]), MERGE_SLICE_MS);
+    const previousObjects =
+      previous && (await turns.run(ticket, mergeCompactSteps([previous]), MERGE_SLICE_MS));
+    const report = await turns.run(
+      ticket,
+      buildReportSteps({
+        period,
+        current: objects,
+        previousPeriod: before,
+        previous: previousObjects,
+        firstDays,
+        generatedAt: now(),
+      }),
+      MERGE_SLICE_MS,
+    );
+    await turns.take(ticket);
+    return report;
   }
 
   return { loadDays, loadDayParts, loadReport, isFinal };

@@ -5,6 +5,7 @@ import {
   type FromWorker,
   type ToWorker,
   type WorkerClientOptions,
+  type WorkerDayStore,
 } from "./worker-protocol.js";
 
 /*
@@ -28,6 +29,8 @@ export interface WorkerFetcherOptions {
   /** Worker threads, at least 1. */
   threads: number;
   client: WorkerClientOptions;
+  /** The SQLite store the workers write fetched days into themselves (worker-protocol.ts). */
+  dayStore?: WorkerDayStore | undefined;
   /** Where the worker script is; by default next to this module (source or built). */
   workerUrl?: URL | undefined;
   resourceLimits?: ResourceLimits | undefined;
@@ -81,6 +84,7 @@ export function createWorkerFetcher(options: WorkerFetcherOptions): WorkerFetche
             ? options.client.requestsPerMinute / threads
             : undefined,
         },
+        dayStore: options.dayStore,
       },
       resourceLimits: options.resourceLimits,
     });
@@ -139,7 +143,7 @@ export function createWorkerFetcher(options: WorkerFetcherOptions): WorkerFetche
     return slots.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
   }
 
-  const fetchDay: DayFetcher = (day, signal) =>
+  const fetchDay: DayFetcher = (day, signal, fetchOptions) =>
     new Promise<FetchedDay>((resolve, reject) => {
       if (closed) throw new Error("the worker fetcher is closed");
       signal?.throwIfAborted();
@@ -165,7 +169,12 @@ export function createWorkerFetcher(options: WorkerFetcherOptions): WorkerFetche
       signal?.addEventListener("abort", onAbort, { once: true });
       // A worker with work keeps the process alive, as a pending socket would.
       slot.worker.ref();
-      slot.worker.postMessage({ type: "fetch", id, day } satisfies ToWorker);
+      slot.worker.postMessage({
+        type: "fetch",
+        id,
+        day,
+        final: fetchOptions?.final,
+      } satisfies ToWorker);
     });
 
   return {

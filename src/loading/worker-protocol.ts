@@ -25,8 +25,17 @@ export interface WorkerClientOptions {
   requestsPerMinute?: number | undefined;
 }
 
+/**
+ * The SQLite store a worker writes the days it fetches into (store/stored-days.ts). None on
+ * PostgreSQL, where the main thread's write is a query on the network, not work on its thread.
+ */
+export interface WorkerDayStore {
+  file: string;
+  recentTtlMs: number;
+}
+
 export type ToWorker =
-  | { type: "fetch"; id: number; day: string }
+  | { type: "fetch"; id: number; day: string; final?: boolean | undefined }
   | { type: "abort"; id: number }
   /** A 429 seen by another worker: pause this one's client too. */
   | { type: "pause"; untilMs: number };

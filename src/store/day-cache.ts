@@ -8,11 +8,15 @@ import { createTtlMap } from "./ttl-map.js";
  */
 export interface DayCache {
   get(day: string): Promise<CompactAggregate | undefined>;
-  /** `stored`: the aggregate already serialised (serializeCompact), if the caller has it. */
+  /**
+   * `stored`: the aggregate already serialised (serializeCompact), if the caller has it.
+   * `written`: the database has the day already (a fetch worker wrote it, stored-days.ts): it is
+   * only kept in memory.
+   */
   set(
     day: string,
     aggregate: CompactAggregate,
-    options: { final: boolean; stored?: string | undefined },
+    options: { final: boolean; stored?: string | undefined; written?: boolean | undefined },
   ): Promise<void>;
 }
 

@@ -13,6 +13,7 @@ import { createStoreFirstSeen, type FirstSeen } from "./first-seen.js";
 import { createLedger, type DeliveryLedger } from "./ledger.js";
 import { migrate } from "./migrations.js";
 import type { Snapshots } from "./snapshots.js";
+import { writeStoredDay } from "./stored-days.js";
 import { createStoreSubscriptions, type Subscriptions } from "./subscriptions.js";
 import type { UserCache } from "./user-cache.js";
 
@@ -122,19 +123,13 @@ function createStoreDayCache(db: Kysely<Schema>, recentTtlMs: number, now: () =>
         throw error;
       }
     },
-    async set(day, aggregate, { final, stored }) {
-      const at = now();
-      const values = {
-        payload: stored ?? serializeCompact(aggregate),
-        final: final ? 1 : 0,
-        expires_at: final ? Number.MAX_SAFE_INTEGER : at + recentTtlMs,
-        updated_at: at,
-      };
-      await db
-        .insertInto("day_cache")
-        .values({ day, ...values })
-        .onConflict((oc) => oc.column("day").doUpdateSet(values))
-        .execute();
+    async set(day, aggregate, { final, stored, written }) {
+      if (written) return;
+      await writeStoredDay(db, day, stored ?? serializeCompact(aggregate), {
+        final,
+        at: now(),
+        recentTtlMs,
+      });
     },
   };
 }

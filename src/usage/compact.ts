@@ -12,6 +12,7 @@ import {
 } from "./aggregate.js";
 import { addMetrics, addTokens, COLUMN, type Metrics, TOTAL_METRICS, WIDTH } from "./metrics.js";
 import { addMicros, microsSchema, NO_MICROS, storedMicros } from "./money.js";
+import { ROWS_PER_STEP, runSteps, type Steps } from "./steps.js";
 
 /*
  * The compact form of a day (built by day-builder.ts): what the day cache keeps and what periods
@@ -61,68 +62,60 @@ export interface CompactAggregate {
  * of the period; parts are only read.
  */
 export function mergeCompact(parts: readonly CompactAggregate[]): UsageAggregate {
-  const merger = createMerger();
-  for (const part of parts) merger.add(part);
-  return merger.result();
+  return runSteps(mergeCompactSteps(parts));
 }
 
-/**
- * The same merge a part at a time, for callers that merge days as they arrive and let other work
- * (a Slack ack) run between them: a large org's month merged in one piece holds the thread too
- * long for an ack (docs/PERFORMANCE.md).
- */
-export interface Merger {
-  add(part: CompactAggregate): void;
-  /** The merged aggregate, days in order. The merger is spent afterwards. */
-  result(): UsageAggregate;
-}
-
-export function createMerger(): Merger {
+/** The same merge in steps of ROWS_PER_STEP actors (steps.ts). */
+export function* mergeCompactSteps(parts: readonly CompactAggregate[]): Steps<UsageAggregate> {
   const out = emptyAggregate();
-  return {
-    add(part) {
-      out.days.push(...part.days);
-      out.daily.push(...part.daily.map((d) => ({ ...d })));
-      addMetrics(out.totals, part.totals);
-      mergeActors(out.actors, part.actors);
-      for (const model of part.models) {
-        const mine = out.models.get(model.model);
-        if (!mine) out.models.set(model.model, { ...model, tokens: { ...model.tokens } });
-        else {
-          mine.costMicros = addMicros(mine.costMicros, model.costMicros);
-          mine.records += model.records;
-          addTokens(mine.tokens, model.tokens);
-        }
-      }
-      for (const terminal of part.terminals) {
-        const mine = out.terminals.get(terminal.terminal);
-        if (!mine) out.terminals.set(terminal.terminal, { ...terminal });
-        else {
-          mine.records += terminal.records;
-          mine.sessions += terminal.sessions;
-          mine.costMicros = addMicros(mine.costMicros, terminal.costMicros);
-        }
-      }
-      for (const tool of part.tools) {
-        const mine = out.tools.get(tool.tool);
-        if (!mine) out.tools.set(tool.tool, { ...tool });
-        else {
-          mine.accepted += tool.accepted;
-          mine.rejected += tool.rejected;
-        }
-      }
-      out.invalidRecords += part.invalidRecords;
-      for (const sample of part.invalidSamples) {
-        if (out.invalidSamples.length < MAX_INVALID_SAMPLES) out.invalidSamples.push(sample);
-      }
-      out.nonUsdCostItems += part.nonUsdCostItems;
-    },
-    result() {
-      out.days.sort();
-      out.daily.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-      return out;
-    },
-  };
+  for (const part of parts) {
+    addSummaries(out, part);
+    for (let row = 0; row < part.actors.keys.length; row += ROWS_PER_STEP) {
+      mergeActors(out.actors, part.actors, row, row + ROWS_PER_STEP);
+      yield;
+    }
+  }
+  out.days.sort();
+  out.daily.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  return out;
+}
+
+/** Everything of a part but its actors: days, totals, models, terminals, tools, what was invalid. */
+function addSummaries(out: UsageAggregate, part: CompactAggregate): void {
+  out.days.push(...part.days);
+  out.daily.push(...part.daily.map((d) => ({ ...d })));
+  addMetrics(out.totals, part.totals);
+  for (const model of part.models) {
+    const mine = out.models.get(model.model);
+    if (!mine) out.models.set(model.model, { ...model, tokens: { ...model.tokens } });
+    else {
+      mine.costMicros = addMicros(mine.costMicros, model.costMicros);
+      mine.records += model.records;
+      addTokens(mine.tokens, model.tokens);
+    }
+  }
+  for (const terminal of part.terminals) {
+    const mine = out.terminals.get(terminal.terminal);
+    if (!mine) out.terminals.set(terminal.terminal, { ...terminal });
+    else {
+      mine.records += terminal.records;
+      mine.sessions += terminal.sessions;
+      mine.costMicros = addMicros(mine.costMicros, terminal.costMicros);
+    }
+  }
+  for (const tool of part.tools) {
+    const mine = out.tools.get(tool.tool);
+    if (!mine) out.tools.set(tool.tool, { ...tool });
+    else {
+      mine.accepted += tool.accepted;
+      mine.rejected += tool.rejected;
+    }
+  }
+  out.invalidRecords += part.invalidRecords;
+  for (const sample of part.invalidSamples) {
+    if (out.invalidSamples.length < MAX_INVALID_SAMPLES) out.invalidSamples.push(sample);
+  }
+  out.nonUsdCostItems += part.nonUsdCostItems;
 }
 
 // The row's offsets, from the table (unrolled below; test/usage/metrics.test.ts checks them).
@@ -143,9 +136,15 @@ const {
   activeDays: ACTIVE_DAYS,
 } = COLUMN;
 
-function mergeActors(into: Map<string, ActorStats>, cols: CompactAggregate["actors"]): void {
+/** Rows [from, to) of the columns into the actors. */
+function mergeActors(
+  into: Map<string, ActorStats>,
+  cols: CompactAggregate["actors"],
+  from: number,
+  to: number,
+): void {
   const { keys, names, types, data } = cols;
-  for (let row = 0; row < keys.length; row++) {
+  for (let row = from; row < Math.min(to, keys.length); row++) {
     const key = keys[row] as string;
     let actor = into.get(key);
     if (!actor) {

@@ -13,6 +13,7 @@ import {
 } from "./metrics.js";
 import { type Cents, type Micros, microsToCents, NO_CENTS } from "./money.js";
 import type { BaselineKind, Period } from "./periods.js";
+import { ROWS_PER_STEP, runSteps, type Steps } from "./steps.js";
 
 /*
  * A report: the aggregate of a period, put in order for people — totals, changes against the
@@ -147,7 +148,7 @@ const LEADERBOARD_FIELD: Record<LeaderboardMetric, keyof ActorTotals> = {
   prs: "pullRequests",
 };
 
-export function buildReport(input: {
+export interface ReportInput {
   period: Period;
   current: UsageAggregate;
   /** The baseline; without a `baseline` kind it is the equal period before. */
@@ -159,16 +160,27 @@ export function buildReport(input: {
    * period), from the store's first-seen record; null or absent when it is unavailable.
    */
   firstDays?: ReadonlyMap<string, string> | null | undefined;
-}): UsageReport {
+}
+
+export function buildReport(input: ReportInput): UsageReport {
+  return runSteps(buildReportSteps(input));
+}
+
+/** The same in steps (steps.ts): a row for each ROWS_PER_STEP actors, then the rest. */
+export function* buildReportSteps(input: ReportInput): Steps<UsageReport> {
   const { period, current } = input;
   const previous = input.previous ?? null;
   const totals = reportTotals(current);
   const previousTotals = previous ? reportTotals(previous) : null;
   const baselinePeriod = input.previousPeriod ? plainPeriod(input.previousPeriod) : null;
 
-  const actors = [...current.actors.values()]
-    .map((actor) => actorRow(actor, previous?.actors.get(actor.key)))
-    .sort(byCostThenSessions);
+  const actors: ActorRow[] = [];
+  for (const actor of current.actors.values()) {
+    actors.push(actorRow(actor, previous?.actors.get(actor.key)));
+    if (actors.length % ROWS_PER_STEP === 0) yield;
+  }
+  actors.sort(byCostThenSessions);
+  yield;
 
   const costTotal = current.totals.costMicros;
   const models = [...current.models.values()]

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ResourceLimits } from "node:worker_threads";
+import SQLite from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   apiErrorBody,
@@ -21,6 +25,8 @@ import {
   type WorkerFetcherOptions,
 } from "../../src/loading/worker-fetcher.js";
 import { reportToJson } from "../../src/render/json.js";
+import { databaseLocation } from "../../src/store/database.js";
+import { openStore, type Store } from "../../src/store/store.js";
 import { parseCompact } from "../../src/usage/compact.js";
 import { periodBetween, previousPeriod } from "../../src/usage/periods.js";
 
@@ -202,6 +208,111 @@ describe("createWorkerFetcher", () => {
     expect(workers.running).toBe(0);
     expect(workers.requestCount).toBe(requests);
     await expect(workers.fetchDay("2026-11-09")).rejects.toThrow("closed");
+  });
+});
+
+describe("workers writing the days they fetch into the SQLite store", () => {
+  async function storeIn(dir: string): Promise<Store> {
+    const store = await openStore({ dataDir: dir });
+    cleanups.push(() => store.close());
+    return store;
+  }
+  function tempDir() {
+    const dir = mkdtempSync(join(tmpdir(), "claude-usage-worker-store-"));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  }
+  const dayStoreOf = (dir: string) => ({
+    file: databaseLocation({ dataDir: dir }),
+    recentTtlMs: 60_000,
+  });
+
+  it("a final day is written by the worker, not sent for the main thread to write; the store reads it back", async () => {
+    const dir = tempDir();
+    const store = await storeIn(dir);
+    const { workers } = await setup(undefined, { dayStore: dayStoreOf(dir) });
+    const fetched = await workers.fetchDay("2026-11-02", undefined, { final: true });
+    expect(fetched.written).toBe(true);
+    expect(fetched.writeError).toBeUndefined();
+    expect(fetched.stored).toBeUndefined();
+    expect(await store.dayCache.get("2026-11-02")).toEqual(fetched.compact);
+    // Asked without saying whether it is final (not for the cache): sent back, not written.
+    const unasked = await workers.fetchDay("2026-11-03");
+    expect(unasked.written).toBeUndefined();
+    expect(unasked.stored).toBeTypeOf("string");
+    expect(await store.dayCache.get("2026-11-03")).toBeUndefined();
+  });
+
+  it("a recent day is written to expire after the recent TTL, as the store writes it", async () => {
+    const dir = tempDir();
+    const store = await storeIn(dir);
+    const { workers } = await setup(undefined, { dayStore: dayStoreOf(dir) });
+    const before = Date.now();
+    await workers.fetchDay("2026-11-24", undefined, { final: false });
+    const row = await store.database.db
+      .selectFrom("day_cache")
+      .select(["final", "expires_at"])
+      .where("day", "=", "2026-11-24")
+      .executeTakeFirstOrThrow();
+    expect(Number(row.final)).toBe(0);
+    expect(Number(row.expires_at)).toBeGreaterThanOrEqual(before + 60_000);
+    expect(Number(row.expires_at)).toBeLessThanOrEqual(Date.now() + 60_000);
+  });
+
+  it("a worker that cannot write (no store there, or one not migrated) says why; the loader writes the day itself and tells", async () => {
+    const dir = tempDir();
+    const store = await storeIn(dir);
+    const missing = join(tempDir(), "nowhere.sqlite");
+    const bare = join(tempDir(), "bare.sqlite");
+    new SQLite(bare).close(); // a database without the store's tables
+    for (const file of [missing, bare]) {
+      const { workers } = await setup(undefined, { dayStore: { file, recentTtlMs: 60_000 } });
+      const fetched = await workers.fetchDay("2026-11-02", undefined, { final: true });
+      expect(fetched.written).toBeUndefined();
+      expect(fetched.writeError).toBe(
+        `the store (${file}) failed to keep 2026-11-02 from a fetch worker: ${file === missing ? "the database file cannot be opened" : "no such table: day_cache"}`,
+      );
+      expect(fetched.stored).toBeTypeOf("string");
+      const told: { day: string; operation: string; message: string }[] = [];
+      const loader = createUsageLoader({
+        source: createAdminClient({ adminKey: FAKE_ADMIN_KEY, baseUrl: "http://127.0.0.1:9" }),
+        fetchDay: workers.fetchDay,
+        cache: store.dayCache,
+        now: () => new Date("2026-11-25T10:00:00Z"),
+        onCacheError: (error, context) =>
+          told.push({ ...context, message: error instanceof Error ? error.message : "" }),
+      });
+      const day = file === missing ? "2026-11-04" : "2026-11-05";
+      const loaded = await loader.loadDayParts([day]);
+      expect(told).toEqual([{ day, operation: "set", message: expect.stringMatching(/\S/) }]);
+      // Nothing lost: the main thread wrote it.
+      expect(await store.dayCache.get(day)).toEqual(loaded[0]);
+    }
+  });
+
+  it("the app's workers write into its SQLite store; not on PostgreSQL, and not without the store", async () => {
+    const api = await startFakeAdminApi({ org });
+    cleanups.push(() => api.close());
+    const dir = tempDir();
+    const store = await storeIn(dir);
+    const base = {
+      ANTHROPIC_ADMIN_KEY: FAKE_ADMIN_KEY,
+      ANTHROPIC_BASE_URL: api.url,
+      DATA_DIR: dir,
+    };
+    const written = async (env: Record<string, string>, store: boolean) => {
+      const usage = usageSourceFromConfig(loadConfig({ ...base, ...env }), {
+        workers: true,
+        store,
+      });
+      cleanups.push(() => usage.close());
+      return (await usage.fetchDay?.("2026-11-02", undefined, { final: true }))?.written ?? false;
+    };
+    expect(await written({}, true)).toBe(true);
+    expect(await written({}, false)).toBe(false);
+    // The URL is never connected to: on PostgreSQL the main thread writes, as a query.
+    expect(await written({ DATABASE_URL: "postgres://127.0.0.1:9/none" }, true)).toBe(false);
+    expect(await store.dayCache.get("2026-11-02")).toBeDefined();
   });
 });
 

@@ -8,6 +8,7 @@ import { reportToJson } from "../../src/render/json.js";
 import { openDatabase } from "../../src/store/database.js";
 import { deliveryKey } from "../../src/store/ledger.js";
 import { migrations } from "../../src/store/migrations.js";
+import { compactDay } from "../../src/usage/day-builder.js";
 import { parsePeriod } from "../../src/usage/periods.js";
 import { TEST_DIALECTS, type TestStoreHandle, testDatabase } from "../support/stores.js";
 
@@ -243,6 +244,15 @@ describe.each(TEST_DIALECTS)("store on %s", (dialect) => {
         })
         .execute();
       expect(await store.dayCache.get("2026-11-01")).toBeUndefined();
+    });
+
+    it("a day a fetch worker has written already is not written again", async () => {
+      const store = await open();
+      const day = compactDay("2026-11-02", []);
+      await store.dayCache.set("2026-11-02", day, { final: true, written: true });
+      expect(await store.dayCache.get("2026-11-02")).toBeUndefined();
+      await store.dayCache.set("2026-11-02", day, { final: true });
+      expect(await store.dayCache.get("2026-11-02")).toEqual(day);
     });
   });
 
