@@ -22,6 +22,7 @@ import { namesFor, peopleShown } from "../slack/mentions.js";
 import type { SlackPerson } from "../slack/user-directory.js";
 import { type DeliveryKey, type DeliveryLedger, deliveryKey } from "../store/ledger.js";
 import type { Preferences } from "../store/store.js";
+import type { Cadence } from "../store/subscriptions.js";
 import type { PersonalBudgets } from "../usage/alerts.js";
 import type { Cents } from "../usage/money.js";
 import type { Period } from "../usage/periods.js";
@@ -36,8 +37,7 @@ import {
   type DeliveryCounts,
   emptyCounts,
 } from "./deliver.js";
-import { type DigestKind, type DigestPlanOptions, plannedDigests } from "./digest-plan.js";
-import { dailyPeriod, dmPeriodId } from "./due.js";
+import { type DigestPlanOptions, dailyPeriod, dmPeriodId, plannedDigests } from "./due.js";
 
 export { DELIVERY_EVENT_TYPE } from "./deliver.js";
 
@@ -173,7 +173,7 @@ export function defaultOwner(): string {
 /** One channel's digest of a kind and period. */
 export interface ChannelDigest {
   channel: string;
-  kind: DigestKind;
+  kind: Cadence;
   period: Period;
 }
 
@@ -189,7 +189,7 @@ export interface DigestRun {
   dryRun?: boolean;
   /** The channel digests; without it, every DIGEST_CHANNELS channel gets the date's plan. */
   digests?: readonly ChannelDigest[] | undefined;
-  /** The DMs; null for none; without it, every active person's about the plan's yesterday. */
+  /** The DMs; null for none; without it, every active person's about the date's daily period. */
   dms?: DmBatch | null | undefined;
   /** Deliveries (by ledger key) to leave alone: settled, or waiting for their retry. */
   skip?: ((key: string) => boolean) | undefined;

@@ -1,6 +1,6 @@
 import { TZDate, tz } from "@date-fns/tz";
 import { format } from "date-fns";
-import type { Cadence, Subscription } from "../store/subscriptions.js";
+import { CADENCES, type Cadence, type Subscription } from "../store/subscriptions.js";
 import { type Period, periodBetween, shiftDay } from "../usage/periods.js";
 
 /*
@@ -134,16 +134,25 @@ export function digestPeriod(cadence: Cadence, date: string): Period | null {
   return periodBetween(`${lastDay.slice(0, 8)}01`, lastDay, "last month");
 }
 
-export interface DueDigest {
-  subscription: Subscription;
-  /** The subscription's local date the digest is for (the ledger's run date). */
-  date: string;
+/** A digest of a cadence and the period it covers. */
+export interface PlannedDigest {
   kind: Cadence;
   period: Period;
 }
 
+export interface DueDigest extends PlannedDigest {
+  subscription: Subscription;
+  /** The subscription's local date the digest is for (the ledger's run date). */
+  date: string;
+}
+
 const ORDER: Record<Cadence, number> = { daily: 0, weekly: 1, monthly: 2 };
 const targetOf = (s: Pick<Subscription, "channel" | "team">) => `${s.channel}\n${s.team ?? ""}`;
+
+/** On Mondays the week replaces the day in a channel that gets both (as it always has). */
+function weekReplacesDay(date: string): boolean {
+  return weekday(date) === 1;
+}
 
 /**
  * The digests due at `now`: each subscription on its own local date once its time has passed.
@@ -161,14 +170,39 @@ export function dueDigests(
     if (!date) continue;
     const period = digestPeriod(subscription.cadence, date);
     if (!period) continue;
-    // On Mondays the week replaces the day in a channel that gets both (as it always has).
-    if (subscription.cadence === "daily" && weekday(date) === 1) {
+    if (subscription.cadence === "daily" && weekReplacesDay(date)) {
       if (weekly.has(targetOf(subscription))) continue;
     }
     due.push({ subscription, date, kind: subscription.cadence, period });
   }
   // A channel's digests in order: the day, then the week, then the month.
   return due.sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
+}
+
+/** The cadences on besides the daily digest (DIGEST_WEEKLY_ON_MONDAY, DIGEST_MONTHLY_ON_FIRST). */
+export interface DigestPlanOptions {
+  weeklyOnMonday: boolean;
+  monthlyOnFirst: boolean;
+}
+
+/**
+ * The digests of local date `date` for a channel that gets the daily digest and the cadences
+ * `options` turn on: what dueDigests gives such a channel that date (none on a weekend). For runs
+ * given no digests of their own (`runDigest`, `runTeamDigests` without `digests`).
+ */
+export function plannedDigests(date: string, options: DigestPlanOptions): PlannedDigest[] {
+  const on: Record<Cadence, boolean> = {
+    daily: true,
+    weekly: options.weeklyOnMonday,
+    monthly: options.monthlyOnFirst,
+  };
+  const plans: PlannedDigest[] = [];
+  for (const kind of CADENCES) {
+    if (!on[kind] || (kind === "daily" && on.weekly && weekReplacesDay(date))) continue;
+    const period = digestPeriod(kind, date);
+    if (period) plans.push({ kind, period });
+  }
+  return plans.sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
 }
 
 /** A person's DM clock: their Slack time zone and the time they picked (or DM_LOCAL_TIME). */

@@ -16,14 +16,15 @@ import {
   deliveries,
   idOnlyLookup,
 } from "./digest-job.js";
-import { plannedDigests } from "./digest-plan.js";
+import { plannedDigests } from "./due.js";
 
 /*
- * Team digests (TEAM_DIGESTS): each team's channel gets the org digest's plan — yesterday, last
- * week on Mondays, last month on the 1st — with every report narrowed to the team's members, so
- * that a team's channel never shows anyone outside the team. Each post goes through the same
- * ledger as the org's, under a key of its own. A team named in TEAM_DIGESTS that the roster does
- * not have is logged and counted as failed: the operator must see it, the other teams still post.
+ * Team digests (TEAM_DIGESTS): each team's channel gets the org digest's plan — the days since
+ * the previous working day, last week on Mondays, last month on a month's first working day —
+ * with every report narrowed to the team's members, so that a team's channel never shows anyone
+ * outside the team. Each post goes through the same ledger as the org's, under a key of its own.
+ * A team named in TEAM_DIGESTS that the roster does not have is logged and counted as failed: the
+ * operator must see it, the other teams still post.
  */
 
 export interface TeamDigestsConfig {

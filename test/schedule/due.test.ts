@@ -6,6 +6,7 @@ import {
   dmDue,
   dueDigests,
   dueInstant,
+  plannedDigests,
   reachedToday,
 } from "../../src/schedule/due.js";
 import { nextDue } from "../../src/schedule/ticker.js";
@@ -188,6 +189,28 @@ describe("dueDigests", () => {
       "C2/daily/2026-11-23..2026-11-23",
       "C3/daily/2026-11-23..2026-11-23",
     ]);
+  });
+
+  it("a run given no digests plans what the subscriptions of the same cadences would get", () => {
+    // Two years of dates, each on/off combination: one definition of what a digest covers.
+    for (let day = Date.parse("2026-01-01"); day < Date.parse("2028-01-01"); day += 86_400_000) {
+      const date = new Date(day).toISOString().slice(0, 10);
+      for (const weeklyOnMonday of [true, false]) {
+        for (const monthlyOnFirst of [true, false]) {
+          const cadences = [
+            "daily" as const,
+            ...(weeklyOnMonday ? (["weekly"] as const) : []),
+            ...(monthlyOnFirst ? (["monthly"] as const) : []),
+          ];
+          const due = dueDigests(
+            new Date(day),
+            cadences.map((cadence) => sub({ channel: "C1", cadence })),
+            { on: date },
+          ).map(({ kind, period }) => ({ kind, period }));
+          expect(plannedDigests(date, { weeklyOnMonday, monthlyOnFirst }), date).toEqual(due);
+        }
+      }
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isValidCron, lastRunToday, localDate, nextRunAfter } from "../../src/schedule/cron.js";
-import { plannedDigests } from "../../src/schedule/digest-plan.js";
+import { plannedDigests } from "../../src/schedule/due.js";
 
 const both = { weeklyOnMonday: true, monthlyOnFirst: true };
 const plan = (date: string, options = both) =>
@@ -11,11 +11,14 @@ describe("plannedDigests", () => {
     expect(plan("2026-11-25")).toEqual([["daily", "2026-11-24", "2026-11-24"]]);
   });
 
-  it("a Monday covers the whole previous week (or just Sunday when disabled)", () => {
+  it("a Monday covers the whole previous week (or Friday to Sunday when disabled)", () => {
     expect(plan("2026-11-23")).toEqual([["weekly", "2026-11-16", "2026-11-22"]]);
     expect(plan("2026-11-23", { ...both, weeklyOnMonday: false })).toEqual([
-      ["daily", "2026-11-22", "2026-11-22"],
+      ["daily", "2026-11-20", "2026-11-22"],
     ]);
+    expect(plannedDigests("2026-11-23", { ...both, weeklyOnMonday: false })[0]?.period.name).toBe(
+      "since Friday",
+    );
   });
 
   it("the 1st adds the previous month, across a year end, and on a Monday as well", () => {
@@ -29,6 +32,29 @@ describe("plannedDigests", () => {
       ["monthly", "2027-01-01", "2027-01-31"],
     ]);
     expect(plan("2026-12-01", { ...both, monthlyOnFirst: false })).toHaveLength(1);
+  });
+
+  it("a month whose 1st falls on a weekend gets its monthly on the first working day", () => {
+    // Sunday 1 November 2026: Monday the 2nd, with the week (or Friday to Sunday) as well.
+    expect(plan("2026-11-01")).toEqual([]);
+    expect(plan("2026-11-02")).toEqual([
+      ["weekly", "2026-10-26", "2026-11-01"],
+      ["monthly", "2026-10-01", "2026-10-31"],
+    ]);
+    expect(plan("2026-11-02", { ...both, weeklyOnMonday: false })).toEqual([
+      ["daily", "2026-10-30", "2026-11-01"],
+      ["monthly", "2026-10-01", "2026-10-31"],
+    ]);
+    // Sunday 1 August 2027: Monday the 2nd; Saturday 1 May 2027: Monday the 3rd, not the 2nd.
+    expect(plan("2027-08-02")).toContainEqual(["monthly", "2027-07-01", "2027-07-31"]);
+    expect(plan("2027-05-03")).toContainEqual(["monthly", "2027-04-01", "2027-04-30"]);
+    expect(plan("2027-05-04")).toEqual([["daily", "2027-05-03", "2027-05-03"]]);
+  });
+
+  it("a Saturday or Sunday run plans nothing: no working day is reported then", () => {
+    expect(plan("2026-11-28")).toEqual([]);
+    expect(plan("2026-11-29")).toEqual([]);
+    expect(plan("2027-05-01")).toEqual([]);
   });
 });
 
