@@ -38,9 +38,6 @@ const weekendDays = (days: readonly string[]) =>
 /** Longest the main thread merges before it lets other work in (a 5,000-person day: ~1 ms). */
 const MERGE_SLICE_MS = 10;
 
-/** People recorded as seen in one write (one transaction; ~2–8 ms on SQLite). */
-const FIRST_SEEN_PIECE = 1000;
-
 export { DEFAULT_FINAL_AFTER_MS } from "../usage/periods.js";
 
 export interface DayLoadEvent {
@@ -176,14 +173,7 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
   async function recordFirstSeen(day: string, part: CompactAggregate): Promise<void> {
     if (!options.firstSeen || recordedFinalDays.has(day)) return;
     try {
-      // In pieces, each a transaction in its own task: a cold report loads days out of order, so
-      // a day can move thousands of people's first day, and one write of them all held the thread
-      // up to ~90 ms (docs/PERFORMANCE.md).
-      const people = peopleOfDay(part);
-      for (let at = 0; at < people.length; at += FIRST_SEEN_PIECE) {
-        if (at > 0) await setImmediate();
-        await options.firstSeen.record(day, people.slice(at, at + FIRST_SEEN_PIECE));
-      }
+      await options.firstSeen.record(day, peopleOfDay(part));
       if (isFinal(day)) recordedFinalDays.add(day);
     } catch (error) {
       firstSeenFailures++;

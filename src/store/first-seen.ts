@@ -1,3 +1,4 @@
+import { setImmediate } from "node:timers/promises";
 import type { Kysely } from "kysely";
 import type { Schema } from "./database.js";
 
@@ -49,10 +50,20 @@ export async function upsertFirstDays(
   else await db.transaction().execute(write);
 }
 
+/** Rows the record writes in one transaction; the thread is handed back between them. */
+const PIECE_ROWS = 1_000;
+
 /**
  * The store's record. What this process knows of it is kept in memory (read once, then kept up
  * with its own writes), so that a day already recorded costs no write: the database's day for a
  * key is never later than the one known here, because rows only move earlier.
+ *
+ * Days recorded while a write is under way wait for the next write, which takes everything they
+ * added at once, each person at their earliest day: a cold report loads its days out of order, and
+ * writing each day's people as it came in moved the same people's first day again and again
+ * (~100,000 rows written for a 60-day report at 10,000 people; merged, about one per person). A
+ * write goes in pieces of PIECE_ROWS, each its own transaction and task, so that a Slack ack is not
+ * kept waiting behind it (docs/PERFORMANCE.md). `record` resolves once its people are written.
  */
 export function createStoreFirstSeen(db: Kysely<Schema>): FirstSeen {
   let known: Promise<Map<string, string>> | undefined;
@@ -68,20 +79,51 @@ export function createStoreFirstSeen(db: Kysely<Schema>): FirstSeen {
       });
     return known;
   };
+  /** Recorded, not yet being written: key → earliest day. */
+  let pending = new Map<string, string>();
+  /** The write that will take `pending`, once the one under way is done. */
+  let next: Promise<void> | undefined;
+  let last: Promise<void> = Promise.resolve();
+
+  async function write(days: Map<string, string>): Promise<void> {
+    next = undefined; // what is recorded from now on goes into the write after this one
+    const taken = pending;
+    pending = new Map();
+    const rows = [...taken]
+      .filter(([key, day]) => {
+        const first = days.get(key);
+        return first === undefined || day < first;
+      })
+      .map(([actor_key, first_day]) => ({ actor_key, first_day }));
+    for (let at = 0; at < rows.length; at += PIECE_ROWS) {
+      if (at > 0) await setImmediate();
+      const piece = rows.slice(at, at + PIECE_ROWS);
+      await upsertFirstDays(db, piece);
+      for (const { actor_key, first_day } of piece) {
+        const first = days.get(actor_key);
+        if (first === undefined || first_day < first) days.set(actor_key, first_day);
+      }
+    }
+  }
+
   return {
     async record(day, actorKeys) {
       const days = await knownDays();
-      const rows = [...new Set(actorKeys)]
-        .filter((key) => {
-          const first = days.get(key);
-          return first === undefined || day < first;
-        })
-        .map((actor_key) => ({ actor_key, first_day: day }));
-      await upsertFirstDays(db, rows);
-      for (const { actor_key } of rows) {
-        const first = days.get(actor_key);
-        if (first === undefined || day < first) days.set(actor_key, day);
+      let waits = false;
+      for (const key of actorKeys) {
+        const first = days.get(key);
+        if (first !== undefined && first <= day) continue;
+        waits = true;
+        const queued = pending.get(key);
+        if (queued === undefined || day < queued) pending.set(key, day);
       }
+      if (!waits) return;
+      if (!next) {
+        // After the write under way, failed or not: a failure is its own callers' to hear.
+        next = last.catch(() => undefined).then(() => write(days));
+        last = next;
+      }
+      await next;
     },
     async firstIn(from, to) {
       const rows = await db

@@ -1,8 +1,18 @@
-import { Migrator, sql } from "kysely";
+import {
+  InsertQueryNode,
+  Migrator,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  sql,
+  type UnknownRow,
+} from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { apiRecord, type RecordSpec } from "../../fakes/records.js";
 import { parseRecords } from "../../src/anthropic/records.js";
 import { openDatabase } from "../../src/store/database.js";
+import { createStoreFirstSeen } from "../../src/store/first-seen.js";
 import { migrations } from "../../src/store/migrations.js";
 import { serializeCompact } from "../../src/usage/compact.js";
 import { compactDay } from "../../src/usage/day-builder.js";
@@ -14,6 +24,25 @@ afterEach(async () => {
   await handle?.cleanup();
   handle = undefined;
 });
+
+/** Counts the record's INSERT statements; with `failing`, makes them fail. */
+function countingInserts() {
+  const plugin = {
+    inserts: 0,
+    failing: false,
+    transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
+      if (InsertQueryNode.is(node)) {
+        plugin.inserts++;
+        if (plugin.failing) throw new Error("disk I/O error (a test's)");
+      }
+      return node;
+    },
+    async transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+      return result;
+    },
+  };
+  return plugin;
+}
 
 function payload(date: string, ...specs: RecordSpec[]) {
   return serializeCompact(
@@ -65,6 +94,49 @@ describe.each(TEST_DIALECTS)("first-seen record on %s", (dialect) => {
     const seen = await store.firstSeen.firstIn("2026-11-01", "2026-11-30");
     expect(seen.size).toBe(1_234);
     expect([...seen.values()].filter((d) => d === "2026-11-19")).toHaveLength(600);
+  });
+
+  it("days recorded together are written together, each person once at their earliest day", async () => {
+    handle = testDatabase(dialect);
+    const store = await handle.open();
+    const counted = countingInserts();
+    const firstSeen = createStoreFirstSeen(store.database.db.withPlugin(counted));
+    const people = Array.from({ length: 1_500 }, (_, i) => `user:p${i}@example.com`);
+    // As a cold report's days arrive: out of order, while the first is being written.
+    await Promise.all(
+      ["2026-11-20", "2026-11-10", "2026-11-15"].map((day) => firstSeen.record(day, people)),
+    );
+    // 1,500 rows once (two pieces: 500 + 500 and 500), not three times.
+    expect(counted.inserts).toBe(3);
+    const seen = await firstSeen.firstIn("2026-11-01", "2026-11-30");
+    expect(new Set(seen.values())).toEqual(new Set(["2026-11-10"]));
+    expect(seen.size).toBe(1_500);
+    // Known now: recording a later day writes nothing.
+    await firstSeen.record("2026-11-18", people);
+    expect(counted.inserts).toBe(3);
+  });
+
+  it("a failed write fails every day in it; the next record writes them again", async () => {
+    handle = testDatabase(dialect);
+    const store = await handle.open();
+    const counted = countingInserts();
+    const firstSeen = createStoreFirstSeen(store.database.db.withPlugin(counted));
+    await firstSeen.record("2026-11-01", ["user:early@example.com"]);
+    counted.failing = true;
+    const results = await Promise.allSettled([
+      firstSeen.record("2026-11-20", ["user:ada@example.com"]),
+      firstSeen.record("2026-11-19", ["user:bob@example.com"]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    counted.failing = false;
+    await firstSeen.record("2026-11-20", ["user:ada@example.com", "user:bob@example.com"]);
+    expect(await firstSeen.firstIn("2026-11-01", "2026-11-30")).toEqual(
+      new Map([
+        ["user:early@example.com", "2026-11-01"],
+        ["user:ada@example.com", "2026-11-20"],
+        ["user:bob@example.com", "2026-11-20"],
+      ]),
+    );
   });
 
   it("a database from before the record starts it from the days already cached", async () => {
