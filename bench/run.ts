@@ -94,6 +94,8 @@ await build({
   target: "node20",
   outdir: "bench/results",
   packages: "external",
+  // Shared code in chunks, and a dynamic import stays one, as in the tsc build (dist/).
+  splitting: true,
   logLevel: "error",
 });
 
@@ -144,7 +146,7 @@ async function runCase(kind: CaseInput["kind"], dataDir?: string): Promise<CaseR
     process.execPath,
     [
       ...heap,
-      ...(process.env.BENCH_CASE_ARGS?.split(" ") ?? []),
+      ...(process.env.BENCH_CASE_ARGS?.split(" ").filter(Boolean) ?? []),
       caseBundle,
       JSON.stringify(input),
     ],

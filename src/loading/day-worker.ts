@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { createAdminClient } from "../anthropic/client.js";
-import { openSqliteDayWriter } from "../store/stored-days.js";
+import type { SqliteDayWriter } from "../store/stored-days.js";
 import { serializeCompact } from "../usage/compact.js";
 import { fetchDay, transferablesOf } from "./day-fetch.js";
 import {
@@ -27,17 +27,22 @@ const client = createAdminClient({
   ...data.client,
   onPause: (untilMs) => post({ type: "paused", untilMs }),
 });
-const writer = data.dayStore
-  ? openSqliteDayWriter(data.dayStore.file, data.dayStore.recentTtlMs)
-  : undefined;
+/** Loaded on the first day it keeps: an idle app's worker holds no SQLite or Kysely (~20 MB). */
+let writer: Promise<SqliteDayWriter> | undefined;
+const writerOf = ({ file, recentTtlMs }: WorkerDayStore) => {
+  writer ??= import("../store/stored-days.js").then((m) =>
+    m.openSqliteDayWriter(file, recentTtlMs),
+  );
+  return writer;
+};
 
 /** The day, its stored form written to the store here when there is one (else sent along). */
 async function fetchAndKeep(day: string, final: boolean | undefined, signal: AbortSignal) {
   const fetched = await fetchDay(client, day, signal);
   const stored = serializeCompact(fetched.compact);
-  if (!writer || final === undefined) return { ...fetched, stored };
+  if (!data.dayStore || final === undefined) return { ...fetched, stored };
   try {
-    await writer.write(day, stored, final);
+    await (await writerOf(data.dayStore)).write(day, stored, final);
     return { ...fetched, written: true };
   } catch (error) {
     return {
