@@ -21,7 +21,7 @@ const out = mkdtempSync(join(root, "node_modules/.cache/worker-build-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe("the built worker", () => {
-  it("fetches a day in dist/ and lets the process exit when idle", async () => {
+  it("fetches a day in dist/, keeps it in the SQLite store, and lets the process exit when idle", async () => {
     await run(join(root, "node_modules/.bin/tsc"), ["-p", "tsconfig.build.json", "--outDir", out], {
       cwd: root,
     });
@@ -30,12 +30,25 @@ describe("the built worker", () => {
     try {
       const script = `
         import { createWorkerFetcher } from ${JSON.stringify(join(out, "loading/worker-fetcher.js"))};
+        import { openStore } from ${JSON.stringify(join(out, "store/store.js"))};
+        import { databaseLocation } from ${JSON.stringify(join(out, "store/database.js"))};
+        const dataDir = ${JSON.stringify(join(out, "data"))};
+        const store = await openStore({ dataDir });
         const workers = createWorkerFetcher({
           threads: 1,
           client: { adminKey: ${JSON.stringify(FAKE_ADMIN_KEY)}, baseUrl: ${JSON.stringify(api.url)} },
+          // The worker loads the store's writer on its first day (a dynamic import in dist/).
+          dayStore: { file: databaseLocation({ dataDir }), recentTtlMs: 60000 },
         });
-        const day = await workers.fetchDay("2026-11-03");
-        console.log(JSON.stringify({ records: day.records, running: workers.running }));
+        const day = await workers.fetchDay("2026-11-03", undefined, { final: true });
+        const kept = await store.dayCache.get("2026-11-03");
+        await store.close();
+        console.log(JSON.stringify({
+          records: day.records,
+          running: workers.running,
+          written: day.written,
+          kept: kept?.totals.records,
+        }));
         // No close(): an idle worker must not hold the process open.
       `;
       const file = join(out, "fetch-one-day.mjs");
@@ -44,7 +57,8 @@ describe("the built worker", () => {
         cwd: root,
         timeout: 20_000,
       });
-      expect(JSON.parse(stdout)).toEqual({ records: org.recordCount("2026-11-03"), running: 1 });
+      const records = org.recordCount("2026-11-03");
+      expect(JSON.parse(stdout)).toEqual({ records, running: 1, written: true, kept: records });
     } finally {
       await api.close();
     }
