@@ -32,9 +32,7 @@ import { createTurns } from "./turns.js";
 
 export const DEFAULT_FETCH_CONCURRENCY = 12;
 
-/** Saturdays and Sundays among the days. */
-const weekendDays = (days: readonly string[]) =>
-  days.filter((d) => [0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay())).length;
+const isWeekend = (day: string) => [0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay());
 /** Longest the main thread merges before it lets other work in (a 5,000-person day: ~1 ms). */
 const MERGE_SLICE_MS = 10;
 
@@ -267,28 +265,42 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
       const part = parts[i] as CompactAggregate;
       parts[i] = undefined;
       pending[i] = undefined;
-      merger.add(narrow ? narrow(part) : part);
+      // A span's part is as large as a whole period: it is merged in steps too.
+      const steps = merger.addSteps(narrow ? narrow(part) : part);
+      while (!steps.next().done) {
+        if (performance.now() >= sliceEnds) {
+          await turns.take(ticket);
+          sliceEnds = performance.now() + MERGE_SLICE_MS;
+        }
+      }
     }
     if (performance.now() >= sliceEnds) await turns.take(ticket);
     return merger.finish();
   }
 
+  const spanKey = (span: readonly string[]) => `${span[0]}+${span.length}`;
+
   /**
    * A span of final days merged, kept in memory (spanMemory) so that reports over overlapping
-   * periods merge a few spans instead of every day again. Only days recorded as seen go into a
-   * span (see mergeDays): a day whose first-seen record failed is loaded on its own, and the
+   * periods merge a few spans instead of every day again. A span is kept only if each of its days
+   * is recorded as seen: one whose first-seen record failed is loaded again next time, and the
    * record made again.
    */
-  function loadSpan(span: readonly string[], signal?: AbortSignal): Promise<CompactAggregate> {
-    if (span.length === 1) return loadDay(span[0] as string, signal);
-    const key = `${span[0]}+${span.length}`;
+  function loadSpan(
+    span: readonly string[],
+    dayOf: (day: string) => Promise<CompactAggregate>,
+  ): Promise<CompactAggregate> {
+    if (span.length === 1) return dayOf(span[0] as string);
+    const key = spanKey(span);
     const kept = spans.get(key);
     if (kept) return Promise.resolve(kept);
     const pending = spansInFlight.get(key);
     if (pending) return pending;
-    const promise = mergeInOrder(span.map((day) => loadDay(day, signal)))
+    const promise = mergeInOrder(span.map(dayOf))
       .then((merged) => {
-        spans.set(key, merged, Number.POSITIVE_INFINITY);
+        if (!options.firstSeen || span.every((day) => recordedFinalDays.has(day))) {
+          spans.set(key, merged, Number.POSITIVE_INFINITY);
+        }
         return merged;
       })
       .finally(() => spansInFlight.delete(key));
@@ -303,31 +315,37 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
     actors?: (actorKey: string) => boolean,
     dayIn?: () => void,
   ): Promise<CompactAggregate> {
-    // A team's days are narrowed one by one (a span cannot be split into days by actor).
-    const spannable = (day: string) =>
-      spanMemory > 0 &&
-      !actors &&
-      isFinal(day) &&
-      (!options.firstSeen || recordedFinalDays.has(day));
+    // A team's days are narrowed one by one (a span cannot be split into days by actor). Spans are
+    // made on a cold report too, so that the next report over these days finds them made.
+    const spannable = (day: string) => spanMemory > 0 && !actors && isFinal(day);
     const runs = spanCover(days, spannable);
-    // Asked for weekdays first: they have the longest page chains, and with the API's latency
-    // the limit, a long chain started last is what a cold report waits for at its end.
-    const order = runs.map((_, i) => i);
-    order.sort((a, b) => weekendDays(runs[a] ?? []) - weekendDays(runs[b] ?? []) || a - b);
-    const pending: Promise<CompactAggregate>[] = [];
-    for (const i of order) {
-      const span = runs[i] ?? [];
-      const part = loadSpan(span, signal);
-      if (dayIn) {
+    // The days of every run not kept as a span are asked for at once, weekdays first: they have
+    // the longest page chains, and with the API's latency the limit, a long chain started last
+    // is what a cold report waits for at its end. The spans then merge what comes in.
+    const toLoad = runs.filter((run) => run.length === 1 || !spans.get(spanKey(run))).flat();
+    toLoad.sort((a, b) => Number(isWeekend(a)) - Number(isWeekend(b)) || (a < b ? -1 : 1));
+    const dayParts = new Map<string, Promise<CompactAggregate>>();
+    for (const day of toLoad) {
+      const part = loadDay(day, signal);
+      // Handled by whatever merges it; here only so that a span made elsewhere meanwhile (its
+      // days then not merged here) leaves no rejection unheard.
+      part.then(dayIn, () => undefined);
+      dayParts.set(day, part);
+    }
+    const dayOf = (day: string) => dayParts.get(day) ?? loadDay(day, signal);
+    const pending = runs.map((run) => {
+      const part = loadSpan(run, dayOf);
+      // A kept span's days were not asked for: they are in when it is.
+      if (dayIn && !dayParts.has(run[0] as string)) {
         part.then(
           () => {
-            for (let d = 0; d < span.length; d++) dayIn();
+            for (let d = 0; d < run.length; d++) dayIn();
           },
           () => undefined,
         );
       }
-      pending[i] = part;
-    }
+      return part;
+    });
     return mergeInOrder(pending, actors ? (part) => restrictCompact(part, actors) : undefined);
   }
 

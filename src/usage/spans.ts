@@ -5,6 +5,7 @@ import { addMetrics, addTokens, emptyMetrics, WIDTH } from "./metrics.js";
 import { addMicros } from "./money.js";
 import { shiftDay } from "./periods.js";
 import { grownFloat64, grownUint8, INITIAL_ROWS, RowLists } from "./row-lists.js";
+import { ROWS_PER_STEP, runSteps, type Steps } from "./steps.js";
 
 /*
  * Merged spans of days: compact parts merged into one compact part, column by column, and the
@@ -21,6 +22,8 @@ import { grownFloat64, grownUint8, INITIAL_ROWS, RowLists } from "./row-lists.js
 export interface SpanMerger {
   /** The next part, later days than those before. */
   add(part: CompactAggregate): void;
+  /** The same in steps of ROWS_PER_STEP rows (steps.ts): a span's part is as large as a period. */
+  addSteps(part: CompactAggregate): Steps<void>;
   /** The parts merged, in compact form. The merger is spent afterwards. */
   finish(): CompactAggregate;
 }
@@ -62,72 +65,72 @@ export function createSpanMerger(): SpanMerger {
     return row;
   }
 
+  function* addSteps(part: CompactAggregate): Steps<void> {
+    days.push(...part.days);
+    for (const point of part.daily) daily.push({ ...point });
+    addMetrics(totals, part.totals);
+    const cols = part.actors;
+    const terminalIds = cols.terminalNames.map((n) => terminalNames.id(n));
+    const modelIds = cols.modelNames.map((n) => modelNames.id(n));
+    const from = cols.data;
+    for (let r = 0; r < cols.keys.length; r++) {
+      const row = rowOf(cols.keys[r] as string, cols.names[r] as string, cols.types[r] ?? 2);
+      // Every column is a sum (active days too): add the row as it is.
+      const at = row * WIDTH;
+      const src = r * WIDTH;
+      for (let c = 0; c < WIDTH; c++)
+        data[at + c] = (data[at + c] as number) + (from[src + c] as number);
+      for (
+        let i = cols.terminalOffsets[r] as number;
+        i < (cols.terminalOffsets[r + 1] as number);
+        i++
+      ) {
+        rowTerminals.entry(row, terminalIds[cols.terminalIndex[i] as number] as number);
+      }
+      for (let i = cols.modelOffsets[r] as number; i < (cols.modelOffsets[r + 1] as number); i++) {
+        // The entry first: appending may replace the values array.
+        const entry = rowModels.entry(row, modelIds[cols.modelIndex[i] as number] as number);
+        rowModels.values[entry] =
+          (rowModels.values[entry] as number) + (cols.modelCost[i] as number);
+      }
+      if ((r + 1) % ROWS_PER_STEP === 0) yield;
+    }
+    for (const model of part.models) {
+      const mine = models.get(model.model);
+      if (!mine) models.set(model.model, { ...model, tokens: { ...model.tokens } });
+      else {
+        mine.costMicros = addMicros(mine.costMicros, model.costMicros);
+        mine.records += model.records;
+        addTokens(mine.tokens, model.tokens);
+      }
+    }
+    for (const terminal of part.terminals) {
+      const mine = terminals.get(terminal.terminal);
+      if (!mine) terminals.set(terminal.terminal, { ...terminal });
+      else {
+        mine.records += terminal.records;
+        mine.sessions += terminal.sessions;
+        mine.costMicros = addMicros(mine.costMicros, terminal.costMicros);
+      }
+    }
+    for (const tool of part.tools) {
+      const mine = tools.get(tool.tool);
+      if (!mine) tools.set(tool.tool, { ...tool });
+      else {
+        mine.accepted += tool.accepted;
+        mine.rejected += tool.rejected;
+      }
+    }
+    invalidRecords += part.invalidRecords;
+    for (const sample of part.invalidSamples) {
+      if (invalidSamples.length < MAX_INVALID_SAMPLES) invalidSamples.push(sample);
+    }
+    nonUsdCostItems += part.nonUsdCostItems;
+  }
+
   return {
-    add(part) {
-      days.push(...part.days);
-      for (const point of part.daily) daily.push({ ...point });
-      addMetrics(totals, part.totals);
-      const cols = part.actors;
-      const terminalIds = cols.terminalNames.map((n) => terminalNames.id(n));
-      const modelIds = cols.modelNames.map((n) => modelNames.id(n));
-      const from = cols.data;
-      for (let r = 0; r < cols.keys.length; r++) {
-        const row = rowOf(cols.keys[r] as string, cols.names[r] as string, cols.types[r] ?? 2);
-        // Every column is a sum (active days too): add the row as it is.
-        const at = row * WIDTH;
-        const src = r * WIDTH;
-        for (let c = 0; c < WIDTH; c++)
-          data[at + c] = (data[at + c] as number) + (from[src + c] as number);
-        for (
-          let i = cols.terminalOffsets[r] as number;
-          i < (cols.terminalOffsets[r + 1] as number);
-          i++
-        ) {
-          rowTerminals.entry(row, terminalIds[cols.terminalIndex[i] as number] as number);
-        }
-        for (
-          let i = cols.modelOffsets[r] as number;
-          i < (cols.modelOffsets[r + 1] as number);
-          i++
-        ) {
-          // The entry first: appending may replace the values array.
-          const entry = rowModels.entry(row, modelIds[cols.modelIndex[i] as number] as number);
-          rowModels.values[entry] =
-            (rowModels.values[entry] as number) + (cols.modelCost[i] as number);
-        }
-      }
-      for (const model of part.models) {
-        const mine = models.get(model.model);
-        if (!mine) models.set(model.model, { ...model, tokens: { ...model.tokens } });
-        else {
-          mine.costMicros = addMicros(mine.costMicros, model.costMicros);
-          mine.records += model.records;
-          addTokens(mine.tokens, model.tokens);
-        }
-      }
-      for (const terminal of part.terminals) {
-        const mine = terminals.get(terminal.terminal);
-        if (!mine) terminals.set(terminal.terminal, { ...terminal });
-        else {
-          mine.records += terminal.records;
-          mine.sessions += terminal.sessions;
-          mine.costMicros = addMicros(mine.costMicros, terminal.costMicros);
-        }
-      }
-      for (const tool of part.tools) {
-        const mine = tools.get(tool.tool);
-        if (!mine) tools.set(tool.tool, { ...tool });
-        else {
-          mine.accepted += tool.accepted;
-          mine.rejected += tool.rejected;
-        }
-      }
-      invalidRecords += part.invalidRecords;
-      for (const sample of part.invalidSamples) {
-        if (invalidSamples.length < MAX_INVALID_SAMPLES) invalidSamples.push(sample);
-      }
-      nonUsdCostItems += part.nonUsdCostItems;
-    },
+    add: (part) => runSteps(addSteps(part)),
+    addSteps,
     finish() {
       const n = keys.length;
       const t = rowTerminals.toCsr(n);

@@ -13,6 +13,7 @@ import { fetchDay } from "../../src/loading/day-fetch.js";
 import { createUsageLoader, type DayLoadEvent } from "../../src/loading/usage-loader.js";
 import { reportToJson } from "../../src/render/json.js";
 import { createMemoryDayCache } from "../../src/store/day-cache.js";
+import { createMemoryFirstSeen } from "../../src/store/first-seen.js";
 import { parsePeriod, shiftDay } from "../../src/usage/periods.js";
 
 const now = new Date("2026-11-25T10:00:00Z");
@@ -319,6 +320,54 @@ describe("createUsageLoader", () => {
     expect(await withSpans.loadReport(month, { actors: team })).toEqual(
       await dayByDay.loadReport(month, { actors: team }),
     );
+  });
+
+  it("a cold report keeps the spans it makes: the same report again reads no final day; progress still comes a day at a time", async () => {
+    const org = createSyntheticOrg({ users: 60, seed: 4 });
+    const memory = createMemoryDayCache();
+    const read: string[] = [];
+    let failFor: string | undefined = "2026-11-10";
+    const firstSeen = createMemoryFirstSeen();
+    const loader = createUsageLoader({
+      source: createSyntheticSource(org),
+      cache: {
+        get: (day) => {
+          read.push(day);
+          return memory.get(day);
+        },
+        set: memory.set,
+      },
+      spanMemory: 16,
+      now: () => now,
+      firstSeen: {
+        record: async (day, keys) => {
+          if (day === failFor) throw new Error("the store is down");
+          await firstSeen.record(day, keys);
+        },
+        firstIn: firstSeen.firstIn,
+      },
+    });
+    const month = period("last 30 days");
+    const progress: number[] = [];
+    const cold = await loader.loadReport(month, {
+      onProgress: ({ done }) => progress.push(done),
+    });
+    // 30 days and the 30 before, told one by one.
+    expect(progress).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    // The span holding the day whose first-seen record failed was not kept: its days are read
+    // again (and the record made), with the day not final yet (the 24th); the other spans are kept.
+    failFor = undefined;
+    read.length = 0;
+    const again = await loader.loadReport(month);
+    expect(read).toContain("2026-11-10");
+    expect(read).toContain("2026-11-24");
+    expect(read.length).toBeLessThan(30);
+    expect(reportToJson(again).totals).toEqual(reportToJson(cold).totals);
+    // Now every final day is in a kept span but the 23rd, a single day at the edge (a span of
+    // two would start on the 23rd and hold the 24th, not final yet).
+    read.length = 0;
+    await loader.loadReport(month);
+    expect(read.sort()).toEqual(["2026-11-23", "2026-11-24"]);
   });
 
   it("reports asked together finish in the order asked, the longest first too", async () => {

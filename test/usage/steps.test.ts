@@ -6,7 +6,7 @@ import { compactDay } from "../../src/usage/day-builder.js";
 import { COLUMN, WIDTH } from "../../src/usage/metrics.js";
 import { periodBetween } from "../../src/usage/periods.js";
 import { buildReportSteps } from "../../src/usage/report.js";
-import { mergeSpan } from "../../src/usage/spans.js";
+import { createSpanMerger, mergeSpan } from "../../src/usage/spans.js";
 import { ROWS_PER_STEP, runSteps, type Steps } from "../../src/usage/steps.js";
 
 /*
@@ -57,6 +57,13 @@ describe("computations in steps", () => {
     expect(new Set(report.actors.map((a) => a.key))).toEqual(new Set(part.actors.keys));
     const costs = report.actors.map((a) => a.costCents as number);
     expect(costs).toEqual([...costs].sort((a, b) => b - a));
+  });
+
+  it("a span's part is added to another span in steps, to the same span", () => {
+    const merger = createSpanMerger();
+    const { steps } = counted(merger.addSteps(part));
+    expect(steps).toBe(Math.floor(rows / ROWS_PER_STEP));
+    expect(merger.finish()).toEqual(mergeSpan([part]));
   });
 
   it("no actors: no steps for the objects, one for the report", () => {
