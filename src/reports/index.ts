@@ -6,9 +6,9 @@ import type { FirstSeen } from "../store/first-seen.js";
 import { userKey } from "../usage/actor-key.js";
 import type { BudgetStatus, PersonalBudgets } from "../usage/alerts.js";
 import { DEFAULT_MAX_PERIOD_DAYS, isoDay, type Period, shiftDay } from "../usage/periods.js";
+import type { PersonalReport } from "../usage/personal.js";
 import type { UsageReport } from "../usage/report.js";
-import { type Team, type TeamRank, teamRanks } from "../usage/teams.js";
-import type { UsualDay } from "../usage/usual-day.js";
+import { type Team, teamRanks } from "../usage/teams.js";
 import { budgetStandings } from "./budgets.js";
 import { type ExportOptions, loadExport } from "./export.js";
 import { findLastActiveDay, LOOKBACK_DAYS } from "./last-active.js";
@@ -29,36 +29,13 @@ export {
   TeamsNotConfigured,
   type TeamsOverview,
 } from "./teams.js";
+export type { PersonalReport };
 
 /*
  * The use cases every surface shares — the slash command, the Share button, the Home tab, the CLI —
  * so that each says the same thing: load, compute, and hand a renderer what it shows. No Slack
  * here; who may see what is the caller's rule.
  */
-
-export interface PersonalReport {
-  /** The whole org's period (the person's rank and share are read from it). */
-  report: UsageReport;
-  /** The person's actor key in it. */
-  actorKey: string;
-  email: string;
-  /** Where they stand against their own monthly budget, when they have one. */
-  budget: BudgetStatus | undefined;
-  /**
-   * Their usual day in the four weeks before the period, to compare with; null when they have
-   * too few active days there, or those days could not be loaded.
-   */
-  usual: UsualDay | null;
-  /**
-   * When they were not active in the period: their last active day in the LOOKBACK_DAYS before
-   * it, or null when there was none. Undefined when they were active.
-   */
-  lastActiveDay?: string | null | undefined;
-  /** How far back lastActiveDay was looked for. */
-  lookbackDays?: number | undefined;
-  /** Where they stand by spend in each of their teams (empty: in none, or not active). */
-  teamRanks?: TeamRank[] | undefined;
-}
 
 /** How many of a report's days (its baseline's included) are in. */
 export interface Progress {

@@ -1,8 +1,7 @@
 import type { Button, KnownBlock, PlainTextOption, StaticSelect, View } from "@slack/web-api";
 import { z } from "zod";
-import type { BudgetStatus } from "../../usage/alerts.js";
+import type { PersonalReport } from "../../usage/personal.js";
 import { type ActorRow, change, rankOf, type UsageReport } from "../../usage/report.js";
-import type { TeamRank } from "../../usage/teams.js";
 import { type UsualDay, versusUsual } from "../../usage/usual-day.js";
 import {
   formatAbsChange,
@@ -119,16 +118,7 @@ export interface HomeDmSettings {
 }
 
 /** The viewer's own numbers (reports.personal, and the org report for changes and rank). */
-export interface HomeYou {
-  /** The org's period the person's numbers are read from (personal). */
-  report: UsageReport;
-  actorKey: string;
-  email: string;
-  budget: BudgetStatus | undefined;
-  usual: UsualDay | null;
-  lastActiveDay?: string | null | undefined;
-  lookbackDays?: number | undefined;
-  teamRanks?: readonly TeamRank[] | undefined;
+export interface HomeYou extends PersonalReport {
   /** Their row in the org report with a baseline, for the change of each fact. */
   compared?: ActorRow | undefined;
   /** The baseline of those changes, in words ("the previous 7 days"). */
