@@ -1,3 +1,4 @@
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { View, WebClient } from "@slack/web-api";
 import {
   type HomeDmSettings,
@@ -8,6 +9,7 @@ import {
   homeSkeleton,
   homeView,
   MY_LONG_PERIOD,
+  readHomeState,
 } from "../render/blocks/home.js";
 import { formatBaseline } from "../render/format.js";
 import { TeamNotFound, TeamsNotConfigured } from "../reports/index.js";
@@ -25,6 +27,18 @@ import { personLookup } from "./user-directory.js";
  * published with the skeleton's hash: when a later open or click has published since, Slack
  * answers hash_conflict and the older result is dropped, so the last one wins on any replica.
  */
+
+/** What a Home tab action's callback reads: the click, the view it came from, a client. */
+export type HomeActionArgs<A extends BlockAction> = Pick<
+  SlackActionMiddlewareArgs<A>,
+  "body" | "action"
+> &
+  Pick<AllMiddlewareArgs, "client">;
+
+/** The state of the Home view the click came from (the default when Slack sent none). */
+export function viewState(body: BlockAction): HomeState {
+  return readHomeState(body.view?.private_metadata);
+}
 
 export interface PublishOptions {
   /** What the viewer did, for the logs ("app_home_opened", "home_period"…). */

@@ -1,21 +1,13 @@
-import type {
-  AllMiddlewareArgs,
-  App,
-  BlockAction,
-  BlockButtonAction,
-  BlockStaticSelectAction,
-  SlackActionMiddlewareArgs,
-} from "@slack/bolt";
+import type { App, BlockButtonAction, BlockStaticSelectAction } from "@slack/bolt";
 import {
   HOME_ACTIONS,
   HOME_PERIODS,
   type HomePeriod,
-  type HomeState,
   ORG_CHOICE,
   readHomeState,
 } from "../../render/blocks/home.js";
 import type { SlackContext } from "../context.js";
-import { publishHome } from "../home.js";
+import { type HomeActionArgs, publishHome, viewState } from "../home.js";
 import { ackFirst } from "../middleware.js";
 
 /*
@@ -30,16 +22,8 @@ export function registerHomeControls(app: App, ctx: SlackContext): void {
   app.action<BlockButtonAction>(HOME_ACTIONS.mine, ackFirst, toggleMine(ctx));
 }
 
-type ActionArgs<A extends BlockAction> = Pick<SlackActionMiddlewareArgs<A>, "body" | "action"> &
-  Pick<AllMiddlewareArgs, "client">;
-
-/** The state of the Home view the click came from (the default when Slack sent none). */
-export function viewState(body: BlockAction): HomeState {
-  return readHomeState(body.view?.private_metadata);
-}
-
 export function choosePeriod(ctx: SlackContext) {
-  return async ({ body, action, client }: ActionArgs<BlockStaticSelectAction>) => {
+  return async ({ body, action, client }: HomeActionArgs<BlockStaticSelectAction>) => {
     const value = action.selected_option?.value;
     const state = viewState(body);
     if (HOME_PERIODS.includes(value as HomePeriod)) state.p = value as HomePeriod;
@@ -48,7 +32,7 @@ export function choosePeriod(ctx: SlackContext) {
 }
 
 export function chooseTeam(ctx: SlackContext) {
-  return async ({ body, action, client }: ActionArgs<BlockStaticSelectAction>) => {
+  return async ({ body, action, client }: HomeActionArgs<BlockStaticSelectAction>) => {
     const value = action.selected_option?.value ?? ORG_CHOICE;
     const state = viewState(body);
     // Whether the viewer may see that team is decided when the view is built, not here.
@@ -64,7 +48,7 @@ export function chooseTeam(ctx: SlackContext) {
 }
 
 export function toggleMine(ctx: SlackContext) {
-  return async ({ body, action, client }: ActionArgs<BlockButtonAction>) => {
+  return async ({ body, action, client }: HomeActionArgs<BlockButtonAction>) => {
     // The button carries the state it leads to; an old or odd value is the default view.
     const state = readHomeState(action.value);
     await publishHome(client, ctx, body.user.id, state, { cause: HOME_ACTIONS.mine });

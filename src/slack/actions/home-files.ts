@@ -1,14 +1,9 @@
-import type {
-  AllMiddlewareArgs,
-  App,
-  BlockButtonAction,
-  SlackActionMiddlewareArgs,
-} from "@slack/bolt";
+import type { App, BlockButtonAction } from "@slack/bolt";
 import { HOME_ACTIONS, readHomeState } from "../../render/blocks/home.js";
 import { formatPeriodDates } from "../../render/format.js";
 import { parsePeriod } from "../../usage/periods.js";
 import type { SlackContext } from "../context.js";
-import { publishHome } from "../home.js";
+import { type HomeActionArgs, publishHome } from "../home.js";
 import { ackFirst } from "../middleware.js";
 import { answerCommand, failureMessage } from "../report-messages.js";
 
@@ -26,12 +21,7 @@ export function registerHomeFiles(app: App, ctx: SlackContext): void {
 export function sendHomeFiles(ctx: SlackContext, kind: "chart" | "export") {
   const what = kind === "chart" ? "charts" : "CSV export";
   const cause = kind === "chart" ? HOME_ACTIONS.charts : HOME_ACTIONS.export;
-  return async ({
-    body,
-    action,
-    client,
-  }: Pick<SlackActionMiddlewareArgs<BlockButtonAction>, "body" | "action"> &
-    Pick<AllMiddlewareArgs, "client">) => {
+  return async ({ body, action, client }: HomeActionArgs<BlockButtonAction>) => {
     const userId = body.user.id;
     // The view's state (its period) first; the button's value says the same when Slack sent none.
     const state = readHomeState(body.view?.private_metadata || action.value);

@@ -1,15 +1,9 @@
-import type {
-  AllMiddlewareArgs,
-  App,
-  BlockButtonAction,
-  BlockStaticSelectAction,
-  SlackActionMiddlewareArgs,
-} from "@slack/bolt";
+import type { App, BlockButtonAction, BlockStaticSelectAction } from "@slack/bolt";
 import { newReferenceId } from "../../log.js";
-import { DEFAULT_DM_TIME, HOME_ACTIONS, readHomeState } from "../../render/blocks/home.js";
+import { DEFAULT_DM_TIME, HOME_ACTIONS } from "../../render/blocks/home.js";
 import { StoreError } from "../../store/errors.js";
 import type { SlackContext } from "../context.js";
-import { publishHome } from "../home.js";
+import { type HomeActionArgs, publishHome, viewState } from "../home.js";
 import { ackFirst } from "../middleware.js";
 
 /*
@@ -22,19 +16,13 @@ export function registerHomeSettings(app: App, ctx: SlackContext): void {
   app.action<BlockStaticSelectAction>(HOME_ACTIONS.dmTime, ackFirst, chooseDmTime(ctx));
 }
 
-type Args<A extends BlockButtonAction | BlockStaticSelectAction> = Pick<
-  SlackActionMiddlewareArgs<A>,
-  "body" | "action"
-> &
-  Pick<AllMiddlewareArgs, "client">;
-
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export function toggleDm(ctx: SlackContext) {
-  return async ({ body, action, client }: Args<BlockButtonAction>) => {
+  return async ({ body, action, client }: HomeActionArgs<BlockButtonAction>) => {
     const userId = body.user.id;
     const value = action.value === "on" ? "on" : "off";
-    await publishHome(client, ctx, userId, readHomeState(body.view?.private_metadata), {
+    await publishHome(client, ctx, userId, viewState(body), {
       cause: HOME_ACTIONS.dmToggle,
       skeleton: false,
       work: () =>
@@ -52,10 +40,10 @@ export function toggleDm(ctx: SlackContext) {
 }
 
 export function chooseDmTime(ctx: SlackContext) {
-  return async ({ body, action, client }: Args<BlockStaticSelectAction>) => {
+  return async ({ body, action, client }: HomeActionArgs<BlockStaticSelectAction>) => {
     const userId = body.user.id;
     const value = action.selected_option?.value ?? DEFAULT_DM_TIME;
-    await publishHome(client, ctx, userId, readHomeState(body.view?.private_metadata), {
+    await publishHome(client, ctx, userId, viewState(body), {
       cause: HOME_ACTIONS.dmTime,
       skeleton: false,
       work: () =>
