@@ -37,6 +37,22 @@ export function signRequest(
   };
 }
 
+/** Who acts, as Slack describes the user in an interaction payload. */
+function slackUser(userId: string) {
+  return {
+    id: userId,
+    username: userId.toLowerCase(),
+    name: userId.toLowerCase(),
+    team_id: "T0FAKE",
+  };
+}
+
+/** An interaction payload as Slack posts it: form-encoded `payload=<json>`, signed. */
+function signedPayload(url: string, payload: object): SignedRequest {
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return signRequest(url, body, "application/x-www-form-urlencoded");
+}
+
 /** Post a signed request as it is; `extraHeaders` e.g. Slack's `x-slack-retry-num`. */
 export async function send(
   request: SignedRequest,
@@ -129,7 +145,7 @@ function blockActionsRequest(
   const messageTs = fields.message_ts ?? "1.1";
   const payload = {
     type: "block_actions",
-    user: { id: fields.user_id, username: fields.user_id.toLowerCase(), team_id: "T0FAKE" },
+    user: slackUser(fields.user_id),
     api_app_id: "A0FAKE",
     token: "legacy-verification-token",
     container: {
@@ -165,8 +181,7 @@ function blockActionsRequest(
       },
     ],
   };
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  return signRequest(url, body, "application/x-www-form-urlencoded");
+  return signedPayload(url, payload);
 }
 
 export function buttonClickRequest(url: string, fields: ButtonClickFields): SignedRequest {
@@ -256,12 +271,7 @@ export function homeActionRequest(
   const base = { action_id: action.action_id, block_id: action.block_id ?? "home_controls" };
   const payload = {
     type: "block_actions",
-    user: {
-      id: fields.user_id,
-      username: fields.user_id.toLowerCase(),
-      name: fields.user_id.toLowerCase(),
-      team_id: "T0FAKE",
-    },
+    user: slackUser(fields.user_id),
     api_app_id: "A0FAKE",
     token: "legacy-verification-token",
     container: { type: "view", view_id: viewId },
@@ -269,27 +279,12 @@ export function homeActionRequest(
     team: { id: "T0FAKE", domain: "fake" },
     enterprise: null,
     is_enterprise_install: false,
-    view: {
-      id: viewId,
-      team_id: "T0FAKE",
+    view: viewPayload({
       type: "home",
-      blocks: fields.view?.blocks ?? [],
-      private_metadata: fields.view?.private_metadata ?? "",
-      callback_id: "",
-      state: { values: {} },
+      ...fields.view,
+      id: viewId,
       hash: fields.view?.hash ?? "1.hash",
-      title: { type: "plain_text", text: "View Title", emoji: true },
-      clear_on_close: false,
-      notify_on_close: false,
-      close: null,
-      submit: null,
-      previous_view_id: null,
-      root_view_id: viewId,
-      app_id: "A0FAKE",
-      external_id: "",
-      app_installed_team_id: "T0FAKE",
-      bot_id: "B0FAKE",
-    },
+    }),
     actions: [
       action.type === "button"
         ? {
@@ -311,8 +306,7 @@ export function homeActionRequest(
           },
     ],
   };
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  return signRequest(url, body, "application/x-www-form-urlencoded");
+  return signedPayload(url, payload);
 }
 
 export function homeAction(
@@ -356,12 +350,7 @@ export function viewSubmissionRequest(url: string, fields: ViewSubmissionFields)
   const payload = {
     type: "view_submission",
     team: { id: "T0FAKE", domain: "fake" },
-    user: {
-      id: fields.user_id,
-      username: fields.user_id.toLowerCase(),
-      name: fields.user_id.toLowerCase(),
-      team_id: "T0FAKE",
-    },
+    user: slackUser(fields.user_id),
     api_app_id: "A0FAKE",
     token: "legacy-verification-token",
     trigger_id: fields.trigger_id ?? nextId(),
@@ -369,8 +358,7 @@ export function viewSubmissionRequest(url: string, fields: ViewSubmissionFields)
     response_urls: [],
     is_enterprise_install: false,
   };
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  return signRequest(url, body, "application/x-www-form-urlencoded");
+  return signedPayload(url, payload);
 }
 
 export function viewSubmission(url: string, fields: ViewSubmissionFields) {
@@ -391,7 +379,7 @@ export interface ViewActionFields {
 export function viewActionRequest(url: string, fields: ViewActionFields): SignedRequest {
   const payload = {
     type: "block_actions",
-    user: { id: fields.user_id, username: fields.user_id.toLowerCase(), team_id: "T0FAKE" },
+    user: slackUser(fields.user_id),
     api_app_id: "A0FAKE",
     token: "legacy-verification-token",
     container: { type: "view", view_id: fields.view.id ?? "VFAKE" },
@@ -409,8 +397,7 @@ export function viewActionRequest(url: string, fields: ViewActionFields): Signed
       },
     ],
   };
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  return signRequest(url, body, "application/x-www-form-urlencoded");
+  return signedPayload(url, payload);
 }
 
 export function viewAction(url: string, fields: ViewActionFields) {
