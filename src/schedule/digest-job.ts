@@ -214,18 +214,7 @@ export async function runDigest(options: DigestRun, deps: DigestDeps): Promise<D
   const log = logger.child({ job: "digest", ref: newReferenceId(), date: options.date, dryRun });
   const lookupPerson = deps.lookupPerson ?? idOnlyLookup(deps.lookupUser);
 
-  const delivery = {
-    ledger: deps.ledger,
-    runDate: options.date,
-    slack: dryRun ? undefined : deps.slack,
-    owner,
-    leaseMs: config.leaseMs,
-    maxAttempts: config.maxAttempts,
-    dryRun,
-    log,
-    counts: summary,
-    onSettled: options.onSettled,
-  };
+  const delivery = runDelivery(deps, config, options, { owner, dryRun, log, counts: summary });
   const skip = options.skip ?? (() => false);
   const deliver = createDeliverer(delivery);
   const deliverFiles = createFilesDeliverer(delivery);
@@ -485,6 +474,27 @@ export async function runDigest(options: DigestRun, deps: DigestDeps): Promise<D
 }
 
 /** How many deliveries a run made, found made, or left: none means it had nothing to do. */
+/**
+ * The deliverer's options for one run of a digest job (this one, or the team digests'): the run's
+ * date in the ledger, its owner and lease, and no Slack client in a dry run.
+ */
+export function runDelivery(
+  deps: Pick<DigestDeps, "ledger" | "slack">,
+  config: Pick<DigestDeps["config"], "leaseMs" | "maxAttempts">,
+  options: Pick<DigestRun, "date" | "onSettled">,
+  run: { owner: string; dryRun: boolean; log: Logger; counts: DeliveryCounts },
+): DelivererOptions {
+  return {
+    ledger: deps.ledger,
+    runDate: options.date,
+    slack: run.dryRun ? undefined : deps.slack,
+    leaseMs: config.leaseMs,
+    maxAttempts: config.maxAttempts,
+    onSettled: options.onSettled,
+    ...run,
+  };
+}
+
 export function deliveries(counts: DeliveryCounts): number {
   return (
     counts.posted +

@@ -15,6 +15,7 @@ import {
   defaultOwner,
   deliveries,
   idOnlyLookup,
+  runDelivery,
 } from "./digest-job.js";
 import { plannedDigests } from "./due.js";
 
@@ -101,18 +102,14 @@ export async function runTeamDigests(
   });
   const render = deps.render ?? { orgReport: renderOrgReport };
   const lookupPerson = deps.lookupPerson ?? idOnlyLookup(deps.lookupUser);
-  const deliver = createDeliverer({
-    ledger: deps.ledger,
-    runDate: options.date,
-    slack: dryRun ? undefined : deps.slack,
-    owner: deps.owner ?? defaultOwner(),
-    leaseMs: config.leaseMs,
-    maxAttempts: config.maxAttempts,
-    dryRun,
-    log,
-    counts: summary,
-    onSettled: options.onSettled,
-  });
+  const deliver = createDeliverer(
+    runDelivery(deps, config, options, {
+      owner: deps.owner ?? defaultOwner(),
+      dryRun,
+      log,
+      counts: summary,
+    }),
+  );
 
   const roster = await deps.roster();
   for (const [name, digests] of byTeam) {
