@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView, PlainTextOption } from "@slack/web-api";
-import type { Cadence, Subscription } from "../../store/subscriptions.js";
+import { CADENCES, type Cadence, type Subscription } from "../../store/subscriptions.js";
 import { capBlocks, clip, escapeMrkdwn, packLines, type SlackMessage } from "./limits.js";
 import { MAX_TABLE_ROWS, mrkdwnCell, tableBlock, textCell } from "./table.js";
 
@@ -223,7 +223,7 @@ export function renderSettingsView(input: SettingsViewInput): Modal {
         type: "static_select",
         action_id: SETTINGS_FIELDS.cadence,
         initial_option: cadenceOption("daily"),
-        options: (["daily", "weekly", "monthly"] as const).map(cadenceOption),
+        options: CADENCES.map(cadenceOption),
       },
     },
   );
