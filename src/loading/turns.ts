@@ -13,11 +13,17 @@ export interface Turns {
   ticket(): number;
   /** Resolves in a later turn of the event loop, when no older ticket is waiting. */
   take(ticket: number): Promise<void>;
-  /**
-   * Runs computation steps (usage/steps.ts) in turns: each turn runs steps for at most
-   * `sliceMs`, then hands the thread back.
-   */
+  /** A ticket's work in slices of `sliceMs`, each in a turn of its own. */
+  slice(ticket: number, sliceMs: number): Slice;
+  /** Runs computation steps (usage/steps.ts) in slices of `sliceMs`. */
   run<T>(ticket: number, steps: Steps<T>, sliceMs: number): Promise<T>;
+}
+
+export interface Slice {
+  /** Resolves at once while the slice lasts; once it is used up, in the ticket's next turn. */
+  due(): Promise<void>;
+  /** The slice is over (the work waited meanwhile, maybe in another's turn): `due` takes a turn. */
+  end(): void;
 }
 
 export function createTurns(): Turns {
@@ -49,17 +55,30 @@ export function createTurns(): Turns {
     });
   }
 
+  function slice(ticket: number, sliceMs: number): Slice {
+    let ends = 0;
+    return {
+      async due() {
+        if (performance.now() < ends) return;
+        await take(ticket);
+        ends = performance.now() + sliceMs;
+      },
+      end() {
+        ends = 0;
+      },
+    };
+  }
+
   return {
     ticket: () => nextTicket++,
     take,
+    slice,
     async run(ticket, steps, sliceMs) {
+      const turn = slice(ticket, sliceMs);
       for (;;) {
-        await take(ticket);
-        const ends = performance.now() + sliceMs;
-        do {
-          const next = steps.next();
-          if (next.done) return next.value;
-        } while (performance.now() < ends);
+        await turn.due();
+        const next = steps.next();
+        if (next.done) return next.value;
       }
     },
   };

@@ -232,7 +232,7 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
     pending: (Promise<CompactAggregate> | undefined)[],
     narrow?: (part: CompactAggregate) => CompactAggregate,
   ): Promise<CompactAggregate> {
-    const ticket = turns.ticket();
+    const turn = turns.slice(turns.ticket(), MERGE_SLICE_MS);
     const parts: (CompactAggregate | undefined)[] = [];
     let failed: { error: unknown } | undefined;
     let wake: () => void = () => undefined;
@@ -249,32 +249,23 @@ export function createUsageLoader(options: UsageLoaderOptions): UsageLoader {
       );
     });
     const merger = createSpanMerger();
-    let sliceEnds = 0;
     for (let i = 0; i < pending.length; i++) {
       while (parts[i] === undefined && !failed) {
         await new Promise<void>((resolve) => {
           wake = resolve;
         });
-        sliceEnds = 0; // woken by a part, maybe in another's turn: wait for one of its own
+        turn.end(); // woken by a part, maybe in another's turn: wait for one of its own
       }
-      if (!failed && performance.now() >= sliceEnds) {
-        await turns.take(ticket);
-        sliceEnds = performance.now() + MERGE_SLICE_MS;
-      }
+      if (!failed) await turn.due();
       if (failed) throw failed.error;
       const part = parts[i] as CompactAggregate;
       parts[i] = undefined;
       pending[i] = undefined;
       // A span's part is as large as a whole period: it is merged in steps too.
       const steps = merger.addSteps(narrow ? narrow(part) : part);
-      while (!steps.next().done) {
-        if (performance.now() >= sliceEnds) {
-          await turns.take(ticket);
-          sliceEnds = performance.now() + MERGE_SLICE_MS;
-        }
-      }
+      while (!steps.next().done) await turn.due();
     }
-    if (performance.now() >= sliceEnds) await turns.take(ticket);
+    await turn.due();
     return merger.finish();
   }
 
